@@ -1,0 +1,197 @@
+//! Names: the estate-wide namespace of declarations and each engagement's local names.
+//!
+//! Every top-level declaration of every file shares one namespace; a second declaration of a
+//! name is SDD102 pointing at both. Inside an engagement, requirement, constraint, finding,
+//! risk, component, test and deviation names form the engagement's own scope. Lookups that
+//! fail give SDD101 with a "did you mean" suggestion.
+
+use std::collections::HashMap;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::estate::Estate;
+use crate::source::FileId;
+use crate::syntax::{Entry, Item};
+
+/// A top-level declaration.
+#[derive(Debug, Clone, Copy)]
+pub struct Decl<'a> {
+    pub file: FileId,
+    pub item: &'a Item,
+}
+
+impl<'a> Decl<'a> {
+    pub fn kind(&self) -> &'a str {
+        self.item.keyword()
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Namespace<'a> {
+    pub decls: HashMap<&'a str, Decl<'a>>,
+}
+
+impl<'a> Namespace<'a> {
+    /// Collect declarations in file-name order; report duplicates.
+    pub fn build(estate: &'a Estate, out: &mut Vec<Diagnostic>) -> Namespace<'a> {
+        let mut ns = Namespace::default();
+        let mut ids: Vec<FileId> = estate.file_ids().collect();
+        ids.sort_by(|a, b| estate.files.name(*a).cmp(estate.files.name(*b)));
+        for file in ids {
+            for item in &estate.ast(file).items {
+                let Some(name) = &item.name else { continue };
+                match ns.decls.get(name.text.as_str()) {
+                    Some(first) => out.push(
+                        Diagnostic::new(
+                            Code::Sdd102,
+                            file,
+                            name.span,
+                            format!("`{}` is declared twice", name.text),
+                        )
+                        .with_label(format!("second declaration, as a {}", item.keyword()))
+                        .with_secondary(
+                            first.file,
+                            first.item.name_span(),
+                            format!("first declared here, as a {}", first.kind()),
+                        )
+                        .with_help(
+                            "every name in an estate is visible in every file: rename one of them",
+                        ),
+                    ),
+                    None => {
+                        ns.decls.insert(&name.text, Decl { file, item });
+                    }
+                }
+            }
+        }
+        ns
+    }
+
+    pub fn get(&self, name: &str) -> Option<Decl<'a>> {
+        self.decls.get(name).copied()
+    }
+
+    /// The declaration of `name` if it is of this kind.
+    pub fn get_kind(&self, name: &str, kind: &str) -> Option<Decl<'a>> {
+        self.get(name).filter(|d| d.kind() == kind)
+    }
+
+    /// Names of declarations of one kind, sorted.
+    pub fn names_of(&self, kind: &str) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self
+            .decls
+            .iter()
+            .filter(|(_, d)| d.kind() == kind)
+            .map(|(n, _)| *n)
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// All declarations of one kind in file-name then source order.
+    pub fn of_kind(&self, kind: &str) -> Vec<Decl<'a>> {
+        let mut decls: Vec<Decl<'a>> = self
+            .decls
+            .values()
+            .filter(|d| d.kind() == kind)
+            .copied()
+            .collect();
+        decls.sort_by_key(|d| (d.file, d.item.span.start));
+        decls
+    }
+}
+
+/// The closest candidate to a misspelt name, if one is close enough.
+pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(d, c)| {
+            *d <= limit
+                || (c.len() >= 3 && (c.contains(name) || name.contains(c)) && *d <= limit + 2)
+        })
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "; did you mean `x`?" or nothing.
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
+    suggest(name, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// Item keywords that declare a name in an engagement's own scope.
+pub const LOCAL_KINDS: &[&str] = &[
+    "requirement",
+    "constraint",
+    "finding",
+    "risk",
+    "component",
+    "test",
+    "deviation",
+];
+
+/// An engagement's local names.
+#[derive(Debug, Default)]
+pub struct Locals<'a> {
+    pub names: HashMap<&'a str, &'a Item>,
+}
+
+impl<'a> Locals<'a> {
+    pub fn build(file: FileId, engagement: &'a Item, out: &mut Vec<Diagnostic>) -> Locals<'a> {
+        let mut locals = Locals::default();
+        for phase in engagement.items() {
+            for entry in phase.entries() {
+                let Entry::Item(item) = entry else { continue };
+                if !LOCAL_KINDS.contains(&item.keyword()) {
+                    continue;
+                }
+                let Some(name) = &item.name else { continue };
+                if let Some(first) = locals.names.get(name.text.as_str()) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Sdd102,
+                            file,
+                            name.span,
+                            format!(
+                                "`{}` is declared twice in engagement `{}`",
+                                name.text,
+                                engagement.name_text().unwrap_or("?")
+                            ),
+                        )
+                        .with_label(format!("second declaration, as a {}", item.keyword()))
+                        .with_secondary(
+                            file,
+                            first.name_span(),
+                            format!("first declared here, as a {}", first.keyword()),
+                        ),
+                    );
+                } else {
+                    locals.names.insert(&name.text, item);
+                }
+            }
+        }
+        locals
+    }
+
+    pub fn get_kind(&self, name: &str, kinds: &[&str]) -> Option<&'a Item> {
+        self.names
+            .get(name)
+            .copied()
+            .filter(|i| kinds.contains(&i.keyword()))
+    }
+
+    pub fn names_of(&self, kinds: &[&str]) -> Vec<&'a str> {
+        let mut v: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, i)| kinds.contains(&i.keyword()))
+            .map(|(n, _)| *n)
+            .collect();
+        v.sort();
+        v
+    }
+}

@@ -1,0 +1,358 @@
+//! The type checker: every block of every file against the schema.
+//!
+//! Unknown fields and misplaced blocks (SDD105), missing required fields (SDD104), values of
+//! the wrong type (SDD103), unknown variants (SDD106) and unknown names (SDD101, SDD401).
+//! Engagements are checked against their profile's `field` declarations as well as the
+//! built-in engagement fields; records against their declared fields.
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
+use crate::syntax::{Entry, Field, Item};
+
+use super::names::{did_you_mean, Locals, Namespace};
+use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
+use super::values::Scope;
+
+/// Type-check one file.
+pub fn check_file(ns: &Namespace<'_>, file: FileId, items: &[Item], out: &mut Vec<Diagnostic>) {
+    let scope = Scope {
+        ns,
+        file,
+        locals: None,
+    };
+    for item in items {
+        match FILE.item(item.keyword()) {
+            Some(rule) => {
+                if item.keyword() == "engagement" {
+                    let locals = Locals::build(file, item, out);
+                    let scope = Scope {
+                        ns,
+                        file,
+                        locals: Some(&locals),
+                    };
+                    check_item(&scope, rule, item, "the top level", out);
+                } else {
+                    check_item(&scope, rule, item, "the top level", out);
+                }
+            }
+            None => out.push(misplaced(file, item, &FILE, "the top level")),
+        }
+    }
+}
+
+fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnostic {
+    let allowed: Vec<&str> = parent.items.iter().map(|r| r.keyword).collect();
+    let mut d = Diagnostic::new(
+        Code::Sdd105,
+        file,
+        item.keyword.span,
+        format!("a `{}` block is not allowed in {place}", item.keyword()),
+    )
+    .with_label("misplaced block");
+    if allowed.is_empty() {
+        d = d.with_note(format!("{place} holds fields only"));
+    } else {
+        d = d.with_note(format!("blocks allowed here: {}", allowed.join(", ")));
+    }
+    if let Some(home) = home_of(item.keyword()) {
+        d = d.with_help(format!("`{}` belongs inside `{home}`", item.keyword()));
+    }
+    d
+}
+
+fn home_of(keyword: &str) -> Option<&'static str> {
+    fn search(
+        block: &'static Block,
+        keyword: &str,
+        parent: Option<&'static str>,
+    ) -> Option<&'static str> {
+        for rule in block.items {
+            if rule.keyword == keyword {
+                return parent;
+            }
+            if let Some(found) = search(rule.block, keyword, Some(rule.keyword)) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    search(&FILE, keyword, None)
+}
+
+fn describe(item: &Item) -> String {
+    match item.name_text() {
+        Some(n) => format!("{} `{n}`", item.keyword()),
+        None => format!("`{}`", item.keyword()),
+    }
+}
+
+fn check_item(
+    scope: &Scope<'_, '_>,
+    rule: &ItemRule,
+    item: &Item,
+    _parent: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let file = scope.file;
+    let header =
+        |part: &str, need: Need, present: bool, at: crate::source::Span| -> Option<Diagnostic> {
+            match (need, present) {
+                (Need::Required, false) => Some(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        at,
+                        format!("`{}` needs {part}", item.keyword()),
+                    )
+                    .with_label(format!("{part} expected")),
+                ),
+                (Need::Never, true) => Some(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        at,
+                        format!("`{}` does not take {part}", item.keyword()),
+                    )
+                    .with_label(format!("unexpected {part}")),
+                ),
+                _ => None,
+            }
+        };
+    let end = item
+        .name
+        .as_ref()
+        .map(|n| n.span)
+        .unwrap_or(item.keyword.span);
+    out.extend(header(
+        "a name",
+        rule.name,
+        item.name.is_some(),
+        item.name
+            .as_ref()
+            .map(|n| n.span)
+            .unwrap_or(item.keyword.span),
+    ));
+    out.extend(header(
+        "a title string",
+        rule.title,
+        item.title.is_some(),
+        item.title.as_ref().map(|t| t.span).unwrap_or(end),
+    ));
+    out.extend(header(
+        "`by`",
+        rule.by,
+        item.by.is_some(),
+        item.by.as_ref().map(|b| b.span).unwrap_or(end),
+    ));
+    out.extend(header(
+        "a body `{ … }`",
+        rule.body,
+        item.body.is_some(),
+        item.body.as_ref().map(|b| b.span).unwrap_or(end),
+    ));
+    out.extend(header(
+        "a type `: TYPE`",
+        rule.ty,
+        item.ty.is_some(),
+        item.ty.as_ref().map(|t| t.span).unwrap_or(end),
+    ));
+    if let Some(opt) = item.optional {
+        if rule.ty == Need::Never {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd001,
+                    file,
+                    opt,
+                    "`?` marks an optional `field` declaration only",
+                )
+                .with_label("unexpected `?`"),
+            );
+        }
+    }
+
+    // Header references.
+    match item.keyword() {
+        "gate" => {
+            if let Some(name) = &item.name {
+                if !GATES.contains(&name.text.as_str()) {
+                    let mut d = Diagnostic::new(
+                        Code::Sdd106,
+                        file,
+                        name.span,
+                        format!(
+                            "unknown gate `{}`: gates are `spec` and `design`",
+                            name.text
+                        ),
+                    )
+                    .with_label("unknown gate");
+                    if let Some(h) = did_you_mean(&name.text, GATES.iter().copied()) {
+                        d = d.with_help(h);
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        "built" => {
+            if let Some(name) = &item.name {
+                scope.check_local(name.span, &name.text, &["component"], out);
+            }
+        }
+        "verified" => {
+            if let Some(name) = &item.name {
+                scope.check_local(name.span, &name.text, &["requirement"], out);
+            }
+            if let Some(by) = &item.by {
+                scope.check_local(by.span, &by.text, &["test"], out);
+            }
+        }
+        "field" => {
+            if let Some(ty) = &item.ty {
+                scope.check_type_expr(ty, out);
+            }
+        }
+        _ => {}
+    }
+
+    let Some(body) = &item.body else { return };
+    let block = rule.block;
+    let place = describe(item);
+    let profile = if item.keyword() == "engagement" {
+        profile_of(scope, item)
+    } else {
+        None
+    };
+    let mut seen: Vec<&Field> = Vec::new();
+    for entry in &body.entries {
+        match entry {
+            Entry::Field(field) => {
+                let name = field.name.text.as_str();
+                if let Some(first) = seen.iter().find(|f| f.name.text == name) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Sdd102,
+                            file,
+                            field.name.span,
+                            format!("field `{name}` is given twice in {place}"),
+                        )
+                        .with_label("second value")
+                        .with_secondary(
+                            file,
+                            first.name.span,
+                            "first value here",
+                        ),
+                    );
+                    continue;
+                }
+                seen.push(field);
+                if let Some(frule) = block.field(name) {
+                    scope.check(&field.value, frule.ty, out);
+                } else if item.keyword() == "record" {
+                    scope.check_type_expr(&field.value, out);
+                } else if let Some(decl) = profile.and_then(|p| profile_field(p, name)) {
+                    if let Some(ty) = &decl.ty {
+                        scope.check_typed(&field.value, ty, out);
+                    }
+                } else if block.open_fields && item.keyword() == "engagement" && profile.is_none() {
+                    // The profile is unknown (reported at `profile:`); its fields cannot be checked.
+                } else {
+                    let mut known: Vec<&str> = block.fields.iter().map(|f| f.name).collect();
+                    if let Some(p) = profile {
+                        known.extend(
+                            p.items()
+                                .filter(|i| i.keyword() == "field")
+                                .filter_map(|i| i.name_text()),
+                        );
+                    }
+                    out.push(scope.unknown_field(field, name, &known, &place));
+                }
+            }
+            Entry::Item(child) => match block.item(child.keyword()) {
+                Some(child_rule) => check_item(scope, child_rule, child, &place, out),
+                None => out.push(misplaced(file, child, block, &place)),
+            },
+            Entry::Variant(v) => {
+                if !block.variants {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Sdd001,
+                            file,
+                            v.span,
+                            format!("expected `{}: value`, found a bare name", v.text),
+                        )
+                        .with_label("missing `:` and value"),
+                    );
+                }
+            }
+        }
+    }
+
+    // Required fields.
+    let has = |name: &str| seen.iter().any(|f| f.name.text == name);
+    for frule in block.fields.iter().filter(|f| f.required) {
+        if !has(frule.name) {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd104,
+                    file,
+                    item.name_span(),
+                    format!("{place} is missing the required field `{}`", frule.name),
+                )
+                .with_label(format!("add `{}: …`", frule.name))
+                .with_note(format!("`{}`: {}", frule.name, frule.doc)),
+            );
+        }
+    }
+    if let Some(p) = profile {
+        for decl in p
+            .items()
+            .filter(|i| i.keyword() == "field" && i.optional.is_none())
+        {
+            let Some(name) = decl.name_text() else {
+                continue;
+            };
+            if !has(name) {
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd104,
+                        file,
+                        item.name_span(),
+                        format!(
+                            "{place} is missing `{name}`, required by profile `{}`",
+                            p.name_text().unwrap_or("?")
+                        ),
+                    )
+                    .with_label(format!("add `{name}: …`"))
+                    .with_secondary(
+                        scope
+                            .ns
+                            .get(p.name_text().unwrap_or(""))
+                            .map(|d| d.file)
+                            .unwrap_or(file),
+                        decl.name_span(),
+                        "declared here",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn profile_of<'a>(scope: &Scope<'a, '_>, engagement: &Item) -> Option<&'a Item> {
+    let name = engagement.field("profile")?.value.as_name()?;
+    scope.ns.get_kind(name, "profile").map(|d| d.item)
+}
+
+fn profile_field<'a>(profile: &'a Item, name: &str) -> Option<&'a Item> {
+    profile
+        .items()
+        .find(|i| i.keyword() == "field" && i.name_text() == Some(name))
+}
+
+/// The schema type of a top-level field (for tools such as completion).
+pub fn field_type(path: &[&str], field: &str) -> Option<Ty> {
+    super::schema::rule_for(path)?
+        .block
+        .field(field)
+        .map(|f| f.ty)
+}

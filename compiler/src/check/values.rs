@@ -1,0 +1,460 @@
+//! Typing a single value: against a schema type ([`Ty`]) or a declared type expression
+//! (`list<cidr>`, an enum, a record). Reports SDD101, SDD103, SDD104, SDD105, SDD106, SDD401.
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::{Field, Item, Value, ValueKind};
+
+use super::names::{did_you_mean, Locals, Namespace};
+use super::schema::{Ty, BUILTIN_TYPES};
+
+/// What a value is checked in.
+pub struct Scope<'a, 'b> {
+    pub ns: &'b Namespace<'a>,
+    pub file: FileId,
+    pub locals: Option<&'b Locals<'a>>,
+}
+
+impl Scope<'_, '_> {
+    fn err(&self, code: Code, span: Span, message: String) -> Diagnostic {
+        Diagnostic::new(code, self.file, span, message)
+    }
+
+    fn mismatch(&self, value: &Value, expected: &str) -> Diagnostic {
+        self.err(
+            Code::Sdd103,
+            value.span,
+            format!("expected {expected}, found {}", value.describe()),
+        )
+        .with_label(format!("expected {expected}"))
+    }
+
+    /// Check a value against a schema type.
+    pub fn check(&self, value: &Value, ty: Ty, out: &mut Vec<Diagnostic>) {
+        if value.kind == ValueKind::Error {
+            return;
+        }
+        match (ty, &value.kind) {
+            (Ty::Text, ValueKind::Str(_)) | (Ty::Int, ValueKind::Int(_)) => {}
+            (Ty::Date, ValueKind::Date(d)) => self.check_date(value.span, d, out),
+            (Ty::Version, ValueKind::Version(v)) => self.check_version(value.span, v, out),
+            (Ty::Person, ValueKind::Person(p)) => self.check_person(value.span, p, out),
+            (Ty::Ident, ValueKind::Name(_)) => {}
+            (Ty::Choice(words), ValueKind::Name(n)) => {
+                if !words.contains(&n.as_str()) {
+                    let mut d = self
+                        .err(
+                            Code::Sdd106,
+                            value.span,
+                            format!("`{n}` is not one of {}", words.join(", ")),
+                        )
+                        .with_label("unknown variant");
+                    if let Some(h) = did_you_mean(n, words.iter().copied()) {
+                        d = d.with_help(h);
+                    }
+                    out.push(d);
+                }
+            }
+            (Ty::List(elem), ValueKind::List(items)) => {
+                for v in items {
+                    self.check(v, *elem, out);
+                }
+            }
+            (Ty::Persons, ValueKind::Person(_)) => self.check(value, Ty::Person, out),
+            (Ty::Persons, ValueKind::List(items)) => {
+                for v in items {
+                    self.check(v, Ty::Person, out);
+                }
+            }
+            (Ty::Decl(kind), ValueKind::Name(n)) => self.check_decl(value.span, n, kind, out),
+            (Ty::Local(kinds), ValueKind::Name(n)) => self.check_local(value.span, n, kinds, out),
+            (Ty::AssetConstraint, ValueKind::Name(n)) => self.check_asset(value.span, n, out),
+            (Ty::AssetConstraint, ValueKind::Ref { name, spec }) => {
+                self.check_asset(name.span, &name.text, out);
+                match &spec.kind {
+                    ValueKind::Str(c) => self.check_constraint(spec.span, c, out),
+                    _ => out
+                        .push(self.mismatch(spec, "a version constraint string such as \"^2.1\"")),
+                }
+            }
+            (Ty::AssetVersion, ValueKind::Ref { name, spec }) => {
+                self.check_asset(name.span, &name.text, out);
+                match &spec.kind {
+                    ValueKind::Version(v) => self.check_version(spec.span, v, out),
+                    _ => out.push(self.mismatch(spec, "an exact version such as 2.3.0")),
+                }
+            }
+            (Ty::Type, _) => self.check_type_expr(value, out),
+            (Ty::Quorum, ValueKind::Record(fields)) => {
+                for field in fields {
+                    match field.name.text.as_str() {
+                        "spec" | "design" => match field.value.kind {
+                            ValueKind::Int(n) if n >= 1 => {}
+                            _ => out.push(self.mismatch(&field.value, "a positive integer")),
+                        },
+                        other => out.push(self.unknown_field(
+                            field,
+                            other,
+                            &["spec", "design"],
+                            "quorum",
+                        )),
+                    }
+                }
+            }
+            _ => out.push(self.mismatch(value, &ty.describe())),
+        }
+    }
+
+    pub fn unknown_field(
+        &self,
+        field: &Field,
+        name: &str,
+        known: &[&str],
+        place: &str,
+    ) -> Diagnostic {
+        let mut d = self
+            .err(
+                Code::Sdd105,
+                field.name.span,
+                format!("unknown field `{name}` in {place}"),
+            )
+            .with_label("unknown field");
+        if let Some(h) = did_you_mean(name, known.iter().copied()) {
+            d = d.with_help(h);
+        } else if !known.is_empty() {
+            d = d.with_note(format!("fields here: {}", known.join(", ")));
+        }
+        d
+    }
+
+    pub fn check_person(&self, span: Span, name: &str, out: &mut Vec<Diagnostic>) {
+        self.check_decl(span, name, "person", out)
+    }
+
+    pub fn check_decl(&self, span: Span, name: &str, kind: &str, out: &mut Vec<Diagnostic>) {
+        match self.ns.get(name) {
+            Some(d) if d.kind() == kind => {}
+            Some(d) => out.push(
+                self.err(
+                    Code::Sdd103,
+                    span,
+                    format!("`{name}` is a {}, not a {kind}", d.kind()),
+                )
+                .with_label(format!("expected a {kind}"))
+                .with_secondary(
+                    d.file,
+                    d.item.name_span(),
+                    format!("`{name}` is declared here"),
+                ),
+            ),
+            None => {
+                let mut d = self
+                    .err(Code::Sdd101, span, format!("unknown {kind} `{name}`"))
+                    .with_label(format!("no {kind} of this name in the estate"));
+                if let Some(h) = did_you_mean(name, self.ns.names_of(kind)) {
+                    d = d.with_help(h);
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    pub fn check_local(&self, span: Span, name: &str, kinds: &[&str], out: &mut Vec<Diagnostic>) {
+        let Some(locals) = self.locals else { return };
+        if locals.get_kind(name, kinds).is_some() {
+            return;
+        }
+        let what = kinds.join(" or ");
+        let mut d = match locals.names.get(name) {
+            Some(item) => self
+                .err(
+                    Code::Sdd103,
+                    span,
+                    format!("`{name}` is a {}, not a {what}", item.keyword()),
+                )
+                .with_label(format!("expected a {what}")),
+            None => self
+                .err(
+                    Code::Sdd101,
+                    span,
+                    format!("unknown {what} `{name}` in this engagement"),
+                )
+                .with_label(format!("no {what} of this name")),
+        };
+        if let Some(h) = did_you_mean(name, locals.names_of(kinds)) {
+            d = d.with_help(h);
+        }
+        out.push(d);
+    }
+
+    fn check_asset(&self, span: Span, name: &str, out: &mut Vec<Diagnostic>) {
+        if self.ns.get_kind(name, "asset").is_some() {
+            return;
+        }
+        let mut d = self
+            .err(Code::Sdd401, span, format!("unknown asset `{name}`"))
+            .with_label("not in the asset inventory");
+        if let Some(h) = did_you_mean(name, self.ns.names_of("asset")) {
+            d = d.with_help(h);
+        }
+        out.push(d);
+    }
+
+    fn check_date(&self, span: Span, text: &str, out: &mut Vec<Diagnostic>) {
+        if parse_date(text).is_none() {
+            out.push(
+                self.err(
+                    Code::Sdd103,
+                    span,
+                    format!("`{text}` is not a calendar date"),
+                )
+                .with_label("invalid date"),
+            );
+        }
+    }
+
+    fn check_version(&self, span: Span, text: &str, out: &mut Vec<Diagnostic>) {
+        if semver::Version::parse(text).is_err() {
+            out.push(
+                self.err(
+                    Code::Sdd103,
+                    span,
+                    format!("`{text}` is not a semantic version"),
+                )
+                .with_label("invalid version"),
+            );
+        }
+    }
+
+    fn check_constraint(&self, span: Span, text: &str, out: &mut Vec<Diagnostic>) {
+        if let Err(e) = semver::VersionReq::parse(text) {
+            out.push(
+                self.err(
+                    Code::Sdd103,
+                    span,
+                    format!("`{text}` is not a version constraint: {e}"),
+                )
+                .with_label("invalid constraint")
+                .with_help("write a semver constraint such as \"^2.1\" or \">=1.2, <2\""),
+            );
+        }
+    }
+
+    /// A type expression in a `field` or `record` declaration.
+    pub fn check_type_expr(&self, value: &Value, out: &mut Vec<Diagnostic>) {
+        match &value.kind {
+            ValueKind::Name(n) => {
+                if BUILTIN_TYPES.contains(&n.as_str()) {
+                    return;
+                }
+                match self.ns.get(n) {
+                    Some(d) if matches!(d.kind(), "enum" | "record") => {}
+                    Some(d) => out.push(
+                        self.err(
+                            Code::Sdd103,
+                            value.span,
+                            format!("`{n}` is a {}, not a type", d.kind()),
+                        )
+                        .with_label("expected a type"),
+                    ),
+                    None => {
+                        let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
+                        candidates.extend(self.ns.names_of("enum"));
+                        candidates.extend(self.ns.names_of("record"));
+                        let mut d = self
+                            .err(Code::Sdd101, value.span, format!("unknown type `{n}`"))
+                            .with_label("not a built-in type, enum or record");
+                        if let Some(h) = did_you_mean(n, candidates) {
+                            d = d.with_help(h);
+                        }
+                        out.push(d);
+                    }
+                }
+            }
+            ValueKind::Generic { name, args } if name.text == "list" && args.len() == 1 => {
+                self.check_type_expr(&args[0], out)
+            }
+            ValueKind::Generic { name, .. } => out.push(
+                self.err(
+                    Code::Sdd103,
+                    value.span,
+                    format!(
+                        "`{}<…>` is not a type: only `list<T>` takes a parameter",
+                        name.text
+                    ),
+                )
+                .with_label("invalid type"),
+            ),
+            _ => out.push(self.mismatch(value, "a type such as `text` or `list<cidr>`")),
+        }
+    }
+
+    /// Check a value against a (valid) type expression.
+    pub fn check_typed(&self, value: &Value, ty: &Value, out: &mut Vec<Diagnostic>) {
+        if value.kind == ValueKind::Error {
+            return;
+        }
+        match &ty.kind {
+            ValueKind::Generic { args, .. } if args.len() == 1 => match &value.kind {
+                ValueKind::List(items) => {
+                    for v in items {
+                        self.check_typed(v, &args[0], out);
+                    }
+                }
+                _ => out.push(self.mismatch(value, "a list")),
+            },
+            ValueKind::Name(t) => self.check_named_type(value, t, out),
+            _ => {}
+        }
+    }
+
+    fn check_named_type(&self, value: &Value, ty: &str, out: &mut Vec<Diagnostic>) {
+        let bad = |why: &str| {
+            self.err(Code::Sdd103, value.span, format!("not a valid {ty}: {why}"))
+                .with_label(format!("expected {ty}"))
+        };
+        match (ty, &value.kind) {
+            ("text", ValueKind::Str(_))
+            | ("int", ValueKind::Int(_))
+            | ("decimal", ValueKind::Decimal(_) | ValueKind::Int(_))
+            | ("bool", ValueKind::Bool(_))
+            | ("duration", ValueKind::Duration(_)) => {}
+            ("date", ValueKind::Date(d)) => self.check_date(value.span, d, out),
+            ("datetime", ValueKind::DateTime(d)) => {
+                if parse_datetime(d).is_none() {
+                    out.push(bad(&format!("`{d}` is not a real date and time")));
+                }
+            }
+            ("version", ValueKind::Version(v)) => self.check_version(value.span, v, out),
+            ("constraint", ValueKind::Str(c)) => self.check_constraint(value.span, c, out),
+            ("person", ValueKind::Person(p)) => self.check_person(value.span, p, out),
+            ("ip", ValueKind::Str(s)) => {
+                if s.parse::<std::net::IpAddr>().is_err() {
+                    out.push(bad(&format!("`{s}` is not an IPv4 or IPv6 address")));
+                }
+            }
+            ("cidr", ValueKind::Str(s)) => {
+                if let Err(why) = check_cidr(s) {
+                    out.push(bad(&why));
+                }
+            }
+            ("asn", ValueKind::Int(n)) => {
+                if !(1..=4_294_967_294).contains(n) {
+                    out.push(bad(&format!("{n} is outside 1–4294967294")));
+                }
+            }
+            ("asn", ValueKind::Str(s)) => {
+                let digits = s.strip_prefix("AS").unwrap_or(s);
+                match digits.parse::<u64>() {
+                    Ok(n) if (1..=4_294_967_294).contains(&n) => {}
+                    _ => out.push(bad(&format!("`{s}` is not an AS number"))),
+                }
+            }
+            ("vlan", ValueKind::Int(n)) => {
+                if !(1..=4094).contains(n) {
+                    out.push(bad(&format!("VLAN {n} is outside 1–4094")));
+                }
+            }
+            (builtin, _) if BUILTIN_TYPES.contains(&builtin) => {
+                out.push(self.mismatch(value, &format!("a value of type `{builtin}`")))
+            }
+            (name, _) => match self.ns.get(name) {
+                Some(d) if d.kind() == "enum" => self.check_enum_value(value, d.item, out),
+                Some(d) if d.kind() == "record" => self.check_record_value(value, d.item, out),
+                _ => {} // the type itself is reported where it is declared
+            },
+        }
+    }
+
+    fn check_enum_value(&self, value: &Value, decl: &Item, out: &mut Vec<Diagnostic>) {
+        let variants: Vec<&str> = decl
+            .entries()
+            .iter()
+            .filter_map(|e| match e {
+                crate::syntax::Entry::Variant(v) => Some(v.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let name = decl.name_text().unwrap_or("?");
+        match &value.kind {
+            ValueKind::Name(n) if variants.contains(&n.as_str()) => {}
+            ValueKind::Name(n) => {
+                let mut d = self
+                    .err(
+                        Code::Sdd106,
+                        value.span,
+                        format!("`{n}` is not a variant of enum `{name}`"),
+                    )
+                    .with_label("unknown variant")
+                    .with_note(format!("variants: {}", variants.join(", ")));
+                if let Some(h) = did_you_mean(n, variants.iter().copied()) {
+                    d = d.with_help(h);
+                }
+                out.push(d);
+            }
+            _ => out.push(self.mismatch(value, &format!("a variant of enum `{name}`"))),
+        }
+    }
+
+    fn check_record_value(&self, value: &Value, decl: &Item, out: &mut Vec<Diagnostic>) {
+        let name = decl.name_text().unwrap_or("?");
+        let ValueKind::Record(fields) = &value.kind else {
+            out.push(self.mismatch(value, &format!("a `{name}` record `{{ … }}`")));
+            return;
+        };
+        let declared: Vec<&Field> = decl.fields().collect();
+        let known: Vec<&str> = declared.iter().map(|f| f.name.text.as_str()).collect();
+        for field in fields {
+            match declared.iter().find(|d| d.name.text == field.name.text) {
+                Some(d) => self.check_typed(&field.value, &d.value, out),
+                None => out.push(self.unknown_field(
+                    field,
+                    &field.name.text,
+                    &known,
+                    &format!("record `{name}`"),
+                )),
+            }
+        }
+        for d in &declared {
+            if !fields.iter().any(|f| f.name.text == d.name.text) {
+                out.push(
+                    self.err(
+                        Code::Sdd104,
+                        value.span,
+                        format!("missing field `{}` of record `{name}`", d.name.text),
+                    )
+                    .with_label(format!("`{}` is required", d.name.text)),
+                );
+            }
+        }
+    }
+}
+
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub fn parse_datetime(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let normalised = text.replace('Z', "+00:00");
+    let with_seconds = if normalised.len() == "2026-11-28T02:00+00:00".len() {
+        format!("{}:00{}", &normalised[..16], &normalised[16..])
+    } else {
+        normalised
+    };
+    chrono::DateTime::parse_from_rfc3339(&with_seconds).ok()
+}
+
+fn check_cidr(s: &str) -> Result<(), String> {
+    let (addr, len) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` has no prefix length (`/24`)"))?;
+    let addr: std::net::IpAddr = addr
+        .parse()
+        .map_err(|_| format!("`{addr}` is not an IP address"))?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    match len.parse::<u8>() {
+        Ok(n) if n <= max => Ok(()),
+        _ => Err(format!("prefix length `/{len}` is outside 0–{max}")),
+    }
+}

@@ -1,0 +1,43 @@
+//! `sdd check`: print the estate's diagnostics in the chosen format.
+
+use std::process::ExitCode;
+
+use sdd::diagnostic::Tally;
+use sdd::estate::Estate;
+use sdd::render;
+
+use super::{estate_paths, options, use_color, CheckArgs, Format};
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    let options = options(args.as_of.as_deref())?;
+    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let diagnostics = sdd::analysis::check(&estate, &options);
+    let tally = Tally::of(&diagnostics);
+    match args.format {
+        Format::Json => println!("{}", render::json::render(&diagnostics, &estate.files)),
+        Format::Short => {
+            for d in &diagnostics {
+                println!("{}", render::short::render(d, &estate.files));
+            }
+            eprintln!("{}", render::summary(tally));
+        }
+        Format::Rich => {
+            let color = use_color();
+            for d in &diagnostics {
+                print!("{}", render::rich::render(d, &estate.files, color));
+            }
+            println!(
+                "{} file{} checked: {}",
+                estate.files.len(),
+                if estate.files.len() == 1 { "" } else { "s" },
+                render::summary(tally)
+            );
+        }
+    }
+    let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,109 @@
+//! Argument definitions (clap) and the dispatch to each command.
+
+mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sdd",
+    version,
+    about = "Compiler for .sdd spec-driven development estates"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check an estate: syntax, names, types and governance.
+    Check(CheckArgs),
+    /// Explain a diagnostic code, with an example.
+    Explain {
+        /// A code such as SDD204; without one, list every code.
+        code: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Rich,
+    Short,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders of the estate (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "rich")]
+    pub format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Date against which expiry is checked (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain { code } => explain(code),
+    }
+}
+
+fn explain(code: Option<String>) -> Result<ExitCode, String> {
+    match code {
+        None => {
+            for code in sdd::codes::Code::ALL {
+                println!(
+                    "{}  {:<8} {}",
+                    code,
+                    code.default_severity().as_str(),
+                    code.title()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(text) => match sdd::codes::Code::parse(&text) {
+            Some(code) => {
+                print!("{}", code.explanation());
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(format!(
+                "unknown code `{text}`; `sdd explain` lists every code"
+            )),
+        },
+    }
+}
+
+/// The estate's paths, defaulting to the current folder.
+pub fn estate_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Parse `--as-of`, defaulting to today.
+pub fn options(as_of: Option<&str>) -> Result<sdd::analysis::Options, String> {
+    let mut options = sdd::analysis::Options::default();
+    if let Some(text) = as_of {
+        options.as_of = sdd::check::values::parse_date(text)
+            .ok_or_else(|| format!("--as-of expects a date such as 2026-11-24, not `{text}`"))?;
+    }
+    Ok(options)
+}
+
+/// Colour only on a terminal, and never with NO_COLOR.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}

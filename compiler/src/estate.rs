@@ -1,0 +1,209 @@
+//! An estate: every `.sdd` file under some folders, parsed, in one deterministic order.
+//!
+//! Files are found by walking the given paths (hidden folders, `target` and `node_modules` are
+//! skipped, as is any folder below a root that holds a `.sddignore` marker), sorted by path,
+//! read and parsed in parallel, and stored by [`FileId`] in that sorted order, so neither the
+//! order of the paths on the command line nor the thread count changes any output.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Files, Span};
+use crate::syntax::{self, Parsed};
+
+/// Most files in one estate.
+pub const MAX_FILES: usize = 100_000;
+
+/// The marker file that keeps a folder out of an enclosing estate.
+pub const IGNORE_MARKER: &str = ".sddignore";
+
+#[derive(Debug, Default)]
+pub struct Estate {
+    pub files: Files,
+    /// Indexed by `FileId`.
+    pub parsed: Vec<Parsed>,
+}
+
+/// Why an estate could not be loaded at all (the CLI's exit code 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Estate {
+    /// Load every `.sdd` file under the given paths (files or folders).
+    pub fn load(paths: &[PathBuf]) -> Result<Estate, LoadError> {
+        let mut found = Vec::new();
+        for path in paths {
+            if path.is_file() {
+                found.push(path.clone());
+            } else if path.is_dir() {
+                walk(path, &mut found)
+                    .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
+            } else {
+                return Err(LoadError(format!(
+                    "{}: no such file or folder",
+                    path.display()
+                )));
+            }
+            if found.len() > MAX_FILES {
+                return Err(LoadError(format!(
+                    "more than {MAX_FILES} .sdd files under {} (SDD002 input limit)",
+                    path.display()
+                )));
+            }
+        }
+        found.sort();
+        found.dedup();
+        let sources: Vec<(String, Vec<u8>)> = found
+            .par_iter()
+            .map(|p| {
+                std::fs::read(p)
+                    .map(|bytes| (display_name(p), bytes))
+                    .map_err(|e| LoadError(format!("cannot read {}: {e}", p.display())))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Estate::from_bytes(sources))
+    }
+
+    /// An estate from in-memory sources (tests, the language server).
+    pub fn from_sources<N: Into<String>, T: Into<String>>(
+        sources: impl IntoIterator<Item = (N, T)>,
+    ) -> Estate {
+        Estate::from_bytes(
+            sources
+                .into_iter()
+                .map(|(n, t)| (n.into(), t.into().into_bytes()))
+                .collect(),
+        )
+    }
+
+    fn from_bytes(mut sources: Vec<(String, Vec<u8>)>) -> Estate {
+        sources.sort_by(|a, b| a.0.cmp(&b.0));
+        let decoded: Vec<(String, String, Option<Diagnostic>)> = sources
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, bytes))| decode(FileId(i as u32), name, bytes))
+            .collect();
+        let mut files = Files::new();
+        for (name, text, _) in &decoded {
+            files.add(name.clone(), text.clone());
+        }
+        let parsed = decoded
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (_, text, problem))| match problem {
+                Some(d) => Parsed {
+                    diagnostics: vec![d],
+                    ..Parsed::default()
+                },
+                None => syntax::parse(FileId(i as u32), &text),
+            })
+            .collect();
+        Estate { files, parsed }
+    }
+
+    /// Re-parse one file after its text changed (the language server).
+    pub fn update(&mut self, id: FileId, text: String) {
+        self.parsed[id.0 as usize] = syntax::parse(id, &text);
+        self.files.set_text(id, text);
+    }
+
+    pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.files.ids()
+    }
+
+    pub fn ast(&self, id: FileId) -> &syntax::Ast {
+        &self.parsed[id.0 as usize].ast
+    }
+
+    /// The syntax and input-limit diagnostics of every file.
+    pub fn syntax_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.parsed.iter().flat_map(|p| p.diagnostics.iter())
+    }
+}
+
+/// Text from bytes, or a single SDD002 when the file is not UTF-8 text.
+fn decode(id: FileId, name: String, bytes: Vec<u8>) -> (String, String, Option<Diagnostic>) {
+    if bytes.len() > syntax::MAX_FILE_BYTES {
+        let d = Diagnostic::new(
+            Code::Sdd002,
+            id,
+            Span::default(),
+            format!(
+                "file is {} bytes; the limit is {} bytes",
+                bytes.len(),
+                syntax::MAX_FILE_BYTES
+            ),
+        )
+        .with_label("file too large to check")
+        .with_help("split the estate into smaller files");
+        return (name, String::new(), Some(d));
+    }
+    let binary = bytes.iter().take(8192).any(|&b| b == 0);
+    match String::from_utf8(bytes) {
+        Ok(text) if !binary => (name, text, None),
+        Ok(_) => (
+            name,
+            String::new(),
+            Some(not_text(id, "it contains NUL bytes")),
+        ),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (
+                name,
+                String::new(),
+                Some(not_text(id, &format!("byte {at} is not valid UTF-8"))),
+            )
+        }
+    }
+}
+
+fn not_text(id: FileId, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd002,
+        id,
+        Span::default(),
+        format!("not a UTF-8 text file: {why}"),
+    )
+    .with_label("file skipped")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            if name.starts_with('.')
+                || name == "target"
+                || name == "node_modules"
+                || path.join(IGNORE_MARKER).exists()
+            {
+                continue;
+            }
+            walk(&path, out)?;
+        } else if name.ends_with(".sdd") && (ty.is_file() || path.is_file()) {
+            out.push(path);
+            if out.len() > MAX_FILES {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}

@@ -1,0 +1,14 @@
+//! `sdd`: the compiler for the `.sdd` spec-driven development language.
+//!
+//! Data flows one way: [`source::Files`] → [`syntax`] (tokens, tree) → [`estate`] (all files in
+//! one namespace) → checks → outputs. The library never prints and never exits; the `sdd`
+//! binary and the language server decide what a user sees.
+
+pub mod analysis;
+pub mod check;
+pub mod codes;
+pub mod diagnostic;
+pub mod estate;
+pub mod render;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,258 @@
+//! Syntax: lexing and parsing one file into an [`Ast`] plus diagnostics.
+//!
+//! [`parse`] never fails. It enforces the input limits (SDD002), guards nesting depth before
+//! the recursive parser runs, turns chumsky's errors into SDD001 diagnostics and attaches doc
+//! comments to the items they precede.
+
+pub mod ast;
+pub mod literal;
+pub mod parser;
+pub mod token;
+
+use chumsky::error::{Rich, RichPattern, RichReason};
+use chumsky::span::SimpleSpan;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+pub use ast::*;
+use token::{Comment, Token};
+
+/// Largest file the compiler reads.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// Deepest nesting of `{`, `[` and `<`.
+pub const MAX_DEPTH: usize = 64;
+/// Longest string or text block.
+pub const MAX_STRING_BYTES: usize = 1024 * 1024;
+/// Most syntax diagnostics reported for one file.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// A parsed file: the tree, its comments (for the formatter) and the diagnostics.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub ast: Ast,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parse one file. Never fails and never panics.
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    if text.len() > MAX_FILE_BYTES {
+        return Parsed {
+            diagnostics: vec![Diagnostic::new(
+                Code::Sdd002,
+                file,
+                Span::new(0, 0),
+                format!(
+                    "file is {} bytes; the limit is {} bytes",
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+            )
+            .with_label("file too large to check")
+            .with_help("split the estate into smaller files")],
+            ..Parsed::default()
+        };
+    }
+    let lexed = token::lex(file, text);
+    let mut diagnostics = lexed.diagnostics;
+    for &(kind, span) in &lexed.tokens {
+        if matches!(kind, Token::Str | Token::TextBlock) && span.range().len() > MAX_STRING_BYTES {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Sdd002,
+                    file,
+                    Span::new(span.start as usize, span.start as usize + 1),
+                    format!(
+                        "string of {} bytes; the limit is {MAX_STRING_BYTES}",
+                        span.range().len()
+                    ),
+                )
+                .with_label("string too long"),
+            );
+        }
+    }
+    let tokens = limit_depth(file, &lexed.tokens, &mut diagnostics);
+    let (mut items, errors) = parser::parse_tokens(text, &tokens);
+    let mut syntax: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, e)).collect();
+    syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
+    if syntax.len() + diagnostics.len() > MAX_SYNTAX_ERRORS {
+        syntax.truncate(MAX_SYNTAX_ERRORS.saturating_sub(diagnostics.len()));
+        if let Some(last) = syntax.last_mut() {
+            last.notes.push(format!(
+                "stopped after {MAX_SYNTAX_ERRORS} syntax errors in this file"
+            ));
+        }
+    }
+    diagnostics.extend(syntax);
+    attach_docs(text, &lexed.comments, &tokens, &mut items);
+    Parsed {
+        ast: Ast { items },
+        comments: lexed.comments,
+        diagnostics,
+    }
+}
+
+/// Drop every group nested deeper than [`MAX_DEPTH`], reporting the first one, so the
+/// recursive parser never recurses without bound.
+fn limit_depth(
+    file: FileId,
+    tokens: &[(Token, Span)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Token, SimpleSpan)> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    let mut skipping_from: Option<usize> = None;
+    let mut reported = false;
+    for &(kind, span) in tokens {
+        let opens = matches!(kind, Token::LBrace | Token::LBracket | Token::LAngle);
+        let closes = matches!(kind, Token::RBrace | Token::RBracket | Token::RAngle);
+        if opens {
+            depth += 1;
+            if depth > MAX_DEPTH && skipping_from.is_none() {
+                skipping_from = Some(depth);
+                if !reported {
+                    reported = true;
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Sdd002,
+                            file,
+                            span,
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                        )
+                        .with_label("too deeply nested")
+                        .with_note("the nested content is skipped"),
+                    );
+                }
+            }
+        }
+        let skipping = skipping_from.is_some();
+        if closes {
+            if skipping_from == Some(depth) {
+                skipping_from = None;
+            }
+            depth = depth.saturating_sub(1);
+        }
+        if !skipping {
+            out.push((kind, SimpleSpan::from(span.range())));
+        }
+    }
+    out
+}
+
+fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic {
+    let span = Span::from(*error.span());
+    match error.reason() {
+        RichReason::Custom(message) => {
+            Diagnostic::new(Code::Sdd001, file, span, message.clone()).with_label("here")
+        }
+        RichReason::ExpectedFound { expected, found } => {
+            let mut wanted: Vec<String> = expected
+                .iter()
+                .filter_map(|p| match p {
+                    RichPattern::Token(t) => Some(t.describe().to_string()),
+                    RichPattern::Label(l) => Some(l.to_string()),
+                    RichPattern::Identifier(i) => Some(format!("`{i}`")),
+                    RichPattern::EndOfInput => Some("end of file".to_string()),
+                    _ => None,
+                })
+                .collect();
+            wanted.sort();
+            wanted.dedup();
+            // `name [` is a field missing its colon far more often than a broken enum variant.
+            if found.is_some() && wanted.iter().any(|w| w == "`:`") {
+                wanted.retain(|w| w != "`,`" && w != "`}`");
+            }
+            let found_text = found
+                .as_deref()
+                .map(|t| t.describe())
+                .unwrap_or("end of file");
+            let message = match wanted.len() {
+                0 => format!("unexpected {found_text}"),
+                _ => format!("expected {}, found {found_text}", join_or(&wanted)),
+            };
+            let label = match found {
+                None if wanted.iter().any(|w| w == "`}`") => {
+                    "a block is not closed before the end of the file"
+                }
+                None => "the file ends here",
+                Some(_) => "unexpected here",
+            };
+            Diagnostic::new(Code::Sdd001, file, span, message).with_label(label)
+        }
+    }
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Give each item the run of `///` lines right above it (only white space in between).
+fn attach_docs(
+    text: &str,
+    comments: &[Comment],
+    tokens: &[(Token, SimpleSpan)],
+    items: &mut [Item],
+) {
+    if !comments.iter().any(|c| c.kind == Token::DocComment) {
+        return;
+    }
+    let mut docs: Vec<(u32, Doc)> = Vec::new();
+    let mut i = 0;
+    while i < comments.len() {
+        if comments[i].kind != Token::DocComment {
+            i += 1;
+            continue;
+        }
+        let start = comments[i].span;
+        let mut end = start;
+        let mut lines = vec![doc_line(&text[start.range()])];
+        while i + 1 < comments.len()
+            && comments[i + 1].kind == Token::DocComment
+            && text[end.end as usize..comments[i + 1].span.start as usize]
+                .trim()
+                .is_empty()
+        {
+            i += 1;
+            end = comments[i].span;
+            lines.push(doc_line(&text[end.range()]));
+        }
+        i += 1;
+        let next = tokens.partition_point(|(_, s)| s.start < end.end as usize);
+        if let Some((_, s)) = tokens.get(next) {
+            if text[end.end as usize..s.start].trim().is_empty() {
+                docs.push((
+                    s.start as u32,
+                    Doc {
+                        text: lines.join("\n"),
+                        span: start.to(end),
+                    },
+                ));
+            }
+        }
+    }
+    fn visit(items: &mut [Item], docs: &mut Vec<(u32, Doc)>) {
+        for item in items {
+            if let Ok(at) = docs.binary_search_by_key(&item.keyword.span.start, |(s, _)| *s) {
+                item.doc = Some(docs[at].1.clone());
+            }
+            if let Some(body) = &mut item.body {
+                for entry in &mut body.entries {
+                    if let Entry::Item(child) = entry {
+                        visit(std::slice::from_mut(child), docs);
+                    }
+                }
+            }
+        }
+    }
+    visit(items, &mut docs);
+}
+
+fn doc_line(comment: &str) -> &str {
+    let rest = comment.strip_prefix("///").unwrap_or(comment);
+    rest.strip_prefix(' ').unwrap_or(rest).trim_end()
+}

@@ -1,0 +1,390 @@
+//! The parser: tokens to [`Ast`] with chumsky, recovering so that parsing never fails.
+//!
+//! Naming convention in this file: a function or binding named after a grammar rule of
+//! `grammar/sdd.ebnf` parses exactly that rule (`item`, `body`, `entry`, `field`, `value`,
+//! `list`, `record_value`, `named`); `*_unit` parsers exist only for recovery; `lit_*` functions
+//! decode literal text. Every recovery strategy skips whole balanced `{…}`/`[…]` groups, so a
+//! mistake is reported once and never resynchronises inside a nested block.
+
+use chumsky::input::{Input as _, ValueInput};
+use chumsky::prelude::*;
+
+use super::ast::*;
+use super::literal;
+use super::token::Token;
+use crate::source::Span;
+
+pub(super) type Extra<'t> = extra::Err<Rich<'t, Token, SimpleSpan>>;
+
+/// Keywords that start an item. They are not reserved: `test: …` is still a field.
+pub const KEYWORDS: &[&str] = &[
+    "person",
+    "role",
+    "enum",
+    "record",
+    "profile",
+    "asset",
+    "engagement",
+    "field",
+    "requirements",
+    "requirement",
+    "constraint",
+    "gate",
+    "feasibility",
+    "finding",
+    "risk",
+    "design",
+    "component",
+    "test",
+    "build",
+    "as_built",
+    "built",
+    "deviation",
+    "verified",
+];
+
+impl From<SimpleSpan> for Span {
+    fn from(s: SimpleSpan) -> Span {
+        Span::new(s.start, s.end)
+    }
+}
+
+/// Parse a token stream. Returns the items that could be read and chumsky's errors.
+pub(super) fn parse_tokens<'t>(
+    src: &'t str,
+    tokens: &'t [(Token, SimpleSpan)],
+) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
+    let eoi = SimpleSpan::from(src.len()..src.len());
+    let input = tokens.split_token_span(eoi);
+    let (items, errors) = file(src).parse(input).into_output_errors();
+    (items.unwrap_or_default(), errors)
+}
+
+fn file<'t, I>(src: &'t str) -> impl Parser<'t, I, Vec<Item>, Extra<'t>>
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    // Junk that no item can be recovered from is skipped to the end of the file.
+    let item = item(src)
+        .map(Some)
+        .recover_with(skip_then_retry_until(skip_unit(), end()))
+        .recover_with(skip_until(skip_unit(), end(), || None));
+    any()
+        .rewind()
+        .ignore_then(item)
+        .repeated()
+        .collect::<Vec<_>>()
+        .map(|items| items.into_iter().flatten().collect())
+        .then_ignore(end())
+}
+
+/// One token, or a whole balanced `{…}` / `[…]` group: what recovery skips at a time.
+fn skip_unit<'t, I>() -> impl Parser<'t, I, (), Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    let braces = nested_delimiters(
+        Token::LBrace,
+        Token::RBrace,
+        [(Token::LBracket, Token::RBracket)],
+        |_| (),
+    );
+    let brackets = nested_delimiters(
+        Token::LBracket,
+        Token::RBracket,
+        [(Token::LBrace, Token::RBrace)],
+        |_| (),
+    );
+    choice((braces, brackets, any().ignored()))
+}
+
+fn ident<'t, I>(src: &'t str) -> impl Parser<'t, I, Ident, Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    select! { Token::Ident => () }
+        .map_with(move |_, e| {
+            let span: SimpleSpan = e.span();
+            Ident {
+                text: src[span.start..span.end].to_string(),
+                span: span.into(),
+            }
+        })
+        .labelled("a name")
+}
+
+fn string<'t, I>(src: &'t str) -> impl Parser<'t, I, Str, Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    select! { Token::Str => false, Token::TextBlock => true }.validate(move |block, e, emitter| {
+        let span: SimpleSpan = e.span();
+        let raw = &src[span.start..span.end];
+        let decoded = if block {
+            literal::text_block(raw)
+        } else {
+            literal::string(raw)
+        };
+        let value = decoded.unwrap_or_else(|(offset, message)| {
+            let at = span.start + offset;
+            emitter.emit(Rich::custom(
+                SimpleSpan::from(at..(at + 2).min(span.end)),
+                message,
+            ));
+            String::new()
+        });
+        Str {
+            value,
+            span: span.into(),
+        }
+    })
+}
+
+fn value<'t, I>(src: &'t str) -> impl Parser<'t, I, Value, Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    recursive(move |value| {
+        let ident = ident(src);
+        let scalar = select! {
+            Token::Int => Token::Int,
+            Token::Decimal => Token::Decimal,
+            Token::Date => Token::Date,
+            Token::DateTime => Token::DateTime,
+            Token::Duration => Token::Duration,
+            Token::Version => Token::Version,
+            Token::Person => Token::Person,
+        }
+        .validate(move |token, e, emitter| {
+            let span: SimpleSpan = e.span();
+            let text = &src[span.start..span.end];
+            let kind = match token {
+                Token::Int => match text.parse() {
+                    Ok(n) => ValueKind::Int(n),
+                    Err(_) => {
+                        emitter.emit(Rich::custom(span, "integer out of range"));
+                        ValueKind::Error
+                    }
+                },
+                Token::Decimal => ValueKind::Decimal(text.to_string()),
+                Token::Date => ValueKind::Date(text.to_string()),
+                Token::DateTime => ValueKind::DateTime(text.to_string()),
+                Token::Duration => ValueKind::Duration(text.to_string()),
+                Token::Version => ValueKind::Version(text.to_string()),
+                _ => ValueKind::Person(text[1..].to_string()),
+            };
+            Value {
+                kind,
+                span: span.into(),
+            }
+        });
+        let str_value = string(src).map(|s| Value {
+            kind: ValueKind::Str(s.value),
+            span: s.span,
+        });
+
+        let list = value
+            .clone()
+            .separated_by(just(Token::Comma))
+            .allow_trailing()
+            .collect::<Vec<_>>()
+            .delimited_by(
+                just(Token::LBracket),
+                close_on_new_line(src, Token::RBracket),
+            )
+            .map_with(|values, e| Value {
+                kind: ValueKind::List(values),
+                span: to_span(e.span()),
+            });
+
+        let field = field(src, value.clone());
+        let record_value = field
+            .repeated()
+            .collect::<Vec<_>>()
+            .delimited_by(just(Token::LBrace), close_on_new_line(src, Token::RBrace))
+            .map_with(|fields, e| {
+                let span: SimpleSpan = e.span();
+                Value {
+                    kind: ValueKind::Record(fields),
+                    span: span.into(),
+                }
+            });
+
+        let generic_args = value
+            .clone()
+            .separated_by(just(Token::Comma))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .delimited_by(just(Token::LAngle), just(Token::RAngle));
+        let spec = choice((
+            string(src).map(|s| Value {
+                kind: ValueKind::Str(s.value),
+                span: s.span,
+            }),
+            select! { Token::Version => () }.map_with(move |_, e| {
+                let span: SimpleSpan = e.span();
+                Value {
+                    kind: ValueKind::Version(src[span.start..span.end].to_string()),
+                    span: span.into(),
+                }
+            }),
+        ));
+        let named = ident
+            .then(generic_args.or_not())
+            .then(spec.or_not())
+            .map_with(|((name, args), spec), e| {
+                let span: Span = to_span(e.span());
+                let kind = match (args, spec) {
+                    (Some(args), _) => ValueKind::Generic { name, args },
+                    (None, Some(spec)) => ValueKind::Ref {
+                        name,
+                        spec: Box::new(spec),
+                    },
+                    (None, None) => match name.text.as_str() {
+                        "true" => ValueKind::Bool(true),
+                        "false" => ValueKind::Bool(false),
+                        _ => ValueKind::Name(name.text),
+                    },
+                };
+                Value { kind, span }
+            });
+
+        choice((scalar, str_value, list, record_value, named))
+            .labelled("a value")
+            .boxed()
+    })
+}
+
+fn field<'t, I>(
+    src: &'t str,
+    value: impl Parser<'t, I, Value, Extra<'t>> + Clone,
+) -> impl Parser<'t, I, Field, Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    ident(src)
+        .then_ignore(just(Token::Colon))
+        .then(value)
+        .map_with(|(name, value), e| Field {
+            name,
+            value,
+            span: to_span(e.span()),
+        })
+}
+
+fn item<'t, I>(src: &'t str) -> impl Parser<'t, I, Item, Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    recursive(move |item| {
+        let value = value(src);
+        let ident = ident(src);
+        let keyword = ident
+            .clone()
+            .filter(|i: &Ident| KEYWORDS.contains(&i.text.as_str()))
+            .labelled("a declaration or block keyword");
+        let by_keyword = ident.clone().filter(|i: &Ident| i.text == "by");
+
+        let field_entry = field(src, value.clone()).map(Entry::Field);
+        let variant = ident
+            .clone()
+            .then_ignore(
+                just(Token::Comma)
+                    .ignored()
+                    .or(just(Token::RBrace).rewind().ignored()),
+            )
+            .map(Entry::Variant);
+        // An entry is tried only before something other than `}`; a broken entry is first
+        // resynchronised at the next entry that parses, else skipped up to the `}`.
+        let block_end = just(Token::RBrace).ignored().or(end());
+        let entry = choice((field_entry, variant, item.map(Entry::Item)))
+            .labelled("a field or block")
+            .map(Some)
+            .recover_with(skip_then_retry_until(skip_unit(), block_end))
+            .recover_with(skip_until(skip_unit(), block_end.rewind(), || None));
+        let entry = none_of([Token::RBrace]).rewind().ignore_then(entry);
+        // A block left open at the end of the file is closed there, with one error.
+        let close = just(Token::RBrace)
+            .ignored()
+            .recover_with(via_parser(end()));
+        let body = just(Token::LBrace)
+            .ignore_then(
+                entry
+                    .repeated()
+                    .collect::<Vec<_>>()
+                    .map(|entries| entries.into_iter().flatten().collect::<Vec<_>>()),
+            )
+            .then_ignore(close)
+            .map_with(|entries, e| Body {
+                entries,
+                span: to_span(e.span()),
+            });
+
+        keyword
+            .then(ident.clone().or_not())
+            .then(
+                just(Token::Question)
+                    .map_with(|_, e| Span::from(e.span()))
+                    .or_not(),
+            )
+            .then(just(Token::Colon).ignore_then(value).or_not())
+            .then(string(src).or_not())
+            .then(by_keyword.ignore_then(ident).or_not())
+            .then(body.or_not())
+            .validate(
+                |((((((keyword, name), optional), ty), title), by), body), e, emitter| {
+                    if name.is_none() && ty.is_none() && title.is_none() && body.is_none() {
+                        emitter.emit(Rich::custom(
+                            keyword.span.into_simple(),
+                            format!("expected a name or `{{` after `{}`", keyword.text),
+                        ));
+                    }
+                    let span: SimpleSpan = e.span();
+                    Item {
+                        keyword,
+                        name,
+                        optional,
+                        ty,
+                        title,
+                        by,
+                        body,
+                        doc: None,
+                        span: span.into(),
+                    }
+                },
+            )
+            .boxed()
+    })
+}
+
+impl Span {
+    fn into_simple(self) -> SimpleSpan {
+        SimpleSpan::from(self.start as usize..self.end as usize)
+    }
+}
+
+fn to_span(span: SimpleSpan) -> Span {
+    span.into()
+}
+
+/// A closing delimiter. When it is missing and the next token starts a new line (or the file
+/// ends), the delimiter is taken as given and one error is reported: `[a, b` at the end of a
+/// line is an unclosed list, not the start of a cascade.
+fn close_on_new_line<'t, I>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Extra<'t>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+{
+    let at_new_line = any()
+        .rewind()
+        .try_map(move |_, span: SimpleSpan| {
+            let before = &src[..span.start];
+            let gap = before.len() - before.trim_end().len();
+            if before[before.len() - gap..].contains('\n') {
+                Ok(())
+            } else {
+                Err(Rich::custom(span, "not at a new line"))
+            }
+        })
+        .or(end());
+    just(close).ignored().recover_with(via_parser(at_new_line))
+}

@@ -1,0 +1,295 @@
+//! The lexer: source text to tokens with byte spans (logos).
+//!
+//! Tokens carry no text; the parser slices the source with each token's span. Comments are
+//! not given to the parser: they are returned beside the tokens so the formatter can keep them
+//! and doc comments can be attached to the item that follows. A bad character, an unterminated
+//! string, text block or block comment becomes exactly one SDD001 diagnostic, and the parser
+//! is given a token stream in which the mistake is already repaired (an unterminated string
+//! still counts as a string), so one mistake never gives two errors.
+
+use logos::Logos;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Why the lexer could not make a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LexError {
+    #[default]
+    UnexpectedCharacter,
+    UnterminatedTextBlock,
+    UnterminatedBlockComment,
+}
+
+#[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[logos(error = LexError)]
+#[logos(skip r"[ \t\r\n\f]+")]
+pub enum Token {
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token("<")]
+    LAngle,
+    #[token(">")]
+    RAngle,
+    #[token(":")]
+    Colon,
+    #[token(",")]
+    Comma,
+    #[token("?")]
+    Question,
+
+    #[regex(r"///([^/\n][^\n]*)?", allow_greedy = true)]
+    DocComment,
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    LineComment,
+    #[token("/*", block_comment)]
+    BlockComment,
+
+    #[regex(r"[A-Za-z_][A-Za-z0-9_-]*")]
+    Ident,
+    #[regex(r"@[A-Za-z_][A-Za-z0-9_-]*")]
+    Person,
+    #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
+    Str,
+    /// A string missing its closing quote on the same line.
+    #[regex(r#""([^"\\\n]|\\[^\n])*"#)]
+    UnterminatedStr,
+    #[token(r#"""""#, text_block)]
+    TextBlock,
+    #[regex(r"-?[0-9]+")]
+    Int,
+    #[regex(r"-?[0-9]+\.[0-9]+")]
+    Decimal,
+    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
+    Date,
+    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})")]
+    DateTime,
+    #[regex(r"[0-9]+[smhdw]")]
+    Duration,
+    #[regex(r"[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?")]
+    Version,
+}
+
+fn block_comment(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    match lex.remainder().find("*/") {
+        Some(end) => {
+            lex.bump(end + 2);
+            Ok(())
+        }
+        None => {
+            lex.bump(lex.remainder().len());
+            Err(LexError::UnterminatedBlockComment)
+        }
+    }
+}
+
+fn text_block(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    match lex.remainder().find(r#"""""#) {
+        Some(end) => {
+            lex.bump(end + 3);
+            Ok(())
+        }
+        None => {
+            lex.bump(lex.remainder().len());
+            Err(LexError::UnterminatedTextBlock)
+        }
+    }
+}
+
+impl Token {
+    /// How the token is named in "expected …, found …" messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Token::LBrace => "`{`",
+            Token::RBrace => "`}`",
+            Token::LBracket => "`[`",
+            Token::RBracket => "`]`",
+            Token::LAngle => "`<`",
+            Token::RAngle => "`>`",
+            Token::Colon => "`:`",
+            Token::Comma => "`,`",
+            Token::Question => "`?`",
+            Token::DocComment => "a doc comment",
+            Token::LineComment | Token::BlockComment => "a comment",
+            Token::Ident => "a name",
+            Token::Person => "a person reference",
+            Token::Str | Token::UnterminatedStr => "a string",
+            Token::TextBlock => "a text block",
+            Token::Int => "an integer",
+            Token::Decimal => "a decimal",
+            Token::Date => "a date",
+            Token::DateTime => "a date-time",
+            Token::Duration => "a duration",
+            Token::Version => "a version",
+        }
+    }
+
+    pub fn is_trivia(self) -> bool {
+        matches!(
+            self,
+            Token::DocComment | Token::LineComment | Token::BlockComment
+        )
+    }
+}
+
+impl std::fmt::Display for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A comment kept beside the token stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comment {
+    pub kind: Token,
+    pub span: Span,
+}
+
+/// The lexer's output.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Significant tokens only, repaired so the parser never sees a lexical error.
+    pub tokens: Vec<(Token, Span)>,
+    /// Comments and doc comments, in source order.
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lex a whole file.
+pub fn lex(file: FileId, text: &str) -> Lexed {
+    let mut out = Lexed::default();
+    // A run of adjacent bad characters is reported once.
+    let mut bad_run: Option<Span> = None;
+    let mut lexer = Token::lexer(text);
+    while let Some(result) = lexer.next() {
+        let span = Span::from(lexer.span());
+        match result {
+            Err(LexError::UnexpectedCharacter) => {
+                bad_run = match bad_run {
+                    Some(run) if run.end == span.start => Some(run.to(span)),
+                    Some(run) => {
+                        out.diagnostics.push(bad_characters(file, text, run));
+                        Some(span)
+                    }
+                    None => Some(span),
+                };
+                continue;
+            }
+            Err(LexError::UnterminatedTextBlock) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        Span::new(span.start as usize, span.start as usize + 3),
+                        "unterminated text block",
+                    )
+                    .with_label("this text block is never closed")
+                    .with_help("close it with `\"\"\"`"),
+                );
+                out.tokens.push((Token::TextBlock, span));
+            }
+            Err(LexError::UnterminatedBlockComment) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        Span::new(span.start as usize, span.start as usize + 2),
+                        "unterminated block comment",
+                    )
+                    .with_label("this comment is never closed")
+                    .with_help("close it with `*/`"),
+                );
+                out.comments.push(Comment {
+                    kind: Token::BlockComment,
+                    span,
+                });
+            }
+            Ok(Token::UnterminatedStr) => {
+                out.diagnostics.push(
+                    Diagnostic::new(Code::Sdd001, file, span, "unterminated string")
+                        .with_label("this string has no closing `\"` on its line")
+                        .with_help("add the closing quote, or use a text block `\"\"\"…\"\"\"` for text over several lines"),
+                );
+                out.tokens.push((Token::Str, span));
+            }
+            Ok(kind) if kind.is_trivia() => out.comments.push(Comment { kind, span }),
+            Ok(kind) => out.tokens.push((kind, span)),
+        }
+        if let Some(run) = bad_run.take() {
+            out.diagnostics.push(bad_characters(file, text, run));
+        }
+    }
+    if let Some(run) = bad_run {
+        out.diagnostics.push(bad_characters(file, text, run));
+    }
+    out
+}
+
+fn bad_characters(file: FileId, text: &str, run: Span) -> Diagnostic {
+    let shown: String = text[run.range()].chars().take(8).collect();
+    let message = if text[run.range()].chars().count() == 1 {
+        format!("unexpected character `{}`", shown.escape_debug())
+    } else {
+        format!("unexpected characters `{}`", shown.escape_debug())
+    };
+    Diagnostic::new(Code::Sdd001, file, run, message).with_label("not part of the .sdd language")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Token> {
+        lex(FileId(0), text).tokens.iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn literals_are_told_apart_by_longest_match() {
+        use Token::*;
+        assert_eq!(
+            kinds("42 1.5 2.3.0 2.3.0-rc.1 2026-11-20 2026-11-28T02:00Z 2026-11-28T02:00+01:00 90s 2h"),
+            vec![Int, Decimal, Version, Version, Date, DateTime, DateTime, Duration, Duration]
+        );
+        assert_eq!(
+            kinds("dc2-edge @bob level-1 _x"),
+            vec![Ident, Person, Ident, Ident]
+        );
+    }
+
+    #[test]
+    fn comments_are_kept_aside() {
+        let lexed = lex(FileId(0), "/// doc\n// line\n/* block */ x //// rule\n");
+        let kinds: Vec<Token> = lexed.comments.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Token::DocComment,
+                Token::LineComment,
+                Token::BlockComment,
+                Token::LineComment
+            ]
+        );
+        assert_eq!(lexed.tokens.len(), 1);
+    }
+
+    #[test]
+    fn one_diagnostic_per_lexical_mistake() {
+        let lexed = lex(FileId(0), "a §§§ b \"open\nc ```");
+        assert_eq!(lexed.diagnostics.len(), 3, "{:?}", lexed.diagnostics);
+        // the unterminated string is still a string for the parser
+        assert_eq!(lexed.tokens.iter().filter(|t| t.0 == Token::Str).count(), 1);
+    }
+
+    #[test]
+    fn unterminated_text_block_and_comment() {
+        assert_eq!(lex(FileId(0), "x \"\"\" never").diagnostics.len(), 1);
+        assert_eq!(lex(FileId(0), "x /* never").diagnostics.len(), 1);
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-crate and golden tests live in `tests/`; this library is empty.
