@@ -1,14 +1,18 @@
 //! Analysis: the one entry point the CLI and the language server both call.
 //!
 //! It runs every check over an [`Estate`] and returns the diagnostics sorted by file name,
-//! span and code, so what a user or a pipeline sees never depends on file or thread order.
+//! span and code, so what a user or a pipeline sees never depends on file or thread order,
+//! together with the governance [`Facts`] of every engagement.
 
 use rayon::prelude::*;
 
+use crate::check::engagement::Engagement;
+use crate::check::governance::{self, Facts};
 use crate::check::names::Namespace;
 use crate::check::types;
 use crate::diagnostic::{self, Diagnostic};
 use crate::estate::Estate;
+use crate::source::FileId;
 
 /// What the checks depend on besides the estate.
 #[derive(Debug, Clone)]
@@ -28,22 +32,95 @@ impl Default for Options {
     }
 }
 
-/// Every diagnostic of the estate, sorted.
-pub fn check(estate: &Estate, _options: &Options) -> Vec<Diagnostic> {
+/// The result of analysing an estate.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One entry per engagement, sorted by name.
+    pub engagements: Vec<(FileId, Facts)>,
+}
+
+impl Analysis {
+    pub fn facts(&self, name: &str) -> Option<&Facts> {
+        self.engagements
+            .iter()
+            .map(|(_, f)| f)
+            .find(|f| f.name == name)
+    }
+
+    /// Does this engagement's file hold an error inside the engagement?
+    pub fn has_errors_in(&self, estate: &Estate, name: &str) -> bool {
+        let ns_item = self
+            .engagements
+            .iter()
+            .find(|(_, f)| f.name == name)
+            .and_then(|(file, _)| {
+                estate
+                    .ast(*file)
+                    .items
+                    .iter()
+                    .find(|i| i.keyword() == "engagement" && i.name_text() == Some(name))
+                    .map(|i| (*file, i.span))
+            });
+        let Some((file, span)) = ns_item else {
+            return true;
+        };
+        self.diagnostics.iter().any(|d| {
+            d.is_error()
+                && d.file() == file
+                && span.start <= d.primary.span.start
+                && d.primary.span.end <= span.end
+        })
+    }
+}
+
+/// What checking one file yields: its diagnostics and its engagements' facts.
+type FileResult = (Vec<Diagnostic>, Vec<(FileId, Facts)>);
+
+/// Analyse an estate.
+pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
     let mut out: Vec<Diagnostic> = estate.syntax_diagnostics().cloned().collect();
     let ns = Namespace::build(estate, &mut out);
-    let per_file: Vec<Vec<Diagnostic>> = estate
+    let per_file: Vec<FileResult> = estate
         .file_ids()
         .collect::<Vec<_>>()
         .par_iter()
         .map(|&file| {
             let mut found = Vec::new();
-            types::check_file(&ns, file, &estate.ast(file).items, &mut found);
-            found
+            let items = &estate.ast(file).items;
+            types::check_file(&ns, file, items, &mut found);
+            let mut facts = Vec::new();
+            for item in items.iter().filter(|i| i.keyword() == "engagement") {
+                // A duplicate engagement is reported by SDD102 and not checked twice.
+                match (item.name_text(), ns.get(item.name_text().unwrap_or(""))) {
+                    (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}
+                    _ => continue,
+                }
+                let e = Engagement::new(&ns, file, item);
+                facts.push((
+                    file,
+                    governance::evaluate(&ns, &e, options.as_of, &mut found),
+                ));
+            }
+            (found, facts)
         })
         .collect();
-    out.extend(per_file.into_iter().flatten());
+    let mut engagements = Vec::new();
+    for (found, facts) in per_file {
+        out.extend(found);
+        engagements.extend(facts);
+    }
+    engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     diagnostic::sort(&mut out, &estate.files);
     out.dedup();
-    out
+    Analysis {
+        diagnostics: out,
+        engagements,
+    }
+}
+
+/// Every diagnostic of the estate, sorted.
+pub fn check(estate: &Estate, options: &Options) -> Vec<Diagnostic> {
+    analyze(estate, options).diagnostics
 }

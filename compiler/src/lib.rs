@@ -5,10 +5,13 @@
 //! binary and the language server decide what a user sees.
 
 pub mod analysis;
+pub mod approve;
 pub mod check;
 pub mod codes;
 pub mod diagnostic;
 pub mod estate;
+pub mod fingerprint;
 pub mod render;
 pub mod source;
 pub mod syntax;
+pub mod write;

@@ -1,5 +1,10 @@
 //! The checks: functions from the estate to diagnostics. None of them mutates the estate.
 
+pub mod contract;
+pub mod deviations;
+pub mod engagement;
+pub mod gates;
+pub mod governance;
 pub mod names;
 pub mod schema;
 pub mod types;

@@ -193,11 +193,7 @@ fn check_item(
                 }
             }
         }
-        "built" => {
-            if let Some(name) = &item.name {
-                scope.check_local(name.span, &name.text, &["component"], out);
-            }
-        }
+        // `built NAME` naming no design component is an undeclared deviation (SDD304).
         "verified" => {
             if let Some(name) = &item.name {
                 scope.check_local(name.span, &name.text, &["requirement"], out);

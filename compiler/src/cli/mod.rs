@@ -1,6 +1,7 @@
 //! Argument definitions (clap) and the dispatch to each command.
 
 mod check;
+mod gate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,6 +23,18 @@ pub struct Cli {
 pub enum Command {
     /// Check an estate: syntax, names, types and governance.
     Check(CheckArgs),
+    /// Print an engagement's current spec and design fingerprints.
+    Fingerprint {
+        engagement: String,
+        /// Only this gate's fingerprint.
+        #[arg(long, value_parser = ["spec", "design"])]
+        gate: Option<String>,
+        /// The estate (default: the current folder).
+        #[arg(long = "estate", value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Record an approval in the engagement's gate block (refused when not allowed).
+    Approve(gate::ApproveArgs),
     /// Explain a diagnostic code, with an example.
     Explain {
         /// A code such as SDD204; without one, list every code.
@@ -49,11 +62,26 @@ pub struct CheckArgs {
     /// Date against which expiry is checked (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Report whether ENGAGEMENT is ready for a gate: `--ready spec ENGAGEMENT`.
+    #[arg(long, value_names = ["GATE", "ENGAGEMENT"], num_args = 2)]
+    pub ready: Option<Vec<String>>,
+    /// Do not look into git history to explain stale approvals.
+    #[arg(long)]
+    pub no_git: bool,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => match &args.ready {
+            Some(ready) => gate::ready(&args, &ready[0], &ready[1]),
+            None => check::run(args),
+        },
+        Command::Fingerprint {
+            engagement,
+            gate,
+            paths,
+        } => gate::fingerprint(&paths, &engagement, gate.as_deref()),
+        Command::Approve(args) => gate::approve(args),
         Command::Explain { code } => explain(code),
     }
 }

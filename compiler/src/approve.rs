@@ -1,0 +1,237 @@
+//! The source edit behind `sdd approve`: record an approval in a gate block.
+//!
+//! The edit touches only the gate block: an existing one is rewritten in place, a new one is
+//! inserted after the entry that precedes it in phase order. Every other byte of the file is
+//! kept. The new text is re-parsed before it is returned, so a bad edit can never be written.
+
+use chrono::NaiveDate;
+
+use crate::analysis::Analysis;
+use crate::check::engagement::{self as eng, Engagement, PHASES};
+use crate::check::gates::{self, lacks_authority};
+use crate::check::names::Namespace;
+use crate::estate::Estate;
+use crate::fingerprint;
+use crate::source::FileId;
+use crate::syntax::{Entry, Item};
+
+/// What to approve.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub engagement: String,
+    /// `spec` or `design`.
+    pub gate: String,
+    /// The approver, without `@`.
+    pub by: String,
+    pub on: NaiveDate,
+    /// Replace a stale approval instead of refusing.
+    pub replace: bool,
+}
+
+/// The edit to write.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub file: FileId,
+    pub text: String,
+    pub fingerprint: String,
+    pub approvers: Vec<String>,
+}
+
+/// Why an approval is refused; each entry is one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub Vec<String>);
+
+pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Result<Edit, Refusal> {
+    let refuse = |why: String| Refusal(vec![why]);
+    if request.gate != "spec" && request.gate != "design" {
+        return Err(refuse(format!(
+            "unknown gate `{}`: use spec or design",
+            request.gate
+        )));
+    }
+    let mut scratch = Vec::new();
+    let ns = Namespace::build(estate, &mut scratch);
+    let decl = ns
+        .get_kind(&request.engagement, "engagement")
+        .ok_or_else(|| {
+            refuse(format!(
+                "no engagement `{}` in the estate",
+                request.engagement
+            ))
+        })?;
+    let file = decl.file;
+    if estate.parsed[file.0 as usize]
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error())
+    {
+        return Err(refuse(format!(
+            "{} has syntax errors; fix them before recording an approval",
+            estate.files.name(file)
+        )));
+    }
+    let e = Engagement::new(&ns, file, decl.item);
+    let facts = analysis
+        .facts(&request.engagement)
+        .ok_or_else(|| refuse("the engagement could not be analysed".into()))?;
+
+    let mut reasons = Vec::new();
+    let unmet = if request.gate == "spec" {
+        gates::spec_readiness(&e, true)
+    } else {
+        gates::design_readiness(&e)
+    };
+    let text = estate.files.text(file);
+    let source = estate.files.get(file);
+    for u in &unmet {
+        let (line, col) = source.line_col(u.span.start as usize);
+        reasons.push(format!(
+            "not ready: {} ({}:{line}:{col})",
+            u.message,
+            estate.files.name(file)
+        ));
+    }
+    if Some(request.by.as_str()) == e.owner() {
+        reasons.push(format!(
+            "@{} owns this engagement and cannot approve it (separation of duties)",
+            request.by
+        ));
+    } else if let Some(why) = lacks_authority(&ns, &request.by, &request.gate, e.domain()) {
+        reasons.push(format!("no authority: {why}"));
+    }
+    if !reasons.is_empty() {
+        return Err(Refusal(reasons));
+    }
+
+    let current = if request.gate == "spec" {
+        facts.spec_fingerprint.clone()
+    } else {
+        facts.design_fingerprint.clone()
+    };
+    let existing = e.gate(&request.gate);
+    let (approvers, on) = match existing {
+        Some(gate) => {
+            let recorded = eng::text(gate, "fingerprint");
+            let mut approvers: Vec<String> = eng::approvers(gate)
+                .iter()
+                .map(|(p, _)| p.to_string())
+                .collect();
+            if recorded == Some(current.as_str()) {
+                if !approvers.contains(&request.by) {
+                    approvers.push(request.by.clone());
+                }
+                let on = eng::date(gate, "on").map_or(request.on, |d| d.max(request.on));
+                (approvers, on)
+            } else if request.replace {
+                (vec![request.by.clone()], request.on)
+            } else {
+                let what = match recorded {
+                    Some(r) if fingerprint::is_well_formed(r) => format!(
+                        "was approved for {r}, but the {} is now {current}",
+                        request.gate
+                    ),
+                    _ => "records no valid fingerprint".to_string(),
+                };
+                return Err(refuse(format!(
+                    "gate {} {what}; re-approving replaces the earlier approval: add --replace",
+                    request.gate
+                )));
+            }
+        }
+        None => (vec![request.by.clone()], request.on),
+    };
+
+    let new_text = match existing {
+        Some(gate) => {
+            let indent = indent_of(text, gate.span.start as usize);
+            let block = gate_block(&request.gate, &approvers, on, &current, &indent);
+            format!(
+                "{}{}{}",
+                &text[..gate.span.start as usize],
+                block.trim_start(),
+                &text[gate.span.end as usize..]
+            )
+        }
+        None => insert_gate(text, decl.item, &request.gate, &approvers, on, &current),
+    };
+    let reparsed = crate::syntax::parse(file, &new_text);
+    if reparsed.diagnostics.iter().any(|d| d.is_error()) {
+        return Err(refuse(
+            "internal error: the edited file would not parse; nothing was written".into(),
+        ));
+    }
+    Ok(Edit {
+        file,
+        text: new_text,
+        fingerprint: current,
+        approvers,
+    })
+}
+
+fn indent_of(text: &str, offset: usize) -> String {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect()
+}
+
+fn gate_block(
+    gate: &str,
+    approvers: &[String],
+    on: NaiveDate,
+    fingerprint: &str,
+    indent: &str,
+) -> String {
+    let by = match approvers {
+        [one] => format!("@{one}"),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|p| format!("@{p}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!(
+        "{indent}gate {gate} {{\n{indent}  approved_by: {by}\n{indent}  on: {on}\n{indent}  fingerprint: \"{fingerprint}\"\n{indent}}}"
+    )
+}
+
+/// Insert a new gate block after the last entry that precedes it in phase order.
+fn insert_gate(
+    text: &str,
+    engagement: &Item,
+    gate: &str,
+    approvers: &[String],
+    on: NaiveDate,
+    fp: &str,
+) -> String {
+    let phase = PHASES
+        .iter()
+        .position(|p| *p == format!("gate {gate}"))
+        .unwrap_or(0);
+    let phase_of = |item: &Item| {
+        let key = match item.keyword() {
+            "gate" => format!("gate {}", item.name_text().unwrap_or("")),
+            k => k.to_string(),
+        };
+        PHASES.iter().position(|p| *p == key)
+    };
+    let entries = engagement.entries();
+    let first_later = entries
+        .iter()
+        .position(|e| matches!(e, Entry::Item(i) if phase_of(i).is_some_and(|p| p > phase)));
+    let before = &entries[..first_later.unwrap_or(entries.len())];
+    let body = engagement.body.as_ref().expect("an engagement has a body");
+    let indent = match entries.first() {
+        Some(first) => indent_of(text, first.span().start as usize),
+        None => format!("{}  ", indent_of(text, engagement.span.start as usize)),
+    };
+    let block = gate_block(gate, approvers, on, fp, &indent);
+    let at = match before.last() {
+        Some(entry) => entry.span().end as usize,
+        None => body.span.start as usize + 1,
+    };
+    format!("{}\n\n{}{}", &text[..at], block, &text[at..])
+}

@@ -1,0 +1,284 @@
+//! Deviations and reconciliation of the as-built record with the approved design
+//! (SDD301–SDD306).
+//!
+//! An engagement with an `as_built` block is *delivered*; it is *reconciled* when none of
+//! SDD301–SDD305 applies to it. SDD306 (an expired deviation) depends on the date it is
+//! checked at and so never changes the reconciled status or a manifest.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::{Item, ValueKind};
+
+use super::engagement::{self as eng, Engagement};
+use super::gates::lacks_authority;
+use super::names::{did_you_mean, Namespace};
+
+/// Check a delivered engagement; returns whether it is reconciled.
+pub fn check(
+    ns: &Namespace<'_>,
+    e: &Engagement<'_>,
+    as_of: NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(as_built) = e.as_built else {
+        return false;
+    };
+    let file = e.file;
+    let before = out.len();
+    let components: BTreeMap<&str, &Item> = Engagement::children(e.design, "component")
+        .filter_map(|c| Some((c.name_text()?, c)))
+        .collect();
+    let built: BTreeMap<&str, &Item> = Engagement::children(Some(as_built), "built")
+        .filter_map(|b| Some((b.name_text()?, b)))
+        .collect();
+    let deviations: Vec<&Item> = Engagement::children(Some(as_built), "deviation").collect();
+    let affected: Vec<&str> = deviations
+        .iter()
+        .filter_map(|d| eng::name(d, "affects"))
+        .collect();
+    let builders: Vec<&str> = e
+        .owner()
+        .into_iter()
+        .chain(e.build.and_then(|b| eng::person(b, "operator")))
+        .collect();
+
+    for d in &deviations {
+        let id = d.name_text().unwrap_or("?");
+        match d.field("affects") {
+            None => out.push(
+                Diagnostic::new(Code::Sdd302, file, d.name_span(), format!("deviation {id} names no component it affects"))
+                    .with_label("no `affects:`")
+                    .with_help("add `affects: COMPONENT` naming the design component that was built differently"),
+            ),
+            Some(f) => {
+                let target = f.value.as_name().unwrap_or("");
+                if !components.contains_key(target) && !built.contains_key(target) {
+                    let mut diag = Diagnostic::new(
+                        Code::Sdd302,
+                        file,
+                        f.value.span,
+                        format!("deviation {id} affects `{target}`, which is no design component"),
+                    )
+                    .with_label("not a component of the design");
+                    if let Some(h) = did_you_mean(target, components.keys().copied()) {
+                        diag = diag.with_help(h);
+                    }
+                    out.push(diag);
+                }
+            }
+        }
+        match eng::name(d, "status") {
+            Some("open") => out.push(
+                Diagnostic::new(
+                    Code::Sdd301,
+                    file,
+                    d.field("status")
+                        .map(|f| f.value.span)
+                        .unwrap_or(d.name_span()),
+                    format!("deviation {id} is still open in a delivered engagement"),
+                )
+                .with_label("open deviation")
+                .with_help(
+                    "disposition it: `accepted` (with an authorised `approved_by`) or `reverted`",
+                ),
+            ),
+            Some("accepted") => {
+                let at = d
+                    .field("status")
+                    .map(|f| f.value.span)
+                    .unwrap_or(d.name_span());
+                match d.field("approved_by").map(|f| (&f.value, &f.value.kind)) {
+                    Some((v, ValueKind::Person(p))) => {
+                        if builders.contains(&p.as_str()) {
+                            out.push(
+                                Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, who built it"))
+                                    .with_label("the approver is the engagement's owner or build operator")
+                                    .with_note("separation of duties: a builder cannot accept their own deviation"),
+                            );
+                        } else if ns.get_kind(p, "person").is_some() {
+                            if let Some(why) = lacks_authority(ns, p, "deviation", e.domain()) {
+                                out.push(
+                                    Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, who may not approve deviations"))
+                                        .with_label("approver lacks authority")
+                                        .with_note(why),
+                                );
+                            }
+                        }
+                    }
+                    _ => out.push(
+                        Diagnostic::new(Code::Sdd303, file, at, format!("deviation {id} is accepted without an approver"))
+                            .with_label("accepted by nobody")
+                            .with_help("add `approved_by: @PERSON` with a role that approves deviations in this domain"),
+                    ),
+                }
+                if let Some(expires) = eng::date(d, "expires") {
+                    if expires < as_of {
+                        let span = d
+                            .field("expires")
+                            .map(|f| f.value.span)
+                            .unwrap_or(d.name_span());
+                        out.push(
+                            Diagnostic::new(
+                                Code::Sdd306,
+                                file,
+                                span,
+                                format!(
+                                    "deviation {id} expired on {expires} (checked as of {as_of})"
+                                ),
+                            )
+                            .with_label("expired")
+                            .with_help(
+                                "remediate it, or record a new approval with a later `expires`",
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (name, component) in &components {
+        if affected.contains(name) {
+            continue;
+        }
+        match built.get(name) {
+            None => out.push(
+                Diagnostic::new(
+                    Code::Sdd304,
+                    file,
+                    as_built.keyword.span,
+                    format!("component `{name}` was designed but never built"),
+                )
+                .with_label(format!("no `built {name}` entry"))
+                .with_secondary(file, component.name_span(), "designed here")
+                .with_help(format!(
+                    "add `built {name} {{ … }}`, or record a deviation that affects it"
+                )),
+            ),
+            Some(b) => check_uses(file, name, component, b, out),
+        }
+    }
+    for (name, b) in &built {
+        if !components.contains_key(name) && !affected.contains(name) {
+            out.push(
+                Diagnostic::new(Code::Sdd304, file, b.name_span(), format!("`{name}` was built but is not in the approved design"))
+                    .with_label("not a design component")
+                    .with_help(format!("record a deviation with `affects: {name}`, or add the component to the design and re-approve it")),
+            );
+        }
+    }
+
+    let verifications: Vec<&Item> = Engagement::children(Some(as_built), "verified").collect();
+    for r in Engagement::children(e.requirements, "requirement") {
+        let id = r.name_text().unwrap_or("?");
+        let mine: Vec<&&Item> = verifications
+            .iter()
+            .filter(|v| v.name_text() == Some(id))
+            .collect();
+        if mine.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd305,
+                    file,
+                    r.name_span(),
+                    format!("requirement {id} is not verified in the as-built record"),
+                )
+                .with_label("no `verified` entry")
+                .with_secondary(file, as_built.keyword.span, "as-built record")
+                .with_help(format!(
+                    "add `verified {id} by TEST {{ result: pass on: DATE evidence: \"…\" }}`"
+                )),
+            );
+        }
+        for v in mine {
+            match eng::name(v, "result") {
+                Some("fail") => out.push(
+                    Diagnostic::new(
+                        Code::Sdd305,
+                        file,
+                        v.field("result")
+                            .map(|f| f.value.span)
+                            .unwrap_or(v.name_span()),
+                        format!("requirement {id} was verified with `fail`"),
+                    )
+                    .with_label("failed verification"),
+                ),
+                Some("pass") if v.field("evidence").is_none() => out.push(
+                    Diagnostic::new(
+                        Code::Sdd305,
+                        file,
+                        v.name_span(),
+                        format!("verification of {id} passes without evidence"),
+                    )
+                    .with_label("no `evidence:`")
+                    .with_help("record where the evidence is: a job id, a report, a capture"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    !out[before..].iter().any(|d| {
+        matches!(
+            d.code,
+            Code::Sdd301 | Code::Sdd302 | Code::Sdd303 | Code::Sdd304 | Code::Sdd305
+        )
+    })
+}
+
+/// The asset version a `built` entry used must be the designed asset, inside the constraint.
+fn check_uses(
+    file: crate::source::FileId,
+    name: &str,
+    component: &Item,
+    built: &Item,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(reuses), Some(uses)) = (component.field("reuses"), built.field("uses")) else {
+        return;
+    };
+    let ValueKind::Ref { name: used, spec } = &uses.value.kind else {
+        return;
+    };
+    let ValueKind::Version(version) = &spec.kind else {
+        return;
+    };
+    let (designed, constraint) = match &reuses.value.kind {
+        ValueKind::Ref { name, spec } => (name.text.as_str(), spec.as_str()),
+        ValueKind::Name(n) => (n.as_str(), None),
+        _ => return,
+    };
+    if used.text != designed {
+        out.push(
+            Diagnostic::new(
+                Code::Sdd304,
+                file,
+                used.span,
+                format!(
+                    "`{name}` was built with `{}`, but the design reuses `{designed}`",
+                    used.text
+                ),
+            )
+            .with_label("a different asset")
+            .with_secondary(file, reuses.value.span, "designed here"),
+        );
+        return;
+    }
+    let (Some(c), Ok(v)) = (constraint, semver::Version::parse(version)) else {
+        return;
+    };
+    if let Ok(req) = semver::VersionReq::parse(c) {
+        if !req.matches(&v) {
+            out.push(
+                Diagnostic::new(Code::Sdd304, file, spec.span, format!("`{name}` used {designed} {version}, outside the designed constraint \"{c}\""))
+                    .with_label("version outside the approved constraint")
+                    .with_secondary(file, reuses.value.span, "approved constraint")
+                    .with_help(format!("record a deviation with `affects: {name}`, or build with a version matching \"{c}\"")),
+            );
+        }
+    }
+}

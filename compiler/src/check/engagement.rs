@@ -1,0 +1,219 @@
+//! An engagement seen through its phases, and the phase-order check (SDD201).
+//!
+//! [`Engagement`] picks out the phase blocks of an engagement item and gives the governance
+//! checks typed access to the fields they read. It never reports type errors: values of the
+//! wrong type were reported by the type checker and simply read as absent here.
+
+use chrono::NaiveDate;
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::{Item, ValueKind};
+
+use super::names::Namespace;
+use super::values::parse_date;
+
+/// The phases in their required order.
+pub const PHASES: &[&str] = &[
+    "requirements",
+    "gate spec",
+    "feasibility",
+    "design",
+    "gate design",
+    "build",
+    "as_built",
+];
+
+fn phase_of(item: &Item) -> Option<usize> {
+    let key = match item.keyword() {
+        "gate" => format!("gate {}", item.name_text().unwrap_or("")),
+        other => other.to_string(),
+    };
+    PHASES.iter().position(|p| *p == key)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Engagement<'a> {
+    pub file: FileId,
+    pub item: &'a Item,
+    pub profile: Option<&'a Item>,
+    pub requirements: Option<&'a Item>,
+    pub gate_spec: Option<&'a Item>,
+    pub feasibility: Option<&'a Item>,
+    pub design: Option<&'a Item>,
+    pub gate_design: Option<&'a Item>,
+    pub build: Option<&'a Item>,
+    pub as_built: Option<&'a Item>,
+}
+
+impl<'a> Engagement<'a> {
+    pub fn new(ns: &Namespace<'a>, file: FileId, item: &'a Item) -> Engagement<'a> {
+        let mut phases: [Option<&'a Item>; 7] = [None; 7];
+        for child in item.items() {
+            if let Some(p) = phase_of(child) {
+                phases[p].get_or_insert(child);
+            }
+        }
+        let profile = item
+            .field("profile")
+            .and_then(|f| f.value.as_name())
+            .and_then(|n| ns.get_kind(n, "profile"))
+            .map(|d| d.item);
+        Engagement {
+            file,
+            item,
+            profile,
+            requirements: phases[0],
+            gate_spec: phases[1],
+            feasibility: phases[2],
+            design: phases[3],
+            gate_design: phases[4],
+            build: phases[5],
+            as_built: phases[6],
+        }
+    }
+
+    pub fn name(&self) -> &'a str {
+        self.item.name_text().unwrap_or("")
+    }
+
+    pub fn owner(&self) -> Option<&'a str> {
+        person(self.item, "owner")
+    }
+
+    pub fn domain(&self) -> Option<&'a str> {
+        self.profile?.field("domain")?.value.as_name()
+    }
+
+    pub fn opened(&self) -> Option<NaiveDate> {
+        date(self.item, "opened")
+    }
+
+    pub fn gate(&self, gate: &str) -> Option<&'a Item> {
+        if gate == "spec" {
+            self.gate_spec
+        } else {
+            self.gate_design
+        }
+    }
+
+    /// Quorum for a gate from the profile (default 1).
+    pub fn quorum(&self, gate: &str) -> usize {
+        self.profile
+            .and_then(|p| p.field("quorum"))
+            .and_then(|f| match &f.value.kind {
+                ValueKind::Record(fields) => fields.iter().find(|x| x.name.text == gate),
+                _ => None,
+            })
+            .and_then(|f| match f.value.kind {
+                ValueKind::Int(n) if n >= 1 => Some(n as usize),
+                _ => None,
+            })
+            .unwrap_or(1)
+    }
+
+    /// Items of one keyword inside a phase block.
+    pub fn children(
+        block: Option<&'a Item>,
+        keyword: &'a str,
+    ) -> impl Iterator<Item = &'a Item> + 'a {
+        block
+            .into_iter()
+            .flat_map(move |b| b.items().filter(move |i| i.keyword() == keyword))
+    }
+}
+
+/// A date field's value.
+pub fn date(item: &Item, field: &str) -> Option<NaiveDate> {
+    match &item.field(field)?.value.kind {
+        ValueKind::Date(d) => parse_date(d),
+        _ => None,
+    }
+}
+
+/// A person field's value (without `@`).
+pub fn person<'a>(item: &'a Item, field: &str) -> Option<&'a str> {
+    match &item.field(field)?.value.kind {
+        ValueKind::Person(p) => Some(p),
+        _ => None,
+    }
+}
+
+/// A name field's value.
+pub fn name<'a>(item: &'a Item, field: &str) -> Option<&'a str> {
+    item.field(field)?.value.as_name()
+}
+
+/// A text field's value.
+pub fn text<'a>(item: &'a Item, field: &str) -> Option<&'a str> {
+    item.field(field)?.value.as_str()
+}
+
+/// The names in a list field.
+pub fn names<'a>(item: &'a Item, field: &str) -> Vec<&'a str> {
+    match item.field(field).map(|f| &f.value.kind) {
+        Some(ValueKind::List(values)) => values.iter().filter_map(|v| v.as_name()).collect(),
+        Some(ValueKind::Name(n)) => vec![n.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+/// The persons of `approved_by`, one or a list, with their spans.
+pub fn approvers(item: &Item) -> Vec<(&str, Span)> {
+    match item.field("approved_by").map(|f| &f.value) {
+        Some(v) => match &v.kind {
+            ValueKind::Person(p) => vec![(p.as_str(), v.span)],
+            ValueKind::List(values) => values
+                .iter()
+                .filter_map(|x| match &x.kind {
+                    ValueKind::Person(p) => Some((p.as_str(), x.span)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// SDD201: phase blocks out of order or repeated.
+pub fn check_phase_order(file: FileId, engagement: &Item, out: &mut Vec<Diagnostic>) {
+    let mut last: Option<(usize, &Item)> = None;
+    let mut seen: Vec<(usize, &Item)> = Vec::new();
+    for child in engagement.items() {
+        let Some(p) = phase_of(child) else { continue };
+        if let Some((_, first)) = seen.iter().find(|(q, _)| *q == p) {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd201,
+                    file,
+                    child.name_span(),
+                    format!("`{}` appears twice", PHASES[p]),
+                )
+                .with_label("repeated phase block")
+                .with_secondary(file, first.name_span(), "first here")
+                .with_help("each phase block appears at most once; merge them"),
+            );
+            continue;
+        }
+        if let Some((q, before)) = last {
+            if p < q {
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd201,
+                        file,
+                        child.name_span(),
+                        format!("`{}` must come before `{}`", PHASES[p], PHASES[q]),
+                    )
+                    .with_label("out of order")
+                    .with_secondary(file, before.name_span(), format!("`{}` is here", PHASES[q]))
+                    .with_note(format!("the phase order is: {}", PHASES.join(" → "))),
+                );
+                continue;
+            }
+        }
+        seen.push((p, child));
+        last = Some((p, child));
+    }
+}

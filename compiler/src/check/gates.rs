@@ -1,0 +1,447 @@
+//! Gates: approvals bound to fingerprints, authority, separation of duties, quorum, date
+//! order and readiness (SDD202–SDD211).
+//!
+//! A gate *holds* when it is recorded, its fingerprint is the content's current fingerprint,
+//! enough distinct approvers with authority (none of them the owner) signed it, and the
+//! content was ready for it. SDD202/SDD203 report a missing gate; a recorded gate that does
+//! not hold is reported by its own code, once, and blocks execution just the same.
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint;
+use crate::source::Span;
+use crate::syntax::Item;
+
+use super::engagement::{self as eng, Engagement};
+use super::names::Namespace;
+
+/// An unmet readiness criterion: what is missing and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Why a person may not approve: `None` when they may.
+pub fn lacks_authority(
+    ns: &Namespace<'_>,
+    person: &str,
+    approval: &str,
+    domain: Option<&str>,
+) -> Option<String> {
+    let Some(decl) = ns.get_kind(person, "person") else {
+        return Some(format!("@{person} is not a declared person"));
+    };
+    let roles = eng::names(decl.item, "roles");
+    let domain_text = domain.unwrap_or("unknown");
+    for role in &roles {
+        let Some(r) = ns.get_kind(role, "role") else {
+            continue;
+        };
+        let approves = eng::names(r.item, "approves");
+        let domains = eng::names(r.item, "domains");
+        if approves.contains(&approval) && domain.is_some_and(|d| domains.contains(&d)) {
+            return None;
+        }
+    }
+    let held = if roles.is_empty() {
+        "holds no role".to_string()
+    } else {
+        format!(
+            "holds {}",
+            roles
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Some(format!(
+        "@{person} {held}, and none approves {approval} in the {domain_text} domain"
+    ))
+}
+
+/// The outcome of checking one gate.
+pub struct GateOutcome {
+    pub holds: bool,
+}
+
+/// Check one recorded gate against the current fingerprint of its content.
+#[allow(clippy::too_many_arguments)]
+pub fn check_gate(
+    ns: &Namespace<'_>,
+    e: &Engagement<'_>,
+    gate: &Item,
+    kind: &str,
+    current: &str,
+    unchanged_if: Option<&str>,
+    unmet: &[Unmet],
+    out: &mut Vec<Diagnostic>,
+) -> GateOutcome {
+    let file = e.file;
+    let mut holds = true;
+    let at = gate.name_span();
+    match gate
+        .field("fingerprint")
+        .map(|f| (&f.value, f.value.as_str()))
+    {
+        None => {
+            holds = false;
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd205,
+                    file,
+                    at,
+                    format!("gate {kind} records no fingerprint"),
+                )
+                .with_label("no `fingerprint:`")
+                .with_note(format!("current {kind} fingerprint: {current}"))
+                .with_help(format!(
+                    "record the approval with `sdd approve {} --gate {kind} --by @PERSON`",
+                    e.name()
+                )),
+            );
+        }
+        Some((value, text)) if !text.is_some_and(fingerprint::is_well_formed) => {
+            holds = false;
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd205,
+                    file,
+                    value.span,
+                    format!("malformed fingerprint in gate {kind}"),
+                )
+                .with_label("expected \"sha256:\" and 64 lowercase hex digits")
+                .with_note(format!("current {kind} fingerprint: {current}")),
+            );
+        }
+        Some((value, Some(recorded))) if recorded != current => {
+            holds = false;
+            if unchanged_if != Some(recorded) {
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd204,
+                        file,
+                        value.span,
+                        format!("stale approval: the {kind} changed after gate {kind} was approved"),
+                    )
+                    .with_label("approved fingerprint")
+                    .with_note(format!("approved: {recorded}"))
+                    .with_note(format!("current:  {current}"))
+                    .with_help(format!(
+                        "have the change re-approved: `sdd approve {} --gate {kind} --by @PERSON --replace`",
+                        e.name()
+                    )),
+                );
+            }
+        }
+        Some(_) => {}
+    }
+
+    let owner = e.owner();
+    let approvers = eng::approvers(gate);
+    let mut valid: Vec<&str> = Vec::new();
+    let mut listed: Vec<&str> = Vec::new();
+    for (person, span) in &approvers {
+        if listed.contains(person) {
+            continue;
+        }
+        listed.push(person);
+        if Some(*person) == owner {
+            holds = false;
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd207,
+                    file,
+                    *span,
+                    format!("@{person} approves gate {kind} of their own engagement"),
+                )
+                .with_label("the approver is the engagement owner")
+                .with_note(
+                    "separation of duties: the owner cannot approve their own spec or design",
+                )
+                .with_help("ask another lead with authority to approve"),
+            );
+            continue;
+        }
+        if ns.get_kind(person, "person").is_none() {
+            holds = false;
+            continue; // SDD101 from the type checker
+        }
+        if let Some(why) = lacks_authority(ns, person, kind, e.domain()) {
+            holds = false;
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd206,
+                    file,
+                    *span,
+                    format!("@{person} may not approve gate {kind}"),
+                )
+                .with_label("approver lacks authority")
+                .with_note(why),
+            );
+            continue;
+        }
+        valid.push(person);
+    }
+    let quorum = e.quorum(kind);
+    if valid.len() < quorum && listed.len() < quorum && !approvers.is_empty() {
+        holds = false;
+        let span = gate
+            .field("approved_by")
+            .map(|f| f.value.span)
+            .unwrap_or(at);
+        let mut d = Diagnostic::new(
+            Code::Sdd209,
+            file,
+            span,
+            format!(
+                "gate {kind} needs {quorum} distinct approvers; it has {}",
+                listed.len()
+            ),
+        )
+        .with_label("quorum not met");
+        if listed.len() < approvers.len() {
+            d = d.with_note("a person listed more than once counts once");
+        }
+        out.push(d.with_note(format!(
+            "profile `{}` sets quorum {kind}: {quorum}",
+            e.profile.and_then(|p| p.name_text()).unwrap_or("?")
+        )));
+    }
+    if valid.len() < quorum {
+        holds = false;
+    }
+
+    let code = if kind == "spec" {
+        Code::Sdd210
+    } else {
+        Code::Sdd211
+    };
+    for u in unmet {
+        holds = false;
+        out.push(
+            Diagnostic::new(
+                code,
+                file,
+                u.span,
+                format!("gate {kind} is recorded but {}", u.message),
+            )
+            .with_label("not ready")
+            .with_secondary(file, at, format!("gate {kind} approved here")),
+        );
+    }
+    GateOutcome { holds }
+}
+
+/// Gate 1 readiness. `with_fields` adds missing required profile fields (already SDD104
+/// diagnostics in a check, but part of the `--ready` report).
+pub fn spec_readiness(e: &Engagement<'_>, with_fields: bool) -> Vec<Unmet> {
+    let mut unmet = Vec::new();
+    let requirements: Vec<&Item> = Engagement::children(e.requirements, "requirement").collect();
+    if requirements.is_empty() {
+        unmet.push(Unmet {
+            message: "the engagement has no requirement".into(),
+            span: e
+                .requirements
+                .map(|r| r.keyword.span)
+                .unwrap_or(e.item.name_span()),
+        });
+    }
+    for r in &requirements {
+        for field in ["priority", "acceptance"] {
+            if r.field(field).is_none() {
+                unmet.push(Unmet {
+                    message: format!(
+                        "requirement {} has no `{field}`",
+                        r.name_text().unwrap_or("?")
+                    ),
+                    span: r.name_span(),
+                });
+            }
+        }
+    }
+    if with_fields {
+        if let Some(p) = e.profile {
+            for decl in p
+                .items()
+                .filter(|i| i.keyword() == "field" && i.optional.is_none())
+            {
+                if let Some(name) = decl.name_text() {
+                    if e.item.field(name).is_none() {
+                        unmet.push(Unmet {
+                            message: format!("the required profile field `{name}` is missing"),
+                            span: e.item.name_span(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    unmet
+}
+
+/// Gate 2 readiness.
+pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
+    let mut unmet = Vec::new();
+    let components: Vec<&Item> = Engagement::children(e.design, "component").collect();
+    let tests: Vec<&Item> = Engagement::children(e.design, "test").collect();
+    let satisfied: Vec<&str> = components
+        .iter()
+        .flat_map(|c| eng::names(c, "satisfies"))
+        .collect();
+    let verified: Vec<&str> = tests
+        .iter()
+        .flat_map(|t| eng::names(t, "verifies"))
+        .collect();
+    let design_span = e
+        .design
+        .map(|d| d.keyword.span)
+        .unwrap_or(e.item.name_span());
+    if e.design.is_none() {
+        unmet.push(Unmet {
+            message: "the engagement has no design".into(),
+            span: design_span,
+        });
+    }
+    for r in Engagement::children(e.requirements, "requirement") {
+        let id = r.name_text().unwrap_or("?");
+        if eng::name(r, "priority") == Some("must") && !satisfied.contains(&id) {
+            unmet.push(Unmet {
+                message: format!("must requirement {id} is satisfied by no component"),
+                span: r.name_span(),
+            });
+        }
+        if !verified.contains(&id) {
+            unmet.push(Unmet {
+                message: format!("requirement {id} is verified by no test"),
+                span: r.name_span(),
+            });
+        }
+    }
+    for c in Engagement::children(e.requirements, "constraint") {
+        let id = c.name_text().unwrap_or("?");
+        if !satisfied.contains(&id) {
+            unmet.push(Unmet {
+                message: format!("constraint {id} is satisfied by no component"),
+                span: c.name_span(),
+            });
+        }
+    }
+    match e
+        .feasibility
+        .and_then(|f| f.field("decision").map(|d| (f, d)))
+    {
+        None => unmet.push(Unmet {
+            message: "the feasibility decision is missing".into(),
+            span: e
+                .feasibility
+                .map(|f| f.keyword.span)
+                .unwrap_or(e.item.name_span()),
+        }),
+        Some((_, d)) if d.value.as_name() == Some("not-feasible") => unmet.push(Unmet {
+            message: "the feasibility decision is `not-feasible`".into(),
+            span: d.value.span,
+        }),
+        Some(_) => {}
+    }
+    for f in Engagement::children(e.feasibility, "finding") {
+        if let Some(status @ ("open" | "blocked")) = eng::name(f, "status") {
+            unmet.push(Unmet {
+                message: format!("finding {} is {status}", f.name_text().unwrap_or("?")),
+                span: f.name_span(),
+            });
+        }
+    }
+    for r in Engagement::children(e.feasibility, "risk") {
+        if eng::name(r, "severity") == Some("high") && r.field("mitigation").is_none() {
+            unmet.push(Unmet {
+                message: format!(
+                    "high risk {} has no mitigation",
+                    r.name_text().unwrap_or("?")
+                ),
+                span: r.name_span(),
+            });
+        }
+    }
+    let rollback = e.design.and_then(|d| eng::text(d, "rollback")).is_some()
+        || ["rollback_plan", "rollback"]
+            .iter()
+            .any(|f| e.item.field(f).is_some());
+    if !rollback {
+        unmet.push(Unmet {
+            message: "no rollback: add `rollback: \"…\"` to the design (or the profile's `rollback_plan`)".into(),
+            span: design_span,
+        });
+    }
+    unmet
+}
+
+/// SDD208: dates out of order.
+pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
+    let file = e.file;
+    let opened = e.opened();
+    let spec_on = e.gate_spec.and_then(|g| eng::date(g, "on"));
+    let design_on = e.gate_design.and_then(|g| eng::date(g, "on"));
+    let started = e.build.and_then(|b| eng::date(b, "started"));
+    let mut pair = |later: Option<(chrono::NaiveDate, &Item, &str)>,
+                    earlier: Option<(chrono::NaiveDate, Span, &str)>| {
+        if let (Some((l, item, field)), Some((r, rspan, what))) = (later, earlier) {
+            if l < r {
+                let span = item
+                    .field(field)
+                    .map(|f| f.value.span)
+                    .unwrap_or(item.name_span());
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd208,
+                        file,
+                        span,
+                        format!("{} ({l}) is before {what} ({r})", describe(item, field)),
+                    )
+                    .with_label("date out of order")
+                    .with_secondary(file, rspan, what.to_string()),
+                );
+            }
+        }
+    };
+    let at = |item: Option<&Item>, field: &str| {
+        item.and_then(|i| i.field(field))
+            .map(|f| f.value.span)
+            .unwrap_or_default()
+    };
+    pair(
+        spec_on.zip(e.gate_spec).map(|(d, g)| (d, g, "on")),
+        opened.map(|d| (d, at(Some(e.item), "opened"), "the engagement was opened")),
+    );
+    pair(
+        design_on.zip(e.gate_design).map(|(d, g)| (d, g, "on")),
+        spec_on.map(|d| (d, at(e.gate_spec, "on"), "gate spec")),
+    );
+    pair(
+        started.zip(e.build).map(|(d, b)| (d, b, "started")),
+        design_on.map(|d| (d, at(e.gate_design, "on"), "gate design")),
+    );
+    for v in Engagement::children(e.as_built, "verified") {
+        pair(
+            eng::date(v, "on").map(|d| (d, v, "on")),
+            started.map(|d| (d, at(e.build, "started"), "the build started")),
+        );
+    }
+    if let Some(ab) = e.as_built {
+        pair(
+            eng::date(ab, "recorded").map(|d| (d, ab, "recorded")),
+            started.map(|d| (d, at(e.build, "started"), "the build started")),
+        );
+    }
+}
+
+fn describe(item: &Item, field: &str) -> String {
+    match item.keyword() {
+        "gate" => format!("gate {} was approved on", item.name_text().unwrap_or("?")),
+        "build" => "the build started".into(),
+        "verified" => format!("verification of {}", item.name_text().unwrap_or("?")),
+        "as_built" => "the as-built record".into(),
+        other => format!("{other} `{field}`"),
+    }
+}

@@ -1,0 +1,149 @@
+//! `sdd fingerprint`, `sdd approve` and `sdd check --ready`: the commands around gates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sdd::analysis::{analyze, Options};
+use sdd::check::engagement::Engagement;
+use sdd::check::gates;
+use sdd::check::names::Namespace;
+use sdd::estate::Estate;
+
+use super::{estate_paths, options, CheckArgs};
+
+#[derive(clap::Args, Debug)]
+pub struct ApproveArgs {
+    /// The engagement to approve.
+    pub engagement: String,
+    /// The gate: spec (Gate 1) or design (Gate 2).
+    #[arg(long, value_parser = ["spec", "design"])]
+    pub gate: String,
+    /// The approver: `@person`.
+    #[arg(long)]
+    pub by: String,
+    /// The approval date (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Replace an approval of content that has since changed.
+    #[arg(long)]
+    pub replace: bool,
+    /// The estate (default: the current folder).
+    #[arg(long = "estate", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+fn load(paths: &[PathBuf]) -> Result<Estate, String> {
+    Estate::load(&estate_paths(paths)).map_err(|e| e.to_string())
+}
+
+pub fn fingerprint(
+    paths: &[PathBuf],
+    engagement: &str,
+    gate: Option<&str>,
+) -> Result<ExitCode, String> {
+    let estate = load(paths)?;
+    let analysis = analyze(&estate, &Options::default());
+    let facts = analysis
+        .facts(engagement)
+        .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
+    match gate {
+        Some("spec") => println!("{}", facts.spec_fingerprint),
+        Some(_) => println!("{}", facts.design_fingerprint),
+        None => {
+            println!("spec   {}", facts.spec_fingerprint);
+            println!("design {}", facts.design_fingerprint);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
+    let estate = load(&args.paths)?;
+    let mut opts = options(None)?;
+    let on = match &args.on {
+        Some(text) => sdd::check::values::parse_date(text)
+            .ok_or_else(|| format!("--on expects a date such as 2026-11-24, not `{text}`"))?,
+        None => opts.as_of,
+    };
+    opts.git_history = false;
+    let analysis = analyze(&estate, &opts);
+    let request = sdd::approve::Request {
+        engagement: args.engagement.clone(),
+        gate: args.gate.clone(),
+        by: args.by.trim_start_matches('@').to_string(),
+        on,
+        replace: args.replace,
+    };
+    match sdd::approve::approve(&estate, &analysis, &request) {
+        Ok(edit) => {
+            let path = PathBuf::from(estate.files.name(edit.file));
+            sdd::write::atomic_write(&path, edit.text.as_bytes())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!(
+                "recorded gate {} of {} approved by {} on {on}: {}",
+                args.gate,
+                args.engagement,
+                edit.approvers
+                    .iter()
+                    .map(|p| format!("@{p}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                edit.fingerprint
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(refusal) => {
+            eprintln!(
+                "refused: gate {} of {} cannot be approved by @{}:",
+                args.gate, args.engagement, request.by
+            );
+            for reason in refusal.0 {
+                eprintln!("  - {reason}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode, String> {
+    if gate != "spec" && gate != "design" {
+        return Err(format!("--ready takes spec or design, not `{gate}`"));
+    }
+    let estate = load(&args.paths)?;
+    let mut scratch = Vec::new();
+    let ns = Namespace::build(&estate, &mut scratch);
+    let decl = ns
+        .get_kind(engagement, "engagement")
+        .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
+    let e = Engagement::new(&ns, decl.file, decl.item);
+    let unmet = if gate == "spec" {
+        gates::spec_readiness(&e, true)
+    } else {
+        let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
+        let mut unmet = gates::design_readiness(&e);
+        if !analysis.facts(engagement).is_some_and(|f| f.spec_holds) {
+            unmet.insert(
+                0,
+                gates::Unmet {
+                    message: "Gate 1 (spec) does not hold".into(),
+                    span: decl.item.name_span(),
+                },
+            );
+        }
+        unmet
+    };
+    let file = estate.files.get(decl.file);
+    if unmet.is_empty() {
+        println!("{engagement} is ready for gate {gate}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{engagement} is not ready for gate {gate}: {} unmet criteria",
+        unmet.len()
+    );
+    for u in &unmet {
+        let (line, col) = file.line_col(u.span.start as usize);
+        println!("  {}:{line}:{col}: {}", file.name, u.message);
+    }
+    Ok(ExitCode::from(1))
+}

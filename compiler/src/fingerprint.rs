@@ -1,0 +1,198 @@
+//! Fingerprints: what a gate approves, as canonical JSON hashed with SHA-256.
+//!
+//! The canonical form is documented in `docs/fingerprints.md`; in short:
+//! - a value: string → JSON string (decoded); integer → JSON integer; boolean → JSON boolean;
+//!   decimal, date, date-time, duration, version → JSON string as written; `@p` → `"@p"`;
+//!   a bare name → JSON string; `name "c"`/`name 1.2.3` → `{"name": …, "spec": …}`;
+//!   `list<T>` → `"list<T>"`; a list → array (order kept); an inline record → object;
+//! - an item (`requirement R1 "…" { … }`) → object with `kind`, and `name`, `title`, `by` when
+//!   present, `fields` (object of its fields) and `items` (array of nested items, in order);
+//! - spec content: `{"fields": {profile-declared field: value}, "profile": NAME,
+//!   "requirements": ITEM or null}`;
+//! - design content: `{"design": ITEM or null, "feasibility": ITEM or null,
+//!   "spec_fingerprint": "sha256:…"}`;
+//! - serialised with object keys sorted by code point, no white space, JSON's short escapes and
+//!   `\u00xx` for other control characters, everything else raw UTF-8 (RFC 8785 for these
+//!   value kinds); the fingerprint is `sha256:` and the lowercase hex SHA-256 of those bytes.
+//!
+//! Comments, layout and field order never reach the canonical form, so `sdd fmt` cannot
+//! invalidate an approval.
+
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+
+use crate::syntax::{Entry, Item, Value, ValueKind};
+
+/// The canonical JSON of a value.
+pub fn value_json(value: &Value) -> Json {
+    match &value.kind {
+        ValueKind::Str(s) => Json::String(s.clone()),
+        ValueKind::Int(n) => Json::from(*n),
+        ValueKind::Bool(b) => Json::Bool(*b),
+        ValueKind::Decimal(s)
+        | ValueKind::Date(s)
+        | ValueKind::DateTime(s)
+        | ValueKind::Duration(s)
+        | ValueKind::Version(s)
+        | ValueKind::Name(s) => Json::String(s.clone()),
+        ValueKind::Person(p) => Json::String(format!("@{p}")),
+        ValueKind::Ref { name, spec } => {
+            let mut m = Map::new();
+            m.insert("name".into(), Json::String(name.text.clone()));
+            m.insert("spec".into(), value_json(spec));
+            Json::Object(m)
+        }
+        ValueKind::Generic { name, args } => {
+            let args: Vec<String> = args.iter().map(type_text).collect();
+            Json::String(format!("{}<{}>", name.text, args.join(",")))
+        }
+        ValueKind::List(items) => Json::Array(items.iter().map(value_json).collect()),
+        ValueKind::Record(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.text.clone(), value_json(&f.value)))
+                .collect(),
+        ),
+        ValueKind::Error => Json::Null,
+    }
+}
+
+fn type_text(value: &Value) -> String {
+    match value_json(value) {
+        Json::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// The canonical JSON of an item and everything inside it.
+pub fn item_json(item: &Item) -> Json {
+    let mut m = Map::new();
+    m.insert("kind".into(), Json::String(item.keyword.text.clone()));
+    if let Some(name) = &item.name {
+        m.insert("name".into(), Json::String(name.text.clone()));
+    }
+    if let Some(title) = &item.title {
+        m.insert("title".into(), Json::String(title.value.clone()));
+    }
+    if let Some(by) = &item.by {
+        m.insert("by".into(), Json::String(by.text.clone()));
+    }
+    let mut fields = Map::new();
+    let mut items = Vec::new();
+    for entry in item.entries() {
+        match entry {
+            Entry::Field(f) => {
+                // The first value of a repeated field counts, as everywhere else.
+                fields
+                    .entry(f.name.text.clone())
+                    .or_insert_with(|| value_json(&f.value));
+            }
+            Entry::Item(i) => items.push(item_json(i)),
+            Entry::Variant(v) => items.push(Json::String(v.text.clone())),
+        }
+    }
+    m.insert("fields".into(), Json::Object(fields));
+    m.insert("items".into(), Json::Array(items));
+    Json::Object(m)
+}
+
+/// Canonical bytes of a JSON value (serde_json's map is sorted by key).
+pub fn canonical(json: &Json) -> String {
+    serde_json::to_string(json).unwrap_or_default()
+}
+
+/// `sha256:<hex>` of canonical JSON.
+pub fn hash(json: &Json) -> String {
+    let digest = Sha256::digest(canonical(json).as_bytes());
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// Is this a well-formed fingerprint: `sha256:` and 64 lowercase hex digits?
+pub fn is_well_formed(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// The content Gate 1 approves.
+pub fn spec_content(
+    engagement: &Item,
+    profile: Option<&Item>,
+    requirements: Option<&Item>,
+) -> Json {
+    let profile_name = engagement
+        .field("profile")
+        .and_then(|f| f.value.as_name())
+        .unwrap_or("");
+    let mut fields = Map::new();
+    if let Some(profile) = profile {
+        for decl in profile.items().filter(|i| i.keyword() == "field") {
+            let Some(name) = decl.name_text() else {
+                continue;
+            };
+            if let Some(field) = engagement.field(name) {
+                fields.insert(name.to_string(), value_json(&field.value));
+            }
+        }
+    }
+    let mut m = Map::new();
+    m.insert("profile".into(), Json::String(profile_name.to_string()));
+    m.insert("fields".into(), Json::Object(fields));
+    m.insert(
+        "requirements".into(),
+        requirements.map(item_json).unwrap_or(Json::Null),
+    );
+    Json::Object(m)
+}
+
+/// The content Gate 2 approves; it chains the spec fingerprint.
+pub fn design_content(
+    spec_fingerprint: &str,
+    feasibility: Option<&Item>,
+    design: Option<&Item>,
+) -> Json {
+    let mut m = Map::new();
+    m.insert(
+        "spec_fingerprint".into(),
+        Json::String(spec_fingerprint.to_string()),
+    );
+    m.insert(
+        "feasibility".into(),
+        feasibility.map(item_json).unwrap_or(Json::Null),
+    );
+    m.insert("design".into(), design.map(item_json).unwrap_or(Json::Null));
+    Json::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_and_has_no_spaces() {
+        let json = serde_json::json!({"b": [1, "x"], "a": {"d": true, "c": "é\n"}});
+        assert_eq!(
+            canonical(&json),
+            r#"{"a":{"c":"é\n","d":true},"b":[1,"x"]}"#
+        );
+    }
+
+    #[test]
+    fn hash_matches_a_known_sha256_vector() {
+        // sha256("\"abc\"") computed independently: printf '"abc"' | sha256sum
+        assert_eq!(
+            hash(&Json::String("abc".into())),
+            "sha256:6cc43f858fbb763301637b5af970e2a46b46f461f27e5a0f41e009c59b827b25"
+        );
+        assert!(is_well_formed(&hash(&Json::Null)));
+        assert!(!is_well_formed("sha256:ABC"));
+    }
+}
