@@ -112,6 +112,7 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
         engagements.extend(facts);
     }
     engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    crate::reuse_graph::check(estate, &ns, &engagements, &mut out);
     diagnostic::sort(&mut out, &estate.files);
     out.dedup();
     Analysis {

@@ -1,7 +1,11 @@
 //! Argument definitions (clap) and the dispatch to each command.
 
+mod build;
 mod check;
+mod fmt;
 mod gate;
+mod graph;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +39,16 @@ pub enum Command {
     },
     /// Record an approval in the engagement's gate block (refused when not allowed).
     Approve(gate::ApproveArgs),
+    /// Write one manifest per engagement and the estate index.
+    Build(build::BuildArgs),
+    /// Print the reuse graph as DOT, Mermaid or JSON.
+    Graph(graph::GraphArgs),
+    /// Every component, engagement and asset that depends on an asset.
+    Impact(graph::ImpactArgs),
+    /// Estate metrics: status, time to approved spec, deviation and reuse rates.
+    Report(report::ReportArgs),
+    /// Format .sdd files in the canonical layout.
+    Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, with an example.
     Explain {
         /// A code such as SDD204; without one, list every code.
@@ -82,6 +96,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             paths,
         } => gate::fingerprint(&paths, &engagement, gate.as_deref()),
         Command::Approve(args) => gate::approve(args),
+        Command::Build(args) => build::run(args),
+        Command::Graph(args) => graph::graph(args),
+        Command::Impact(args) => graph::impact(args),
+        Command::Report(args) => report::run(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Explain { code } => explain(code),
     }
 }

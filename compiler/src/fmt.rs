@@ -1,0 +1,1 @@
+//! The formatter: one canonical layout for `.sdd` files that keeps every comment.
