@@ -89,7 +89,12 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
         .map(|&file| {
             let mut found = Vec::new();
             let items = &estate.ast(file).items;
-            types::check_file(&ns, file, items, &mut found);
+            let syntax_errors: Vec<_> = estate.parsed[file.0 as usize]
+                .diagnostics
+                .iter()
+                .map(|d| d.primary.span)
+                .collect();
+            types::check_file(&ns, file, items, &syntax_errors, &mut found);
             let mut facts = Vec::new();
             for item in items.iter().filter(|i| i.keyword() == "engagement") {
                 // A duplicate engagement is reported by SDD102 and not checked twice.

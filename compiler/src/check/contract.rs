@@ -43,7 +43,10 @@ pub fn check(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
                         Code::Sdd502,
                         file,
                         field.name.span,
-                        format!("`{}` is given for a {other} executor", field.name.text),
+                        format!(
+                            "`{}` is given, but the executor is `{other}`",
+                            field.name.text
+                        ),
                     )
                     .with_label("only agent builds take this")
                     .with_help("remove it, or set `executor: agent`"),

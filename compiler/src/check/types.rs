@@ -7,37 +7,34 @@
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use crate::syntax::{Entry, Field, Item};
 
 use super::names::{did_you_mean, Locals, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
 use super::values::Scope;
 
-/// Type-check one file.
-pub fn check_file(ns: &Namespace<'_>, file: FileId, items: &[Item], out: &mut Vec<Diagnostic>) {
-    let scope = Scope {
-        ns,
-        file,
-        locals: None,
-    };
+/// Type-check one file. `syntax_errors` are the spans of the file's syntax diagnostics.
+pub fn check_file(
+    ns: &Namespace<'_>,
+    file: FileId,
+    items: &[Item],
+    syntax_errors: &[Span],
+    out: &mut Vec<Diagnostic>,
+) {
     for item in items {
-        match FILE.item(item.keyword()) {
-            Some(rule) => {
-                if item.keyword() == "engagement" {
-                    let locals = Locals::build(file, item, out);
-                    let scope = Scope {
-                        ns,
-                        file,
-                        locals: Some(&locals),
-                    };
-                    check_item(&scope, rule, item, "the top level", out);
-                } else {
-                    check_item(&scope, rule, item, "the top level", out);
-                }
-            }
-            None => out.push(misplaced(file, item, &FILE, "the top level")),
-        }
+        let Some(rule) = FILE.item(item.keyword()) else {
+            out.push(misplaced(file, item, &FILE, "the top level"));
+            continue;
+        };
+        let locals = (item.keyword() == "engagement").then(|| Locals::build(file, item, out));
+        let scope = Scope {
+            ns,
+            file,
+            locals: locals.as_ref(),
+            syntax_errors,
+        };
+        check_item(&scope, rule, item, "the top level", out);
     }
 }
 
@@ -283,7 +280,15 @@ fn check_item(
         }
     }
 
-    // Required fields.
+    // Required fields. A body with a syntax error inside may hold the field in the part the
+    // parser skipped: the syntax error is the one diagnostic for that mistake.
+    if scope
+        .syntax_errors
+        .iter()
+        .any(|s| body.span.start <= s.start && s.end <= body.span.end)
+    {
+        return;
+    }
     let has = |name: &str| seen.iter().any(|f| f.name.text == name);
     for frule in block.fields.iter().filter(|f| f.required) {
         if !has(frule.name) {

@@ -14,6 +14,8 @@ pub struct Scope<'a, 'b> {
     pub ns: &'b Namespace<'a>,
     pub file: FileId,
     pub locals: Option<&'b Locals<'a>>,
+    /// Where the parser reported syntax errors in this file.
+    pub syntax_errors: &'b [Span],
 }
 
 impl Scope<'_, '_> {
