@@ -118,6 +118,9 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
     }
     engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     crate::reuse_graph::check(estate, &ns, &engagements, &mut out);
+    if options.git_history {
+        crate::check::history::explain_stale(estate, &ns, &mut out);
+    }
     diagnostic::sort(&mut out, &estate.files);
     out.dedup();
     Analysis {

@@ -213,12 +213,15 @@ pub fn check_gate(
         holds = false;
     }
 
+    // Readiness speaks of the approved content only: a stale approval needs re-approval anyway.
+    let approved_current =
+        gate.field("fingerprint").and_then(|f| f.value.as_str()) == Some(current);
     let code = if kind == "spec" {
         Code::Sdd210
     } else {
         Code::Sdd211
     };
-    for u in unmet {
+    for u in unmet.iter().filter(|_| approved_current) {
         holds = false;
         out.push(
             Diagnostic::new(

@@ -5,6 +5,7 @@ pub mod deviations;
 pub mod engagement;
 pub mod gates;
 pub mod governance;
+pub mod history;
 pub mod names;
 pub mod schema;
 pub mod types;

@@ -9,7 +9,8 @@ use sdd::render;
 use super::{estate_paths, options, use_color, CheckArgs, Format};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let options = options(args.as_of.as_deref())?;
+    let mut options = options(args.as_of.as_deref())?;
+    options.git_history = !args.no_git;
     let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
     let diagnostics = sdd::analysis::check(&estate, &options);
     let tally = Tally::of(&diagnostics);

@@ -1,0 +1,307 @@
+//! The `sdd` command line end to end: exit codes, output formats, `approve` and `--ready`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sdd(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sdd runs")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn temp_estate(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdd-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy(&root().join("examples"), &dir);
+    let _ = std::fs::remove_dir_all(dir.join("broken"));
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_dir() {
+            copy(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn check_exit_codes() {
+    let ok = sdd(&["check", "examples"], &root());
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let missing = sdd(&["check", "no-such-folder"], &root());
+    assert_eq!(missing.status.code(), Some(2));
+    let usage = sdd(&["check", "--format", "xml"], &root());
+    assert_eq!(usage.status.code(), Some(2));
+
+    let dir = std::env::temp_dir().join(format!("sdd-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad.sdd"), "person bob {\n  name: 42\n}\n").unwrap();
+    let bad = sdd(&["check"], &dir);
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "no path checks the current folder: {}",
+        text(&bad)
+    );
+    let short = sdd(&["check", "--format", "short"], &dir);
+    assert!(
+        String::from_utf8_lossy(&short.stdout).starts_with("bad.sdd:2:9: error[SDD103]:"),
+        "{}",
+        text(&short)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let dir = std::env::temp_dir().join(format!("sdd-cli-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("w.sdd"),
+        "person bob { name: \"Bob\" }\nasset old { version: 1.0.0 domain: network kind: template owner: @bob status: deprecated }\nasset new { version: 1.0.0 domain: network kind: template owner: @bob status: active requires: [old \"^1\"] }\n",
+    )
+    .unwrap();
+    let plain = sdd(&["check"], &dir);
+    let strict = sdd(&["check", "--deny-warnings"], &dir);
+    let out = text(&plain);
+    if out.contains("SDD403") {
+        assert_eq!(plain.status.code(), Some(0), "{out}");
+        assert_eq!(strict.status.code(), Some(1));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_output_is_json_with_ranges() {
+    let dir = std::env::temp_dir().join(format!("sdd-cli-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.sdd"),
+        "person bob { name: \"Bøb\" roles: [lead] }\n",
+    )
+    .unwrap();
+    let out = sdd(&["check", "--format", "json"], &dir);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let first = &value[0];
+    assert_eq!(first["code"], "SDD101");
+    assert_eq!(first["file"], "a.sdd");
+    assert_eq!(first["range"]["start"]["line"], 1);
+    assert_eq!(
+        first["range"]["start"]["column"], 34,
+        "columns count characters, not bytes"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_knows_every_code() {
+    for code in sdd::codes::Code::ALL {
+        let out = sdd(&["explain", code.as_str()], &root());
+        assert_eq!(out.status.code(), Some(0));
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            shown.starts_with(&format!("{}: {}", code, code.title())),
+            "{shown}"
+        );
+        assert!(shown.contains("Example"), "{code} has an example");
+    }
+    assert_eq!(sdd(&["explain", "SDD999"], &root()).status.code(), Some(2));
+}
+
+/// Remove the `gate NAME { … }` block of an engagement text; returns the new text.
+fn without_gate(text: &str, gate: &str) -> String {
+    let start = text
+        .find(&format!("  gate {gate} {{"))
+        .expect("gate present");
+    let end = start + text[start..].find("}\n").unwrap() + 2;
+    let before = text[..start].trim_end_matches([' ', '\n']);
+    format!("{before}\n{}", &text[end..])
+}
+
+#[test]
+fn approve_writes_only_the_gate_block_and_refuses_what_it_must() {
+    let dir = temp_estate("approve");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+
+    // Without its design gate the engagement is only specified; a lead records it again.
+    let stripped = without_gate(&original, "design");
+    std::fs::write(&file, &stripped).unwrap();
+    let owner = sdd(
+        &[
+            "approve",
+            "dc2-edge-bgp-peering",
+            "--gate",
+            "design",
+            "--by",
+            "@aisha",
+            "--on",
+            "2026-08-24",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(owner.status.code(), Some(1), "{}", text(&owner));
+    assert!(text(&owner).contains("refused"), "{}", text(&owner));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        stripped,
+        "a refusal writes nothing"
+    );
+
+    let ok = sdd(
+        &[
+            "approve",
+            "dc2-edge-bgp-peering",
+            "--gate",
+            "design",
+            "--by",
+            "@marcus",
+            "--on",
+            "2026-08-24",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let after = std::fs::read_to_string(&file).unwrap();
+    let start = after.find("  gate design {").unwrap();
+    let end = start + after[start..].find("}\n").unwrap() + 2;
+    assert_eq!(
+        &after[..start].trim_end(),
+        &stripped[..start].trim_end(),
+        "bytes before the gate are kept"
+    );
+    assert!(
+        stripped.ends_with(&after[end..]),
+        "bytes after the gate are kept"
+    );
+    let second = sdd(
+        &[
+            "approve",
+            "dc2-edge-bgp-peering",
+            "--gate",
+            "design",
+            "--by",
+            "@priya",
+            "--on",
+            "2026-08-24",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    assert_eq!(
+        sdd(&["check", "."], &dir).status.code(),
+        Some(0),
+        "quorum of two met again"
+    );
+
+    // A comment changes no fingerprint; a design change makes the approval stale, and
+    // re-approval then needs --replace and a new quorum.
+    let commented = std::fs::read_to_string(&file).unwrap().replacen(
+        "  design {\n",
+        "  design {\n    // reviewed\n",
+        1,
+    );
+    std::fs::write(&file, &commented).unwrap();
+    assert_eq!(sdd(&["check", "."], &dir).status.code(), Some(0));
+    let component = commented.find("    component ").expect("a component");
+    let title = component + commented[component..].find('"').unwrap() + 1;
+    let changed = format!("{}Revised: {}", &commented[..title], &commented[title..]);
+    std::fs::write(&file, &changed).unwrap();
+    let stale = sdd(&["check", "."], &dir);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(text(&stale).contains("SDD204"), "{}", text(&stale));
+    let args = [
+        "approve",
+        "dc2-edge-bgp-peering",
+        "--gate",
+        "design",
+        "--by",
+        "@marcus",
+        "--on",
+        "2026-08-25",
+        "--estate",
+        ".",
+    ];
+    let refused = sdd(&args, &dir);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused).contains("--replace"), "{}", text(&refused));
+    let mut replace = args.to_vec();
+    replace.push("--replace");
+    assert_eq!(sdd(&replace, &dir).status.code(), Some(0));
+    let quorum = sdd(&["check", "."], &dir);
+    assert!(
+        text(&quorum).contains("SDD209"),
+        "one approver of two: {}",
+        text(&quorum)
+    );
+    let second = [
+        "approve",
+        "dc2-edge-bgp-peering",
+        "--gate",
+        "design",
+        "--by",
+        "@priya",
+        "--on",
+        "2026-08-25",
+        "--estate",
+        ".",
+    ];
+    assert_eq!(sdd(&second, &dir).status.code(), Some(0));
+    assert_eq!(sdd(&["check", "."], &dir).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ready_reports_unmet_criteria() {
+    let dir = temp_estate("ready");
+    let ready = sdd(
+        &[
+            "check",
+            ".",
+            "--ready",
+            "design",
+            "campus-vlan-rollout-bldg4",
+        ],
+        &dir,
+    );
+    assert_eq!(ready.status.code(), Some(0), "{}", text(&ready));
+    let drafting = sdd(
+        &["check", ".", "--ready", "design", "dc3-evpn-vlan-stretch"],
+        &dir,
+    );
+    assert_eq!(drafting.status.code(), Some(1), "{}", text(&drafting));
+    assert!(
+        text(&drafting).contains("Gate 1 (spec) does not hold"),
+        "{}",
+        text(&drafting)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
