@@ -57,7 +57,7 @@ fn a_stale_spec_approval_names_the_commit_and_the_changes() {
     );
     std::fs::write(&file, edited).unwrap();
 
-    let estate = Estate::load(&[dir.clone()]).unwrap();
+    let estate = Estate::load(std::slice::from_ref(&dir)).unwrap();
     let mut options = options_at(CASE_DATE);
     options.git_history = true;
     let analysis = analyze(&estate, &options);
