@@ -76,15 +76,16 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let (mut items, errors) = parser::parse_tokens(text, &tokens);
     let mut syntax: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, e)).collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
-    if syntax.len() + diagnostics.len() > MAX_SYNTAX_ERRORS {
-        syntax.truncate(MAX_SYNTAX_ERRORS.saturating_sub(diagnostics.len()));
-        if let Some(last) = syntax.last_mut() {
+    diagnostics.extend(syntax);
+    if diagnostics.len() > MAX_SYNTAX_ERRORS {
+        diagnostics.sort_by_key(|d| d.primary.span);
+        diagnostics.truncate(MAX_SYNTAX_ERRORS);
+        if let Some(last) = diagnostics.last_mut() {
             last.notes.push(format!(
                 "stopped after {MAX_SYNTAX_ERRORS} syntax errors in this file"
             ));
         }
     }
-    diagnostics.extend(syntax);
     attach_docs(text, &lexed.comments, &tokens, &mut items);
     Parsed {
         ast: Ast { items },
