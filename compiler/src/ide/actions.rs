@@ -1,0 +1,233 @@
+//! Code actions: apply a "did you mean" suggestion, add a stub test that verifies an unverified
+//! requirement, add `acceptance` to a requirement that lacks it, record a deviation for an
+//! undeclared one (SDD304).
+//!
+//! An action is a title and the text edits that carry it out, computed from the diagnostics of
+//! the analysis and the tree; new entries are written in the indentation of their block.
+
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::Item;
+
+use super::index::{Occurrence, Scope};
+use super::{indent_at, items_around, Ide, TextEdit};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+    /// The diagnostic it fixes: an index into the analysis's diagnostics.
+    pub fixes: Option<usize>,
+    pub preferred: bool,
+}
+
+impl Ide<'_> {
+    /// The actions available for a span of a file (the cursor, or a selection).
+    pub fn code_actions(&self, file: FileId, range: Span) -> Vec<Action> {
+        let Some(items) = self.items_at(file, range.end as usize) else {
+            return Vec::new();
+        };
+        let mut actions = Vec::new();
+        for (i, d) in self.analysis.diagnostics.iter().enumerate() {
+            let span = d.primary.span;
+            if d.file() != file || span.start > range.end || range.start > span.end {
+                continue;
+            }
+            if let Some(action) = self.did_you_mean(file, d) {
+                actions.push(Action {
+                    fixes: Some(i),
+                    ..action
+                });
+            }
+            if d.code == Code::Sdd304 {
+                if let Some(action) = self.record_deviation(file, items, d) {
+                    actions.push(Action {
+                        fixes: Some(i),
+                        ..action
+                    });
+                }
+            }
+        }
+        let chain = items_around(items, range.start as usize);
+        if let Some(requirement) = chain.iter().copied().find(|i| i.keyword() == "requirement") {
+            let engagement = chain[0];
+            actions.extend(self.add_acceptance(file, requirement));
+            actions.extend(self.add_test(file, engagement, requirement));
+        }
+        actions
+    }
+
+    fn did_you_mean(&self, file: FileId, d: &Diagnostic) -> Option<Action> {
+        let help = d.help.as_deref()?;
+        let suggestion = help.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+        let text = self.estate.files.text(file);
+        let written = text.get(d.primary.span.range())?;
+        let replacement = if written.starts_with('@') {
+            format!("@{suggestion}")
+        } else {
+            suggestion.to_string()
+        };
+        Some(Action {
+            title: format!("Replace `{written}` with `{replacement}`"),
+            edits: vec![TextEdit {
+                file,
+                span: d.primary.span,
+                text: replacement,
+            }],
+            fixes: None,
+            preferred: true,
+        })
+    }
+
+    fn add_acceptance(&self, file: FileId, requirement: &Item) -> Option<Action> {
+        if requirement.field("acceptance").is_some() {
+            return None;
+        }
+        let id = requirement.name_text()?;
+        let text = self.estate.files.text(file);
+        let edit = insert_entry(
+            text,
+            file,
+            requirement,
+            &["acceptance: \"describe how the requirement is accepted\""],
+        )?;
+        Some(Action {
+            title: format!("Add `acceptance` to {id}"),
+            edits: vec![edit],
+            fixes: None,
+            preferred: false,
+        })
+    }
+
+    /// A stub test in the design that verifies a requirement no test verifies yet.
+    fn add_test(&self, file: FileId, engagement: &Item, requirement: &Item) -> Option<Action> {
+        let name = requirement.name.as_ref()?;
+        let decl = match self.index.occurrence_at(file, name.span.start as usize)? {
+            Occurrence::Decl(d) => d,
+            Occurrence::Ref(_) => return None,
+        };
+        if self.index.uses_of(decl).any(|r| r.role == "verifies") {
+            return None;
+        }
+        let design = engagement.items().find(|i| i.keyword() == "design")?;
+        let test = self.free_name(self.index.decls[decl].scope, "T");
+        let text = self.estate.files.text(file);
+        let entry = format!(
+            "test {test} \"Verifies {id}\" {{ verifies: [{id}] }}",
+            id = name.text
+        );
+        let edit = insert_entry(text, file, design, &[&entry])?;
+        Some(Action {
+            title: format!("Add a test that verifies {}", name.text),
+            edits: vec![edit],
+            fixes: None,
+            preferred: false,
+        })
+    }
+
+    fn record_deviation(&self, file: FileId, items: &[Item], d: &Diagnostic) -> Option<Action> {
+        let component = d.message.split('`').nth(1)?;
+        let chain = items_around(items, d.primary.span.start as usize);
+        let engagement = chain.first().filter(|e| e.keyword() == "engagement")?;
+        let as_built = engagement.items().find(|i| i.keyword() == "as_built")?;
+        let owner = self.index.resolve(Scope::Estate, engagement.name_text()?)?;
+        let id = self.free_name(Scope::Within(owner), "D");
+        let text = self.estate.files.text(file);
+        let header = format!("deviation {id} \"describe how the build deviates\" {{");
+        let affects = format!("  affects: {component}");
+        let edit = insert_entry(
+            text,
+            file,
+            as_built,
+            &[
+                &header,
+                &affects,
+                "  cause: \"why the build deviates\"",
+                "  status: open",
+                "}",
+            ],
+        )?;
+        Some(Action {
+            title: format!("Record a deviation affecting `{component}`"),
+            edits: vec![edit],
+            fixes: None,
+            preferred: false,
+        })
+    }
+
+    /// `T3`: the first prefix-and-number name free in a scope.
+    fn free_name(&self, scope: Scope, prefix: &str) -> String {
+        (1..)
+            .map(|n| format!("{prefix}{n}"))
+            .find(|name| self.index.resolve(scope, name).is_none())
+            .unwrap_or_else(|| prefix.to_string())
+    }
+}
+
+/// An edit adding an entry (one or more lines) at the end of an item's body, in the body's
+/// indentation; gives the item a body when it has none.
+fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option<TextEdit> {
+    let outer = indent_at(text, item.span.start as usize).to_string();
+    let Some(body) = &item.body else {
+        let inner = format!("{outer}  ");
+        let mut s = String::from(" {");
+        for line in lines {
+            s.push('\n');
+            s.push_str(&inner);
+            s.push_str(line);
+        }
+        s.push('\n');
+        s.push_str(&outer);
+        s.push('}');
+        return Some(TextEdit {
+            file,
+            span: Span::new(item.span.end as usize, item.span.end as usize),
+            text: s,
+        });
+    };
+    let inside = text.get(body.span.range())?;
+    let after_last = item
+        .body
+        .as_ref()
+        .and_then(|b| b.entries.last())
+        .map(|e| e.span().end as usize)
+        .unwrap_or(body.span.start as usize + 1);
+    if !inside.contains('\n') && lines.len() == 1 {
+        let at = if item.entries().is_empty() {
+            body.span.start as usize + 1
+        } else {
+            after_last
+        };
+        return Some(TextEdit {
+            file,
+            span: Span::new(at, at),
+            text: format!(" {}", lines[0]),
+        });
+    }
+    let inner = match item.entries().first() {
+        Some(e) if text[body.span.start as usize..e.span().start as usize].contains('\n') => {
+            indent_at(text, e.span().start as usize).to_string()
+        }
+        _ => format!("{outer}  "),
+    };
+    let mut s = String::new();
+    for line in lines {
+        s.push('\n');
+        s.push_str(&inner);
+        s.push_str(line);
+    }
+    // A body closed on the line of its last entry gets its `}` on a line of its own.
+    let close = body.span.end as usize - 1;
+    let mut end = after_last;
+    if !text[after_last..close].contains('\n') {
+        s.push('\n');
+        s.push_str(&outer);
+        end = close;
+    }
+    Some(TextEdit {
+        file,
+        span: Span::new(after_last, end),
+        text: s,
+    })
+}

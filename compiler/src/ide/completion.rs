@@ -1,0 +1,548 @@
+//! Completion by context: the fields and blocks a block allows (blocks as snippets), the
+//! variants a field takes, and the declared names of the kind a field expects: assets for
+//! `reuses`, requirements for `satisfies`, persons for `approved_by`, types for `field x:`.
+//!
+//! The context is read from the tokens before the cursor, so it works on text that does not
+//! parse yet: after `name:` (or inside `name: [ … ]`) a value of field `name` is wanted;
+//! after `verified`, `by`, `built` or `gate` a header name; elsewhere inside a block a field
+//! or a nested block. The schema (`check::schema`) says what each block allows.
+
+use crate::check::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES};
+use crate::source::{FileId, Span};
+use crate::syntax::token::{self, Token};
+use crate::syntax::{Item, Value, ValueKind};
+
+use super::hover::{block_for, type_name};
+use super::index::Scope;
+use super::{floor_boundary, items_around, Ide};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CompletionKind {
+    Field,
+    /// A nested block or a declaration, inserted as a snippet.
+    Block,
+    Variant,
+    /// A declared name: person, asset, requirement, …
+    Name,
+    Type,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: String,
+    /// The text to insert; a snippet (`${1:…}` placeholders) when `snippet` is set.
+    pub insert: String,
+    pub snippet: bool,
+    /// The partly typed word the completion replaces.
+    pub replace: Span,
+}
+
+/// What the cursor is in.
+#[derive(Debug, PartialEq, Eq)]
+enum Context {
+    /// A new entry of the block the cursor is in.
+    Entry,
+    /// The value of a field.
+    Value(String),
+    /// The type of a profile `field` declaration, or of a record field.
+    Type,
+    /// The name after a header keyword: `verified`, `by`, `built`, `gate`.
+    Header(&'static str),
+    None,
+}
+
+impl Ide<'_> {
+    pub fn completion(&self, file: FileId, offset: usize) -> Vec<Completion> {
+        let Some(items) = self.items_at(file, offset) else {
+            return Vec::new();
+        };
+        let text = self.estate.files.text(file);
+        let offset = floor_boundary(text, offset);
+        let start = word_start(text, offset);
+        let replace = Span::new(start, offset);
+        let chain = items_around(items, offset);
+        let context = context(file, text, start, offset);
+        let mut found = match context {
+            Context::Entry => self.entries(&chain, offset),
+            Context::Value(field) => self.values(&chain, &field),
+            Context::Type => self.types(),
+            Context::Header(what) => self.header(&chain, what),
+            Context::None => Vec::new(),
+        };
+        for c in &mut found {
+            c.replace = replace;
+        }
+        found
+    }
+
+    /// Fields and blocks allowed in the innermost block around the cursor.
+    fn entries(&self, chain: &[&Item], offset: usize) -> Vec<Completion> {
+        let inside: Vec<&Item> = chain
+            .iter()
+            .copied()
+            .filter(|i| {
+                i.body
+                    .as_ref()
+                    .is_some_and(|b| b.span.start as usize <= offset.saturating_sub(1))
+            })
+            .collect();
+        let keywords: Vec<&str> = inside.iter().map(|i| i.keyword()).collect();
+        let Some(block) = block_for(&keywords) else {
+            return Vec::new();
+        };
+        let current = inside.last().copied();
+        // What the block already has (the word being typed is not a field yet).
+        let present = |name: &str| {
+            current.is_some_and(|i| {
+                i.fields()
+                    .any(|f| f.name.text == name && !f.name.span.contains(offset))
+            })
+        };
+        let mut found = Vec::new();
+        for f in block.fields.iter().filter(|f| !present(f.name)) {
+            found.push(field_completion(f.name, &type_name(f.ty), f.doc));
+        }
+        if let Some(engagement) = current.filter(|i| i.keyword() == "engagement") {
+            let (profile_file, fields) = self.profile_fields(engagement);
+            for decl in fields {
+                let Some(name) = decl.name_text() else {
+                    continue;
+                };
+                if present(name) {
+                    continue;
+                }
+                let ty = decl
+                    .ty
+                    .as_ref()
+                    .and_then(|t| self.estate.files.text(profile_file).get(t.span.range()))
+                    .unwrap_or("?");
+                let need = if decl.optional.is_some() {
+                    "optional"
+                } else {
+                    "required"
+                };
+                found.push(field_completion(
+                    name,
+                    ty,
+                    &format!("profile field ({need})"),
+                ));
+            }
+        }
+        for rule in block.items {
+            let taken = rule.once
+                && current.is_some_and(|i| {
+                    i.items()
+                        .any(|c| c.keyword() == rule.keyword && !c.keyword.span.contains(offset))
+                });
+            if !taken {
+                found.push(block_completion(rule));
+            }
+        }
+        found
+    }
+
+    /// The `field` declarations of an engagement's profile, and the profile's file.
+    fn profile_fields<'a>(&'a self, engagement: &Item) -> (FileId, Vec<&'a Item>) {
+        let none = (FileId(0), Vec::new());
+        let Some(profile) = engagement.field("profile").and_then(|f| f.value.as_name()) else {
+            return none;
+        };
+        let Some(decl) = self.index.global(profile, "profile") else {
+            return none;
+        };
+        let fields = super::item_with_span(&self.estate.ast(decl.file).items, decl.item_span)
+            .map(|p| p.items().filter(|i| i.keyword() == "field").collect())
+            .unwrap_or_default();
+        (decl.file, fields)
+    }
+
+    /// Values for a field of the innermost block.
+    fn values(&self, chain: &[&Item], field: &str) -> Vec<Completion> {
+        let keywords: Vec<&str> = chain.iter().map(|i| i.keyword()).collect();
+        if let Some(rule) = block_for(&keywords).and_then(|b| b.field(field)) {
+            return self.values_of(chain, rule.ty);
+        }
+        match chain.last() {
+            Some(e) if e.keyword() == "engagement" => {
+                let declared = self
+                    .profile_fields(e)
+                    .1
+                    .into_iter()
+                    .find(|d| d.name_text() == Some(field))
+                    .and_then(|d| d.ty.as_ref());
+                declared.map(|t| self.typed_values(t)).unwrap_or_default()
+            }
+            Some(r) if r.keyword() == "record" => self.types(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn values_of(&self, chain: &[&Item], ty: Ty) -> Vec<Completion> {
+        match ty {
+            Ty::Choice(words) => words
+                .iter()
+                .map(|w| simple(w, CompletionKind::Variant, "variant"))
+                .collect(),
+            Ty::List(elem) => self.values_of(chain, *elem),
+            Ty::Person | Ty::Persons => self.persons(),
+            Ty::Decl(kind) => self
+                .index
+                .globals_of(kind)
+                .into_iter()
+                .map(|d| simple(&d.name, CompletionKind::Name, kind))
+                .collect(),
+            Ty::Local(kinds) => self.locals(chain, kinds),
+            Ty::AssetConstraint | Ty::AssetVersion => self.assets(ty == Ty::AssetConstraint),
+            Ty::Type => self.types(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Values of a declared type: enum variants, persons.
+    fn typed_values(&self, ty: &Value) -> Vec<Completion> {
+        match &ty.kind {
+            ValueKind::Generic { args, .. } if args.len() == 1 => self.typed_values(&args[0]),
+            ValueKind::Name(t) if t == "person" => self.persons(),
+            ValueKind::Name(t) => {
+                let Some(decl) = self.index.global(t, "enum") else {
+                    return Vec::new();
+                };
+                let Some(item) =
+                    super::item_with_span(&self.estate.ast(decl.file).items, decl.item_span)
+                else {
+                    return Vec::new();
+                };
+                item.entries()
+                    .iter()
+                    .filter_map(|e| match e {
+                        crate::syntax::Entry::Variant(v) => Some(simple(
+                            &v.text,
+                            CompletionKind::Variant,
+                            &format!("variant of {t}"),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn persons(&self) -> Vec<Completion> {
+        self.index
+            .globals_of("person")
+            .into_iter()
+            .map(|d| Completion {
+                label: format!("@{}", d.name),
+                kind: CompletionKind::Name,
+                detail: "person".into(),
+                insert: format!("@{}", d.name),
+                snippet: false,
+                replace: Span::default(),
+            })
+            .collect()
+    }
+
+    fn locals(&self, chain: &[&Item], kinds: &[&str]) -> Vec<Completion> {
+        let Some(engagement) = chain.first().filter(|e| e.keyword() == "engagement") else {
+            return Vec::new();
+        };
+        let Some(owner) = engagement
+            .name
+            .as_ref()
+            .and_then(|n| self.index.resolve(Scope::Estate, &n.text))
+        else {
+            return Vec::new();
+        };
+        self.index
+            .scoped_of(owner, kinds)
+            .into_iter()
+            .map(|d| {
+                let title = super::item_with_span(&self.estate.ast(d.file).items, d.item_span)
+                    .and_then(|i| i.title.as_ref())
+                    .map(|t| format!("{}: {}", d.kind, t.value))
+                    .unwrap_or_else(|| d.kind.clone());
+                simple(&d.name, CompletionKind::Name, &title)
+            })
+            .collect()
+    }
+
+    /// Assets, inserted with a constraint on their current version or that exact version.
+    fn assets(&self, constraint: bool) -> Vec<Completion> {
+        self.index
+            .globals_of("asset")
+            .into_iter()
+            .map(|d| {
+                let version = self
+                    .asset_versions(&d.name)
+                    .and_then(|v| v.into_iter().max());
+                let insert = match (&version, constraint) {
+                    (Some(v), true) => format!("{} \"^{}.{}\"", d.name, v.major, v.minor),
+                    (Some(v), false) => format!("{} {v}", d.name),
+                    (None, _) => d.name.clone(),
+                };
+                Completion {
+                    label: d.name.clone(),
+                    kind: CompletionKind::Name,
+                    detail: match &version {
+                        Some(v) => format!("asset {v}"),
+                        None => "asset".into(),
+                    },
+                    insert,
+                    snippet: false,
+                    replace: Span::default(),
+                }
+            })
+            .collect()
+    }
+
+    fn types(&self) -> Vec<Completion> {
+        let mut found: Vec<Completion> = BUILTIN_TYPES
+            .iter()
+            .map(|t| simple(t, CompletionKind::Type, "built-in type"))
+            .collect();
+        found.push(Completion {
+            label: "list<…>".into(),
+            kind: CompletionKind::Type,
+            detail: "a list".into(),
+            insert: "list<${1:text}>".into(),
+            snippet: true,
+            replace: Span::default(),
+        });
+        for kind in ["enum", "record"] {
+            for d in self.index.globals_of(kind) {
+                found.push(simple(&d.name, CompletionKind::Type, kind));
+            }
+        }
+        found
+    }
+
+    fn header(&self, chain: &[&Item], what: &str) -> Vec<Completion> {
+        match what {
+            "gate" => ["spec", "design"]
+                .iter()
+                .map(|g| simple(g, CompletionKind::Variant, "gate"))
+                .collect(),
+            "verified" => self.locals(chain, &["requirement"]),
+            "by" => self.locals(chain, &["test"]),
+            "built" => self.locals(chain, &["component"]),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn simple(label: &str, kind: CompletionKind, detail: &str) -> Completion {
+    Completion {
+        label: label.to_string(),
+        kind,
+        detail: detail.to_string(),
+        insert: label.to_string(),
+        snippet: false,
+        replace: Span::default(),
+    }
+}
+
+fn field_completion(name: &str, ty: &str, doc: &str) -> Completion {
+    Completion {
+        label: name.to_string(),
+        kind: CompletionKind::Field,
+        detail: format!("{ty} — {doc}"),
+        insert: format!("{name}: "),
+        snippet: false,
+        replace: Span::default(),
+    }
+}
+
+/// A block as a snippet: header placeholders, then the fields a new block should have.
+fn block_completion(rule: &ItemRule) -> Completion {
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let mut s = rule.keyword.to_string();
+    if rule.name != Need::Never {
+        if rule.keyword == "gate" {
+            s.push_str(&format!(" ${{{}|spec,design|}}", next()));
+        } else {
+            s.push_str(&format!(
+                " ${{{}:{}}}",
+                next(),
+                placeholder_name(rule.keyword)
+            ));
+        }
+    }
+    if rule.ty != Need::Never {
+        s.push_str(&format!(": ${{{}:text}}", next()));
+    }
+    if rule.title != Need::Never {
+        s.push_str(&format!(" \"${{{}:title}}\"", next()));
+    }
+    if rule.by != Need::Never {
+        s.push_str(&format!(" by ${{{}:TEST}}", next()));
+    }
+    if rule.body != Need::Never {
+        s.push_str(" {\n");
+        for f in suggested_fields(rule) {
+            let value = match f.1 {
+                Ty::Choice(words) => format!("${{{}|{}|}}", next(), words.join(",")),
+                Ty::Text => format!("\"${{{}}}\"", next()),
+                Ty::Person | Ty::Persons => format!("@${{{}}}", next()),
+                Ty::List(_) => format!("[${{{}}}]", next()),
+                _ => format!("${{{}}}", next()),
+            };
+            s.push_str(&format!("\t{}: {value}\n", f.0));
+        }
+        s.push_str("\t$0\n}");
+    }
+    Completion {
+        label: rule.keyword.to_string(),
+        kind: CompletionKind::Block,
+        detail: rule.doc.to_string(),
+        insert: s,
+        snippet: true,
+        replace: Span::default(),
+    }
+}
+
+fn placeholder_name(keyword: &str) -> &'static str {
+    match keyword {
+        "requirement" => "R1",
+        "constraint" => "C1",
+        "finding" => "F1",
+        "risk" => "K1",
+        "test" => "T1",
+        "deviation" => "D1",
+        "verified" => "R1",
+        "built" => "COMPONENT",
+        _ => "NAME",
+    }
+}
+
+/// The fields a new block of this kind is written with: the required ones, and the ones
+/// readiness asks for.
+fn suggested_fields(rule: &ItemRule) -> Vec<(&'static str, Ty)> {
+    let extra: &[&str] = match rule.keyword {
+        "requirement" => &["priority", "acceptance"],
+        "component" => &["satisfies"],
+        "test" => &["verifies"],
+        "deviation" => &["affects"],
+        "gate" => &["fingerprint"],
+        _ => &[],
+    };
+    let block: &Block = rule.block;
+    block
+        .fields
+        .iter()
+        .filter(|f| f.required || extra.contains(&f.name))
+        .map(|f| (f.name, f.ty))
+        .collect()
+}
+
+/// Where the word being typed starts (a name, or a person reference with its `@`).
+fn word_start(text: &str, offset: usize) -> usize {
+    let before = &text[..offset];
+    let word = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(offset);
+    if before[..word].ends_with('@') {
+        word - 1
+    } else {
+        word
+    }
+}
+
+/// Read the completion context from the tokens before the word being typed.
+fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
+    let lexed = token::lex(file, text);
+    let inside = |s: Span| (s.start as usize) < offset && offset < s.end as usize;
+    // A line comment runs to the end of its line: the cursor at its end is still in it.
+    let in_comment = lexed.comments.iter().any(|c| match c.kind {
+        Token::BlockComment => inside(c.span),
+        _ => (c.span.start as usize) < offset && offset <= c.span.end as usize,
+    });
+    // An unterminated string runs to the end of its line too.
+    let in_string = lexed.tokens.iter().any(|(k, s)| {
+        matches!(k, Token::Str | Token::TextBlock)
+            && (inside(*s)
+                || (offset == s.end as usize
+                    && s.end > s.start + 1
+                    && !text[s.range()].ends_with('"')))
+    });
+    if in_comment || in_string {
+        return Context::None;
+    }
+    let before: Vec<(Token, Span)> = lexed
+        .tokens
+        .into_iter()
+        .filter(|(_, s)| (s.end as usize) <= start)
+        .collect();
+    let word = |i: usize| text.get(before[i].1.range()).unwrap_or("");
+    let Some(last) = before.len().checked_sub(1) else {
+        return Context::Entry;
+    };
+    match before[last].0 {
+        // A value goes on the line of its field: after `name:` and a line break, the cursor
+        // starts a new entry.
+        Token::Colon if text[before[last].1.end as usize..start].contains('\n') => {}
+        Token::Colon => return value_context(&before, last, word),
+        Token::Ident => match word(last) {
+            "gate" => return Context::Header("gate"),
+            "built" => return Context::Header("built"),
+            "verified" => return Context::Header("verified"),
+            "by" if last >= 2 && word(last - 2) == "verified" => return Context::Header("by"),
+            _ => {}
+        },
+        Token::LAngle => return Context::Type,
+        _ => {}
+    }
+    // The innermost group still open before the cursor.
+    let mut depth = 0usize;
+    for i in (0..=last).rev() {
+        match before[i].0 {
+            Token::RBrace | Token::RBracket | Token::RAngle => depth += 1,
+            Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
+            Token::LBracket => {
+                return match i.checked_sub(1).map(|j| before[j].0) {
+                    Some(Token::Colon) => value_context(&before, i - 1, word),
+                    _ => Context::None,
+                }
+            }
+            Token::LAngle => return Context::Type,
+            Token::LBrace => {
+                // `{` after `:`, `[` or `,` opens an inline record, not a block.
+                return match i.checked_sub(1).map(|j| before[j].0) {
+                    Some(Token::Colon | Token::LBracket | Token::Comma) => Context::None,
+                    _ => Context::Entry,
+                };
+            }
+            _ => {}
+        }
+    }
+    Context::Entry
+}
+
+/// The context after the colon at `colon`: a field's value, or a declaration's type.
+fn value_context<'t>(
+    before: &[(Token, Span)],
+    colon: usize,
+    word: impl Fn(usize) -> &'t str,
+) -> Context {
+    let mut name_at = colon.checked_sub(1);
+    if let Some(i) = name_at.filter(|&i| before[i].0 == Token::Question) {
+        name_at = i.checked_sub(1);
+    }
+    let Some(n) = name_at.filter(|&i| before[i].0 == Token::Ident) else {
+        return Context::None;
+    };
+    if n >= 1 && before[n - 1].0 == Token::Ident && word(n - 1) == "field" {
+        return Context::Type;
+    }
+    Context::Value(word(n).to_string())
+}

@@ -1,0 +1,187 @@
+//! Go to definition, find references and rename, over the name [`Index`](super::Index).
+//!
+//! Rename edits the declaration and every use that resolves to it, and refuses a new name that
+//! is not an identifier or that another declaration of the same scope already has (the
+//! estate's namespace for top-level names, the engagement for its requirements, components, …).
+
+use crate::check::schema::rule_for;
+use crate::source::{FileId, Span};
+
+use super::index::{DeclId, Occurrence, Scope};
+use super::{is_identifier, Ide, Location, TextEdit};
+
+/// Why a rename is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenameError {
+    /// The new name is not an identifier.
+    InvalidName(String),
+    /// Another declaration in the same scope already has the name: what it is (`a
+    /// requirement`) and where (`engagement \`x\``, `the estate`).
+    Collision {
+        name: String,
+        existing: Location,
+        what: String,
+        scope: String,
+    },
+}
+
+impl std::fmt::Display for RenameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenameError::InvalidName(name) => write!(
+                f,
+                "`{name}` is not a valid name: use letters, digits, `_` and `-`, starting with a letter or `_`"
+            ),
+            RenameError::Collision {
+                name, what, scope, ..
+            } => write!(
+                f,
+                "cannot rename to `{name}`: {what} of that name is already declared in {scope}"
+            ),
+        }
+    }
+}
+
+impl Ide<'_> {
+    /// The declaration of the name at an offset.
+    pub fn definition(&self, file: FileId, offset: usize) -> Option<Location> {
+        let decl = self.decl_at(file, offset)?;
+        let d = &self.index.decls[decl];
+        Some(Location {
+            file: d.file,
+            span: d.name_span,
+        })
+    }
+
+    /// Every occurrence of the name at an offset, sorted by file name and position.
+    pub fn references(
+        &self,
+        file: FileId,
+        offset: usize,
+        include_declaration: bool,
+    ) -> Vec<Location> {
+        let Some(decl) = self.decl_at(file, offset) else {
+            return Vec::new();
+        };
+        let mut found = self.occurrences(decl);
+        if !include_declaration {
+            let d = &self.index.decls[decl];
+            found.retain(|l| !(l.file == d.file && l.span == d.name_span));
+        }
+        found
+    }
+
+    /// The span of the renamable name at an offset.
+    pub fn prepare_rename(&self, file: FileId, offset: usize) -> Option<Span> {
+        self.decl_at(file, offset)?;
+        let occurrence = self.index.occurrence_at(file, offset)?;
+        Some(match occurrence {
+            Occurrence::Decl(d) => self.index.decls[d].name_span,
+            Occurrence::Ref(r) => self.index.refs[r].span,
+        })
+    }
+
+    /// The edits that rename the name at an offset; `Ok(empty)` when nothing renamable is there.
+    pub fn rename(
+        &self,
+        file: FileId,
+        offset: usize,
+        new_name: &str,
+    ) -> Result<Vec<TextEdit>, RenameError> {
+        let Some(decl) = self.decl_at(file, offset) else {
+            return Ok(Vec::new());
+        };
+        if !is_identifier(new_name) {
+            return Err(RenameError::InvalidName(new_name.to_string()));
+        }
+        let d = &self.index.decls[decl];
+        if d.name == new_name {
+            return Ok(Vec::new());
+        }
+        if let Some(err) = self.collision(decl, new_name) {
+            return Err(err);
+        }
+        Ok(self
+            .occurrences(decl)
+            .into_iter()
+            .map(|l| TextEdit {
+                file: l.file,
+                span: l.span,
+                text: new_name.to_string(),
+            })
+            .collect())
+    }
+
+    fn decl_at(&self, file: FileId, offset: usize) -> Option<DeclId> {
+        self.items_at(file, offset)?;
+        let occurrence = self.index.occurrence_at(file, offset)?;
+        self.index.target(occurrence)
+    }
+
+    /// The declaration and every use of it.
+    fn occurrences(&self, decl: DeclId) -> Vec<Location> {
+        let d = &self.index.decls[decl];
+        let mut found: Vec<Location> = std::iter::once(Location {
+            file: d.file,
+            span: d.name_span,
+        })
+        .chain(self.index.uses_of(decl).map(|r| Location {
+            file: r.file,
+            span: r.span,
+        }))
+        .collect();
+        let files = &self.estate.files;
+        found.sort_by(|a, b| {
+            files
+                .name(a.file)
+                .cmp(files.name(b.file))
+                .then(a.span.cmp(&b.span))
+        });
+        found.dedup();
+        found
+    }
+
+    /// The collision a new name would cause.
+    fn collision(&self, decl: DeclId, new_name: &str) -> Option<RenameError> {
+        let d = &self.index.decls[decl];
+        let scope = match d.scope {
+            Scope::Estate => "the estate".to_string(),
+            Scope::Within(owner) => {
+                let o = &self.index.decls[owner];
+                format!("{} `{}`", o.kind, o.name)
+            }
+        };
+        if let Some(other) = self.index.resolve(d.scope, new_name) {
+            let o = &self.index.decls[other];
+            return Some(RenameError::Collision {
+                name: new_name.to_string(),
+                existing: Location {
+                    file: o.file,
+                    span: o.name_span,
+                },
+                what: with_article(&o.kind),
+                scope,
+            });
+        }
+        // A profile field may not take the name of a built-in engagement field.
+        let builtin = d.kind == "field"
+            && rule_for(&["engagement"]).is_some_and(|r| r.block.field(new_name).is_some());
+        builtin.then(|| RenameError::Collision {
+            name: new_name.to_string(),
+            existing: Location {
+                file: d.file,
+                span: d.name_span,
+            },
+            what: "a built-in engagement field".into(),
+            scope: "every engagement".into(),
+        })
+    }
+}
+
+/// "a requirement", "an asset".
+fn with_article(kind: &str) -> String {
+    match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
