@@ -172,6 +172,200 @@ pub fn design_content(
     Json::Object(m)
 }
 
+/// The spec fingerprint, streamed: the same bytes as `hash(&spec_content(..))` without
+/// building the JSON tree (the checker computes one per engagement on every run).
+pub fn spec_fingerprint(
+    engagement: &Item,
+    profile: Option<&Item>,
+    requirements: Option<&Item>,
+) -> String {
+    let mut h = HashWriter(Sha256::new());
+    let profile_name = engagement
+        .field("profile")
+        .and_then(|f| f.value.as_name())
+        .unwrap_or("");
+    let mut fields: Vec<(&str, &Value)> = Vec::new();
+    if let Some(profile) = profile {
+        for decl in profile.items().filter(|i| i.keyword() == "field") {
+            let Some(name) = decl.name_text() else {
+                continue;
+            };
+            if let Some(field) = engagement.field(name) {
+                if !fields.iter().any(|(n, _)| *n == name) {
+                    fields.push((name, &field.value));
+                }
+            }
+        }
+    }
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    h.raw("{\"fields\":{");
+    for (i, (name, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            h.raw(",");
+        }
+        h.string(name);
+        h.raw(":");
+        h.value(value);
+    }
+    h.raw("},\"profile\":");
+    h.string(profile_name);
+    h.raw(",\"requirements\":");
+    h.optional_item(requirements);
+    h.raw("}");
+    h.finish()
+}
+
+/// The design fingerprint, streamed: the same bytes as `hash(&design_content(..))`.
+pub fn design_fingerprint(
+    spec_fingerprint: &str,
+    feasibility: Option<&Item>,
+    design: Option<&Item>,
+) -> String {
+    let mut h = HashWriter(Sha256::new());
+    h.raw("{\"design\":");
+    h.optional_item(design);
+    h.raw(",\"feasibility\":");
+    h.optional_item(feasibility);
+    h.raw(",\"spec_fingerprint\":");
+    h.string(spec_fingerprint);
+    h.raw("}");
+    h.finish()
+}
+
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl HashWriter {
+    fn raw(&mut self, text: &str) {
+        self.0.update(text.as_bytes());
+    }
+
+    /// A JSON string with serde_json's escaping, so the bytes match `canonical`.
+    fn string(&mut self, text: &str) {
+        // Writing into a hasher cannot fail.
+        let _ = serde_json::to_writer(&mut *self, text);
+    }
+
+    fn optional_item(&mut self, item: Option<&Item>) {
+        match item {
+            Some(item) => self.item(item),
+            None => self.raw("null"),
+        }
+    }
+
+    fn item(&mut self, item: &Item) {
+        // Keys in code point order: by, fields, items, kind, name, title.
+        self.raw("{");
+        if let Some(by) = &item.by {
+            self.raw("\"by\":");
+            self.string(&by.text);
+            self.raw(",");
+        }
+        let mut fields: Vec<(&str, &Value)> = Vec::new();
+        for field in item.fields() {
+            if !fields.iter().any(|(n, _)| *n == field.name.text) {
+                fields.push((&field.name.text, &field.value));
+            }
+        }
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        self.raw("\"fields\":{");
+        for (i, (name, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.string(name);
+            self.raw(":");
+            self.value(value);
+        }
+        self.raw("},\"items\":[");
+        let mut first = true;
+        for entry in item.entries() {
+            let sep = if first { "" } else { "," };
+            match entry {
+                Entry::Field(_) => continue,
+                Entry::Item(i) => {
+                    self.raw(sep);
+                    self.item(i);
+                }
+                Entry::Variant(v) => {
+                    self.raw(sep);
+                    self.string(&v.text);
+                }
+            }
+            first = false;
+        }
+        self.raw("],\"kind\":");
+        self.string(&item.keyword.text);
+        if let Some(name) = &item.name {
+            self.raw(",\"name\":");
+            self.string(&name.text);
+        }
+        if let Some(title) = &item.title {
+            self.raw(",\"title\":");
+            self.string(&title.value);
+        }
+        self.raw("}");
+    }
+
+    fn value(&mut self, value: &Value) {
+        match &value.kind {
+            ValueKind::Str(s)
+            | ValueKind::Decimal(s)
+            | ValueKind::Date(s)
+            | ValueKind::DateTime(s)
+            | ValueKind::Duration(s)
+            | ValueKind::Version(s)
+            | ValueKind::Name(s) => self.string(s),
+            ValueKind::Int(n) => self.raw(&n.to_string()),
+            ValueKind::Bool(b) => self.raw(if *b { "true" } else { "false" }),
+            ValueKind::Person(p) => self.string(&format!("@{p}")),
+            ValueKind::Ref { name, spec } => {
+                self.raw("{\"name\":");
+                self.string(&name.text);
+                self.raw(",\"spec\":");
+                self.value(spec);
+                self.raw("}");
+            }
+            ValueKind::Generic { .. } | ValueKind::Record(_) => {
+                // Rare in approved content: take the tree path for identical bytes.
+                let json = value_json(value);
+                let _ = serde_json::to_writer(&mut *self, &json);
+            }
+            ValueKind::List(items) => {
+                self.raw("[");
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.raw(",");
+                    }
+                    self.value(v);
+                }
+                self.raw("]");
+            }
+            ValueKind::Error => self.raw("null"),
+        }
+    }
+
+    fn finish(self) -> String {
+        let digest = self.0.finalize();
+        let mut out = String::with_capacity(71);
+        out.push_str("sha256:");
+        for byte in digest {
+            out.push_str(&format!("{byte:02x}"));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

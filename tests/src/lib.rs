@@ -150,3 +150,4 @@ pub fn render_all(estate: &Estate, analysis: &Analysis) -> String {
     }
     out
 }
+pub mod generate;

@@ -133,3 +133,34 @@ fn every_approved_value_changes_a_fingerprint() {
         assert_ne!(d, design, "design changes with {from} → {to}");
     }
 }
+
+#[test]
+fn the_streamed_fingerprints_equal_the_documented_canonical_form() {
+    let estate = Estate::load(&[repo_root().join("examples")]).unwrap();
+    let mut scratch = Vec::new();
+    let ns = sdd::check::names::Namespace::build(&estate, &mut scratch);
+    let mut count = 0;
+    for decl in ns.of_kind("engagement") {
+        let e = sdd::check::engagement::Engagement::new(&ns, decl.file, decl.item);
+        let spec = sdd::fingerprint::hash(&sdd::fingerprint::spec_content(
+            e.item,
+            e.profile,
+            e.requirements,
+        ));
+        assert_eq!(
+            sdd::fingerprint::spec_fingerprint(e.item, e.profile, e.requirements),
+            spec
+        );
+        let design = sdd::fingerprint::hash(&sdd::fingerprint::design_content(
+            &spec,
+            e.feasibility,
+            e.design,
+        ));
+        assert_eq!(
+            sdd::fingerprint::design_fingerprint(&spec, e.feasibility, e.design),
+            design
+        );
+        count += 1;
+    }
+    assert!(count >= 5);
+}

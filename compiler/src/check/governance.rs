@@ -67,12 +67,8 @@ pub struct Facts {
 
 /// The current spec and design fingerprints of an engagement.
 pub fn fingerprints(e: &Engagement<'_>) -> (String, String) {
-    let spec = fingerprint::hash(&fingerprint::spec_content(
-        e.item,
-        e.profile,
-        e.requirements,
-    ));
-    let design = fingerprint::hash(&fingerprint::design_content(&spec, e.feasibility, e.design));
+    let spec = fingerprint::spec_fingerprint(e.item, e.profile, e.requirements);
+    let design = fingerprint::design_fingerprint(&spec, e.feasibility, e.design);
     (spec, design)
 }
 
@@ -169,9 +165,9 @@ pub fn evaluate(
                 .gate_spec
                 .and_then(|s| eng::text(s, "fingerprint"))
                 .filter(|f| fingerprint::is_well_formed(f));
-            let unchanged = recorded_spec.filter(|r| *r != spec_fp).map(|r| {
-                fingerprint::hash(&fingerprint::design_content(r, e.feasibility, e.design))
-            });
+            let unchanged = recorded_spec
+                .filter(|r| *r != spec_fp)
+                .map(|r| fingerprint::design_fingerprint(r, e.feasibility, e.design));
             let unmet: Vec<Unmet> = design_unmet
                 .iter()
                 .filter(|u| u.message != "Gate 1 does not hold")

@@ -145,7 +145,12 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
     let span = Span::from(*error.span());
     match error.reason() {
         RichReason::Custom(message) => {
-            Diagnostic::new(Code::Sdd001, file, span, message.clone()).with_label("here")
+            let label = if message.contains("after the field name") {
+                "a field is written `name: value`"
+            } else {
+                "here"
+            };
+            Diagnostic::new(Code::Sdd001, file, span, message.clone()).with_label(label)
         }
         RichReason::ExpectedFound { expected, found } => {
             let mut wanted: Vec<String> = expected

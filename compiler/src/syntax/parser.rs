@@ -6,7 +6,7 @@
 //! decode literal text. Every recovery strategy skips whole balanced `{…}`/`[…]` groups, so a
 //! mistake is reported once and never resynchronises inside a nested block.
 
-use chumsky::input::{Input as _, ValueInput};
+use chumsky::input::{Input, ValueInput};
 use chumsky::prelude::*;
 
 use super::ast::*;
@@ -14,7 +14,34 @@ use super::literal;
 use super::token::Token;
 use crate::source::Span;
 
-pub(super) type Extra<'t> = extra::Err<Rich<'t, Token, SimpleSpan>>;
+/// The error type of a parse: chumsky's `Rich` for reports, or the zero-cost `EmptyErr` for
+/// the first, fast pass over a file that turns out to have no mistakes.
+pub(super) trait ParseError<'t, I: Input<'t>>:
+    chumsky::error::Error<'t, I>
+    + chumsky::label::LabelError<'t, I, chumsky::DefaultExpected<'t, Token>>
+    + chumsky::label::LabelError<'t, I, &'static str>
+    + 't
+{
+    fn custom(span: SimpleSpan, message: String) -> Self;
+}
+
+impl<'t, I> ParseError<'t, I> for Rich<'t, Token, SimpleSpan>
+where
+    I: Input<'t, Token = Token, Span = SimpleSpan>,
+{
+    fn custom(span: SimpleSpan, message: String) -> Self {
+        Rich::custom(span, message)
+    }
+}
+
+impl<'t, I> ParseError<'t, I> for chumsky::error::EmptyErr
+where
+    I: Input<'t, Token = Token, Span = SimpleSpan>,
+{
+    fn custom(_: SimpleSpan, _: String) -> Self {
+        chumsky::error::EmptyErr::default()
+    }
+}
 
 /// Keywords that start an item. They are not reserved: `test: …` is still a field.
 pub const KEYWORDS: &[&str] = &[
@@ -49,24 +76,47 @@ impl From<SimpleSpan> for Span {
     }
 }
 
-/// Parse a token stream. Returns the items that could be read and chumsky's errors.
+/// Parse a token stream. Returns the items that could be read and the errors. A file is first
+/// parsed with zero-cost errors; only a file that has mistakes is parsed again for reports.
 pub(super) fn parse_tokens<'t>(
     src: &'t str,
     tokens: &'t [(Token, SimpleSpan)],
 ) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
     let eoi = SimpleSpan::from(src.len()..src.len());
-    let input = tokens.split_token_span(eoi);
-    let (items, errors) = file(src).parse(input).into_output_errors();
+    let fast = file::<_, chumsky::error::EmptyErr>(src).parse(tokens.split_token_span(eoi));
+    if !fast.has_errors() {
+        if let Some(items) = fast.into_output() {
+            return (items, Vec::new());
+        }
+    }
+    let (items, errors) = file::<_, Rich<'t, Token, SimpleSpan>>(src)
+        .parse(tokens.split_token_span(eoi))
+        .into_output_errors();
     (items.unwrap_or_default(), errors)
 }
 
-fn file<'t, I>(src: &'t str) -> impl Parser<'t, I, Vec<Item>, Extra<'t>>
+type Ex<E> = extra::Err<E>;
+
+fn file<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Vec<Item>, Ex<E>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
+    let declaration = ident(src)
+        .filter(|i: &Ident| KEYWORDS.contains(&i.text.as_str()))
+        .labelled("a declaration (person, role, enum, record, profile, asset, engagement)")
+        .rewind();
     // Junk that no item can be recovered from is skipped to the end of the file.
-    let item = item(src)
-        .map(Some)
+    let item = declaration
+        .ignore_then(entry(src))
+        .try_map(|entry, span| match entry {
+            Entry::Item(item) => Ok(Some(item)),
+            _ => Err(E::custom(
+                span,
+                "expected a declaration (person, role, enum, record, profile, asset, engagement)"
+                    .to_string(),
+            )),
+        })
         .recover_with(skip_then_retry_until(skip_unit(), end()))
         .recover_with(skip_until(skip_unit(), end(), || None));
     any()
@@ -79,9 +129,10 @@ where
 }
 
 /// One token, or a whole balanced `{…}` / `[…]` group: what recovery skips at a time.
-fn skip_unit<'t, I>() -> impl Parser<'t, I, (), Extra<'t>> + Clone
+fn skip_unit<'t, I, E>() -> impl Parser<'t, I, (), Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
     let braces = nested_delimiters(
         Token::LBrace,
@@ -98,9 +149,10 @@ where
     choice((braces, brackets, any().ignored()))
 }
 
-fn ident<'t, I>(src: &'t str) -> impl Parser<'t, I, Ident, Extra<'t>> + Clone
+fn ident<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Ident, Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
     select! { Token::Ident => () }
         .map_with(move |_, e| {
@@ -113,9 +165,10 @@ where
         .labelled("a name")
 }
 
-fn string<'t, I>(src: &'t str) -> impl Parser<'t, I, Str, Extra<'t>> + Clone
+fn string<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Str, Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
     select! { Token::Str => false, Token::TextBlock => true }.validate(move |block, e, emitter| {
         let span: SimpleSpan = e.span();
@@ -127,7 +180,7 @@ where
         };
         let value = decoded.unwrap_or_else(|(offset, message)| {
             let at = span.start + offset;
-            emitter.emit(Rich::custom(
+            emitter.emit(E::custom(
                 SimpleSpan::from(at..(at + 2).min(span.end)),
                 message,
             ));
@@ -140,9 +193,10 @@ where
     })
 }
 
-fn value<'t, I>(src: &'t str) -> impl Parser<'t, I, Value, Extra<'t>> + Clone
+fn value<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Value, Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
     recursive(move |value| {
         let ident = ident(src);
@@ -162,7 +216,7 @@ where
                 Token::Int => match text.parse() {
                     Ok(n) => ValueKind::Int(n),
                     Err(_) => {
-                        emitter.emit(Rich::custom(span, "integer out of range"));
+                        emitter.emit(E::custom(span, "integer out of range".to_string()));
                         ValueKind::Error
                     }
                 },
@@ -197,17 +251,22 @@ where
                 span: to_span(e.span()),
             });
 
-        let field = field(src, value.clone());
+        let field = ident
+            .clone()
+            .then_ignore(just(Token::Colon))
+            .then(value.clone())
+            .map_with(|(name, value), e| Field {
+                name,
+                value,
+                span: to_span(e.span()),
+            });
         let record_value = field
             .repeated()
             .collect::<Vec<_>>()
             .delimited_by(just(Token::LBrace), close_on_new_line(src, Token::RBrace))
-            .map_with(|fields, e| {
-                let span: SimpleSpan = e.span();
-                Value {
-                    kind: ValueKind::Record(fields),
-                    span: span.into(),
-                }
+            .map_with(|fields, e| Value {
+                kind: ValueKind::Record(fields),
+                span: to_span(e.span()),
             });
 
         let generic_args = value
@@ -233,7 +292,7 @@ where
             .then(generic_args.or_not())
             .then(spec.or_not())
             .map_with(|((name, args), spec), e| {
-                let span: Span = to_span(e.span());
+                let span = to_span(e.span());
                 let kind = match (args, spec) {
                     (Some(args), _) => ValueKind::Generic { name, args },
                     (None, Some(spec)) => ValueKind::Ref {
@@ -255,61 +314,51 @@ where
     })
 }
 
-fn field<'t, I>(
-    src: &'t str,
-    value: impl Parser<'t, I, Value, Extra<'t>> + Clone,
-) -> impl Parser<'t, I, Field, Extra<'t>> + Clone
-where
-    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-{
-    ident(src)
-        .then_ignore(just(Token::Colon))
-        .then(value)
-        .map_with(|(name, value), e| Field {
-            name,
-            value,
-            span: to_span(e.span()),
-        })
+/// What follows the leading name of an entry.
+#[derive(Clone)]
+enum Tail {
+    Field(Value),
+    Variant,
+    Item(ItemRest),
 }
 
-fn item<'t, I>(src: &'t str) -> impl Parser<'t, I, Item, Extra<'t>> + Clone
+type ItemRest = (
+    Option<Ident>,
+    Option<Span>,
+    Option<Value>,
+    Option<Str>,
+    Option<Ident>,
+    Option<Body>,
+);
+
+/// An entry of a body (or a top-level declaration): a name, then `:` for a field, `,` or `}`
+/// for an enum variant, or the rest of an item when the name is a keyword. The name is read
+/// once, so nothing is parsed twice.
+fn entry<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Entry, Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
-    recursive(move |item| {
+    recursive(move |entry| {
         let value = value(src);
         let ident = ident(src);
-        let keyword = ident
-            .clone()
-            .filter(|i: &Ident| KEYWORDS.contains(&i.text.as_str()))
-            .labelled("a declaration or block keyword");
         let by_keyword = ident.clone().filter(|i: &Ident| i.text == "by");
 
-        let field_entry = field(src, value.clone()).map(Entry::Field);
-        let variant = ident
-            .clone()
-            .then_ignore(
-                just(Token::Comma)
-                    .ignored()
-                    .or(just(Token::RBrace).rewind().ignored()),
-            )
-            .map(Entry::Variant);
         // An entry is tried only before something other than `}`; a broken entry is first
         // resynchronised at the next entry that parses, else skipped up to the `}`.
         let block_end = just(Token::RBrace).ignored().or(end());
-        let entry = choice((field_entry, variant, item.map(Entry::Item)))
-            .labelled("a field or block")
+        let body_entry = entry
             .map(Some)
             .recover_with(skip_then_retry_until(skip_unit(), block_end))
             .recover_with(skip_until(skip_unit(), block_end.rewind(), || None));
-        let entry = none_of([Token::RBrace]).rewind().ignore_then(entry);
+        let body_entry = none_of([Token::RBrace]).rewind().ignore_then(body_entry);
         // A block left open at the end of the file is closed there, with one error.
         let close = just(Token::RBrace)
             .ignored()
             .recover_with(via_parser(end()));
         let body = just(Token::LBrace)
             .ignore_then(
-                entry
+                body_entry
                     .repeated()
                     .collect::<Vec<_>>()
                     .map(|entries| entries.into_iter().flatten().collect::<Vec<_>>()),
@@ -320,39 +369,58 @@ where
                 span: to_span(e.span()),
             });
 
-        keyword
-            .then(ident.clone().or_not())
+        let rest = ident
+            .clone()
+            .or_not()
             .then(
                 just(Token::Question)
-                    .map_with(|_, e| Span::from(e.span()))
+                    .map_with(|_, e| to_span(e.span()))
                     .or_not(),
             )
-            .then(just(Token::Colon).ignore_then(value).or_not())
+            .then(just(Token::Colon).ignore_then(value.clone()).or_not())
             .then(string(src).or_not())
-            .then(by_keyword.ignore_then(ident).or_not())
+            .then(by_keyword.ignore_then(ident.clone()).or_not())
             .then(body.or_not())
-            .validate(
-                |((((((keyword, name), optional), ty), title), by), body), e, emitter| {
-                    if name.is_none() && ty.is_none() && title.is_none() && body.is_none() {
-                        emitter.emit(Rich::custom(
-                            keyword.span.into_simple(),
-                            format!("expected a name or `{{` after `{}`", keyword.text),
-                        ));
-                    }
-                    let span: SimpleSpan = e.span();
-                    Item {
-                        keyword,
-                        name,
-                        optional,
-                        ty,
-                        title,
-                        by,
-                        body,
-                        doc: None,
-                        span: span.into(),
-                    }
-                },
-            )
+            .map(|(((((name, optional), ty), title), by), body)| {
+                (name, optional, ty, title, by, body)
+            });
+
+        let tail = choice((
+            just(Token::Colon).ignore_then(value).map(Tail::Field),
+            just(Token::Comma).to(Tail::Variant),
+            just(Token::RBrace).rewind().to(Tail::Variant),
+            rest.map(Tail::Item),
+        ));
+
+        ident
+            .then(tail)
+            .try_map(|(keyword, tail), span: SimpleSpan| match tail {
+                Tail::Field(value) => Ok(Entry::Field(Field {
+                    name: keyword,
+                    value,
+                    span: to_span(span),
+                })),
+                Tail::Variant => Ok(Entry::Variant(keyword)),
+                Tail::Item(_) if !KEYWORDS.contains(&keyword.text.as_str()) => Err(E::custom(
+                    keyword.span.into_simple(),
+                    format!("expected `:` after the field name `{}`", keyword.text),
+                )),
+                Tail::Item((None, None, None, None, None, None)) => Err(E::custom(
+                    keyword.span.into_simple(),
+                    format!("expected a name or `{{` after `{}`", keyword.text),
+                )),
+                Tail::Item((name, optional, ty, title, by, body)) => Ok(Entry::Item(Item {
+                    keyword,
+                    name,
+                    optional,
+                    ty,
+                    title,
+                    by,
+                    body,
+                    doc: None,
+                    span: to_span(span),
+                })),
+            })
             .boxed()
     })
 }
@@ -363,16 +431,13 @@ impl Span {
     }
 }
 
-fn to_span(span: SimpleSpan) -> Span {
-    span.into()
-}
-
 /// A closing delimiter. When it is missing and the next token starts a new line (or the file
 /// ends), the delimiter is taken as given and one error is reported: `[a, b` at the end of a
 /// line is an unclosed list, not the start of a cascade.
-fn close_on_new_line<'t, I>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Extra<'t>> + Clone
+fn close_on_new_line<'t, I, E>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Ex<E>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
 {
     let at_new_line = any()
         .rewind()
@@ -382,9 +447,13 @@ where
             if before[before.len() - gap..].contains('\n') {
                 Ok(())
             } else {
-                Err(Rich::custom(span, "not at a new line"))
+                Err(E::custom(span, "not at a new line".to_string()))
             }
         })
         .or(end());
     just(close).ignored().recover_with(via_parser(at_new_line))
+}
+
+fn to_span(span: SimpleSpan) -> Span {
+    span.into()
 }

@@ -1,0 +1,203 @@
+//! `sdd-bench`: the scale benchmark of issue 7. For each size it generates an estate and prints
+//! its bytes, the wall time and peak RSS of `sdd check` and `sdd build`, MB/s, requirements/s,
+//! and the time of the lexer alone over the same files (the ceiling), with the ratio to it.
+//!
+//! `cargo build --release -p sdd-compiler -p sdd-tests && target/release/sdd-bench [SIZES…]`
+//! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+struct Run {
+    wall: Duration,
+    peak_rss_kib: i64,
+    ok: bool,
+}
+
+/// Run a command, waiting with wait4 to read its own peak RSS.
+// The child is reaped by wait4, which std's Child does not know about.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command) -> Run {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our child's and both out-pointers are valid for the call.
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    Run {
+        wall: start.elapsed(),
+        peak_rss_kib: usage.ru_maxrss,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    }
+}
+
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(runs.len() / 2)
+}
+
+fn sdd_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    exe.with_file_name("sdd")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("readable").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else if p.extension().is_some_and(|x| x == "sdd") {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let mut runs = 3;
+    let mut sizes = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+            size => sizes.extend(size.parse::<usize>().ok()),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000, 100_000];
+    }
+    let sdd = sdd_binary();
+    assert!(
+        sdd.exists(),
+        "build the release binaries first: cargo build --release -p sdd-compiler -p sdd-tests"
+    );
+    println!(
+        "sdd-bench: {} core(s), median of {runs} run(s), binary {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        sdd.display()
+    );
+    println!(
+        "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9}",
+        "reqs",
+        "bytes",
+        "check s",
+        "MB/s",
+        "reqs/s",
+        "RSS MiB",
+        "build s",
+        "lex1 s",
+        "lexN s",
+        "÷lexN",
+        "RSS/size"
+    );
+    let mut previous: Option<(usize, f64)> = None;
+    for n in sizes {
+        let dir = std::env::temp_dir().join(format!("sdd-bench-{n}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = sdd_tests::generate::estate(n, 1);
+        let bytes = sdd_tests::generate::write(&dir, &files).expect("estate written");
+
+        let check = median(
+            (0..runs)
+                .map(|_| {
+                    measure(
+                        Command::new(&sdd)
+                            .args(["check", "--format", "short", "--no-git"])
+                            .arg(&dir),
+                    )
+                })
+                .collect(),
+        );
+        let out = std::env::temp_dir().join(format!("sdd-bench-{n}-out"));
+        let build = median(
+            (0..runs)
+                .map(|_| {
+                    measure(
+                        Command::new(&sdd)
+                            .arg("build")
+                            .arg(&dir)
+                            .arg("-o")
+                            .arg(&out),
+                    )
+                })
+                .collect(),
+        );
+
+        let mut paths = Vec::new();
+        files_under(&dir, &mut paths);
+        let texts: Vec<String> = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("readable"))
+            .collect();
+        let lex1 = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let tokens: usize = texts
+                    .iter()
+                    .map(|t| {
+                        sdd::syntax::token::lex(sdd::source::FileId(0), t)
+                            .tokens
+                            .len()
+                    })
+                    .sum();
+                std::hint::black_box(tokens);
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default();
+        let lex_n = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let tokens: usize = texts
+                    .par_iter()
+                    .map(|t| {
+                        sdd::syntax::token::lex(sdd::source::FileId(0), t)
+                            .tokens
+                            .len()
+                    })
+                    .sum();
+                std::hint::black_box(tokens);
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default();
+
+        let secs = check.wall.as_secs_f64();
+        println!(
+            "{:>8} {:>10} {:>9.3} {:>9.1} {:>11.0} {:>9.1} {:>9} {:>9.3} {:>9.3} {:>7.2} {:>9.2}",
+            n,
+            bytes,
+            secs,
+            bytes as f64 / 1e6 / secs,
+            n as f64 / secs,
+            check.peak_rss_kib as f64 / 1024.0,
+            if build.ok {
+                format!("{:.3}", build.wall.as_secs_f64())
+            } else {
+                "n/a".into()
+            },
+            lex1.as_secs_f64(),
+            lex_n.as_secs_f64(),
+            secs / lex_n.as_secs_f64(),
+            check.peak_rss_kib as f64 * 1024.0 / bytes as f64,
+        );
+        if !check.ok {
+            println!(
+                "         (sdd check reported errors on the generated estate: it should be clean)"
+            );
+        }
+        if let Some((m, t)) = previous {
+            println!("         time ratio {n}/{m} requirements: {:.2}×", secs / t);
+        }
+        previous = Some((n, secs));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
