@@ -1,0 +1,526 @@
+//! The reuse checks: unsatisfiable constraints (SDD402), deprecated or retired reuse (SDD403),
+//! cycles in `requires` and `extends` (SDD404), `extends` of an unreconciled engagement
+//! (SDD405), missed reuse (SDD406) and conflicting or undeclared `produces` (SDD407).
+//!
+//! Unknown assets and engagements were reported by the type checker (SDD401, SDD101) and are
+//! skipped here. Engagements are visited in file-name then source order, so which of two
+//! conflicting places gets the primary label never depends on file or thread order.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::check::engagement::Engagement;
+use crate::check::governance::{Facts, Status};
+use crate::check::names::Namespace;
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::estate::Estate;
+use crate::source::{FileId, Span};
+
+use super::{components, produced, AssetRef, Inventory};
+
+pub(super) fn run(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    facts: &[(FileId, Facts)],
+    out: &mut Vec<Diagnostic>,
+) {
+    let inventory = Inventory::new(ns);
+    let engagements: Vec<Engagement<'_>> = ns
+        .of_kind("engagement")
+        .into_iter()
+        .map(|d| Engagement::new(ns, d.file, d.item))
+        .collect();
+
+    let mut found = Vec::new();
+    for asset in inventory.assets.values() {
+        for r in &asset.requires {
+            let who = format!("asset `{}` requires", asset.name);
+            check_reference(&inventory, r, &who, &mut found);
+        }
+    }
+    for e in &engagements {
+        let produced_here: BTreeSet<&str> = produced(e).iter().map(|(_, r)| r.asset).collect();
+        for c in components(e) {
+            if let Some(r) = &c.reuses {
+                let who = format!("component `{}` reuses", c.name());
+                check_reference(&inventory, r, &who, &mut found);
+            } else if !c.new_because {
+                missed_reuse(&inventory, e, &c, &produced_here, &mut found);
+            }
+        }
+    }
+    check_produces(&inventory, &engagements, &mut found);
+    requires_cycles(&inventory, &mut found);
+    let in_cycle = extends_cycles(ns, &engagements, &mut found);
+    unreconciled_extends(estate, ns, &engagements, facts, &in_cycle, out, &mut found);
+    out.extend(found);
+}
+
+/// SDD402 and SDD403 on one `reuses` or `requires`.
+fn check_reference(
+    inventory: &Inventory<'_>,
+    r: &AssetRef<'_>,
+    who: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(asset) = inventory.get(r.asset) else {
+        return;
+    };
+    let status = asset.status.unwrap_or("active");
+    if status == "deprecated" || status == "retired" {
+        let severity = if status == "retired" {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut d = Diagnostic::new(
+            Code::Sdd403,
+            r.file,
+            r.name_span,
+            format!("{who} `{}`, which is {status}", r.asset),
+        )
+        .with_severity(severity)
+        .with_label(format!("reuse of a {status} asset"))
+        .with_secondary(
+            asset.file,
+            asset.field_span("status"),
+            format!("`{}` is {status} here", asset.name),
+        );
+        let replacements = active_providers(inventory, &asset.provides, Some(asset.name));
+        d = if replacements.is_empty() {
+            d.with_help(
+                "move to a supported asset, or ask the owner whether it is still maintained",
+            )
+        } else {
+            d.with_help(format!(
+                "active assets that provide the same: {}",
+                replacements.join(", ")
+            ))
+        };
+        out.push(d);
+    }
+    let Some(req) = r.requirement() else {
+        return;
+    };
+    if asset.releases.is_empty() || asset.resolve(&req).is_some() {
+        return;
+    }
+    let highest = &asset.releases[0];
+    out.push(
+        Diagnostic::new(
+            Code::Sdd402,
+            r.file,
+            r.spec_span,
+            format!(
+                "no declared version of `{}` satisfies \"{}\"",
+                r.asset, r.spec
+            ),
+        )
+        .with_label(format!("declared: {}", asset.releases_text()))
+        .with_secondary(
+            asset.file,
+            asset.field_span("version"),
+            format!("`{}` declares {}", asset.name, asset.releases_text()),
+        )
+        .with_help(format!(
+            "write a constraint a declared release satisfies, such as \"^{}.{}\", or have the asset's owner declare the release",
+            highest.major, highest.minor
+        )),
+    );
+}
+
+/// Active assets providing any of these capabilities, as `name version`, sorted.
+fn active_providers(
+    inventory: &Inventory<'_>,
+    capabilities: &[&str],
+    except: Option<&str>,
+) -> Vec<String> {
+    inventory
+        .assets
+        .values()
+        .filter(|a| a.status == Some("active") && Some(a.name) != except)
+        .filter(|a| a.provides.iter().any(|p| capabilities.contains(p)))
+        .map(|a| match &a.version {
+            Some(v) => format!("`{}` {v}", a.name),
+            None => format!("`{}`", a.name),
+        })
+        .collect()
+}
+
+/// SDD406: a component with a capability an active asset provides, and neither `reuses`
+/// nor `new_because`. Assets the same engagement produces do not count: it is building them.
+fn missed_reuse(
+    inventory: &Inventory<'_>,
+    e: &Engagement<'_>,
+    c: &super::Component<'_>,
+    produced_here: &BTreeSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(capability) = c.capability else {
+        return;
+    };
+    let Some(cap) = capability.as_name() else {
+        return;
+    };
+    let providers: Vec<_> = inventory
+        .assets
+        .values()
+        .filter(|a| a.status == Some("active") && !produced_here.contains(a.name))
+        .filter(|a| a.provides.contains(&cap))
+        .collect();
+    let Some(first) = providers.first() else {
+        return;
+    };
+    let names: Vec<String> = providers
+        .iter()
+        .map(|a| match &a.version {
+            Some(v) => format!("`{}` {v}", a.name),
+            None => format!("`{}`", a.name),
+        })
+        .collect();
+    let suggestion = match &first.version {
+        Some(v) => format!("reuses: {} \"^{}.{}\"", first.name, v.major, v.minor),
+        None => format!("reuses: {} \"*\"", first.name),
+    };
+    let mut d = Diagnostic::new(
+        Code::Sdd406,
+        e.file,
+        capability.span,
+        format!(
+            "component `{}` builds `{cap}` anew, but the inventory provides it",
+            c.name()
+        ),
+    )
+    .with_label(format!("provided by {}", names.join(", ")))
+    .with_help(format!(
+        "reuse it (`{suggestion}`), or say why not with `new_because: \"…\"`"
+    ));
+    for a in &providers {
+        d = d.with_secondary(
+            a.file,
+            a.item.name_span(),
+            format!("`{}` provides `{cap}`", a.name),
+        );
+    }
+    out.push(d);
+}
+
+/// SDD407: a release produced twice, or a `produces` of a version the inventory does not
+/// declare.
+fn check_produces(
+    inventory: &Inventory<'_>,
+    engagements: &[Engagement<'_>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut first: BTreeMap<(&str, semver::Version), (&str, AssetRef<'_>)> = BTreeMap::new();
+    for e in engagements {
+        for (component, r) in produced(e) {
+            let (Some(asset), Some(version)) = (inventory.get(r.asset), r.version()) else {
+                continue;
+            };
+            if !asset.declares(&version) {
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd407,
+                        r.file,
+                        r.spec_span,
+                        format!(
+                            "`{component}` produces `{}` {version}, a version the inventory does not declare",
+                            r.asset
+                        ),
+                    )
+                    .with_label(format!("declared: {}", asset.releases_text()))
+                    .with_secondary(
+                        asset.file,
+                        asset.field_span("version"),
+                        format!("`{}` declares {}", asset.name, asset.releases_text()),
+                    )
+                    .with_help(format!(
+                        "have the asset's owner add the release (`version: {version}`), or record the version that was released"
+                    )),
+                );
+                continue;
+            }
+            match first.get(&(r.asset, version.clone())) {
+                Some((by, earlier)) => out.push(
+                    Diagnostic::new(
+                        Code::Sdd407,
+                        r.file,
+                        r.span(),
+                        format!(
+                            "`{}` {version} is produced twice: by `{}` and by `{by}`",
+                            r.asset,
+                            e.name()
+                        ),
+                    )
+                    .with_label("second `produces` of this release")
+                    .with_secondary(earlier.file, earlier.span(), format!("first produced by `{by}`"))
+                    .with_help("one engagement produced it; the other `uses` that release, or produces a release of its own"),
+                ),
+                None => {
+                    first.insert((r.asset, version), (e.name(), r));
+                }
+            }
+        }
+    }
+}
+
+/// One dependency edge for cycle detection: where it is written and what it says.
+struct Link {
+    from: usize,
+    to: usize,
+    file: FileId,
+    span: Span,
+}
+
+/// A cycle: its links in order, starting at its smallest node, and every node of the
+/// strongly connected component it lies in.
+struct Cycle {
+    links: Vec<usize>,
+    knot: Vec<usize>,
+}
+
+/// One cycle per strongly connected component (or self-loop), found breadth first from the
+/// component's first node, so it is the shortest cycle through that node.
+fn find_cycles(count: usize, links: &[Link]) -> Vec<Cycle> {
+    let mut g: DiGraph<usize, usize> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..count).map(|i| g.add_node(i)).collect();
+    for (i, l) in links.iter().enumerate() {
+        g.add_edge(nodes[l.from], nodes[l.to], i);
+    }
+    let mut cycles = Vec::new();
+    for scc in tarjan_scc(&g) {
+        let mut knot: Vec<usize> = scc.iter().map(|n| g[*n]).collect();
+        knot.sort();
+        let start = knot[0];
+        let members: BTreeSet<usize> = knot.iter().copied().collect();
+        let self_loop = links.iter().any(|l| l.from == start && l.to == start);
+        if knot.len() == 1 && !self_loop {
+            continue;
+        }
+        let mut pred: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut closing = None;
+        'search: while let Some(u) = queue.pop_front() {
+            let mut out: Vec<usize> = g.edges(nodes[u]).map(|e| *e.weight()).collect();
+            out.sort();
+            for l in out {
+                let to = links[l].to;
+                if to == start {
+                    closing = Some(l);
+                    break 'search;
+                }
+                if members.contains(&to) && !pred.contains_key(&to) {
+                    pred.insert(to, l);
+                    queue.push_back(to);
+                }
+            }
+        }
+        let Some(closing) = closing else { continue };
+        let mut chain = vec![closing];
+        let mut at = links[closing].from;
+        while at != start {
+            let Some(&l) = pred.get(&at) else { break };
+            chain.push(l);
+            at = links[l].from;
+        }
+        chain.reverse();
+        cycles.push(Cycle { links: chain, knot });
+    }
+    cycles.sort_by_key(|c| links[c.links[0]].from);
+    cycles
+}
+
+fn cycle_diagnostic(
+    code_kind: &str,
+    verb: &str,
+    names: &[&str],
+    links: &[Link],
+    cycle: &Cycle,
+) -> Diagnostic {
+    let start = links[cycle.links[0]].from;
+    let mut path: Vec<&str> = vec![names[start]];
+    path.extend(cycle.links.iter().map(|l| names[links[*l].to]));
+    let closing = &links[*cycle.links.last().unwrap_or(&0)];
+    let message = if cycle.links.len() == 1 {
+        format!("cycle in `{code_kind}`: `{}` {verb} itself", names[start])
+    } else {
+        format!("cycle in `{code_kind}`: {}", path.join(" -> "))
+    };
+    let mut d =
+        Diagnostic::new(Code::Sdd404, closing.file, closing.span, message).with_label(format!(
+            "`{}` {verb} `{}`, closing the cycle",
+            names[closing.from], names[closing.to]
+        ));
+    for l in &cycle.links[..cycle.links.len() - 1] {
+        let l = &links[*l];
+        d = d.with_secondary(
+            l.file,
+            l.span,
+            format!("`{}` {verb} `{}`", names[l.from], names[l.to]),
+        );
+    }
+    let on_cycle: BTreeSet<usize> = cycle.links.iter().map(|l| links[*l].from).collect();
+    let others: Vec<String> = cycle
+        .knot
+        .iter()
+        .filter(|n| !on_cycle.contains(n))
+        .map(|n| format!("`{}`", names[*n]))
+        .collect();
+    if !others.is_empty() {
+        d = d.with_note(format!(
+            "also tangled in the same cycle: {}",
+            others.join(", ")
+        ));
+    }
+    d
+}
+
+/// SDD404 in `requires`.
+fn requires_cycles(inventory: &Inventory<'_>, out: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = inventory.assets.keys().copied().collect();
+    let index = |n: &str| names.binary_search(&n).ok();
+    let mut links = Vec::new();
+    for (from, asset) in inventory.assets.values().enumerate() {
+        for r in &asset.requires {
+            if let Some(to) = index(r.asset) {
+                links.push(Link {
+                    from,
+                    to,
+                    file: r.file,
+                    span: r.span(),
+                });
+            }
+        }
+    }
+    for cycle in find_cycles(names.len(), &links) {
+        out.push(
+            cycle_diagnostic("requires", "requires", &names, &links, &cycle).with_help(
+                "break the cycle at the dependency that is not real; a part both need belongs in a third asset they both require",
+            ),
+        );
+    }
+}
+
+/// SDD404 in `extends`; returns the engagements on an `extends` cycle.
+fn extends_cycles<'a>(
+    ns: &Namespace<'a>,
+    engagements: &[Engagement<'a>],
+    out: &mut Vec<Diagnostic>,
+) -> BTreeSet<&'a str> {
+    let mut names: Vec<&str> = engagements.iter().map(|e| e.name()).collect();
+    names.sort();
+    let index = |n: &str| names.binary_search(&n).ok();
+    let mut links = Vec::new();
+    for e in engagements {
+        let Some(f) = e.item.field("extends") else {
+            continue;
+        };
+        let Some(target) = f.value.as_name() else {
+            continue;
+        };
+        if ns.get_kind(target, "engagement").is_none() {
+            continue;
+        }
+        if let (Some(from), Some(to)) = (index(e.name()), index(target)) {
+            links.push(Link {
+                from,
+                to,
+                file: e.file,
+                span: f.value.span,
+            });
+        }
+    }
+    links.sort_by_key(|l| l.from);
+    let mut in_cycle = BTreeSet::new();
+    for cycle in find_cycles(names.len(), &links) {
+        in_cycle.extend(cycle.knot.iter().map(|n| names[*n]));
+        out.push(
+            cycle_diagnostic("extends", "extends", &names, &links, &cycle).with_help(
+                "Day-2 work starts from an earlier engagement's reconciled as-built: point `extends` at the engagement this work really builds on",
+            ),
+        );
+    }
+    in_cycle
+}
+
+/// SDD405: `extends` of an engagement that is not reconciled. `governance` holds the
+/// diagnostics found so far, to show what keeps a delivered engagement from being reconciled.
+fn unreconciled_extends(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    engagements: &[Engagement<'_>],
+    facts: &[(FileId, Facts)],
+    in_cycle: &BTreeSet<&str>,
+    governance: &[Diagnostic],
+    out: &mut Vec<Diagnostic>,
+) {
+    for e in engagements {
+        let Some(f) = e.item.field("extends") else {
+            continue;
+        };
+        let Some(target) = f.value.as_name() else {
+            continue;
+        };
+        if in_cycle.contains(e.name()) && in_cycle.contains(target) {
+            continue;
+        }
+        let (Some(decl), Some((_, facts))) = (
+            ns.get_kind(target, "engagement"),
+            facts.iter().find(|(_, x)| x.name == target),
+        ) else {
+            continue;
+        };
+        if facts.reconciled {
+            continue;
+        }
+        let status = facts.status.as_str();
+        let why = match facts.status {
+            Status::Drafting => "its spec is not approved (Gate 1 does not hold)",
+            Status::Specified => "its design is not approved (Gate 2 does not hold)",
+            Status::Approved => "nothing is built yet",
+            Status::Building => "it has no as-built record yet",
+            Status::Delivered | Status::Reconciled => "its as-built is not reconciled",
+        };
+        let mut d = Diagnostic::new(
+            Code::Sdd405,
+            e.file,
+            f.value.span,
+            format!(
+                "`{}` extends `{target}`, which is not reconciled (status `{status}`)",
+                e.name()
+            ),
+        )
+        .with_label(format!("`{target}` is {status}: {why}"))
+        .with_secondary(
+            decl.file,
+            decl.item.name_span(),
+            format!("`{target}` is {status}"),
+        )
+        .with_help(format!(
+            "reconcile `{target}` first, or remove `extends` if this work does not build on it"
+        ));
+        let span = decl.item.span;
+        for g in governance.iter().filter(|g| {
+            (Code::Sdd301..=Code::Sdd305).contains(&g.code)
+                && g.file() == decl.file
+                && span.start <= g.primary.span.start
+                && g.primary.span.end <= span.end
+        }) {
+            let (line, _) = estate
+                .files
+                .get(g.file())
+                .line_col(g.primary.span.start as usize);
+            d = d.with_note(format!(
+                "{} {} ({}:{line})",
+                g.code,
+                g.message,
+                estate.files.name(g.file())
+            ));
+        }
+        out.push(d);
+    }
+}
