@@ -93,18 +93,20 @@ impl Estate {
             .map(|(i, (name, bytes))| decode(FileId(i as u32), name, bytes))
             .collect();
         let mut files = Files::new();
-        for (name, text, _) in &decoded {
-            files.add(name.clone(), text.clone());
+        let mut problems = Vec::with_capacity(decoded.len());
+        for (name, text, problem) in decoded {
+            files.add(name, text);
+            problems.push(problem);
         }
-        let parsed = decoded
+        let parsed = problems
             .into_par_iter()
             .enumerate()
-            .map(|(i, (_, text, problem))| match problem {
+            .map(|(i, problem)| match problem {
                 Some(d) => Parsed {
                     diagnostics: vec![d],
                     ..Parsed::default()
                 },
-                None => syntax::parse(FileId(i as u32), &text),
+                None => syntax::parse(FileId(i as u32), files.text(FileId(i as u32))),
             })
             .collect();
         Estate { files, parsed }
