@@ -86,10 +86,16 @@ fn deny_warnings_turns_warnings_into_failure() {
     let plain = sdd(&["check"], &dir);
     let strict = sdd(&["check", "--deny-warnings"], &dir);
     let out = text(&plain);
-    if out.contains("SDD403") {
-        assert_eq!(plain.status.code(), Some(0), "{out}");
-        assert_eq!(strict.status.code(), Some(1));
-    }
+    assert!(
+        out.contains("SDD403"),
+        "requiring a deprecated asset is a warning: {out}"
+    );
+    assert_eq!(plain.status.code(), Some(0), "warnings alone pass: {out}");
+    assert_eq!(
+        strict.status.code(),
+        Some(1),
+        "--deny-warnings fails on them"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
