@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use semver::{Version, VersionReq};
+use semver::VersionReq;
 use serde::Serialize;
 
 use crate::check::engagement::{self as eng, Engagement};
@@ -27,6 +27,8 @@ use crate::source::{FileId, Span};
 use crate::syntax::{Item, Value, ValueKind};
 
 pub use impact::{Dependent, Impact};
+/// Versions as the reuse graph and `impact` take them.
+pub use semver::Version;
 
 /// Reuse-graph checks over the whole estate; runs after governance so that `extends` can
 /// see whether the extended engagement is reconciled.

@@ -1,7 +1,13 @@
-//! `sdd build`: manifests and the estate index.
+//! `sdd build`: manifests and the estate index, swapped into the output folder as a whole.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use sdd::diagnostic::Tally;
+use sdd::emit::output::{build, BuildError};
+use sdd::estate::Estate;
+
+use super::{estate_paths, options};
 
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
@@ -13,8 +19,40 @@ pub struct BuildArgs {
     /// Write non-executable manifests even when the estate has errors.
     #[arg(long)]
     pub allow_errors: bool,
+    /// Date against which expiry is checked (default: today); manifests never depend on it.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
-pub fn run(_args: BuildArgs) -> Result<ExitCode, String> {
-    Err("`sdd build` is being written (issue 4)".into())
+pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
+    let options = options(args.as_of.as_deref())?;
+    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let analysis = sdd::analysis::analyze(&estate, &options);
+    let tally = Tally::of(&analysis.diagnostics);
+    let set = match build(&estate, &analysis, &args.out, args.allow_errors) {
+        Ok(set) => set,
+        Err(BuildError::Errors(_)) => {
+            eprintln!(
+                "error: the estate has {}; nothing written (`sdd check` shows them; `--allow-errors` writes non-executable manifests anyway)",
+                sdd::render::summary(tally)
+            );
+            return Ok(ExitCode::from(1));
+        }
+        Err(BuildError::Io(e)) => return Err(format!("cannot write {}: {e}", args.out.display())),
+    };
+    println!(
+        "wrote {} manifest{} and {} to {} ({} executable)",
+        set.engagements,
+        if set.engagements == 1 { "" } else { "s" },
+        sdd::emit::INDEX_FILE,
+        args.out.display(),
+        set.executable
+    );
+    if tally.errors > 0 {
+        eprintln!(
+            "warning: written with {}; the engagements they affect are not executable",
+            sdd::render::summary(tally)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let tally = Tally::of(&diagnostics);
     match args.format {
         Format::Json => println!("{}", render::json::render(&diagnostics, &estate.files)),
+        Format::Sarif => println!("{}", sdd::emit::sarif::render(&diagnostics, &estate.files)),
         Format::Short => {
             for d in &diagnostics {
                 println!("{}", render::short::render(d, &estate.files));

@@ -1,24 +1,118 @@
-//! `sdd graph` and `sdd impact`.
+//! `sdd graph` and `sdd impact`: the reuse graph and the blast radius of changing an asset.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::ValueEnum;
+use sdd::check::names::Namespace;
+use sdd::emit::graph as render;
+use sdd::estate::Estate;
+use sdd::reuse_graph::{Inventory, ReuseGraph};
+
+use super::{estate_paths, options};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct GraphArgs {
     /// The estate (default: the current folder).
     pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+    /// Only this engagement, its components, what they reuse and produce, and its `extends`.
+    #[arg(long, conflicts_with = "asset")]
+    pub engagement: Option<String>,
+    /// Only this asset, what it requires and what depends on it.
+    #[arg(long)]
+    pub asset: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ImpactFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct ImpactArgs {
     /// The asset whose dependents to list.
     pub asset: String,
+    /// A release of the asset: dependents whose constraint excludes it are listed apart.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ImpactFormat,
+    /// The estate (default: the current folder).
+    #[arg(long = "estate", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
-pub fn graph(_args: GraphArgs) -> Result<ExitCode, String> {
-    Err("`sdd graph` is being written (issue 4)".into())
+fn load(paths: &[PathBuf]) -> Result<Estate, String> {
+    Estate::load(&estate_paths(paths)).map_err(|e| e.to_string())
 }
 
-pub fn impact(_args: ImpactArgs) -> Result<ExitCode, String> {
-    Err("`sdd impact` is being written (issue 4)".into())
+fn unknown_asset(ns: &Namespace<'_>, name: &str) -> String {
+    let mut text = format!("no asset `{name}` in the estate");
+    if let Some(s) = sdd::check::names::did_you_mean(name, ns.names_of("asset")) {
+        text.push_str(&format!("; {s}"));
+    }
+    text
+}
+
+pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
+    let estate = load(&args.paths)?;
+    let analysis = sdd::analysis::analyze(&estate, &options(None)?);
+    let ns = Namespace::build(&estate, &mut Vec::new());
+    let full = ReuseGraph::new(&ns);
+    let graph = match (&args.engagement, &args.asset) {
+        (Some(e), _) => full.around_engagement(e).ok_or_else(|| {
+            let mut text = format!("no engagement `{e}` in the estate");
+            if let Some(s) = sdd::check::names::did_you_mean(e, ns.names_of("engagement")) {
+                text.push_str(&format!("; {s}"));
+            }
+            text
+        })?,
+        (None, Some(a)) => full.around_asset(a).ok_or_else(|| unknown_asset(&ns, a))?,
+        (None, None) => full,
+    };
+    let details = render::details(&Inventory::new(&ns), &analysis);
+    match args.format {
+        GraphFormat::Dot => print!("{}", render::dot(&graph, &details)),
+        GraphFormat::Mermaid => print!("{}", render::mermaid(&graph, &details)),
+        GraphFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&render::json(&graph, &details)).unwrap_or_default()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
+    let version = match &args.version {
+        Some(text) => Some(semver::Version::parse(text).map_err(|e| {
+            format!("--version expects an exact version such as 2.3.0, not `{text}`: {e}")
+        })?),
+        None => None,
+    };
+    let estate = load(&args.paths)?;
+    let ns = Namespace::build(&estate, &mut Vec::new());
+    let graph = ReuseGraph::new(&ns);
+    let impact = graph
+        .impact(&args.asset, version.as_ref())
+        .ok_or_else(|| unknown_asset(&ns, &args.asset))?;
+    match args.format {
+        ImpactFormat::Text => print!("{}", render::impact_text(&impact)),
+        ImpactFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&impact).unwrap_or_default()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -61,6 +61,7 @@ pub enum Format {
     Rich,
     Short,
     Json,
+    Sarif,
 }
 
 #[derive(clap::Args, Debug)]

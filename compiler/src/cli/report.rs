@@ -1,14 +1,42 @@
-//! `sdd report`: estate metrics.
+//! `sdd report`: estate metrics as a table, JSON or Markdown.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::ValueEnum;
+use sdd::emit::{report, report_tables};
+use sdd::estate::Estate;
+
+use super::{estate_paths, options};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
     /// The estate (default: the current folder).
     pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// The date days left and expiry are counted from (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
-pub fn run(_args: ReportArgs) -> Result<ExitCode, String> {
-    Err("`sdd report` is being written (issue 4)".into())
+pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
+    let options = options(args.as_of.as_deref())?;
+    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let analysis = sdd::analysis::analyze(&estate, &options);
+    let r = report::report(&estate, &analysis, options.as_of);
+    match args.format {
+        ReportFormat::Text => print!("{}", report_tables::text(&r)),
+        ReportFormat::Markdown => print!("{}", report_tables::markdown(&r)),
+        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,402 @@
+//! The engagement manifest: what an execution platform reads before it runs anything.
+//!
+//! One JSON object per engagement (schema: `schemas/manifest.schema.json`, format and
+//! versioning: `docs/manifests.md`): the resolved engagement, every gate record with its
+//! verification result, both fingerprints with the canonical content they cover, the resolved
+//! exact asset versions, the execution contract, the as-built record, the derived status and
+//! `executable`. Built from `serde_json` values, whose maps are sorted by key, and from
+//! nothing that depends on the current date, so the same estate always gives the same bytes.
+
+use serde_json::{json, Map, Value as Json};
+
+use crate::analysis::Analysis;
+use crate::check::engagement::{self as eng, Engagement};
+use crate::check::governance::Facts;
+use crate::check::names::Namespace;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint;
+use crate::reuse_graph::{components, AssetRef, Inventory};
+use crate::source::FileId;
+use crate::syntax::{Item, ValueKind};
+
+use super::FORMAT_VERSION;
+
+/// Everything a manifest is made from.
+pub struct Context<'a> {
+    pub ns: &'a Namespace<'a>,
+    pub inventory: &'a Inventory<'a>,
+    pub analysis: &'a Analysis,
+}
+
+/// A field's canonical JSON value, or null.
+pub fn field(item: &Item, name: &str) -> Json {
+    item.field(name)
+        .map(|f| fingerprint::value_json(&f.value))
+        .unwrap_or(Json::Null)
+}
+
+/// A scalar field as a JSON string: text, names, dates, versions and `@person` as written;
+/// null when absent or of another kind (a type error the checker reported), so a manifest
+/// written with `--allow-errors` still has the published shape.
+pub fn scalar(item: &Item, name: &str) -> Json {
+    match item.field(name).map(|f| &f.value.kind) {
+        Some(
+            ValueKind::Str(s)
+            | ValueKind::Name(s)
+            | ValueKind::Date(s)
+            | ValueKind::DateTime(s)
+            | ValueKind::Duration(s)
+            | ValueKind::Version(s),
+        ) => Json::String(s.clone()),
+        Some(ValueKind::Person(p)) => Json::String(format!("@{p}")),
+        _ => Json::Null,
+    }
+}
+
+fn text_or_null(text: Option<&str>) -> Json {
+    text.map(|t| Json::String(t.to_string()))
+        .unwrap_or(Json::Null)
+}
+
+/// The diagnostics inside an engagement that a manifest records: all but SDD306, whose
+/// outcome depends on the date the check runs at.
+pub fn diagnostics_in<'d>(
+    analysis: &'d Analysis,
+    file: FileId,
+    item: &Item,
+) -> impl Iterator<Item = &'d Diagnostic> {
+    let span = item.span;
+    analysis.diagnostics.iter().filter(move |d| {
+        d.code != Code::Sdd306
+            && d.file() == file
+            && span.start <= d.primary.span.start
+            && d.primary.span.end <= span.end
+    })
+}
+
+/// Gate 2 holds and the engagement has no error (SDD306 aside).
+pub fn executable(analysis: &Analysis, facts: &Facts, file: FileId, item: &Item) -> bool {
+    facts.design_holds && !diagnostics_in(analysis, file, item).any(|d| d.is_error())
+}
+
+/// The manifest of one engagement; `None` when the namespace does not hold it.
+pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
+    let decl = cx.ns.get_kind(&facts.name, "engagement")?;
+    let e = Engagement::new(cx.ns, decl.file, decl.item);
+    let spec_content = fingerprint::spec_content(e.item, e.profile, e.requirements);
+    let design_content =
+        fingerprint::design_content(&facts.spec_fingerprint, e.feasibility, e.design);
+    let diagnostics: Vec<Json> = diagnostics_in(cx.analysis, e.file, e.item)
+        .map(|d| json!({"code": d.code.as_str(), "severity": d.severity.as_str(), "message": d.message}))
+        .collect();
+    let mut m = Map::new();
+    m.insert("format_version".into(), json!(FORMAT_VERSION));
+    m.insert("engagement".into(), engagement(&e));
+    m.insert("status".into(), json!(facts.status.as_str()));
+    m.insert(
+        "executable".into(),
+        json!(executable(cx.analysis, facts, e.file, e.item)),
+    );
+    m.insert(
+        "fingerprints".into(),
+        json!({
+            "spec": {"fingerprint": facts.spec_fingerprint, "content": spec_content},
+            "design": {"fingerprint": facts.design_fingerprint, "content": design_content},
+        }),
+    );
+    m.insert(
+        "gates".into(),
+        json!({
+            "spec": gate(&e, "spec", &facts.spec_fingerprint, facts.spec_holds, &facts.spec_unmet),
+            "design": gate(&e, "design", &facts.design_fingerprint, facts.design_holds, &facts.design_unmet),
+        }),
+    );
+    m.insert("requirements".into(), requirements(&e));
+    let assets = resolved_assets(cx.inventory, &e);
+    m.insert(
+        "asset_versions".into(),
+        asset_versions(cx.inventory, &assets),
+    );
+    m.insert("assets".into(), assets);
+    m.insert("contract".into(), contract(cx.inventory, &e));
+    m.insert("as_built".into(), as_built(&e));
+    m.insert("diagnostics".into(), Json::Array(diagnostics));
+    Some(Json::Object(m))
+}
+
+fn engagement(e: &Engagement<'_>) -> Json {
+    json!({
+        "name": e.name(),
+        "title": scalar(e.item, "title"),
+        "profile": scalar(e.item, "profile"),
+        "domain": text_or_null(e.domain()),
+        "owner": scalar(e.item, "owner"),
+        "opened": scalar(e.item, "opened"),
+        "extends": scalar(e.item, "extends"),
+        "doc": text_or_null(e.item.doc.as_ref().map(|d| d.text.as_str())),
+    })
+}
+
+/// The profile-declared fields of an engagement: its targets, fleet, accounts, window…
+fn scope(e: &Engagement<'_>) -> Json {
+    let mut scope = Map::new();
+    if let Some(profile) = e.profile {
+        for decl in profile.items().filter(|i| i.keyword() == "field") {
+            if let Some(name) = decl.name_text() {
+                if let Some(f) = e.item.field(name) {
+                    scope.insert(name.to_string(), fingerprint::value_json(&f.value));
+                }
+            }
+        }
+    }
+    Json::Object(scope)
+}
+
+fn persons(item: &Item) -> Json {
+    Json::Array(
+        eng::approvers(item)
+            .into_iter()
+            .map(|(p, _)| json!(format!("@{p}")))
+            .collect(),
+    )
+}
+
+fn gate(
+    e: &Engagement<'_>,
+    kind: &str,
+    current: &str,
+    holds: bool,
+    unmet: &[crate::check::gates::Unmet],
+) -> Json {
+    let Some(g) = e.gate(kind) else {
+        return Json::Null;
+    };
+    let recorded = eng::text(g, "fingerprint");
+    json!({
+        "approved_by": persons(g),
+        "on": scalar(g, "on"),
+        "fingerprint": text_or_null(recorded),
+        "current_fingerprint": current,
+        "fingerprint_matches": recorded == Some(current),
+        "quorum": e.quorum(kind),
+        "holds": holds,
+        "unmet": unmet.iter().map(|u| u.message.clone()).collect::<Vec<_>>(),
+    })
+}
+
+fn requirements(e: &Engagement<'_>) -> Json {
+    let Some(block) = e.requirements else {
+        return json!([]);
+    };
+    Json::Array(
+        block
+            .items()
+            .filter(|i| matches!(i.keyword(), "requirement" | "constraint"))
+            .map(|r| {
+                json!({
+                    "id": r.name_text(),
+                    "kind": r.keyword(),
+                    "title": r.title.as_ref().map(|t| t.value.as_str()),
+                    "priority": scalar(r, "priority"),
+                    "acceptance": scalar(r, "acceptance"),
+                    "rationale": scalar(r, "rationale"),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn asset_ref(inventory: &Inventory<'_>, r: &AssetRef<'_>) -> Json {
+    json!({
+        "asset": r.asset,
+        "constraint": r.spec,
+        "resolved": inventory.resolve(r.asset, r.spec).map(|v| v.to_string()),
+    })
+}
+
+/// Every asset the design depends on, directly through a component's `reuses` or through
+/// `requires`, breadth first in design order; each with the highest declared release that
+/// satisfies the constraint that brought it in.
+fn resolved_assets(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
+    let mut out = Vec::new();
+    let mut queue: std::collections::VecDeque<(AssetRef<'_>, Json)> = components(e)
+        .into_iter()
+        .filter_map(|c| Some((c.reuses?, json!({"component": c.name()}))))
+        .collect();
+    let mut expanded = std::collections::BTreeSet::new();
+    while let Some((r, by)) = queue.pop_front() {
+        let asset = inventory.get(r.asset);
+        let mut entry = asset_ref(inventory, &r);
+        if let Json::Object(m) = &mut entry {
+            m.insert("required_by".into(), by);
+            m.insert("status".into(), text_or_null(asset.and_then(|a| a.status)));
+            m.insert(
+                "kind".into(),
+                asset.map(|a| scalar(a.item, "kind")).unwrap_or(Json::Null),
+            );
+            m.insert(
+                "source".into(),
+                asset
+                    .map(|a| scalar(a.item, "source"))
+                    .unwrap_or(Json::Null),
+            );
+        }
+        out.push(entry);
+        let Some(asset) = asset else { continue };
+        if expanded.insert(asset.name) {
+            for dep in &asset.requires {
+                queue.push_back((*dep, json!({"asset": asset.name})));
+            }
+        }
+    }
+    Json::Array(out)
+}
+
+/// One exact release per asset: the highest declared release that satisfies every constraint
+/// the design brings in on it (null when no release satisfies them all).
+fn asset_versions(inventory: &Inventory<'_>, assets: &Json) -> Json {
+    let mut constraints: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for a in assets.as_array().into_iter().flatten() {
+        if let (Some(name), Some(c)) = (a["asset"].as_str(), a["constraint"].as_str()) {
+            constraints.entry(name).or_default().push(c);
+        }
+    }
+    let mut out = Map::new();
+    for (name, list) in constraints {
+        let reqs: Vec<semver::VersionReq> = list
+            .iter()
+            .filter_map(|c| semver::VersionReq::parse(c).ok())
+            .collect();
+        let version = inventory.get(name).and_then(|a| {
+            a.releases
+                .iter()
+                .find(|v| reqs.iter().all(|r| r.matches(v)))
+        });
+        out.insert(
+            name.to_string(),
+            version.map(|v| json!(v.to_string())).unwrap_or(Json::Null),
+        );
+    }
+    Json::Object(out)
+}
+
+fn contract(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
+    let build = e.build;
+    let from_build = |name: &str| build.map(|b| scalar(b, name)).unwrap_or(Json::Null);
+    let rollback = [
+        e.design.map(|d| scalar(d, "rollback")),
+        Some(scalar(e.item, "rollback_plan")),
+        Some(scalar(e.item, "rollback")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|v| !v.is_null())
+    .unwrap_or(Json::Null);
+    let autonomy_limit = e
+        .profile
+        .and_then(|p| eng::name(p, "autonomy_limit"))
+        .unwrap_or("supervised");
+    let component_list: Vec<Json> = components(e)
+        .into_iter()
+        .map(|c| {
+            json!({
+                "name": c.name(),
+                "title": c.item.title.as_ref().map(|t| t.value.as_str()),
+                "reuses": c.reuses.map(|r| asset_ref(inventory, &r)),
+                "capability": scalar(c.item, "capability"),
+                "new_because": scalar(c.item, "new_because"),
+                "satisfies": names(c.item, "satisfies"),
+            })
+        })
+        .collect();
+    let tests: Vec<Json> = Engagement::children(e.design, "test")
+        .map(|t| {
+            json!({
+                "id": t.name_text(),
+                "title": t.title.as_ref().map(|x| x.value.as_str()),
+                "verifies": names(t, "verifies"),
+                "method": scalar(t, "method"),
+            })
+        })
+        .collect();
+    json!({
+        "executor": from_build("executor"),
+        "agent": from_build("agent"),
+        "autonomy": from_build("autonomy"),
+        "autonomy_limit": autonomy_limit,
+        "operator": from_build("operator"),
+        "workflow": from_build("workflow"),
+        "started": from_build("started"),
+        "scope": scope(e),
+        "change_window": field(e.item, "change_window"),
+        "rollback": rollback,
+        "components": component_list,
+        "tests": tests,
+    })
+}
+
+fn names(item: &Item, name: &str) -> Json {
+    Json::Array(
+        eng::names(item, name)
+            .into_iter()
+            .map(|n| json!(n))
+            .collect(),
+    )
+}
+
+fn exact(item: &Item, name: &str) -> Json {
+    match item.field(name).map(|f| &f.value.kind) {
+        Some(ValueKind::Ref { name, spec }) => json!({
+            "asset": name.text,
+            "version": fingerprint::value_json(spec),
+        }),
+        _ => Json::Null,
+    }
+}
+
+fn as_built(e: &Engagement<'_>) -> Json {
+    let Some(block) = e.as_built else {
+        return Json::Null;
+    };
+    let built: Vec<Json> = Engagement::children(Some(block), "built")
+        .map(|b| {
+            json!({
+                "component": b.name_text(),
+                "uses": exact(b, "uses"),
+                "produces": exact(b, "produces"),
+                "notes": scalar(b, "notes"),
+            })
+        })
+        .collect();
+    let deviations: Vec<Json> = Engagement::children(Some(block), "deviation")
+        .map(|d| {
+            json!({
+                "id": d.name_text(),
+                "title": d.title.as_ref().map(|t| t.value.as_str()),
+                "affects": scalar(d, "affects"),
+                "cause": scalar(d, "cause"),
+                "status": scalar(d, "status"),
+                "approved_by": persons(d),
+                "expires": scalar(d, "expires"),
+            })
+        })
+        .collect();
+    let verifications: Vec<Json> = Engagement::children(Some(block), "verified")
+        .map(|v| {
+            json!({
+                "requirement": v.name_text(),
+                "test": v.by.as_ref().map(|b| b.text.as_str()),
+                "result": scalar(v, "result"),
+                "on": scalar(v, "on"),
+                "evidence": scalar(v, "evidence"),
+            })
+        })
+        .collect();
+    json!({
+        "recorded": scalar(block, "recorded"),
+        "built": built,
+        "deviations": deviations,
+        "verifications": verifications,
+    })
+}

@@ -1,0 +1,123 @@
+//! Writing a build's output folder as a whole.
+//!
+//! The set is written into a hidden temporary folder beside the output folder and then swapped
+//! in with renames: a reader, or a build killed half way, never sees a partial or mixed set,
+//! and manifests of engagements that no longer exist disappear with the old folder. A folder
+//! that is not an earlier build's output (it has files but no `estate.json`) is never
+//! replaced.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Analysis;
+use crate::diagnostic::Tally;
+use crate::estate::Estate;
+
+use super::{build_set, BuildSet, INDEX_FILE};
+
+/// Why `sdd build` wrote nothing.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The estate has errors and `--allow-errors` was not given.
+    Errors(Tally),
+    /// The output folder could not be written.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Errors(tally) => write!(
+                f,
+                "the estate has {}; nothing written",
+                crate::render::summary(*tally)
+            ),
+            BuildError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// `sdd build`: the manifests and index of an analysed estate, swapped into `out`; nothing
+/// is written when the estate has errors, unless `allow_errors`.
+pub fn build(
+    estate: &Estate,
+    analysis: &Analysis,
+    out: &Path,
+    allow_errors: bool,
+) -> Result<BuildSet, BuildError> {
+    let tally = Tally::of(&analysis.diagnostics);
+    if tally.errors > 0 && !allow_errors {
+        return Err(BuildError::Errors(tally));
+    }
+    let set = build_set(estate, analysis);
+    replace_folder(out, &set).map_err(BuildError::Io)?;
+    Ok(set)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sdd".to_string());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Replace the folder `out` with exactly the files of `set`.
+pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(io::Error::other(format!(
+                "{} exists and is not a folder",
+                out.display()
+            )));
+        }
+        let empty = std::fs::read_dir(out)?.next().is_none();
+        if !empty && !out.join(INDEX_FILE).is_file() {
+            return Err(io::Error::other(format!(
+                "refusing to replace {}: it is not the output of `sdd build` (no {INDEX_FILE})",
+                out.display()
+            )));
+        }
+    }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let staging = sibling(out, "new");
+    let _ = std::fs::remove_dir_all(&staging);
+    let written = write_all(&staging, set);
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        let old = sibling(out, "old");
+        let _ = std::fs::remove_dir_all(&old);
+        std::fs::rename(out, &old)?;
+        if let Err(e) = std::fs::rename(&staging, out) {
+            // Put the previous set back rather than leave nothing.
+            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        std::fs::remove_dir_all(&old)?;
+    } else {
+        std::fs::rename(&staging, out)?;
+    }
+    Ok(())
+}
+
+fn write_all(folder: &Path, set: &BuildSet) -> io::Result<()> {
+    std::fs::create_dir_all(folder)?;
+    for (path, bytes) in &set.files {
+        let target = folder.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        crate::write::atomic_write(&target, bytes)?;
+    }
+    Ok(())
+}

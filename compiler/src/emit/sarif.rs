@@ -1,0 +1,150 @@
+//! Diagnostics as SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+//!
+//! One run whose driver lists a rule for every code (id, a PascalCase name, the title as
+//! short description, the `sdd explain` text as full description and help, and the default
+//! level). Each result has its rule, level, message (with notes and help), the primary
+//! location as an artifact URI (the file name as the estate knows it, percent-encoded) with a
+//! one-based region, and every secondary label as a related location. Columns count Unicode
+//! code points (`columnKind: unicodeCodePoints`).
+
+use serde_json::{json, Value as Json};
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::source::Files;
+
+/// The schema URI written in `$schema`.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// `unknown name` → `UnknownName`.
+pub fn rule_name(code: Code) -> String {
+    code.title()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A file name as a relative URI reference: unreserved characters and `/` kept, every other
+/// byte percent-encoded.
+pub fn uri(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn location(files: &Files, label: &Label) -> Json {
+    let file = files.get(label.file);
+    let (start_line, start_column) = file.line_col(label.span.start as usize);
+    let (end_line, end_column) = file.line_col(label.span.end as usize);
+    json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri(files.name(label.file))},
+            "region": {
+                "startLine": start_line,
+                "startColumn": start_column,
+                "endLine": end_line,
+                "endColumn": end_column,
+            },
+        },
+    })
+}
+
+fn message(d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    if !d.primary.message.is_empty() {
+        text.push_str(&format!(": {}", d.primary.message));
+    }
+    for note in &d.notes {
+        text.push_str(&format!("\nnote: {note}"));
+    }
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    text
+}
+
+fn rules() -> Vec<Json> {
+    Code::ALL
+        .iter()
+        .map(|code| {
+            json!({
+                "id": code.as_str(),
+                "name": rule_name(*code),
+                "shortDescription": {"text": code.title()},
+                "fullDescription": {"text": code.explanation()},
+                "help": {"text": code.explanation()},
+                "defaultConfiguration": {"level": level(code.default_severity())},
+            })
+        })
+        .collect()
+}
+
+fn result(d: &Diagnostic, files: &Files) -> Json {
+    let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+    let related: Vec<Json> = d
+        .secondary
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let mut loc = location(files, label);
+            loc["id"] = json!(i + 1);
+            loc["message"] = json!({"text": label.message});
+            loc
+        })
+        .collect();
+    let mut r = json!({
+        "ruleId": d.code.as_str(),
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": {"text": message(d)},
+        "locations": [location(files, &d.primary)],
+    });
+    if !related.is_empty() {
+        r["relatedLocations"] = Json::Array(related);
+    }
+    r
+}
+
+/// The SARIF log of some diagnostics.
+pub fn to_value(diagnostics: &[Diagnostic], files: &Files) -> Json {
+    json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "sdd",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules(),
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": diagnostics.iter().map(|d| result(d, files)).collect::<Vec<_>>(),
+        }],
+    })
+}
+
+/// The SARIF log, pretty-printed.
+pub fn render(diagnostics: &[Diagnostic], files: &Files) -> String {
+    serde_json::to_string_pretty(&to_value(diagnostics, files)).unwrap_or_default()
+}

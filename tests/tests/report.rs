@@ -1,0 +1,216 @@
+//! `sdd report` figures against a small estate whose metrics are worked out by hand, and the
+//! figures the examples' README promises.
+//!
+//! The estate is `cases/report/small-estate/`, checked as of 2026-11-24:
+//!
+//! | engagement   | domain         | status     | opened     | Gate 1     | days | designed (reusing) | built (with `uses`) | deviations |
+//! |--------------|----------------|------------|------------|------------|------|--------------------|---------------------|------------|
+//! | a-drafting   | network        | drafting   | 2026-01-01 | —          | —    | 2 (1: x-push)      | —                   | —          |
+//! | b-specified  | network        | specified  | 2026-01-01 | 2026-01-05 | 4    | 1 (1: x-push)      | —                   | —          |
+//! | c-reconciled | infrastructure | reconciled | 2026-02-01 | 2026-02-11 | 10   | 3 (2: y-harden)    | 3 (2)               | D1 accepted, expires 2026-12-10 |
+//! | d-delivered  | network        | delivered  | 2026-03-01 | 2026-03-02 | 1    | 2 (1: x-push)      | 2 (1)               | D1 open; D2 accepted, expired 2026-11-01 |
+//! | e-approved   | infrastructure | approved   | 2026-04-01 | 2026-04-21 | 20   | 1 (1: y-harden)    | —                   | —          |
+//!
+//! - by status: drafting 1, specified 1, approved 1, building 0, delivered 1, reconciled 1;
+//!   network: drafting, specified, delivered; infrastructure: approved, reconciled.
+//! - time to approved spec: sorted 1, 4, 10, 20 → median (4 + 10) / 2 = 7; p90 is the
+//!   ⌈0.9 × 4⌉ = 4th value, 20; mean 35 / 4 = 8.75, shown as 8.8.
+//! - delivered = c and d (2), reconciled = c (1): completeness 1 / 2 = 0.5.
+//! - built entries of c and d: 3 + 2 = 5; with `uses`: 2 + 1 = 3 → built reuse rate 0.6.
+//! - deviations of c and d: 1 + 2 = 3 over 5 built → 0.6.
+//! - designed components 2 + 1 + 3 + 2 + 1 = 9, reusing 1 + 1 + 2 + 1 + 1 = 6 → 0.6667.
+//! - open: d-delivered D1. Temporary, by expiry: d D2 (2026-11-01, −23 days, expired), then c D1
+//!   (2026-12-10, 16 days, expiring: within 30).
+//! - most reused: x-push by 3 components in 3 engagements, required by z-audit (1); y-harden by
+//!   3 components in 2 engagements, required by none. Equal components: more engagements first.
+
+use sdd::analysis::analyze;
+use sdd::emit::report::{report, Report};
+use sdd::emit::report_tables;
+use sdd::estate::Estate;
+use sdd_tests::{cases, options_at, repo_root, CASE_DATE};
+
+fn small_estate() -> Report {
+    let case = cases("report")
+        .into_iter()
+        .find(|c| c.name == "report/small-estate")
+        .expect("cases/report/small-estate exists");
+    let (estate, analysis) = case.analyze();
+    report(&estate, &analysis, options_at(CASE_DATE).as_of)
+}
+
+#[test]
+fn counts_by_status_and_domain() {
+    let r = small_estate();
+    assert_eq!(r.engagements, 5);
+    let by_status: Vec<(&str, usize)> = r.by_status.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        by_status,
+        [
+            ("approved", 1),
+            ("building", 0),
+            ("delivered", 1),
+            ("drafting", 1),
+            ("reconciled", 1),
+            ("specified", 1)
+        ]
+    );
+    let network = &r.by_domain["network"];
+    assert_eq!(
+        (
+            network["drafting"],
+            network["specified"],
+            network["delivered"]
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(network.values().sum::<usize>(), 3);
+    let infra = &r.by_domain["infrastructure"];
+    assert_eq!((infra["approved"], infra["reconciled"]), (1, 1));
+    assert_eq!(infra.values().sum::<usize>(), 2);
+}
+
+#[test]
+fn time_to_approved_spec() {
+    let t = small_estate().time_to_approved_spec;
+    let days: Vec<(&str, i64)> = t
+        .engagements
+        .iter()
+        .map(|s| (s.engagement.as_str(), s.days))
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("d-delivered", 1),
+            ("b-specified", 4),
+            ("c-reconciled", 10),
+            ("e-approved", 20)
+        ]
+    );
+    assert_eq!(t.median_days, Some(7.0));
+    assert_eq!(t.p90_days, Some(20));
+    assert_eq!(t.mean_days, Some(8.8));
+}
+
+#[test]
+fn rates() {
+    let r = small_estate();
+    let pair = |x: &sdd::emit::report::Ratio| (x.count, x.of, x.rate);
+    assert_eq!(pair(&r.deviation_rate), (3, 5, Some(0.6)));
+    assert_eq!(pair(&r.reuse_rate_designed), (6, 9, Some(0.6667)));
+    assert_eq!(pair(&r.reuse_rate_built), (3, 5, Some(0.6)));
+    assert_eq!(pair(&r.reconciliation_completeness), (1, 2, Some(0.5)));
+}
+
+#[test]
+fn open_and_temporary_deviations() {
+    let r = small_estate();
+    let open: Vec<(&str, &str)> = r
+        .open_deviations
+        .iter()
+        .map(|d| (d.engagement.as_str(), d.id.as_str()))
+        .collect();
+    assert_eq!(open, [("d-delivered", "D1")]);
+    let temporary: Vec<(&str, &str, Option<i64>, &str)> = r
+        .temporary_deviations
+        .iter()
+        .map(|d| {
+            (
+                d.engagement.as_str(),
+                d.id.as_str(),
+                d.days_left,
+                d.state.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        temporary,
+        [
+            ("d-delivered", "D2", Some(-23), "expired"),
+            ("c-reconciled", "D1", Some(16), "expiring")
+        ]
+    );
+}
+
+#[test]
+fn most_reused_assets() {
+    let r = small_estate();
+    let most: Vec<(&str, usize, usize, usize)> = r
+        .most_reused_assets
+        .iter()
+        .map(|a| (a.asset.as_str(), a.components, a.engagements, a.required_by))
+        .collect();
+    assert_eq!(most, [("x-push", 3, 3, 1), ("y-harden", 3, 2, 0)]);
+}
+
+#[test]
+fn text_and_markdown_show_the_same_figures() {
+    let r = small_estate();
+    let text = report_tables::text(&r);
+    let markdown = report_tables::markdown(&r);
+    for shown in [&text, &markdown] {
+        assert!(
+            shown.contains("median 7 days, p90 20 days, mean 8.8 days"),
+            "{shown}"
+        );
+        assert!(shown.contains("66.7 %"), "{shown}");
+        assert!(shown.contains("50.0 %"), "{shown}");
+        assert!(shown.contains("0.60"), "{shown}");
+        assert!(shown.contains("expiring"), "{shown}");
+    }
+    assert!(
+        text.contains("  reuse rate, designed components       66.7 %  6 / 9"),
+        "{text}"
+    );
+    assert!(
+        markdown.contains("| reconciled | 1 | 1 | 0 |"),
+        "{markdown}"
+    );
+    let json = serde_json::to_value(&r).expect("a report serialises");
+    assert_eq!(
+        json["reuse_rate_designed"]["rate"],
+        serde_json::json!(0.6667)
+    );
+}
+
+#[test]
+fn the_examples_show_what_their_readme_promises() {
+    let estate = Estate::load(&[repo_root().join("examples")]).expect("examples load");
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    let r = report(&estate, &analysis, options_at(CASE_DATE).as_of);
+    let statuses: Vec<usize> = [
+        "drafting",
+        "specified",
+        "approved",
+        "building",
+        "delivered",
+        "reconciled",
+    ]
+    .iter()
+    .map(|s| r.by_status[*s])
+    .collect();
+    assert_eq!(statuses, [2, 2, 1, 1, 0, 4]);
+    let days: Vec<i64> = r
+        .time_to_approved_spec
+        .engagements
+        .iter()
+        .map(|s| s.days)
+        .collect();
+    assert_eq!(days, [3, 4, 7, 7, 7, 7, 8, 14]);
+    assert_eq!(r.time_to_approved_spec.median_days, Some(7.0));
+    assert_eq!(r.time_to_approved_spec.mean_days, Some(7.1));
+    assert_eq!(
+        (r.reuse_rate_designed.count, r.reuse_rate_designed.of),
+        (12, 22)
+    );
+    assert_eq!((r.reuse_rate_built.count, r.reuse_rate_built.of), (9, 16));
+    assert_eq!((r.deviation_rate.count, r.deviation_rate.of), (4, 16));
+    assert_eq!(r.deviation_rate.rate, Some(0.25));
+    assert_eq!(
+        (
+            r.reconciliation_completeness.count,
+            r.reconciliation_completeness.of
+        ),
+        (4, 4)
+    );
+}
