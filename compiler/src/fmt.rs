@@ -1,1 +1,106 @@
 //! The formatter: one canonical layout for `.sdd` files that keeps every comment.
+//!
+//! [`format`] is what `sdd fmt` and the language server's formatting call. It refuses a file
+//! with syntax errors (the tree of such a file is a guess). It works from the syntax tree and
+//! the comments the lexer set aside: [`layout`] decides the layout (described there) and
+//! [`writer`] places the comments and blank lines. Before returning, the result is parsed
+//! again and must give the same tree and the same comments ([`equivalence`]), so formatting
+//! can never change a value, a fingerprint or a diagnostic.
+
+mod equivalence;
+mod layout;
+mod strings;
+mod writer;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
+use crate::syntax;
+
+/// Why a file was not formatted.
+#[derive(Debug, Clone)]
+pub enum FormatError {
+    /// The file has syntax errors (or breaks an input limit): these diagnostics, in `file`.
+    Syntax(Vec<Diagnostic>),
+    /// The canonical layout of this file would not mean the same as the file (a bug in the
+    /// formatter, never expected): the file is better left as it is.
+    Unstable(String),
+}
+
+impl FormatError {
+    /// The syntax diagnostics that made the formatter refuse the file (none for `Unstable`).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            FormatError::Syntax(d) => d,
+            FormatError::Unstable(_) => &[],
+        }
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::Syntax(d) => write!(
+                f,
+                "{} syntax error{}; fix {} before formatting",
+                d.len(),
+                if d.len() == 1 { "" } else { "s" },
+                if d.len() == 1 { "it" } else { "them" }
+            ),
+            FormatError::Unstable(why) => write!(f, "not formatted: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// The text of one file in the canonical layout. Diagnostics carry `file`.
+pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
+    let parsed = syntax::parse(file, text);
+    if !parsed.diagnostics.is_empty() {
+        return Err(FormatError::Syntax(parsed.diagnostics));
+    }
+    let formatted = layout::file(text, &parsed);
+    let again = syntax::parse(file, &formatted);
+    equivalence::check(text, &parsed, &formatted, &again).map_err(FormatError::Unstable)?;
+    Ok(formatted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(text: &str) -> String {
+        format(FileId(0), text).unwrap()
+    }
+
+    #[test]
+    fn lays_out_items_fields_and_lists() {
+        let text = "person  bob{name:\"Bob\"   roles:[a,b,]}\nenum e {x,y}";
+        assert_eq!(
+            fmt(text),
+            "person bob {\n  name: \"Bob\"\n  roles: [a, b]\n}\n\nenum e { x, y }\n"
+        );
+    }
+
+    #[test]
+    fn keeps_comments_where_they_were() {
+        let text = "// head\n\n/// doc\nperson bob { // open\n  // lead\n  name: \"B\" // tail\n\n  // before close\n}\n// end\n";
+        assert_eq!(
+            fmt(text),
+            "// head\n\n/// doc\nperson bob { // open\n  // lead\n  name: \"B\" // tail\n\n  // before close\n}\n// end\n"
+        );
+    }
+
+    #[test]
+    fn refuses_syntax_errors() {
+        let err = format(FileId(3), "person bob { name: }").unwrap_err();
+        assert!(!err.diagnostics().is_empty());
+        assert!(err.diagnostics().iter().all(|d| d.file() == FileId(3)));
+    }
+
+    #[test]
+    fn empty_file_stays_empty() {
+        assert_eq!(fmt(""), "");
+        assert_eq!(fmt("\n\n  \n"), "");
+    }
+}

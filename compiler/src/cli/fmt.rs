@@ -1,7 +1,16 @@
 //! `sdd fmt`: format files in place, or list those that would change.
+//!
+//! Exit codes: 0 all formatted (or, with `--check`, nothing would change); 1 a file was
+//! refused (syntax errors, not UTF-8 text) or, with `--check`, a file would change; 2 a file
+//! or folder could not be read or written. A refused file is never written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use sdd::fmt::FormatError;
+use sdd::source::Files;
+
+use super::estate_paths;
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
@@ -12,6 +21,143 @@ pub struct FmtArgs {
     pub check: bool,
 }
 
-pub fn run(_args: FmtArgs) -> Result<ExitCode, String> {
-    Err("`sdd fmt` is being written (issue 5)".into())
+/// What happened to one file.
+enum Outcome {
+    Unchanged,
+    Changed,
+    Refused,
+    Failed,
+}
+
+pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
+    let mut files = Vec::new();
+    let mut failed = false;
+    for path in estate_paths(&args.paths) {
+        if path.is_dir() {
+            if let Err(e) = walk(&path, &mut files) {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                failed = true;
+            }
+        } else if path.is_file() {
+            files.push(path);
+        } else {
+            eprintln!("error: {}: no such file or folder", path.display());
+            failed = true;
+        }
+    }
+    files.sort();
+    files.dedup();
+    let (mut changed, mut refused) = (0usize, 0usize);
+    for path in &files {
+        match format_file(path, args.check) {
+            Outcome::Unchanged => {}
+            Outcome::Changed => {
+                changed += 1;
+                println!("{}", shown(path));
+            }
+            Outcome::Refused => refused += 1,
+            Outcome::Failed => failed = true,
+        }
+    }
+    let verb = if args.check {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
+    eprintln!(
+        "{changed} of {} file{} {verb}{}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        match refused {
+            0 => String::new(),
+            1 => ", 1 refused".to_string(),
+            n => format!(", {n} refused"),
+        }
+    );
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if refused > 0 || (args.check && changed > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn format_file(path: &Path, check: bool) -> Outcome {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("{}: not UTF-8 text; left unchanged", path.display());
+        return Outcome::Refused;
+    };
+    let mut db = Files::new();
+    let id = db.add(shown(path), text.clone());
+    let formatted = match sdd::fmt::format(id, &text) {
+        Ok(f) => f,
+        Err(error) => {
+            if let FormatError::Syntax(diagnostics) = &error {
+                for d in diagnostics {
+                    eprintln!("{}", sdd::render::short::render(d, &db));
+                }
+            }
+            eprintln!("{}: {error}; left unchanged", shown(path));
+            return Outcome::Refused;
+        }
+    };
+    if formatted == text {
+        return Outcome::Unchanged;
+    }
+    if !check {
+        if let Err(e) = write(path, &formatted) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Outcome::Failed;
+        }
+    }
+    Outcome::Changed
+}
+
+/// Replace the file atomically, keeping its permissions; a symbolic link is followed, not
+/// replaced.
+fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    sdd::write::atomic_write(&target, text.as_bytes())?;
+    std::fs::set_permissions(&target, permissions)
+}
+
+/// Every `.sdd` file under a folder, skipping what an estate skips: hidden folders, `target`,
+/// `node_modules` and folders holding a `.sddignore` marker.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            if name.starts_with('.')
+                || name == "target"
+                || name == "node_modules"
+                || path.join(sdd::estate::IGNORE_MARKER).exists()
+            {
+                continue;
+            }
+            walk(&path, out)?;
+        } else if name.ends_with(".sdd") && (ty.is_file() || path.is_file()) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A path as the user would write it.
+fn shown(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }

@@ -1,0 +1,114 @@
+//! Canonical spellings of strings and text blocks.
+//!
+//! Every spelling is built from the decoded value and then decoded again with the parser's own
+//! decoder ([`crate::syntax::literal`]); when that does not give back the same value (which
+//! the rules below are meant to make impossible), the source spelling is kept, so formatting
+//! never changes a value.
+
+use std::fmt::Write as _;
+
+use crate::syntax::literal;
+
+const FENCE: &str = r#"""""#;
+
+/// `"…"` with the canonical escapes: `\"` `\\` `\n` `\t` `\r`, `\u{…}` for other control
+/// characters and the bidirectional overrides, every other character as itself.
+pub(super) fn string(raw: &str, value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 2);
+    s.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\t' => s.push_str("\\t"),
+            '\r' => s.push_str("\\r"),
+            c if c.is_control() || is_bidi_control(c) => {
+                let _ = write!(s, "\\u{{{:x}}}", c as u32);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    if literal::string(&s).as_deref() == Ok(value) {
+        s
+    } else {
+        raw.to_string()
+    }
+}
+
+/// Characters that reorder how text is displayed; written as escapes so a reviewer sees them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Is this source spelling a text block?
+pub(super) fn is_text_block(raw: &str) -> bool {
+    raw.starts_with(FENCE)
+}
+
+/// A text block written on one line, `"""…"""`, when the author wrote it on one line and the
+/// value can be written so.
+pub(super) fn text_block_one_line(raw: &str, value: &str) -> Option<String> {
+    if raw.contains('\n') || value.contains('\n') {
+        return None;
+    }
+    let s = format!("{FENCE}{value}{FENCE}");
+    closes_at_end(&s).then_some(())?;
+    (literal::text_block(&s).as_deref() == Ok(value)).then_some(s)
+}
+
+/// A text block over several lines: the opening quotes, each line of the value indented by
+/// `pad` (empty lines stay empty), and the closing quotes on a line of their own, indented by
+/// `pad` too.
+pub(super) fn text_block_lines(value: &str, pad: &str) -> Option<String> {
+    let mut s = String::with_capacity(value.len() + 16);
+    s.push_str(FENCE);
+    for line in value.split('\n') {
+        s.push('\n');
+        if !line.is_empty() {
+            s.push_str(pad);
+            s.push_str(line);
+        }
+    }
+    s.push('\n');
+    s.push_str(pad);
+    s.push_str(FENCE);
+    closes_at_end(&s).then_some(())?;
+    (literal::text_block(&s).as_deref() == Ok(value)).then_some(s)
+}
+
+/// The lexer ends a text block at the first `"""` after the opening one: it must be ours.
+fn closes_at_end(s: &str) -> bool {
+    s[FENCE.len()..].find(FENCE) == Some(s.len() - 2 * FENCE.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_get_canonical_escapes() {
+        assert_eq!(string("", "plain é 日本"), "\"plain é 日本\"");
+        assert_eq!(string("", "a\"b\\c\nd\te\u{7}"), r#""a\"b\\c\nd\te\u{7}""#);
+        assert_eq!(string("", "\u{202E}"), r#""\u{202e}""#);
+    }
+
+    #[test]
+    fn text_blocks_keep_their_value() {
+        let value = "first\n  second\n\n   \nlast \"quoted\"";
+        let s = text_block_lines(value, "    ").unwrap();
+        assert_eq!(literal::text_block(&s).unwrap(), value);
+        assert_eq!(
+            text_block_one_line("\"\"\"x\"\"\"", "x").unwrap(),
+            "\"\"\"x\"\"\""
+        );
+        // A value ending in a quote cannot be closed on the same line.
+        assert_eq!(text_block_one_line("", "say \"hi\""), None);
+        assert!(text_block_lines("say \"hi\"", "  ").is_some());
+        assert_eq!(
+            literal::text_block(&text_block_lines("", "  ").unwrap()).unwrap(),
+            ""
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! The formatter's output buffer: indentation, line breaks, blank lines and comments.
+//!
+//! The layout code ([`super::layout`]) writes tokens in source order; before each token the
+//! writer places every comment that comes before it in the source. A comment on the same line
+//! as the code before it stays on that line (a trailing comment); any other comment gets a line
+//! of its own. Blank lines are kept (at most one) wherever the author had some between two
+//! entries or comments, except right after an opening brace or bracket. Trailing line comments
+//! on consecutive lines of the same indentation are aligned in a final pass.
+
+use std::borrow::Cow;
+
+use crate::source::Span;
+use crate::syntax::token::{Comment, Token};
+
+/// Lines are kept within this many columns where the layout has a choice.
+pub(super) const MAX_WIDTH: usize = 100;
+/// One level of indentation.
+pub(super) const INDENT: &str = "  ";
+
+pub(super) struct Writer<'s> {
+    src: &'s str,
+    comments: &'s [Comment],
+    /// The first comment not yet written.
+    next: usize,
+    out: String,
+    indent: usize,
+    /// Nothing written on the current line yet (its indentation is written lazily).
+    line_start: bool,
+    /// Separate the next text from what precedes it on the line by one space.
+    want_space: bool,
+    /// Nothing written since a container was opened: no blank line here.
+    container_start: bool,
+    /// Source offset of the end of the last thing written.
+    last: usize,
+    /// Output offsets of trailing line comments, for alignment.
+    trailing: Vec<usize>,
+}
+
+impl<'s> Writer<'s> {
+    pub fn new(src: &'s str, comments: &'s [Comment]) -> Writer<'s> {
+        Writer {
+            src,
+            comments,
+            next: 0,
+            out: String::with_capacity(src.len() + src.len() / 8),
+            indent: 0,
+            line_start: true,
+            want_space: false,
+            container_start: true,
+            last: 0,
+            trailing: Vec::new(),
+        }
+    }
+
+    pub fn src(&self) -> &'s str {
+        self.src
+    }
+
+    pub fn indent(&self) -> usize {
+        self.indent
+    }
+
+    /// Write text on the current line.
+    pub fn text(&mut self, s: &str) {
+        if self.line_start {
+            for _ in 0..self.indent {
+                self.out.push_str(INDENT);
+            }
+            self.line_start = false;
+        } else if self.want_space {
+            self.out.push(' ');
+        }
+        self.want_space = false;
+        self.container_start = false;
+        self.out.push_str(s);
+    }
+
+    /// One space before whatever is written next on this line.
+    pub fn space(&mut self) {
+        self.want_space = true;
+    }
+
+    /// Write the source token at `span` as `s`, after the comments that precede it.
+    pub fn token(&mut self, s: &str, span: Span) {
+        self.flush(span.start as usize);
+        self.text(s);
+        self.last = self.last.max(span.end as usize);
+    }
+
+    pub fn newline(&mut self) {
+        if !self.line_start {
+            self.out.push('\n');
+            self.line_start = true;
+        }
+        self.want_space = false;
+    }
+
+    /// End the line and leave one blank line, unless a container was just opened.
+    pub fn blank_line(&mut self) {
+        self.newline();
+        if !self.container_start && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// A blank line if the author left one between the last thing written and `at`.
+    pub fn blank_before(&mut self, at: usize) {
+        if blank_in(self.gap(at)) {
+            self.blank_line();
+        }
+    }
+
+    /// Start the entries of a container on the next line, one level deeper.
+    pub fn open(&mut self) {
+        self.newline();
+        self.indent += 1;
+        self.container_start = true;
+    }
+
+    /// Back to the container's level, on a new line.
+    pub fn close(&mut self) {
+        self.newline();
+        self.indent = self.indent.saturating_sub(1);
+        self.container_start = false;
+    }
+
+    /// The column the next text would start at.
+    pub fn column(&self) -> usize {
+        if self.line_start {
+            return self.indent * INDENT.len();
+        }
+        let line = &self.out[self.out.rfind('\n').map_or(0, |i| i + 1)..];
+        line.chars().count() + usize::from(self.want_space)
+    }
+
+    /// Would `s`, followed by `suffix` more columns, fit on the current line?
+    pub fn fits(&self, s: &str, suffix: usize) -> bool {
+        !s.contains('\n') && self.column() + s.chars().count() + suffix <= MAX_WIDTH
+    }
+
+    /// Does a comment start inside `span`?
+    pub fn has_comment_in(&self, span: Span) -> bool {
+        let at = self.comments.partition_point(|c| c.span.start < span.start);
+        self.comments
+            .get(at)
+            .is_some_and(|c| c.span.start < span.end)
+    }
+
+    /// Write every comment that starts before `limit`.
+    pub fn flush(&mut self, limit: usize) {
+        self.write_comments(limit, false);
+    }
+
+    /// Write the comments before `limit` that sit on the line of the last thing written.
+    pub fn trailing(&mut self, limit: usize) {
+        self.write_comments(limit, true);
+    }
+
+    fn write_comments(&mut self, limit: usize, same_line_only: bool) {
+        while let Some(&comment) = self.comments.get(self.next) {
+            let start = comment.span.start as usize;
+            if start >= limit {
+                break;
+            }
+            let gap = self.gap(start);
+            let same_line = !gap.contains('\n') && !self.line_start;
+            if same_line_only && !same_line {
+                break;
+            }
+            let blank = blank_in(gap);
+            let text = comment_text(self.src, comment);
+            if same_line {
+                self.want_space = true;
+                self.text("");
+                let at = self.out.len();
+                self.out.push_str(&text);
+                if comment.kind == Token::BlockComment {
+                    self.want_space = true;
+                } else {
+                    self.trailing.push(at);
+                    self.newline();
+                }
+            } else {
+                self.newline();
+                if blank {
+                    self.blank_line();
+                }
+                self.text(&text);
+                self.newline();
+            }
+            self.last = self.last.max(comment.span.end as usize);
+            self.next += 1;
+        }
+    }
+
+    fn gap(&self, at: usize) -> &'s str {
+        let at = at.min(self.src.len());
+        self.src.get(self.last.min(at)..at).unwrap_or("")
+    }
+
+    /// Everything written, with the remaining comments, ending with one line break, and the
+    /// trailing comments aligned.
+    pub fn finish(mut self) -> String {
+        self.flush(usize::MAX);
+        self.newline();
+        align_trailing(&self.out, &self.trailing)
+    }
+}
+
+/// Two line breaks: the author left a blank line.
+fn blank_in(gap: &str) -> bool {
+    gap.bytes().filter(|&b| b == b'\n').count() >= 2
+}
+
+/// A comment as it is written back: line comments without trailing white space, block
+/// comments verbatim with `\n` line breaks.
+pub(super) fn comment_text(src: &str, comment: Comment) -> Cow<'_, str> {
+    let raw = src.get(comment.span.range()).unwrap_or("");
+    match comment.kind {
+        Token::BlockComment if raw.contains('\r') => Cow::Owned(raw.replace("\r\n", "\n")),
+        Token::BlockComment => Cow::Borrowed(raw),
+        _ => Cow::Borrowed(raw.trim_end()),
+    }
+}
+
+/// Pad trailing line comments so that those on consecutive lines of the same indentation
+/// start in the same column (one space after the longest code). A line whose code is wider
+/// than [`MAX_WIDTH`] is left alone and ends the run.
+fn align_trailing(out: &str, offsets: &[usize]) -> String {
+    struct Trailing {
+        at: usize,
+        line: usize,
+        width: usize,
+        indent: usize,
+    }
+    let mut found = Vec::with_capacity(offsets.len());
+    let mut line = 0;
+    let mut counted = 0;
+    for &at in offsets {
+        line += out[counted..at].bytes().filter(|&b| b == b'\n').count();
+        counted = at;
+        let start = out[..at].rfind('\n').map_or(0, |i| i + 1);
+        let code = out[start..at].trim_end();
+        found.push(Trailing {
+            at,
+            line,
+            width: code.chars().count(),
+            indent: code.len() - code.trim_start().len(),
+        });
+    }
+    let mut pads = vec![0usize; found.len()];
+    let mut i = 0;
+    while i < found.len() {
+        if found[i].width > MAX_WIDTH {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < found.len()
+            && found[j].line == found[j - 1].line + 1
+            && found[j].indent == found[i].indent
+            && found[j].width <= MAX_WIDTH
+        {
+            j += 1;
+        }
+        let column = found[i..j].iter().map(|t| t.width).max().unwrap_or(0) + 1;
+        for k in i..j {
+            // The comment starts after the code and one space.
+            pads[k] = column - (found[k].width + 1);
+        }
+        i = j;
+    }
+    let mut aligned = String::with_capacity(out.len() + pads.iter().sum::<usize>());
+    let mut copied = 0;
+    for (t, pad) in found.iter().zip(pads) {
+        aligned.push_str(&out[copied..t.at]);
+        aligned.extend(std::iter::repeat_n(' ', pad));
+        copied = t.at;
+    }
+    aligned.push_str(&out[copied..]);
+    aligned
+}

@@ -1,0 +1,143 @@
+//! `sdd fmt` end to end: in-place formatting, `--check`, refused files left untouched, exit
+//! codes, and the bundled examples already in the canonical layout.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sdd(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sdd runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const MESSY: &str = "person   bob{name:\"Bob\" // who\n roles:[a,b]}\n";
+const TIDY: &str = "person bob {\n  name: \"Bob\" // who\n  roles: [a, b]\n}\n";
+const BROKEN: &str = "person carol {\n  name: \n}\n";
+
+fn workspace(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdd-fmt-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+    std::fs::write(dir.join("messy.sdd"), MESSY).unwrap();
+    std::fs::write(dir.join("nested/tidy.sdd"), TIDY).unwrap();
+    std::fs::write(dir.join(".hidden/skipped.sdd"), MESSY).unwrap();
+    std::fs::write(dir.join("notes.txt"), MESSY).unwrap();
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn check_lists_what_would_change_and_writes_nothing() {
+    let dir = workspace("check");
+    let out = sdd(&["fmt", "--check"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "messy.sdd\n");
+    assert!(stderr(&out).contains("1 of 2 files would be reformatted"));
+    assert_eq!(read(&dir, "messy.sdd"), MESSY);
+
+    let out = sdd(&["fmt"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "messy.sdd\n");
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
+    assert_eq!(read(&dir, "nested/tidy.sdd"), TIDY);
+    assert_eq!(
+        read(&dir, ".hidden/skipped.sdd"),
+        MESSY,
+        "hidden folders are skipped"
+    );
+    assert_eq!(read(&dir, "notes.txt"), MESSY);
+
+    let out = sdd(&["fmt", "--check", "."], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn files_with_syntax_errors_are_refused_and_left_untouched() {
+    let dir = workspace("refuse");
+    std::fs::write(dir.join("broken.sdd"), BROKEN).unwrap();
+    let out = sdd(&["fmt"], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken.sdd:2:") && err.contains("error[SDD001]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken.sdd: 1 syntax error; fix it before formatting; left unchanged"),
+        "{err}"
+    );
+    assert_eq!(read(&dir, "broken.sdd"), BROKEN);
+    // The other files are still formatted.
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
+
+    let out = sdd(&["fmt", "--check", "broken.sdd"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+
+    std::fs::write(dir.join("latin1.sdd"), b"person x { name: \"caf\xe9\" }\n").unwrap();
+    let out = sdd(&["fmt", "latin1.sdd"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not UTF-8 text; left unchanged"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn missing_paths_are_io_errors() {
+    let dir = workspace("missing");
+    let out = sdd(&["fmt", "no-such-folder", "messy.sdd"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such-folder: no such file or folder"));
+    // What could be read is still formatted.
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn permissions_and_symbolic_links_survive() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace("perms");
+    let file = dir.join("messy.sdd");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink(&file, dir.join("nested/link.sdd")).unwrap();
+    let out = sdd(&["fmt", "nested/link.sdd"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(dir.join("nested/link.sdd"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_examples_are_in_the_canonical_layout() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let out = sdd(&["fmt", "--check", "examples"], root);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
