@@ -112,7 +112,11 @@ pub fn check_gate(
                     format!("malformed fingerprint in gate {kind}"),
                 )
                 .with_label("expected \"sha256:\" and 64 lowercase hex digits")
-                .with_note(format!("current {kind} fingerprint: {current}")),
+                .with_note(format!("current {kind} fingerprint: {current}"))
+                .with_help(format!(
+                    "record the approval with `sdd approve {} --gate {kind} --by @PERSON --replace`",
+                    e.name()
+                )),
             );
         }
         Some((value, Some(recorded))) if recorded != current => {
@@ -400,7 +404,10 @@ pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
                         Code::Sdd208,
                         file,
                         span,
-                        format!("{} ({l}) is before {what} ({r})", describe(item, field)),
+                        format!(
+                            "{} is dated {l}, before {what} ({r})",
+                            describe(item, field)
+                        ),
                     )
                     .with_label("date out of order")
                     .with_secondary(file, rspan, what.to_string()),
@@ -415,7 +422,13 @@ pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
     };
     pair(
         spec_on.zip(e.gate_spec).map(|(d, g)| (d, g, "on")),
-        opened.map(|d| (d, at(Some(e.item), "opened"), "the engagement was opened")),
+        opened.map(|d| {
+            (
+                d,
+                at(Some(e.item), "opened"),
+                "the opening of the engagement",
+            )
+        }),
     );
     pair(
         design_on.zip(e.gate_design).map(|(d, g)| (d, g, "on")),
@@ -428,22 +441,22 @@ pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
     for v in Engagement::children(e.as_built, "verified") {
         pair(
             eng::date(v, "on").map(|d| (d, v, "on")),
-            started.map(|d| (d, at(e.build, "started"), "the build started")),
+            started.map(|d| (d, at(e.build, "started"), "the start of the build")),
         );
     }
     if let Some(ab) = e.as_built {
         pair(
             eng::date(ab, "recorded").map(|d| (d, ab, "recorded")),
-            started.map(|d| (d, at(e.build, "started"), "the build started")),
+            started.map(|d| (d, at(e.build, "started"), "the start of the build")),
         );
     }
 }
 
 fn describe(item: &Item, field: &str) -> String {
     match item.keyword() {
-        "gate" => format!("gate {} was approved on", item.name_text().unwrap_or("?")),
-        "build" => "the build started".into(),
-        "verified" => format!("verification of {}", item.name_text().unwrap_or("?")),
+        "gate" => format!("gate {}", item.name_text().unwrap_or("?")),
+        "build" => "the build".into(),
+        "verified" => format!("the verification of {}", item.name_text().unwrap_or("?")),
         "as_built" => "the as-built record".into(),
         other => format!("{other} `{field}`"),
     }

@@ -105,7 +105,11 @@ pub fn evaluate(
                     Code::Sdd202,
                     file,
                     first.keyword.span,
-                    format!("{} recorded without Gate 1 (gate spec)", later.join(", ")),
+                    format!(
+                        "{} {} recorded without Gate 1 (gate spec)",
+                        join_and(&later),
+                        if later.len() == 1 { "is" } else { "are" }
+                    ),
                 )
                 .with_label("no approved spec before this")
                 .with_help(format!(
@@ -217,5 +221,15 @@ pub fn evaluate(
         reconciled: reconciled && status == Status::Reconciled,
         spec_unmet: gates::spec_readiness(e, true),
         design_unmet,
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backticks.
+fn join_and(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }

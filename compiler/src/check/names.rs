@@ -106,7 +106,7 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(name, c), c))
+        .map(|c| (strsim::osa_distance(name, c), c))
         .filter(|(d, c)| {
             *d <= limit
                 || (c.len() >= 3 && (c.contains(name) || name.contains(c)) && *d <= limit + 2)

@@ -551,9 +551,9 @@ static DEVIATION: Block = block(
     &[
         f(
             "affects",
-            Ty::Local(&["component"]),
+            Ty::Ident,
             false,
-            "The design component it affects.",
+            "The design component (or built entry) it affects; checked by SDD302.",
         ),
         f("cause", Ty::Text, true, "Why the build deviates."),
         f(

@@ -34,7 +34,7 @@ impl Scope<'_, '_> {
 
     /// Check a value against a schema type.
     pub fn check(&self, value: &Value, ty: Ty, out: &mut Vec<Diagnostic>) {
-        if value.kind == ValueKind::Error {
+        if value.kind == ValueKind::Error || self.holds_syntax_error(value) {
             return;
         }
         match (ty, &value.kind) {
@@ -106,6 +106,14 @@ impl Scope<'_, '_> {
             }
             _ => out.push(self.mismatch(value, &ty.describe())),
         }
+    }
+
+    /// A value with a syntax error (or skipped, too-deep content) inside was only partly read:
+    /// its syntax error is the one diagnostic for it.
+    fn holds_syntax_error(&self, value: &Value) -> bool {
+        self.syntax_errors
+            .iter()
+            .any(|s| value.span.start <= s.start && s.end <= value.span.end)
     }
 
     pub fn unknown_field(
@@ -184,7 +192,11 @@ impl Scope<'_, '_> {
                 )
                 .with_label(format!("no {what} of this name")),
         };
-        if let Some(h) = did_you_mean(name, locals.names_of(kinds)) {
+        let known = locals.names_of(kinds);
+        if name.chars().count() <= 3 && !known.is_empty() {
+            // Short ids such as R3 are all one edit apart: list them rather than guess.
+            d = d.with_note(format!("{what} ids here: {}", known.join(", ")));
+        } else if let Some(h) = did_you_mean(name, known) {
             d = d.with_help(h);
         }
         out.push(d);
@@ -294,7 +306,7 @@ impl Scope<'_, '_> {
 
     /// Check a value against a (valid) type expression.
     pub fn check_typed(&self, value: &Value, ty: &Value, out: &mut Vec<Diagnostic>) {
-        if value.kind == ValueKind::Error {
+        if value.kind == ValueKind::Error || self.holds_syntax_error(value) {
             return;
         }
         match &ty.kind {

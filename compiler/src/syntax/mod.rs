@@ -74,7 +74,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
     let tokens = limit_depth(file, &lexed.tokens, &mut diagnostics);
     let (mut items, errors) = parser::parse_tokens(text, &tokens);
-    let mut syntax: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, e)).collect();
+    let mut syntax: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| syntax_error(file, e))
+        .filter(|d| !echoes_lexical_error(text, &diagnostics, d))
+        .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
     diagnostics.extend(syntax);
     if diagnostics.len() > MAX_SYNTAX_ERRORS {
@@ -166,6 +170,9 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
             wanted.sort();
             wanted.dedup();
             // `name [` is a field missing its colon far more often than a broken enum variant.
+            if wanted.len() > 1 {
+                wanted.retain(|w| w != "`<`");
+            }
             if found.is_some() && wanted.iter().any(|w| w == "`:`") {
                 wanted.retain(|w| w != "`,`" && w != "`}`");
             }
@@ -187,6 +194,16 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
             Diagnostic::new(Code::Sdd001, file, span, message).with_label(label)
         }
     }
+}
+
+/// A parser error on the same line as a bad character or string is that mistake seen again:
+/// `name = "x"` is one error, not two.
+fn echoes_lexical_error(text: &str, lexical: &[Diagnostic], error: &Diagnostic) -> bool {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count();
+    let line = line_of(error.primary.span.start as usize);
+    lexical
+        .iter()
+        .any(|l| line_of(l.primary.span.start as usize) == line)
 }
 
 fn join_or(items: &[String]) -> String {
