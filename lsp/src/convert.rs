@@ -1,0 +1,212 @@
+//! The one place that converts between the compiler's world and the protocol's: byte offsets
+//! ⇄ UTF-16 line/character positions, URIs ⇄ estate file names, and sdd diagnostics → LSP
+//! diagnostics (secondary labels, notes and help become related information).
+//!
+//! A position past the end of a line is clamped to the line's end (as the protocol asks); a
+//! position on a line the file does not have converts to nothing, and the caller answers
+//! with an empty result.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sdd::diagnostic::{Diagnostic, Severity};
+use sdd::source::{FileId, Files, SourceFile, Span};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::{Position, Range, Uri};
+
+/// The UTF-16 position of a byte offset (clamped to the text).
+pub fn position(file: &SourceFile, offset: usize) -> Position {
+    let offset = floor_boundary(&file.text, offset);
+    let line = file.line_index(offset);
+    let start = file.line_start(line);
+    let character: usize = file.text[start..offset].chars().map(char::len_utf16).sum();
+    Position::new(line as u32, character as u32)
+}
+
+/// The byte offset of a UTF-16 position; `None` for a line the file does not have.
+pub fn offset(file: &SourceFile, position: Position) -> Option<usize> {
+    let line = position.line as usize;
+    if line >= file.line_count() {
+        return None;
+    }
+    let start = file.line_start(line);
+    let end = file.line_start(line + 1);
+    let text = file.text[start..end].trim_end_matches(['\n', '\r']);
+    let mut units = 0usize;
+    for (i, c) in text.char_indices() {
+        if units >= position.character as usize {
+            return Some(start + i);
+        }
+        units += c.len_utf16();
+        // A position inside a surrogate pair belongs to the character it splits.
+        if units > position.character as usize {
+            return Some(start + i);
+        }
+    }
+    Some(start + text.len())
+}
+
+pub fn range(file: &SourceFile, span: Span) -> Range {
+    Range::new(
+        position(file, span.start as usize),
+        position(file, span.end as usize),
+    )
+}
+
+/// The byte span of a range; `None` when either end lies on a line the file does not have.
+pub fn span(file: &SourceFile, range: Range) -> Option<Span> {
+    let start = offset(file, range.start)?;
+    let end = offset(file, range.end)?;
+    Some(Span::new(start.min(end), end.max(start)))
+}
+
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The estate file name for a `file:` URI (the file's path, as the estate loader names it).
+pub fn file_name(uri: &Uri) -> Option<String> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    let path = uri.to_file_path()?;
+    Some(name_of_path(&path))
+}
+
+/// The estate name of a path: forward slashes.
+pub fn name_of_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The `file:` URI of an estate file name.
+pub fn uri(name: &str) -> Option<Uri> {
+    let path = PathBuf::from(name);
+    Uri::from_file_path(&path).or_else(|| Uri::from_str(&format!("file://{name}")).ok())
+}
+
+/// An sdd diagnostic as the protocol's: same code, message and range; secondary labels,
+/// notes and help as related information.
+pub fn diagnostic(d: &Diagnostic, files: &Files) -> lsp::Diagnostic {
+    let file = files.get(d.file());
+    let here = uri(files.name(d.file()));
+    let mut related: Vec<lsp::DiagnosticRelatedInformation> = Vec::new();
+    for label in &d.secondary {
+        if let Some(u) = uri(files.name(label.file)) {
+            related.push(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location::new(u, range(files.get(label.file), label.span)),
+                message: label.message.clone(),
+            });
+        }
+    }
+    if let Some(u) = &here {
+        let at = lsp::Location::new(u.clone(), range(file, d.primary.span));
+        for note in &d.notes {
+            related.push(lsp::DiagnosticRelatedInformation {
+                location: at.clone(),
+                message: format!("note: {note}"),
+            });
+        }
+        if let Some(help) = &d.help {
+            related.push(lsp::DiagnosticRelatedInformation {
+                location: at,
+                message: format!("help: {help}"),
+            });
+        }
+    }
+    lsp::Diagnostic {
+        range: range(file, d.primary.span),
+        severity: Some(match d.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        }),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("sdd".into()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+/// A compiler location as the protocol's.
+pub fn location(files: &Files, file: FileId, span: Span) -> Option<lsp::Location> {
+    Some(lsp::Location::new(
+        uri(files.name(file))?,
+        range(files.get(file), span),
+    ))
+}
+
+/// A snippet with its placeholders replaced by their default text, for clients without
+/// snippet support.
+pub fn plain_snippet(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut rest = snippet;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            let close = inner.find('}').unwrap_or(inner.len());
+            let body = &inner[..close];
+            let default = match body.split_once(':') {
+                Some((_, text)) => text,
+                None => body
+                    .split_once('|')
+                    .and_then(|(_, choices)| choices.split([',', '|']).next())
+                    .unwrap_or(""),
+            };
+            out.push_str(default);
+            rest = inner.get(close + 1..).unwrap_or("");
+        } else {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_positions_round_trip_through_accents_cjk_and_emoji() {
+        // é is 2 bytes/1 unit, 中 3 bytes/1 unit, 😀 4 bytes/2 units.
+        let file = SourceFile::new("a.sdd", "x \"é中😀\" y\n// 😀z\n");
+        let y = file.text.find('y').unwrap();
+        assert_eq!(position(&file, y), Position::new(0, 9));
+        assert_eq!(offset(&file, Position::new(0, 9)), Some(y));
+        let z = file.text.find('z').unwrap();
+        assert_eq!(position(&file, z), Position::new(1, 5));
+        assert_eq!(offset(&file, Position::new(1, 5)), Some(z));
+        // inside the emoji's surrogate pair: the emoji's start
+        let emoji = file.text.find('😀').unwrap();
+        assert_eq!(offset(&file, Position::new(0, 6)), Some(emoji));
+        // past the end of a line: the line's end; past the last line: nothing
+        assert_eq!(
+            offset(&file, Position::new(0, 99)),
+            Some(file.text.find('\n').unwrap())
+        );
+        assert_eq!(offset(&file, Position::new(2, 0)), Some(file.text.len()));
+        assert_eq!(offset(&file, Position::new(3, 0)), None);
+    }
+
+    #[test]
+    fn crlf_line_ends_are_not_part_of_a_line() {
+        let file = SourceFile::new("a.sdd", "ab\r\ncd");
+        assert_eq!(offset(&file, Position::new(0, 10)), Some(2));
+        assert_eq!(position(&file, 4), Position::new(1, 0));
+    }
+
+    #[test]
+    fn snippets_degrade_to_their_defaults() {
+        assert_eq!(
+            plain_snippet(
+                "requirement ${1:R1} \"${2:title}\" {\n\tpriority: ${3|must,should|}\n\t$0\n}"
+            ),
+            "requirement R1 \"title\" {\n\tpriority: must\n\t\n}"
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! The editor features' plain data (`sdd::ide`) as protocol types: the server's capabilities,
+//! hovers, completion items, symbols, folding ranges, semantic tokens, code lenses, inlay
+//! hints, code actions and workspace edits. Every position goes through [`convert`].
+
+use std::collections::HashMap;
+
+use sdd::ide::{self, Ide};
+use sdd::source::{FileId, Files, SourceFile, Span};
+use tower_lsp_server::ls_types::*;
+
+use crate::convert;
+
+pub fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["@".into(), ":".into()]),
+            ..CompletionOptions::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: SemanticTokensLegend {
+                    token_types: ide::TOKEN_KINDS
+                        .iter()
+                        .map(|(_, name)| SemanticTokenType::new(name))
+                        .collect(),
+                    token_modifiers: ide::TOKEN_MODIFIERS
+                        .iter()
+                        .map(|name| SemanticTokenModifier::new(name))
+                        .collect(),
+                },
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: Some(false),
+                ..SemanticTokensOptions::default()
+            },
+        )),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+pub fn hover(source: &SourceFile, h: ide::Hover) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: h.markdown,
+        }),
+        range: Some(convert::range(source, h.span)),
+    }
+}
+
+pub fn completion(
+    source: &SourceFile,
+    order: usize,
+    c: ide::Completion,
+    snippets: bool,
+) -> CompletionItem {
+    let kind = match c.kind {
+        ide::CompletionKind::Field => CompletionItemKind::FIELD,
+        ide::CompletionKind::Block => CompletionItemKind::SNIPPET,
+        ide::CompletionKind::Variant => CompletionItemKind::ENUM_MEMBER,
+        ide::CompletionKind::Name => CompletionItemKind::REFERENCE,
+        ide::CompletionKind::Type => CompletionItemKind::TYPE_PARAMETER,
+    };
+    let (text, format) = match (c.snippet, snippets) {
+        (true, true) => (c.insert, InsertTextFormat::SNIPPET),
+        (true, false) => (
+            convert::plain_snippet(&c.insert),
+            InsertTextFormat::PLAIN_TEXT,
+        ),
+        (false, _) => (c.insert, InsertTextFormat::PLAIN_TEXT),
+    };
+    CompletionItem {
+        label: c.label,
+        kind: Some(kind),
+        detail: Some(c.detail),
+        sort_text: Some(format!("{order:04}")),
+        insert_text_format: Some(format),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: convert::range(source, c.replace),
+            new_text: text,
+        })),
+        ..CompletionItem::default()
+    }
+}
+
+fn symbol_kind(kind: ide::SymbolKind) -> SymbolKind {
+    use ide::SymbolKind as K;
+    match kind {
+        K::Person => SymbolKind::OBJECT,
+        K::Role => SymbolKind::INTERFACE,
+        K::Enum => SymbolKind::ENUM,
+        K::Variant => SymbolKind::ENUM_MEMBER,
+        K::Record => SymbolKind::STRUCT,
+        K::Profile => SymbolKind::CLASS,
+        K::Field => SymbolKind::FIELD,
+        K::Asset => SymbolKind::PACKAGE,
+        K::Engagement => SymbolKind::MODULE,
+        K::Phase => SymbolKind::NAMESPACE,
+        K::Requirement | K::Constraint => SymbolKind::KEY,
+        K::Finding | K::Risk | K::Deviation => SymbolKind::EVENT,
+        K::Component => SymbolKind::FUNCTION,
+        K::Test => SymbolKind::METHOD,
+        K::AsBuiltEntry => SymbolKind::PROPERTY,
+    }
+}
+
+#[allow(deprecated)]
+pub fn document_symbol(source: &SourceFile, s: ide::Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: s.name,
+        detail: s.detail,
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: convert::range(source, s.span),
+        selection_range: convert::range(source, s.selection),
+        children: Some(
+            s.children
+                .into_iter()
+                .map(|c| document_symbol(source, c))
+                .collect(),
+        )
+        .filter(|c: &Vec<DocumentSymbol>| !c.is_empty()),
+    }
+}
+
+pub fn workspace_symbol(files: &Files, s: ide::WorkspaceSymbol) -> Option<WorkspaceSymbol> {
+    Some(WorkspaceSymbol {
+        name: s.name,
+        kind: symbol_kind(s.kind),
+        tags: None,
+        container_name: s.container,
+        location: OneOf::Left(convert::location(files, s.location.file, s.location.span)?),
+        data: None,
+    })
+}
+
+pub fn folding_range(source: &SourceFile, f: ide::Fold) -> FoldingRange {
+    let range = convert::range(source, f.span);
+    FoldingRange {
+        start_line: range.start.line,
+        end_line: range.end.line,
+        kind: Some(match f.kind {
+            ide::FoldKind::Region => FoldingRangeKind::Region,
+            ide::FoldKind::Comment => FoldingRangeKind::Comment,
+        }),
+        ..FoldingRange::default()
+    }
+}
+
+/// Semantic tokens, delta-encoded; a token over several lines becomes one token per line.
+pub fn semantic_tokens(source: &SourceFile, tokens: &[ide::SemanticToken]) -> Vec<SemanticToken> {
+    let mut out = Vec::new();
+    let (mut last_line, mut last_start) = (0u32, 0u32);
+    for t in tokens {
+        let kind = ide::TOKEN_KINDS
+            .iter()
+            .position(|(k, _)| *k == t.kind)
+            .unwrap_or(0) as u32;
+        let mut start = t.span.start as usize;
+        let end = t.span.end as usize;
+        while start < end {
+            let line_end = source.text[start..end]
+                .find('\n')
+                .map(|i| start + i)
+                .unwrap_or(end);
+            let from = convert::position(source, start);
+            let to = convert::position(source, line_end);
+            if to.character > from.character {
+                let delta_line = from.line - last_line;
+                let delta_start = if delta_line == 0 {
+                    from.character - last_start
+                } else {
+                    from.character
+                };
+                out.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: to.character - from.character,
+                    token_type: kind,
+                    token_modifiers_bitset: t.modifiers,
+                });
+                last_line = from.line;
+                last_start = from.character;
+            }
+            start = line_end + 1;
+        }
+    }
+    out
+}
+
+pub fn code_lens(source: &SourceFile, l: ide::Lens) -> CodeLens {
+    CodeLens {
+        range: convert::range(source, l.span),
+        command: Some(Command {
+            title: l.title,
+            command: String::new(),
+            arguments: None,
+        }),
+        data: None,
+    }
+}
+
+pub fn inlay_hint(source: &SourceFile, h: ide::InlayHint) -> InlayHint {
+    InlayHint {
+        position: convert::position(source, h.offset),
+        label: InlayHintLabel::String(h.label),
+        kind: Some(InlayHintKind::TYPE),
+        text_edits: None,
+        tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+pub fn code_action(ide: &Ide<'_>, a: ide::Action) -> CodeActionOrCommand {
+    let files = &ide.estate.files;
+    let diagnostics = a
+        .fixes
+        .and_then(|i| ide.analysis.diagnostics.get(i))
+        .map(|d| vec![convert::diagnostic(d, files)]);
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: a.title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics,
+        edit: Some(workspace_edit(files, &a.edits)),
+        is_preferred: a.preferred.then_some(true),
+        ..CodeAction::default()
+    })
+}
+
+pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit]) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for e in edits {
+        let Some(uri) = convert::uri(files.name(e.file)) else {
+            continue;
+        };
+        changes.entry(uri).or_default().push(TextEdit {
+            range: convert::range(files.get(e.file), e.span),
+            new_text: e.text.clone(),
+        });
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// The whole document replaced by its canonical layout; nothing when it is already
+/// formatted or cannot be formatted (a file with syntax errors is left alone).
+pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
+    let formatted = sdd::fmt::format(file, &source.text).ok()?;
+    if formatted == source.text {
+        return Some(Vec::new());
+    }
+    Some(vec![TextEdit {
+        range: convert::range(source, Span::new(0, source.text.len())),
+        new_text: formatted,
+    }])
+}

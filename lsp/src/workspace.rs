@@ -1,0 +1,333 @@
+//! The server's state: every `.sdd` file under the workspace folders, with the editor's
+//! unsaved buffers laid over the disk, and the analysis of that estate.
+//!
+//! Edits re-parse only the file that changed ([`Estate::update`]); a file created or deleted
+//! is inserted or removed in place (the estate stays in file-name order, and the file ids of
+//! the files after it are renumbered without re-parsing them). The analysis and the name
+//! index are recomputed lazily, once per generation of edits, by whoever needs them first:
+//! the debounced publisher or a request.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use sdd::analysis::{self, Analysis, Options};
+use sdd::estate::Estate;
+use sdd::ide::{Ide, Index};
+use sdd::source::{FileId, Files};
+use sdd::syntax::{self, Parsed};
+use tower_lsp_server::ls_types as lsp;
+
+use crate::convert;
+
+/// A result computed from one generation of the estate.
+struct Computed<T> {
+    generation: u64,
+    value: T,
+}
+
+/// What to publish: per file URI, the diagnostics and the document version.
+pub type Publication = Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)>;
+
+pub struct Workspace {
+    pub roots: Vec<PathBuf>,
+    pub estate: Estate,
+    /// Open editor buffers: file name → document version.
+    open: BTreeMap<String, i32>,
+    /// Bumped by every change of the estate.
+    generation: u64,
+    /// The diagnostics and governance facts; the publisher needs only these.
+    analysed: Computed<Analysis>,
+    /// The name index, built when a request first needs it.
+    indexed: Computed<Index>,
+    options: Options,
+    /// The diagnostics last published, per file name.
+    published: BTreeMap<String, Vec<lsp::Diagnostic>>,
+    /// Files changed since the last publication: they are published even when their
+    /// diagnostics did not change, so the editor knows the edit was seen.
+    touched: BTreeSet<String>,
+}
+
+impl Workspace {
+    pub fn new(options: Options) -> Workspace {
+        Workspace {
+            roots: Vec::new(),
+            estate: Estate::default(),
+            open: BTreeMap::new(),
+            generation: 0,
+            analysed: Computed {
+                generation: u64::MAX,
+                value: Analysis::default(),
+            },
+            indexed: Computed {
+                generation: u64::MAX,
+                value: Index::default(),
+            },
+            options,
+            published: BTreeMap::new(),
+            touched: BTreeSet::new(),
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Load every `.sdd` file under the roots, keeping the open buffers' text. Returns a
+    /// message for each root that could not be read.
+    pub fn load(&mut self, roots: Vec<PathBuf>) -> Vec<String> {
+        let mut problems = Vec::new();
+        let readable: Vec<PathBuf> = roots.iter().filter(|r| r.is_dir()).cloned().collect();
+        let mut estate = match Estate::load(&readable) {
+            Ok(estate) => estate,
+            Err(e) => {
+                problems.push(e.to_string());
+                Estate::default()
+            }
+        };
+        for name in self.open.keys() {
+            if let Some(id) = self.estate.files.find(name) {
+                let text = self.estate.files.text(id).to_string();
+                set_text(&mut estate, name, text);
+            }
+        }
+        self.estate = estate;
+        self.roots = roots;
+        self.changed();
+        problems
+    }
+
+    fn changed(&mut self) {
+        self.generation += 1;
+    }
+
+    /// An editor opened a document.
+    pub fn open(&mut self, name: &str, text: String, version: i32) {
+        self.open.insert(name.to_string(), version);
+        if self.text(name) != Some(text.as_str()) {
+            set_text(&mut self.estate, name, text);
+            self.changed();
+        }
+        self.touched.insert(name.to_string());
+    }
+
+    /// An editor changed a document: apply the changes in order, then re-parse it once.
+    pub fn edit(
+        &mut self,
+        name: &str,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+        version: i32,
+    ) {
+        let Some(id) = self.estate.files.find(name) else {
+            return;
+        };
+        let mut text = self.estate.files.text(id).to_string();
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let file = sdd::source::SourceFile::new(name, text.clone());
+                    let Some(span) = convert::span(&file, range) else {
+                        continue;
+                    };
+                    text.replace_range(span.range(), &change.text);
+                }
+                None => text = change.text,
+            }
+        }
+        self.open.insert(name.to_string(), version);
+        self.estate.update(id, text);
+        self.touched.insert(name.to_string());
+        self.changed();
+    }
+
+    /// An editor closed a document: the disk's version takes over, or the file leaves the
+    /// estate when it is not on disk under a workspace folder.
+    pub fn close(&mut self, name: &str) {
+        self.open.remove(name);
+        match self.disk_text(name) {
+            Some(text) => {
+                if self.text(name) != Some(text.as_str()) {
+                    set_text(&mut self.estate, name, text);
+                    self.changed();
+                }
+            }
+            None => self.remove(name),
+        }
+        self.touched.insert(name.to_string());
+    }
+
+    /// A file was created, changed or deleted on disk. Open buffers take precedence.
+    pub fn disk_changed(&mut self, name: &str) {
+        if self.open.contains_key(name) {
+            return;
+        }
+        match self.disk_text(name) {
+            Some(text) => {
+                if self.text(name) != Some(text.as_str()) {
+                    set_text(&mut self.estate, name, text);
+                    self.touched.insert(name.to_string());
+                    self.changed();
+                }
+            }
+            None => self.remove(name),
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Some(id) = self.estate.files.find(name) {
+            remove_file(&mut self.estate, id);
+            self.touched.insert(name.to_string());
+            self.changed();
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.estate
+            .files
+            .find(name)
+            .map(|id| self.estate.files.text(id))
+    }
+
+    /// The text of a `.sdd` file on disk under a workspace folder.
+    fn disk_text(&self, name: &str) -> Option<String> {
+        let path = Path::new(name);
+        let under_root = self.roots.iter().any(|r| path.starts_with(r));
+        if !under_root || !is_estate_file(path) {
+            return None;
+        }
+        std::fs::read_to_string(path).ok()
+    }
+
+    pub fn file(&self, name: &str) -> Option<FileId> {
+        self.estate.files.find(name)
+    }
+
+    /// The analysis of the current estate, computed if the estate changed since.
+    pub fn analysed(&mut self) -> &Analysis {
+        if self.analysed.generation != self.generation {
+            self.analysed = Computed {
+                generation: self.generation,
+                value: analysis::analyze(&self.estate, &self.options),
+            };
+        }
+        &self.analysed.value
+    }
+
+    /// Run a query against the current analysis and name index.
+    pub fn with_ide<T>(&mut self, f: impl FnOnce(Ide<'_>) -> T) -> T {
+        self.analysed();
+        if self.indexed.generation != self.generation {
+            self.indexed = Computed {
+                generation: self.generation,
+                value: Index::build(&self.estate),
+            };
+        }
+        f(Ide::new(
+            &self.estate,
+            &self.analysed.value,
+            &self.indexed.value,
+        ))
+    }
+
+    /// The diagnostics to publish now: every touched file, and every file whose diagnostics
+    /// differ from the last ones published (including files that are gone).
+    pub fn publication(&mut self) -> Publication {
+        self.analysed();
+        let files: &Files = &self.estate.files;
+        let mut now: BTreeMap<String, Vec<lsp::Diagnostic>> = BTreeMap::new();
+        for d in &self.analysed.value.diagnostics {
+            now.entry(files.name(d.file()).to_string())
+                .or_default()
+                .push(convert::diagnostic(d, files));
+        }
+        let touched = std::mem::take(&mut self.touched);
+        let mut names: BTreeSet<&String> = touched.iter().collect();
+        names.extend(now.keys());
+        names.extend(self.published.keys());
+        let mut out = Vec::new();
+        let mut published = BTreeMap::new();
+        for name in names {
+            let fresh = now.get(name).cloned().unwrap_or_default();
+            let before = self.published.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            if touched.contains(name) || before != fresh.as_slice() {
+                if let Some(uri) = convert::uri(name) {
+                    out.push((uri, fresh.clone(), self.open.get(name).copied()));
+                }
+            }
+            if !fresh.is_empty() {
+                published.insert(name.clone(), fresh);
+            }
+        }
+        self.published = published;
+        out
+    }
+}
+
+/// Is this a file the estate loader would pick up?
+pub fn is_estate_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "sdd")
+        && !path.components().any(|c| {
+            let s = c.as_os_str().to_string_lossy();
+            (s.starts_with('.') && s != "." && s != "..") || s == "target" || s == "node_modules"
+        })
+}
+
+/// Set a file's text, adding the file in name order when the estate does not have it.
+fn set_text(estate: &mut Estate, name: &str, text: String) {
+    match estate.files.find(name) {
+        Some(id) => estate.update(id, text),
+        None => insert_file(estate, name, text),
+    }
+}
+
+/// Insert a file at its place in name order, renumbering the files after it.
+fn insert_file(estate: &mut Estate, name: &str, text: String) {
+    let at = estate
+        .files
+        .ids()
+        .position(|id| estate.files.name(id) > name)
+        .unwrap_or(estate.files.len());
+    let parsed = syntax::parse(FileId(at as u32), &text);
+    let mut sources: Vec<(String, String)> = take_sources(&mut estate.files);
+    sources.insert(at, (name.to_string(), text));
+    estate.files = files_of(sources);
+    estate.parsed.insert(at, parsed);
+    renumber(&mut estate.parsed[at + 1..], at + 1);
+}
+
+/// Remove a file, renumbering the files after it.
+fn remove_file(estate: &mut Estate, id: FileId) {
+    let at = id.0 as usize;
+    let mut sources = take_sources(&mut estate.files);
+    sources.remove(at);
+    estate.files = files_of(sources);
+    estate.parsed.remove(at);
+    renumber(&mut estate.parsed[at..], at);
+}
+
+fn take_sources(files: &mut Files) -> Vec<(String, String)> {
+    let old = std::mem::take(files);
+    old.ids()
+        .map(|id| (old.name(id).to_string(), old.text(id).to_string()))
+        .collect()
+}
+
+fn files_of(sources: Vec<(String, String)>) -> Files {
+    let mut files = Files::new();
+    for (name, text) in sources {
+        files.add(name, text);
+    }
+    files
+}
+
+/// Give the syntax diagnostics of parsed files the ids of their new positions.
+fn renumber(parsed: &mut [Parsed], first: usize) {
+    for (i, p) in parsed.iter_mut().enumerate() {
+        let id = FileId((first + i) as u32);
+        for d in &mut p.diagnostics {
+            d.primary.file = id;
+            for label in &mut d.secondary {
+                label.file = id;
+            }
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! Protocol behaviour of the server, in-process over the real wire format: diagnostics equal
+//! `sdd check`'s, incremental sync in UTF-16, publication for every affected file, files
+//! created, changed and deleted on disk, debouncing, robustness (unknown files, positions
+//! out of range, a panicking handler) and a prompt shutdown.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{open, position_of, start, uri_of, Folder, TIMEOUT};
+use sdd::estate::Estate;
+use sdd_lsp::wire_client::WireClient;
+use serde_json::{json, Value};
+
+const PEOPLE: &str = "/// The lead — «réseau» 😀\nperson bob { name: \"Bob\" roles: [lead] }\nrole lead { approves: [spec, design] domains: [network] }\n";
+
+/// `(code, message, range)` per file URI, the way `sdd check` sees the estate.
+fn expected(root: &Path) -> BTreeMap<String, Vec<(String, String, Value)>> {
+    let estate = Estate::load(&[root.to_path_buf()]).expect("load the estate");
+    let diagnostics = sdd::analysis::check(&estate, &sdd::analysis::Options::default());
+    let mut out: BTreeMap<String, Vec<(String, String, Value)>> = BTreeMap::new();
+    for d in diagnostics {
+        let file = estate.files.get(d.file());
+        let range = json!({
+            "start": position_of(&file.text, d.primary.span.start as usize),
+            "end": position_of(&file.text, d.primary.span.end as usize),
+        });
+        out.entry(uri_of(Path::new(&file.name))).or_default().push((
+            d.code.as_str().to_string(),
+            d.message.clone(),
+            range,
+        ));
+    }
+    out
+}
+
+fn published(params: &Value) -> Vec<(String, String, Value)> {
+    params["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["message"].as_str().unwrap_or("").to_string(),
+                d["range"].clone(),
+            )
+        })
+        .collect()
+}
+
+async fn check_against_sdd_check(root: PathBuf) {
+    let root = std::fs::canonicalize(&root).expect("the estate exists");
+    let want = expected(&root);
+    let mut client = WireClient::start();
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri_of(&root), "capabilities": {},
+                   "initializationOptions": {"debounceMs": 0}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("initialize");
+    client.notify("initialized", json!({})).await;
+    for (uri, diagnostics) in &want {
+        let params = client
+            .notification(
+                "textDocument/publishDiagnostics",
+                |p| p["uri"] == json!(uri),
+                TIMEOUT,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert_eq!(&published(&params), diagnostics, "{uri}");
+    }
+    for extra in client.take_notifications("textDocument/publishDiagnostics") {
+        let uri = extra["uri"].as_str().unwrap_or("");
+        assert!(
+            want.contains_key(uri) || published(&extra).is_empty(),
+            "diagnostics published for {uri}, which `sdd check` finds clean"
+        );
+    }
+    assert!(!want.is_empty() || root.ends_with("examples"));
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_equal_sdd_check_on_the_golden_cases() {
+    check_against_sdd_check(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_equal_sdd_check_on_the_broken_examples() {
+    check_against_sdd_check(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/broken")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_equal_sdd_check_on_the_examples() {
+    check_against_sdd_check(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")).await;
+}
+
+/// Wait for the diagnostics of `uri` at a document version.
+async fn diagnostics_at(
+    client: &mut WireClient,
+    uri: &str,
+    version: i64,
+) -> Vec<(String, String, Value)> {
+    let params = client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(uri) && p["version"] == json!(version),
+            TIMEOUT,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{uri} v{version}: {e}"));
+    published(&params)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_changes_are_applied_in_utf16_positions() {
+    let text = "// 東京 😀\nengagement e { title: \"é😀\" owner: @bob }\n";
+    let folder = Folder::new(
+        "incremental",
+        &[
+            ("a.sdd".into(), text.into()),
+            ("people.sdd".into(), PEOPLE.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let uri = folder.uri("a.sdd");
+    open(&mut client, &uri, text).await;
+    // `@bob` starts 35 UTF-16 units into line 1 (39 bytes: é is 2 bytes, 😀 4 bytes/2 units).
+    let bob = text.find("@bob").unwrap();
+    assert_eq!(position_of(text, bob), json!({"line": 1, "character": 35}));
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [
+                    // `@bob` → `@bobby`, then `é` → `e` before it: both in UTF-16 columns
+                    {"range": {"start": {"line": 1, "character": 39}, "end": {"line": 1, "character": 39}}, "text": "by"},
+                    {"range": {"start": {"line": 1, "character": 23}, "end": {"line": 1, "character": 24}}, "text": "e"},
+                ],
+            }),
+        )
+        .await;
+    let found = diagnostics_at(&mut client, &uri, 2).await;
+    let unknown: Vec<_> = found.iter().filter(|d| d.0 == "SDD101").collect();
+    assert_eq!(unknown.len(), 1, "{found:?}");
+    assert_eq!(unknown[0].1, "unknown person `bobby`");
+    // the range is `@bobby` in the edited text (`e` is one byte shorter than `é`, not shorter in UTF-16)
+    assert_eq!(
+        unknown[0].2,
+        json!({"start": {"line": 1, "character": 35}, "end": {"line": 1, "character": 41}})
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_republishes_every_file_it_affects() {
+    let user = "engagement e { profile: p title: \"t\" owner: @bob opened: 2026-01-01 }\n";
+    let profile = "profile p { domain: network }\n";
+    let folder = Folder::new(
+        "affected",
+        &[
+            ("people.sdd".into(), PEOPLE.into()),
+            ("user.sdd".into(), user.into()),
+            ("p.sdd".into(), profile.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let people = folder.uri("people.sdd");
+    let user_uri = folder.uri("user.sdd");
+    open(&mut client, &people, PEOPLE).await;
+    // rename bob → rob in people.sdd only: user.sdd now names an unknown person
+    let edited = PEOPLE.replace("person bob", "person rob");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": people, "version": 2}, "contentChanges": [{"text": edited}]}),
+        )
+        .await;
+    let params = client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| {
+                p["uri"] == json!(user_uri)
+                    && !p["diagnostics"].as_array().is_none_or(|d| d.is_empty())
+            },
+            TIMEOUT,
+        )
+        .await
+        .expect("user.sdd republished");
+    let codes: Vec<String> = published(&params).into_iter().map(|d| d.0).collect();
+    assert!(codes.contains(&"SDD101".to_string()), "{codes:?}");
+    // undo: user.sdd is cleared
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": people, "version": 3}, "contentChanges": [{"text": PEOPLE}]}),
+        )
+        .await;
+    client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(user_uri) && p["diagnostics"] == json!([]),
+            TIMEOUT,
+        )
+        .await
+        .expect("user.sdd cleared");
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+fn watched(client_uri: &str, kind: u8) -> Value {
+    json!({"changes": [{"uri": client_uri, "type": kind}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_created_changed_and_deleted_on_disk_are_picked_up() {
+    let folder = Folder::new("disk", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    client
+        .notification(
+            "client/registerCapability",
+            |p| p["registrations"][0]["method"] == json!("workspace/didChangeWatchedFiles"),
+            TIMEOUT,
+        )
+        .await
+        .expect("the server registers a watcher for .sdd files");
+    let people = folder.uri("people.sdd");
+    let extra = folder.uri("sub/extra.sdd");
+    // created: a second `bob` → SDD102 in the new file
+    std::fs::create_dir_all(folder.path.join("sub")).unwrap();
+    std::fs::write(
+        folder.path.join("sub/extra.sdd"),
+        "person bob { name: \"Other\" }\n",
+    )
+    .unwrap();
+    client
+        .notify("workspace/didChangeWatchedFiles", watched(&extra, 1))
+        .await;
+    let params = client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(extra),
+            TIMEOUT,
+        )
+        .await
+        .expect("the new file is checked");
+    assert_eq!(published(&params)[0].0, "SDD102");
+    // changed: the duplicate is renamed → cleared
+    std::fs::write(
+        folder.path.join("sub/extra.sdd"),
+        "person carol { name: \"Carol\" }\n",
+    )
+    .unwrap();
+    client
+        .notify("workspace/didChangeWatchedFiles", watched(&extra, 2))
+        .await;
+    client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(extra) && p["diagnostics"] == json!([]),
+            TIMEOUT,
+        )
+        .await
+        .expect("the changed file is re-checked");
+    // deleted: a reference to carol elsewhere becomes unknown
+    std::fs::write(
+        folder.path.join("ref.sdd"),
+        "role r { approves: [spec] domains: [network] }\nperson dave { name: \"D\" roles: [r] }\n",
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            watched(&folder.uri("ref.sdd"), 1),
+        )
+        .await;
+    std::fs::remove_file(folder.path.join("people.sdd")).unwrap();
+    client
+        .notify("workspace/didChangeWatchedFiles", watched(&people, 3))
+        .await;
+    // the estate no longer has people.sdd: hovering there answers nothing
+    let answer = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": people}, "position": {"line": 1, "character": 8}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("hover");
+    assert_eq!(answer["result"], Value::Null);
+    let symbols = client
+        .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+        .await
+        .expect("symbols");
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["carol", "dave", "r"]);
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_buffer_wins_over_the_disk_until_it_is_closed() {
+    let folder = Folder::new("buffer", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    let uri = folder.uri("people.sdd");
+    let broken = PEOPLE.replace("roles: [lead]", "roles: [leed]");
+    open(&mut client, &uri, &broken).await;
+    let found = diagnostics_at(&mut client, &uri, 1).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "SDD101");
+    // a disk change of an open file is ignored
+    std::fs::write(folder.path.join("people.sdd"), "person x { }\n").unwrap();
+    client
+        .notify("workspace/didChangeWatchedFiles", watched(&uri, 2))
+        .await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 8}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("hover");
+    assert!(hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .contains("person bob"));
+    // closing hands the file back to the disk
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let params = client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(uri) && p["version"].is_null(),
+            TIMEOUT,
+        )
+        .await
+        .expect("republished after close");
+    let codes: Vec<String> = published(&params).into_iter().map(|d| d.0).collect();
+    assert_eq!(
+        codes,
+        vec!["SDD104".to_string()],
+        "the disk's `person x {{ }}` lacks a name"
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rapid_edits_are_published_once_after_they_pause() {
+    let folder = Folder::new("debounce", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 300).await;
+    let uri = folder.uri("people.sdd");
+    open(&mut client, &uri, PEOPLE).await;
+    diagnostics_at(&mut client, &uri, 1).await;
+    for version in 2..=6 {
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": " "}]}),
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    diagnostics_at(&mut client, &uri, 6).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let more = client.take_notifications("textDocument/publishDiagnostics");
+    assert!(more.is_empty(), "published more than once: {more:?}");
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_files_and_positions_out_of_range_get_empty_answers() {
+    let folder = Folder::new("robust", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    let known = folder.uri("people.sdd");
+    let unknown = folder.uri("nowhere.sdd");
+    let far = json!({"line": 9999, "character": 0});
+    let wide = json!({"line": 1, "character": 9999});
+    let cases = vec![
+        (
+            "textDocument/hover",
+            json!({"textDocument": {"uri": unknown}, "position": {"line": 0, "character": 0}}),
+        ),
+        (
+            "textDocument/hover",
+            json!({"textDocument": {"uri": known}, "position": far}),
+        ),
+        (
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 0}}),
+        ),
+        (
+            "textDocument/definition",
+            json!({"textDocument": {"uri": known}, "position": far}),
+        ),
+        (
+            "textDocument/references",
+            json!({"textDocument": {"uri": unknown}, "position": far, "context": {"includeDeclaration": true}}),
+        ),
+        (
+            "textDocument/rename",
+            json!({"textDocument": {"uri": known}, "position": far, "newName": "x"}),
+        ),
+        (
+            "textDocument/prepareRename",
+            json!({"textDocument": {"uri": unknown}, "position": far}),
+        ),
+        (
+            "textDocument/completion",
+            json!({"textDocument": {"uri": unknown}, "position": far}),
+        ),
+        (
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": unknown}}),
+        ),
+        (
+            "textDocument/foldingRange",
+            json!({"textDocument": {"uri": unknown}}),
+        ),
+        (
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": unknown}}),
+        ),
+        (
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": unknown}}),
+        ),
+        (
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": unknown}, "range": {"start": far, "end": far}}),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": known}, "range": {"start": far, "end": far}, "context": {"diagnostics": []}}),
+        ),
+        (
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": unknown}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        ),
+    ];
+    for (method, params) in cases {
+        let answer = client
+            .request(method, params.clone(), TIMEOUT)
+            .await
+            .expect(method);
+        assert!(answer.get("error").is_none(), "{method} {params}: {answer}");
+        assert_eq!(answer["result"], Value::Null, "{method} {params}");
+    }
+    // a position past the end of a line is clamped to the line's end
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": known}, "position": wide}),
+            TIMEOUT,
+        )
+        .await
+        .expect("hover");
+    assert!(hover.get("error").is_none());
+    // changes to an unknown document are ignored without complaint
+    client
+        .notify("textDocument/didChange", json!({"textDocument": {"uri": unknown, "version": 2}, "contentChanges": [{"text": "x"}]}))
+        .await;
+    let still = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": known}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("symbols");
+    assert_eq!(still["result"].as_array().map(Vec::len), Some(2));
+    assert!(client.take_notifications("window/showMessage").is_empty());
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_a_handler_is_logged_and_the_server_keeps_serving() {
+    let folder = Folder::new("panic", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    let answer = client
+        .request("sdd/testPanic", Value::Null, TIMEOUT)
+        .await
+        .expect("answered");
+    assert_eq!(answer["result"], Value::Null, "{answer}");
+    let log = client
+        .notification("window/logMessage", |p| p["type"] == json!(1), TIMEOUT)
+        .await
+        .expect("the panic is logged");
+    assert!(
+        log["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("deliberate panic"),
+        "{log}"
+    );
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": folder.uri("people.sdd")}, "position": {"line": 1, "character": 8}}), TIMEOUT)
+        .await
+        .expect("still serving");
+    assert!(hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .contains("person bob"));
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_and_exit_end_the_server_promptly() {
+    let folder = Folder::new("exit", &[("people.sdd".into(), PEOPLE.into())]);
+    let client = start(&folder, 0).await;
+    let began = Instant::now();
+    client
+        .stop(Duration::from_secs(5))
+        .await
+        .expect("the server stops");
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        began.elapsed()
+    );
+}
