@@ -111,13 +111,20 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
 }
 
 fn write_all(folder: &Path, set: &BuildSet) -> io::Result<()> {
+    use rayon::prelude::*;
     std::fs::create_dir_all(folder)?;
-    for (path, bytes) in &set.files {
-        let target = folder.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        crate::write::atomic_write(&target, bytes)?;
+    let mut dirs: Vec<PathBuf> = set
+        .files
+        .iter()
+        .filter_map(|(path, _)| folder.join(path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        std::fs::create_dir_all(dir)?;
     }
-    Ok(())
+    // Each file is synced to disk before the swap; in parallel, the syncs overlap.
+    set.files
+        .par_iter()
+        .try_for_each(|(path, bytes)| crate::write::atomic_write(&folder.join(path), bytes))
 }
