@@ -535,3 +535,45 @@ async fn shutdown_and_exit_end_the_server_promptly() {
         began.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_folders_added_and_removed_are_loaded_and_dropped() {
+    let first = Folder::new("folder-a", &[("people.sdd".into(), PEOPLE.into())]);
+    let second = Folder::new(
+        "folder-b",
+        &[("more.sdd".into(), "person zoe { name: \"Zoë\" }\n".into())],
+    );
+    let mut client = start(&first, 0).await;
+    let names = |answer: &Value| -> Vec<String> {
+        answer["result"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["name"].as_str().map(String::from))
+            .collect()
+    };
+    let folder = |f: &Folder| json!({"uri": f.root_uri(), "name": "ws"});
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [folder(&second)], "removed": []}}),
+        )
+        .await;
+    let both = client
+        .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+        .await
+        .expect("symbols");
+    assert_eq!(names(&both), vec!["bob", "lead", "zoe"]);
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [], "removed": [folder(&first)]}}),
+        )
+        .await;
+    let one = client
+        .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+        .await
+        .expect("symbols");
+    assert_eq!(names(&one), vec!["zoe"]);
+    client.stop(TIMEOUT).await.expect("stop");
+}

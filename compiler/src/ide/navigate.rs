@@ -91,10 +91,15 @@ impl Ide<'_> {
         let Some(decl) = self.decl_at(file, offset) else {
             return Ok(Vec::new());
         };
+        let d = &self.index.decls[decl];
+        // A person may be renamed as written in references: `@name`.
+        let new_name = match new_name.strip_prefix('@') {
+            Some(bare) if d.kind == "person" => bare,
+            _ => new_name,
+        };
         if !is_identifier(new_name) {
             return Err(RenameError::InvalidName(new_name.to_string()));
         }
-        let d = &self.index.decls[decl];
         if d.name == new_name {
             return Ok(Vec::new());
         }
