@@ -123,8 +123,11 @@ fn write_all(folder: &Path, set: &BuildSet) -> io::Result<()> {
     for dir in dirs {
         std::fs::create_dir_all(dir)?;
     }
-    // Each file is synced to disk before the swap; in parallel, the syncs overlap.
+    // The staging folder is invisible until the swap, so its files need no rename of their
+    // own; one sync of the file system before the swap makes the whole set durable at once
+    // (a sync per file costs milliseconds each: 40 s for 5,000 manifests).
     set.files
         .par_iter()
-        .try_for_each(|(path, bytes)| crate::write::atomic_write(&folder.join(path), bytes))
+        .try_for_each(|(path, bytes)| std::fs::write(folder.join(path), bytes))?;
+    crate::write::sync_file_system(folder)
 }
