@@ -55,3 +55,37 @@ pub fn sync_file_system(dir: &Path) -> std::io::Result<()> {
         sync_tree(dir)
     }
 }
+
+/// Swap two folders in one atomic step (Linux `renameat2` with `RENAME_EXCHANGE`), so a reader
+/// or a killed process never sees either path missing. Fails where the system or file system
+/// cannot, and the caller falls back to two renames.
+pub fn exchange_folders(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+        let (a, b) = (c(a)?, c(b)?);
+        // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(std::io::Error::other(
+            "atomic exchange is not available here",
+        ))
+    }
+}

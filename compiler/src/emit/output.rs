@@ -93,7 +93,10 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    if out.exists() {
+    if out.exists() && crate::write::exchange_folders(&staging, out).is_ok() {
+        // The two folders swapped places in one step: `out` was never missing.
+        std::fs::remove_dir_all(&staging)?;
+    } else if out.exists() {
         let old = sibling(out, "old");
         let _ = std::fs::remove_dir_all(&old);
         std::fs::rename(out, &old)?;
