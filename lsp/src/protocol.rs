@@ -2,7 +2,7 @@
 //! hovers, completion items, symbols, folding ranges, semantic tokens, code lenses, inlay
 //! hints, code actions and workspace edits. Every position goes through [`convert`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sdd::ide::{self, Ide};
 use sdd::source::{FileId, Files, SourceFile, Span};
@@ -247,7 +247,7 @@ pub fn inlay_hint(source: &SourceFile, h: ide::InlayHint) -> InlayHint {
     }
 }
 
-pub fn code_action(ide: &Ide<'_>, a: ide::Action) -> CodeActionOrCommand {
+pub fn code_action(ide: &Ide<'_>, a: ide::Action, ordered: bool) -> CodeActionOrCommand {
     let files = &ide.estate.files;
     let diagnostics = a
         .fixes
@@ -257,26 +257,44 @@ pub fn code_action(ide: &Ide<'_>, a: ide::Action) -> CodeActionOrCommand {
         title: a.title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics,
-        edit: Some(workspace_edit(files, &a.edits)),
+        edit: Some(workspace_edit(files, &a.edits, ordered)),
         is_preferred: a.preferred.then_some(true),
         ..CodeAction::default()
     })
 }
 
-pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit]) -> WorkspaceEdit {
-    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+/// Edits grouped per file in file-name order: as `documentChanges` (an ordered list) when
+/// the client supports it, else as the `changes` map.
+pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit], ordered: bool) -> WorkspaceEdit {
+    let mut per_file: BTreeMap<&str, Vec<TextEdit>> = BTreeMap::new();
     for e in edits {
-        let Some(uri) = convert::uri(files.name(e.file)) else {
-            continue;
-        };
-        changes.entry(uri).or_default().push(TextEdit {
-            range: convert::range(files.get(e.file), e.span),
-            new_text: e.text.clone(),
-        });
+        per_file
+            .entry(files.name(e.file))
+            .or_default()
+            .push(TextEdit {
+                range: convert::range(files.get(e.file), e.span),
+                new_text: e.text.clone(),
+            });
     }
-    WorkspaceEdit {
-        changes: Some(changes),
-        ..WorkspaceEdit::default()
+    let with_uri = per_file
+        .into_iter()
+        .filter_map(|(name, edits)| Some((convert::uri(name)?, edits)));
+    if ordered {
+        let edits = with_uri
+            .map(|(uri, edits)| TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            })
+            .collect();
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(edits)),
+            ..WorkspaceEdit::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(with_uri.collect::<HashMap<_, _>>()),
+            ..WorkspaceEdit::default()
+        }
     }
 }
 

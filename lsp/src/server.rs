@@ -41,6 +41,8 @@ pub struct Settings {
     pub test_hooks: bool,
     /// The client lets the server register file watchers.
     pub dynamic_watchers: bool,
+    /// The client takes workspace edits as an ordered `documentChanges` list.
+    pub document_changes: bool,
 }
 
 impl Default for Settings {
@@ -50,6 +52,7 @@ impl Default for Settings {
             snippets: false,
             test_hooks: false,
             dynamic_watchers: false,
+            document_changes: false,
         }
     }
 }
@@ -258,6 +261,12 @@ fn settings_of(params: &InitializeParams) -> Settings {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
+        document_changes: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
     }
 }
 
@@ -463,11 +472,16 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         let new_name = params.new_name;
         let outcome = self
-            .query("rename", move |ws, _| {
+            .query("rename", move |ws, settings| {
                 let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
+                let ordered = settings.document_changes;
                 ws.with_ide(|ide| match ide.rename(file, offset, &new_name) {
                     Ok(edits) if edits.is_empty() => None,
-                    Ok(edits) => Some(Ok(protocol::workspace_edit(&ide.estate.files, &edits))),
+                    Ok(edits) => Some(Ok(protocol::workspace_edit(
+                        &ide.estate.files,
+                        &edits,
+                        ordered,
+                    ))),
                     Err(e) => Some(Err(e.to_string())),
                 })
             })
@@ -612,7 +626,8 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         Ok(self
-            .query("codeAction", move |ws, _| {
+            .query("codeAction", move |ws, settings| {
+                let ordered = settings.document_changes;
                 let file = file_of(ws, &params.text_document.uri)?;
                 let range = convert::span(ws.estate.files.get(file), params.range)?;
                 ws.with_ide(|ide| {
@@ -620,7 +635,7 @@ impl LanguageServer for Backend {
                     Some(
                         actions
                             .into_iter()
-                            .map(|a| protocol::code_action(&ide, a))
+                            .map(|a| protocol::code_action(&ide, a, ordered))
                             .collect(),
                     )
                 })

@@ -405,24 +405,23 @@ impl Run<'_> {
             .join("\n")
     }
 
-    /// Edits per file, sorted by file and position, with the text each replaces.
+    /// Edits per file, with the text each replaces.
     fn workspace_edit(&self, edit: &Value) -> String {
         if edit.get("error").is_some() || edit.is_null() {
             return edit.to_string();
         }
+        // documentChanges: files in the server's order, each file's edits in source order
         let mut lines = Vec::new();
-        if let Some(changes) = edit["changes"].as_object() {
-            for (uri, edits) in changes {
-                for e in edits.as_array().into_iter().flatten() {
-                    lines.push(format!(
-                        "  {} → {:?}",
-                        self.location(uri, &e["range"]),
-                        e["newText"].as_str().unwrap_or("")
-                    ));
-                }
+        for change in edit["documentChanges"].as_array().into_iter().flatten() {
+            let uri = change["textDocument"]["uri"].as_str().unwrap_or("");
+            for e in change["edits"].as_array().into_iter().flatten() {
+                lines.push(format!(
+                    "  {} → {:?}",
+                    self.location(uri, &e["range"]),
+                    e["newText"].as_str().unwrap_or("")
+                ));
             }
         }
-        lines.sort();
         lines.join("\n")
     }
 }

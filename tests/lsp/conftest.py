@@ -97,15 +97,14 @@ def published(diagnostics) -> list[tuple]:
 
 
 async def wait_for_diagnostics(client: LanguageClient, uris) -> None:
-    """Until every URI has had diagnostics published."""
+    """Until every URI has had diagnostics published. Polls: the client records a
+    notification after waking its waiters, so waiting on notifications could miss the last."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + TIMEOUT
     while not all(u in client.diagnostics for u in uris):
-        remaining = deadline - loop.time()
-        assert remaining > 0, f"no diagnostics for {[u for u in uris if u not in client.diagnostics]}"
-        await asyncio.wait_for(
-            client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), remaining
-        )
+        missing = [u for u in uris if u not in client.diagnostics]
+        assert loop.time() < deadline, f"no diagnostics for {missing}"
+        await asyncio.sleep(0.02)
 
 
 async def initialize(client: LanguageClient, root: pathlib.Path) -> None:
@@ -145,3 +144,10 @@ def apply(text: str, edits) -> str:
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
+
+
+def edits_by_uri(edit: types.WorkspaceEdit) -> dict[str, list]:
+    """A workspace edit's text edits per document, from `documentChanges` or `changes`."""
+    if edit.document_changes is not None:
+        return {change.text_document.uri: list(change.edits) for change in edit.document_changes}
+    return {u: list(edits) for u, edits in (edit.changes or {}).items()}

@@ -14,6 +14,7 @@ from conftest import (
     SDD,
     SDD_LSP,
     apply,
+    edits_by_uri,
     expected_diagnostics,
     initialize,
     open_document,
@@ -92,8 +93,10 @@ async def test_rename_from_after_emoji_edits_the_right_columns(client: LanguageC
         )
     )
     people = client.root / "people.sdd"
-    assert apply(text, edit.changes[uri(path)]).count("@robert") == 1
-    assert "person robert {" in apply(PEOPLE, edit.changes[uri(people)])
+    changes = edits_by_uri(edit)
+    assert list(changes) == [uri(path), uri(people)]
+    assert apply(text, changes[uri(path)]).count("@robert") == 1
+    assert "person robert {" in apply(PEOPLE, changes[uri(people)])
 
 
 async def test_diagnostics_after_an_incremental_edit_equal_sdd_check(client: LanguageClient, tmp_path):

@@ -19,6 +19,7 @@ from conftest import (
     SDD,
     SDD_LSP,
     apply,
+    edits_by_uri,
     expected_diagnostics,
     initialize,
     open_document,
@@ -111,9 +112,10 @@ async def test_rename_a_requirement_edits_every_use(client: LanguageClient):
             new_name="R10",
         )
     )
-    assert edit is not None and edit.changes is not None
-    assert list(edit.changes) == [uri(DC2)]
-    edits = edit.changes[uri(DC2)]
+    assert edit is not None
+    changes = edits_by_uri(edit)
+    assert list(changes) == [uri(DC2)]
+    edits = changes[uri(DC2)]
     assert all(text_of(text, e.range) == "R1" for e in edits)
     assert len(edits) == occurrences_outside_strings(text, "R1")
 

@@ -78,7 +78,10 @@ pub async fn start(folder: &Folder, debounce_ms: u64) -> WireClient {
                 "workspaceFolders": [{"uri": folder.root_uri(), "name": "ws"}],
                 "capabilities": {
                     "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
-                    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+                    "workspace": {
+                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "workspaceEdit": {"documentChanges": true}
+                    }
                 },
                 "initializationOptions": {"debounceMs": debounce_ms, "testHooks": true}
             }),
