@@ -199,6 +199,18 @@ else
         SDD_E2E_ERROR_FILE="$e2e/fake-broken.sdd" SDD_E2E_ERROR_CODE=SDD101 SDD_E2E_TIMEOUT_MS=10000 \
         timeout 120 "$nvim" --headless --clean -u "$nvim_plugin/test/init.lua" \
         -c "luafile $nvim_plugin/test/lsp.lua" "$valid"
+      # The real language server, when it is built (tests/run builds it before this script).
+      real_lsp="${SDD_LSP_BIN:-$root/target/debug/sdd-lsp}"
+      if [ -x "$real_lsp" ]; then
+        check "$version: real sdd-lsp end to end: attach, definition, diagnostic, highlighting" \
+          bash -c 'cd "$1" && shift && "$@"' _ "$e2e" \
+          env SDD_NVIM_PARSER_DIR="$work/nvim-parser" SDD_LSP="$real_lsp" \
+          SDD_E2E_ERROR_FILE="$e2e/fake-broken.sdd" SDD_E2E_ERROR_CODE=SDD101 SDD_E2E_TIMEOUT_MS=20000 \
+          timeout 120 "$nvim" --headless --clean -u "$nvim_plugin/test/init.lua" \
+          -c "luafile $nvim_plugin/test/lsp.lua" "$valid"
+      else
+        echo "skipped: the real sdd-lsp end to end ($real_lsp is not built)"
+      fi
       # 0.11+ also runs the vim.lsp.start path that Neovim 0.8–0.10 take.
       if "$nvim" --headless --clean -c 'if has("nvim-0.11") | qall! | else | cquit! | endif' >/dev/null 2>&1; then
         check "$version: LSP client wiring through vim.lsp.start (the 0.8–0.10 path)" \
