@@ -50,6 +50,8 @@ enum Context {
     Type,
     /// The name after a header keyword: `verified`, `by`, `built`, `gate`.
     Header(&'static str),
+    /// A field of the inline record given as the value of a field: `window: { … }`.
+    Record(String),
     None,
 }
 
@@ -69,6 +71,7 @@ impl Ide<'_> {
             Context::Value(field) => self.values(&chain, &field),
             Context::Type => self.types(),
             Context::Header(what) => self.header(&chain, what),
+            Context::Record(field) => self.record_fields(&chain, &field),
             Context::None => Vec::new(),
         };
         for c in &mut found {
@@ -319,6 +322,53 @@ impl Ide<'_> {
         found
     }
 
+    /// The fields of the record a field's value is: a profile field of a record type (or a
+    /// list of it), or a profile's `quorum`.
+    fn record_fields(&self, chain: &[&Item], field: &str) -> Vec<Completion> {
+        let Some(item) = chain.last() else {
+            return Vec::new();
+        };
+        if item.keyword() == "profile" && field == "quorum" {
+            return ["spec", "design"]
+                .iter()
+                .map(|g| field_completion(g, "int", &format!("distinct approvers gate {g} needs")))
+                .collect();
+        }
+        if item.keyword() != "engagement" {
+            return Vec::new();
+        }
+        let (_, fields) = self.profile_fields(item);
+        let Some(ty) = fields
+            .into_iter()
+            .find(|d| d.name_text() == Some(field))
+            .and_then(|d| d.ty.as_ref())
+        else {
+            return Vec::new();
+        };
+        let record = match &ty.kind {
+            ValueKind::Generic { args, .. } if args.len() == 1 => args[0].as_name(),
+            _ => ty.as_name(),
+        };
+        let Some(decl) = record.and_then(|r| self.index.global(r, "record")) else {
+            return Vec::new();
+        };
+        let text = self.estate.files.text(decl.file);
+        super::item_with_span(&self.estate.ast(decl.file).items, decl.item_span)
+            .map(|r| {
+                r.fields()
+                    .map(|f| {
+                        let ty = text.get(f.value.span.range()).unwrap_or("?");
+                        field_completion(
+                            &f.name.text,
+                            ty,
+                            &format!("field of record {}", decl.name),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn header(&self, chain: &[&Item], what: &str) -> Vec<Completion> {
         match what {
             "gate" => ["spec", "design"]
@@ -516,9 +566,15 @@ fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
             }
             Token::LAngle => return Context::Type,
             Token::LBrace => {
-                // `{` after `:`, `[` or `,` opens an inline record, not a block.
+                // `{` after `:` opens an inline record, and so does `{` in a list.
                 return match i.checked_sub(1).map(|j| before[j].0) {
-                    Some(Token::Colon | Token::LBracket | Token::Comma) => Context::None,
+                    Some(Token::Colon) => record_context(&before, i - 1, &word),
+                    Some(Token::LBracket | Token::Comma) => match list_start(&before, i) {
+                        Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
+                            record_context(&before, open - 1, &word)
+                        }
+                        _ => Context::None,
+                    },
                     _ => Context::Entry,
                 };
             }
@@ -526,6 +582,33 @@ fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
         }
     }
     Context::Entry
+}
+
+/// The field whose value is the inline record after the colon at `colon`.
+fn record_context<'t>(
+    before: &[(Token, Span)],
+    colon: usize,
+    word: &impl Fn(usize) -> &'t str,
+) -> Context {
+    match colon.checked_sub(1) {
+        Some(n) if before[n].0 == Token::Ident => Context::Record(word(n).to_string()),
+        _ => Context::None,
+    }
+}
+
+/// The unmatched `[` before token `at`.
+fn list_start(before: &[(Token, Span)], at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (0..at).rev() {
+        match before[i].0 {
+            Token::RBracket | Token::RBrace => depth += 1,
+            Token::LBracket if depth == 0 => return Some(i),
+            Token::LBrace if depth == 0 => return None,
+            Token::LBracket | Token::LBrace => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The context after the colon at `colon`: a field's value, or a declaration's type.
