@@ -73,6 +73,12 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Count a change and wake the publisher.
+    fn changed(&self) {
+        self.edits.fetch_add(1, Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
     fn settings(&self) -> Settings {
         self.settings
             .read()
@@ -132,8 +138,7 @@ impl Backend {
         if let Err(panic) = outcome {
             eprintln!("sdd-lsp: {what} failed: {}", panic_message(panic.as_ref()));
         }
-        self.shared.edits.fetch_add(1, Ordering::SeqCst);
-        self.shared.wake.notify_one();
+        self.shared.changed();
     }
 
     fn start_publisher(&self) {
@@ -158,13 +163,20 @@ impl Backend {
 
 /// Publish diagnostics whenever edits pause for the debounce interval.
 async fn publish_loop(client: Client, shared: Arc<Shared>) {
+    // The change count the last publication covered: a wake-up left over from a change that
+    // publication already covered is ignored instead of restarting the debounce.
+    let mut covered = 0u64;
     loop {
         shared.wake.notified().await;
+        if shared.edits.load(Ordering::SeqCst) == covered {
+            continue;
+        }
         let debounce = shared.settings().debounce;
         loop {
             let seen = shared.edits.load(Ordering::SeqCst);
             tokio::time::sleep(debounce).await;
             if shared.edits.load(Ordering::SeqCst) == seen {
+                covered = seen;
                 break;
             }
         }
@@ -297,7 +309,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.start_publisher();
-        self.shared.wake.notify_one();
+        self.shared.changed();
         if self.shared.settings().dynamic_watchers {
             let client = self.client.clone();
             // Registration waits for the client's answer: do not hold up other messages.
@@ -397,8 +409,7 @@ impl LanguageServer for Backend {
         for p in problems {
             self.client.log_message(MessageType::WARNING, p).await;
         }
-        self.shared.edits.fetch_add(1, Ordering::SeqCst);
-        self.shared.wake.notify_one();
+        self.shared.changed();
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

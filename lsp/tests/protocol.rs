@@ -378,9 +378,30 @@ async fn rapid_edits_are_published_once_after_they_pause() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     diagnostics_at(&mut client, &uri, 6).await;
+    // Lone edits, each sent as soon as the previous one is published, wait one debounce
+    // interval, not two (a wake-up left over from the burst must not restart the wait).
+    for version in 7..=9 {
+        let sent = Instant::now();
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 1}}, "text": ""}]}),
+            )
+            .await;
+        diagnostics_at(&mut client, &uri, version).await;
+        let took = sent.elapsed();
+        assert!(
+            (Duration::from_millis(300)..Duration::from_millis(550)).contains(&took),
+            "version {version} published after {took:?}"
+        );
+    }
     tokio::time::sleep(Duration::from_millis(400)).await;
     let more = client.take_notifications("textDocument/publishDiagnostics");
-    assert!(more.is_empty(), "published more than once: {more:?}");
+    assert!(
+        more.is_empty(),
+        "published more than once per pause: {more:?}"
+    );
     client.stop(TIMEOUT).await.expect("stop");
 }
 
