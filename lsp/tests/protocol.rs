@@ -580,10 +580,20 @@ async fn workspace_folders_added_and_removed_are_loaded_and_dropped() {
             json!({"event": {"added": [folder(&second)], "removed": []}}),
         )
         .await;
-    let both = client
-        .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
-        .await
-        .expect("symbols");
+    // The server handles a notification and a later request concurrently: wait for the
+    // reload to show rather than assume it has happened by the next request.
+    let mut both = Value::Null;
+    let began = Instant::now();
+    while began.elapsed() < TIMEOUT {
+        both = client
+            .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+            .await
+            .expect("symbols");
+        if names(&both) == ["bob", "lead", "zoe"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(names(&both), vec!["bob", "lead", "zoe"]);
     client
         .notify(
@@ -591,10 +601,18 @@ async fn workspace_folders_added_and_removed_are_loaded_and_dropped() {
             json!({"event": {"added": [], "removed": [folder(&first)]}}),
         )
         .await;
-    let one = client
-        .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
-        .await
-        .expect("symbols");
+    let mut one = Value::Null;
+    let began = Instant::now();
+    while began.elapsed() < TIMEOUT {
+        one = client
+            .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+            .await
+            .expect("symbols");
+        if names(&one) == ["zoe"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(names(&one), vec!["zoe"]);
     client.stop(TIMEOUT).await.expect("stop");
 }
