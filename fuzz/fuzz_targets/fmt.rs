@@ -1,0 +1,4 @@
+//! Fuzz target `fmt`: the property is documented on [`sdd_fuzz::targets::fmt_bytes`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sdd_fuzz::targets::fmt_bytes(data));

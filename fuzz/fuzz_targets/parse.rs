@@ -1,0 +1,4 @@
+//! Fuzz target `parse`: the property is documented on [`sdd_fuzz::targets::parse_bytes`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sdd_fuzz::targets::parse_bytes(data));

@@ -1,0 +1,99 @@
+//! The properties of the `parse`, `check` and `fmt` targets.
+
+use std::sync::Mutex;
+
+use sdd::analysis::Analysis;
+use sdd::source::FileId;
+use sdd::syntax::parse;
+
+use crate::fixture::{self, Slot, DECLARATIONS};
+use crate::spans;
+
+/// `parse`: any bytes (as lossy UTF-8) parse without a panic, and every diagnostic and tree
+/// span lies inside the text on character boundaries.
+pub fn parse_bytes(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let parsed = parse(FileId(0), &text);
+    for d in &parsed.diagnostics {
+        assert_eq!(d.primary.file, FileId(0), "{:?} names another file", d.code);
+        spans::assert_inside(d.primary.span, &text, &format!("{:?}", d.code));
+        for label in &d.secondary {
+            spans::assert_inside(label.span, &text, &format!("{:?} secondary", d.code));
+        }
+    }
+    spans::assert_items(&parsed.ast.items, &text);
+    for c in &parsed.comments {
+        spans::assert_inside(c.span, &text, "comment");
+    }
+}
+
+static CHECK_SLOT: Mutex<Option<Slot>> = Mutex::new(None);
+
+/// `check`: the fuzzed file beside the example declarations is analysed without a panic,
+/// every diagnostic points inside its file, and every diagnostic renders.
+pub fn check_bytes(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut slot = fixture::lock(&CHECK_SLOT, DECLARATIONS);
+    let analysis = slot.analyze(&text);
+    let files = &slot.estate.files;
+    spans::assert_diagnostics(&analysis.diagnostics, files);
+    for d in analysis.diagnostics.iter().take(50) {
+        let _ = sdd::render::rich::render(d, files, false);
+        let _ = sdd::render::short::render(d, files);
+    }
+    let _ = sdd::render::json::render(&analysis.diagnostics, files);
+}
+
+static FMT_SLOT: Mutex<Option<Slot>> = Mutex::new(None);
+
+/// `fmt`: a file that parses cleanly is formatted; the result parses cleanly, formats to
+/// itself, and gives the same fingerprints and the same diagnostic codes as the original.
+pub fn fmt_bytes(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if !parse(FileId(0), &text).diagnostics.is_empty() {
+        return;
+    }
+    let formatted = match sdd::fmt::format(FileId(0), &text) {
+        Ok(formatted) => formatted,
+        Err(e) => panic!("the formatter refused a file that parses cleanly: {e}"),
+    };
+    let reparsed = parse(FileId(0), &formatted);
+    assert!(
+        reparsed.diagnostics.is_empty(),
+        "the formatted text does not parse: {:?}\n--- formatted ---\n{formatted}",
+        reparsed.diagnostics
+    );
+    match sdd::fmt::format(FileId(0), &formatted) {
+        Ok(again) => assert_eq!(again, formatted, "formatting is not idempotent"),
+        Err(e) => panic!("the formatter refused its own output: {e}\n{formatted}"),
+    }
+    let mut slot = fixture::lock(&FMT_SLOT, DECLARATIONS);
+    let before = governance(&slot.analyze(&text));
+    let after = governance(&slot.analyze(&formatted));
+    assert_eq!(
+        before, after,
+        "formatting changed a fingerprint or a diagnostic\n--- formatted ---\n{formatted}"
+    );
+}
+
+/// What formatting must not change: every engagement's fingerprints and the diagnostic codes.
+fn governance(analysis: &Analysis) -> (Vec<(String, String, String)>, Vec<String>) {
+    let fingerprints = analysis
+        .engagements
+        .iter()
+        .map(|(_, f)| {
+            (
+                f.name.clone(),
+                f.spec_fingerprint.clone(),
+                f.design_fingerprint.clone(),
+            )
+        })
+        .collect();
+    let mut codes: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?}", d.code))
+        .collect();
+    codes.sort();
+    (fingerprints, codes)
+}
