@@ -178,6 +178,13 @@ fn not_text(id: FileId, why: &str) -> Diagnostic {
     .with_label("file skipped")
 }
 
+/// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden folders,
+/// `target`, `node_modules` and folders holding a `.sddignore` marker. Stops once more than
+/// [`MAX_FILES`] are found (callers report the limit).
+pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    walk(dir, out)
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());

@@ -34,7 +34,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     let mut failed = false;
     for path in estate_paths(&args.paths) {
         if path.is_dir() {
-            if let Err(e) = walk(&path, &mut files) {
+            if let Err(e) = sdd::estate::sdd_files_under(&path, &mut files) {
                 eprintln!("error: cannot read {}: {e}", path.display());
                 failed = true;
             }
@@ -47,6 +47,12 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     }
     files.sort();
     files.dedup();
+    if files.len() > sdd::estate::MAX_FILES {
+        return Err(format!(
+            "more than {} .sdd files (SDD002 input limit)",
+            sdd::estate::MAX_FILES
+        ));
+    }
     let (mut changed, mut refused) = (0usize, 0usize);
     for path in &files {
         match format_file(path, args.check) {
@@ -128,32 +134,6 @@ fn write(path: &Path, text: &str) -> std::io::Result<()> {
     let permissions = std::fs::metadata(&target)?.permissions();
     sdd::write::atomic_write(&target, text.as_bytes())?;
     std::fs::set_permissions(&target, permissions)
-}
-
-/// Every `.sdd` file under a folder, skipping what an estate skips: hidden folders, `target`,
-/// `node_modules` and folders holding a `.sddignore` marker.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ty = entry.file_type()?;
-        if ty.is_dir() {
-            if name.starts_with('.')
-                || name == "target"
-                || name == "node_modules"
-                || path.join(sdd::estate::IGNORE_MARKER).exists()
-            {
-                continue;
-            }
-            walk(&path, out)?;
-        } else if name.ends_with(".sdd") && (ty.is_file() || path.is_file()) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// A path as the user would write it.

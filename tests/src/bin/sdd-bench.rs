@@ -44,6 +44,28 @@ fn median(mut runs: Vec<Run>) -> Run {
     runs.swap_remove(runs.len() / 2)
 }
 
+/// The best of `runs` timings of the lexer alone over every text, on one thread or on all.
+fn best_lex_time(texts: &[String], runs: usize, parallel: bool) -> Duration {
+    let lex = |t: &String| {
+        sdd::syntax::token::lex(sdd::source::FileId(0), t)
+            .tokens
+            .len()
+    };
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            let tokens: usize = if parallel {
+                texts.par_iter().map(lex).sum()
+            } else {
+                texts.iter().map(lex).sum()
+            };
+            std::hint::black_box(tokens);
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
 fn sdd_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("own path");
     exe.with_file_name("sdd")
@@ -136,38 +158,8 @@ fn main() {
             .iter()
             .map(|p| std::fs::read_to_string(p).expect("readable"))
             .collect();
-        let lex1 = (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                let tokens: usize = texts
-                    .iter()
-                    .map(|t| {
-                        sdd::syntax::token::lex(sdd::source::FileId(0), t)
-                            .tokens
-                            .len()
-                    })
-                    .sum();
-                std::hint::black_box(tokens);
-                t.elapsed()
-            })
-            .min()
-            .unwrap_or_default();
-        let lex_n = (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                let tokens: usize = texts
-                    .par_iter()
-                    .map(|t| {
-                        sdd::syntax::token::lex(sdd::source::FileId(0), t)
-                            .tokens
-                            .len()
-                    })
-                    .sum();
-                std::hint::black_box(tokens);
-                t.elapsed()
-            })
-            .min()
-            .unwrap_or_default();
+        let lex1 = best_lex_time(&texts, runs, false);
+        let lex_n = best_lex_time(&texts, runs, true);
 
         let secs = check.wall.as_secs_f64();
         println!(
