@@ -1,0 +1,321 @@
+//! Hard input limits (SDD002): a file too large, nesting too deep, binary garbage, a string too
+//! long and too many files each end in a clean error, in bounded time and memory, through the
+//! same path `sdd check` takes (`Estate::load` from disk, then `analysis::check`).
+//!
+//! `compiler/tests/props.rs` already parses 10,000-deep balanced nesting in memory and loads
+//! one 100 kB file of garbage bytes; these tests go further: files on disk, the whole checker,
+//! and each heavy case run in a child process whose wall time and peak RSS are measured.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use sdd::codes::Code;
+use sdd::diagnostic::Diagnostic;
+use sdd::estate::Estate;
+
+/// Wall time loading and checking one limit case may take: a safety net, not a benchmark.
+const TIME_BOUND: Duration = Duration::from_secs(10);
+/// Wall time one case's child process may take, writing its files included.
+const CHILD_TIME_BOUND: Duration = Duration::from_secs(60);
+/// Peak resident memory any one limit case may use, in KiB.
+const MEMORY_BOUND_KIB: i64 = 512 * 1024;
+/// Set in the child process that runs one case.
+const CHILD: &str = "SDD_LIMITS_CHILD";
+
+/// Run `case` in a child process (this test binary, filtered to `name`) and assert that it
+/// passes within [`MEMORY_BOUND_KIB`]. In the child, run it directly.
+fn bounded(name: &str, case: impl FnOnce()) {
+    if std::env::var_os(CHILD).is_some() {
+        case();
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let start = Instant::now();
+    let child = Command::new(exe)
+        .args([name, "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the test binary runs");
+    let (status, max_rss_kib) = wait_with_usage(child);
+    let elapsed = start.elapsed();
+    assert!(status == 0, "{name} failed in its child process");
+    assert!(
+        elapsed < CHILD_TIME_BOUND,
+        "{name} took {elapsed:?} (bound {CHILD_TIME_BOUND:?})"
+    );
+    eprintln!("{name}: {elapsed:?}, peak RSS {max_rss_kib} KiB");
+    assert!(
+        max_rss_kib < MEMORY_BOUND_KIB,
+        "{name} peaked at {max_rss_kib} KiB (bound {MEMORY_BOUND_KIB} KiB)"
+    );
+}
+
+/// Wait for one child (reaped by `wait4`, which also reports its own resource usage, unlike
+/// `Child::wait`) and return its exit status and its peak RSS in KiB.
+fn wait_with_usage(child: std::process::Child) -> (i32, i64) {
+    let pid = child.id();
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that `wait4` fills in; `pid` is our own child, waited once.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(rc, pid as libc::pid_t, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, usage.ru_maxrss)
+}
+
+/// A fresh, empty folder for one test.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("sdd-limits-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("write a test file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Load and check an estate as `sdd check` does, within [`TIME_BOUND`].
+fn check(dir: &Path) -> (Estate, Vec<Diagnostic>) {
+    let start = Instant::now();
+    let estate = Estate::load(&[dir.to_path_buf()]).expect("the estate loads");
+    let options = sdd_tests::options_at(sdd_tests::CASE_DATE);
+    let diagnostics = sdd::analysis::check(&estate, &options);
+    let elapsed = start.elapsed();
+    assert!(elapsed < TIME_BOUND, "checking took {elapsed:?}");
+    eprintln!("loaded and checked in {elapsed:?}");
+    (estate, diagnostics)
+}
+
+fn codes_of<'d>(estate: &Estate, diagnostics: &'d [Diagnostic], file: &str) -> Vec<&'d Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| estate.files.name(d.file()).ends_with(file))
+        .collect()
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so a failure is reproducible.
+fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 32) as u8
+        })
+        .collect()
+}
+
+const PERSON: &str = "person p{n} {\n  name: \"Person {n}\"\n  roles: [network-lead]\n}\n\n";
+
+#[test]
+fn a_50_mb_file_gets_one_sdd002_and_is_not_parsed() {
+    bounded("a_50_mb_file_gets_one_sdd002_and_is_not_parsed", || {
+        let dir = TempDir::new("50mb");
+        let mut text = String::with_capacity(50 * 1024 * 1024 + 100);
+        let mut n = 0;
+        while text.len() < 50 * 1024 * 1024 {
+            text.push_str(&PERSON.replace("{n}", &n.to_string()));
+            n += 1;
+        }
+        dir.write("big.sdd", &text);
+        drop(text);
+        let (estate, diagnostics) = check(&dir.0);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        let d = &diagnostics[0];
+        assert_eq!(d.code, Code::Sdd002);
+        assert!(d.message.contains("bytes; the limit is"), "{}", d.message);
+        assert_eq!(estate.files.text(d.file()), "", "the text is not kept");
+    });
+}
+
+#[test]
+fn a_large_file_under_the_size_limit_is_checked() {
+    // Large enough to matter, small enough for a debug build; speed is the benchmark's job.
+    bounded("a_large_file_under_the_size_limit_is_checked", || {
+        let dir = TempDir::new("under");
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 2 * 1024 * 1024 {
+            text.push_str(&PERSON.replace("{n}", &n.to_string()));
+            n += 1;
+        }
+        dir.write("people.sdd", &text);
+        dir.write(
+            "roles.sdd",
+            "role network-lead {\n  approves: [spec]\n  domains: [network]\n}\n",
+        );
+        let (_, diagnostics) = check(&dir.0);
+        assert!(
+            diagnostics.is_empty(),
+            "{:#?}",
+            &diagnostics[..3.min(diagnostics.len())]
+        );
+    });
+}
+
+#[test]
+fn ten_thousand_unclosed_levels_of_mixed_nesting_get_sdd002() {
+    bounded(
+        "ten_thousand_unclosed_levels_of_mixed_nesting_get_sdd002",
+        || {
+            let dir = TempDir::new("deep");
+            // `{`, `[` and `<` interleaved and never closed, inside a real declaration.
+            let mut text = String::from("engagement deep {\n  profile: p\n  x: ");
+            for level in 0..10_000 {
+                text.push_str(["{ a: ", "[", "list<"][level % 3]);
+            }
+            dir.write("deep.sdd", &text);
+            let (_, diagnostics) = check(&dir.0);
+            let limit: Vec<_> = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::Sdd002)
+                .collect();
+            assert_eq!(limit.len(), 1, "{diagnostics:#?}");
+            assert!(limit[0].message.contains("nesting deeper than"));
+            assert!(
+                diagnostics.len() <= sdd::syntax::MAX_SYNTAX_ERRORS + 5,
+                "{} diagnostics",
+                diagnostics.len()
+            );
+        },
+    );
+}
+
+#[test]
+fn every_kind_of_binary_garbage_gets_one_sdd002_beside_a_good_file() {
+    bounded(
+        "every_kind_of_binary_garbage_gets_one_sdd002_beside_a_good_file",
+        || {
+            let dir = TempDir::new("garbage");
+            // A compiled binary's header: NUL bytes at once.
+            let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+            elf.extend(noise(64 * 1024, 1));
+            dir.write("a-elf.sdd", elf);
+            // Valid text for a megabyte, then a byte that is not UTF-8.
+            let mut late = PERSON
+                .replace("{n}", "0")
+                .repeat(1024 * 1024 / PERSON.len());
+            late.push_str("// and then ");
+            let mut late = late.into_bytes();
+            late.extend([0xff, 0xfe, b'\n']);
+            dir.write("b-late-invalid-utf8.sdd", late);
+            // UTF-16 with a byte order mark, as some editors save.
+            let utf16: Vec<u8> = [0xff, 0xfe]
+                .into_iter()
+                .chain("person p {}\n".encode_utf16().flat_map(u16::to_le_bytes))
+                .collect();
+            dir.write("c-utf16.sdd", utf16);
+            // Fifteen megabytes of noise: just under the size limit, so it is read and decoded.
+            dir.write("d-noise.sdd", noise(15 * 1024 * 1024, 7));
+            dir.write(
+                "e-good.sdd",
+                "role network-lead {\n  approves: [spec]\n  domains: [network]\n}\n",
+            );
+            let (estate, diagnostics) = check(&dir.0);
+            for file in [
+                "a-elf.sdd",
+                "b-late-invalid-utf8.sdd",
+                "c-utf16.sdd",
+                "d-noise.sdd",
+            ] {
+                let found = codes_of(&estate, &diagnostics, file);
+                assert_eq!(found.len(), 1, "{file}: {found:#?}");
+                assert_eq!(found[0].code, Code::Sdd002, "{file}");
+                assert!(
+                    found[0].message.starts_with("not a UTF-8 text file"),
+                    "{file}"
+                );
+            }
+            assert!(codes_of(&estate, &diagnostics, "e-good.sdd").is_empty());
+            assert_eq!(diagnostics.len(), 4, "{diagnostics:#?}");
+        },
+    );
+}
+
+#[test]
+fn a_string_over_one_mib_gets_sdd002() {
+    bounded("a_string_over_one_mib_gets_sdd002", || {
+        let dir = TempDir::new("string");
+        let long = "x".repeat(sdd::syntax::MAX_STRING_BYTES + 10);
+        dir.write(
+            "string.sdd",
+            format!(
+                "role r {{\n  approves: [spec]\n  domains: [network]\n  note: \"{long}\"\n}}\n"
+            ),
+        );
+        dir.write(
+            "block.sdd",
+            format!("role s {{\n  approves: [spec]\n  domains: [network]\n  note: \"\"\"\n{long}\n\"\"\"\n}}\n"),
+        );
+        // Exactly at the limit (quotes included) is still fine.
+        let fits = "y".repeat(sdd::syntax::MAX_STRING_BYTES - 2);
+        dir.write("fits.sdd", format!("person p {{\n  name: \"{fits}\"\n}}\n"));
+        let (estate, diagnostics) = check(&dir.0);
+        for file in ["string.sdd", "block.sdd"] {
+            let limit: Vec<_> = codes_of(&estate, &diagnostics, file)
+                .into_iter()
+                .filter(|d| d.code == Code::Sdd002)
+                .collect();
+            assert_eq!(limit.len(), 1, "{file}: {diagnostics:#?}");
+            assert!(
+                limit[0].message.starts_with("string of"),
+                "{}",
+                limit[0].message
+            );
+        }
+        assert!(
+            !codes_of(&estate, &diagnostics, "fits.sdd")
+                .iter()
+                .any(|d| d.code == Code::Sdd002),
+            "{diagnostics:#?}"
+        );
+    });
+}
+
+#[test]
+fn more_than_100_000_files_is_a_load_error() {
+    bounded("more_than_100_000_files_is_a_load_error", || {
+        let dir = TempDir::new("files");
+        // Hard links: a directory entry each and one inode per 50,000 (under every file
+        // system's link limit), cheap to make and to remove.
+        let mut target = PathBuf::new();
+        for i in 0..=sdd::estate::MAX_FILES {
+            let name = format!("f{i}.sdd");
+            if i % 50_000 == 0 {
+                target = dir.write(&name, "");
+            } else {
+                std::fs::hard_link(&target, dir.0.join(name)).expect("hard link");
+            }
+        }
+        let start = Instant::now();
+        let error = Estate::load(std::slice::from_ref(&dir.0)).expect_err("too many files");
+        assert!(
+            start.elapsed() < TIME_BOUND,
+            "loading took {:?}",
+            start.elapsed()
+        );
+        assert!(
+            error.0.contains("more than 100000 .sdd files") && error.0.contains("SDD002"),
+            "{error}"
+        );
+    });
+}
