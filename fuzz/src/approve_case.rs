@@ -143,7 +143,10 @@ pub fn approve_bytes(data: &[u8]) {
     } else {
         &facts.design_fingerprint
     };
-    assert_eq!(&edit.fingerprint, current, "the edit reports a stale fingerprint");
+    assert_eq!(
+        &edit.fingerprint, current,
+        "the edit reports a stale fingerprint"
+    );
     let recorded: Vec<&str> = reparsed
         .ast
         .items
@@ -193,10 +196,7 @@ pub fn changed(old: &str, new: &str) -> ((usize, usize), (usize, usize)) {
     while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
         suffix -= 1;
     }
-    (
-        (prefix, a.len() - suffix),
-        (prefix, b.len() - suffix),
-    )
+    ((prefix, a.len() - suffix), (prefix, b.len() - suffix))
 }
 
 /// Is the region, white space at its ends aside, empty or inside one of the gate spans?
