@@ -181,7 +181,7 @@ where
         let value = decoded.unwrap_or_else(|(offset, message)| {
             let at = span.start + offset;
             emitter.emit(E::custom(
-                SimpleSpan::from(at..(at + 2).min(span.end)),
+                SimpleSpan::from(at..escape_end(src, at, span.end)),
                 message,
             ));
             String::new()
@@ -456,4 +456,12 @@ where
 
 fn to_span(span: SimpleSpan) -> Span {
     span.into()
+}
+
+/// The end of the escape starting at `at` (the backslash and the character after it), on a
+/// character boundary and inside the literal.
+fn escape_end(src: &str, at: usize, limit: usize) -> usize {
+    src.get(at..limit)
+        .and_then(|rest| rest.char_indices().nth(2).map(|(i, _)| at + i))
+        .unwrap_or(limit)
 }
