@@ -20,6 +20,9 @@ corpus="$(mktemp -d "${TMPDIR:-/tmp}/sdd-fuzz-ci.XXXXXX")"
 trap 'rm -rf "$corpus"' EXIT
 
 # Build every target first, so the time budget is spent fuzzing.
-(cd "$FUZZ" && RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer "${SDD_FUZZ_SANITIZER:-none}" -O)
+sanitizer="${SDD_FUZZ_SANITIZER:-none}"
+features=""
+[[ $sanitizer == address ]] && features="--no-default-features"
+(cd "$FUZZ" && RUSTC_BOOTSTRAP=1 cargo fuzz build --sanitizer "$sanitizer" $features -O)
 
 SDD_FUZZ_CORPUS="$corpus" "$FUZZ/run.sh" all "$SECONDS_PER_TARGET"

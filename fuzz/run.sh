@@ -38,6 +38,9 @@ export RUSTC_BOOTSTRAP=1
 export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-1}"
 SANITIZER="${SDD_FUZZ_SANITIZER:-none}"
 CORPUS="${SDD_FUZZ_CORPUS:-$FUZZ/corpus}"
+# AddressSanitizer must see every allocation: no mimalloc then (see Cargo.toml).
+FEATURES=""
+[[ $SANITIZER == address ]] && FEATURES="--no-default-features"
 
 # Seeds: every .sdd file of the examples and the golden cases; for `approve`, a header per
 # (engagement, gate, mode, replace, approver) with no edit, so approvals start out succeeding.
@@ -70,9 +73,15 @@ run_one() {
     log="$(mktemp "${TMPDIR:-/tmp}/sdd-fuzz-$target.XXXXXX.log")"
     [[ ${SDD_FUZZ_KEEP_GOING:-0} == 1 ]] &&
         ignore="-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+    (cd "$FUZZ" && cargo fuzz build --sanitizer "$SANITIZER" $FEATURES -O "$target") >"$log" 2>&1 || {
+        cat "$log" >&2
+        return 1
+    }
     status=0
+    # A hard stop well past the budget, should libFuzzer itself ever hang.
     # Fork mode: the fuzzing runs in child processes, so a hang can be skipped when asked.
-    (cd "$FUZZ" && cargo fuzz run --sanitizer "$SANITIZER" -O "$target" \
+    (cd "$FUZZ" && timeout -k 30 $((seconds + 300)) \
+        cargo fuzz run --sanitizer "$SANITIZER" $FEATURES -O "$target" \
         "$CORPUS/$target" "$seeds" -- \
         -fork="${SDD_FUZZ_FORKS:-1}" $ignore -max_total_time="$seconds" \
         -timeout="${SDD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=16384 \

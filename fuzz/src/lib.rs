@@ -4,6 +4,10 @@
 //! so every property lives here, in plain Rust that `cargo test` also builds. A property that
 //! does not hold panics, which libFuzzer reports as a crash with the input that caused it.
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod approve_case;
 pub mod fixture;
 pub mod spans;
