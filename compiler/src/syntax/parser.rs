@@ -2,9 +2,11 @@
 //!
 //! Naming convention in this file: a function or binding named after a grammar rule of
 //! `grammar/sdd.ebnf` parses exactly that rule (`item`, `body`, `entry`, `field`, `value`,
-//! `list`, `record_value`, `named`); `*_unit` parsers exist only for recovery; `lit_*` functions
-//! decode literal text. Every recovery strategy skips whole balanced `{…}`/`[…]` groups, so a
-//! mistake is reported once and never resynchronises inside a nested block.
+//! `list`, `record_value`, `named`); `skip_*` parsers exist only for recovery. Every recovery
+//! skips whole balanced `{…}`/`[…]` groups, so a mistake is reported once and never
+//! resynchronises inside a nested block. A broken entry or declaration is skipped up to the next
+//! line (or the `}` that ends its block) and parsing goes on from there: recovery never parses
+//! the same tokens twice, so its cost is linear in the file however deep the open blocks are.
 
 use chumsky::input::{Input, ValueInput};
 use chumsky::prelude::*;
@@ -117,8 +119,7 @@ where
                     .to_string(),
             )),
         })
-        .recover_with(skip_then_retry_until(skip_unit(), end()))
-        .recover_with(skip_until(skip_unit(), end(), || None));
+        .recover_with(via_parser(skip_line(src).to(None)));
     any()
         .rewind()
         .ignore_then(item)
@@ -126,6 +127,38 @@ where
         .collect::<Vec<_>>()
         .map(|items| items.into_iter().flatten().collect())
         .then_ignore(end())
+}
+
+/// The rest of a broken entry: its first unit, then every unit up to the first token that
+/// starts a line, the `}` that ends the block, or the end of the file.
+fn skip_line<'t, I, E>(src: &'t str) -> impl Parser<'t, I, (), Ex<E>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
+{
+    let stop = choice((
+        at_line_start(src),
+        just(Token::RBrace).rewind().ignored(),
+        end(),
+    ));
+    skip_unit().ignore_then(skip_unit().and_is(stop.not()).repeated())
+}
+
+/// Succeeds, consuming nothing, before a token that is the first of its line.
+fn at_line_start<'t, I, E>(src: &'t str) -> impl Parser<'t, I, (), Ex<E>> + Clone
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: ParseError<'t, I>,
+{
+    any().rewind().try_map(move |_, span: SimpleSpan| {
+        let before = &src[..span.start];
+        let gap = before.len() - before.trim_end().len();
+        if before[before.len() - gap..].contains('\n') {
+            Ok(())
+        } else {
+            Err(E::custom(span, "not at a new line".to_string()))
+        }
+    })
 }
 
 /// One token, or a whole balanced `{…}` / `[…]` group: what recovery skips at a time.
@@ -344,13 +377,11 @@ where
         let ident = ident(src);
         let by_keyword = ident.clone().filter(|i: &Ident| i.text == "by");
 
-        // An entry is tried only before something other than `}`; a broken entry is first
-        // resynchronised at the next entry that parses, else skipped up to the `}`.
-        let block_end = just(Token::RBrace).ignored().or(end());
+        // An entry is tried only before something other than `}`; a broken entry is skipped
+        // up to the next line or the `}`, and the next entry is read from there.
         let body_entry = entry
             .map(Some)
-            .recover_with(skip_then_retry_until(skip_unit(), block_end))
-            .recover_with(skip_until(skip_unit(), block_end.rewind(), || None));
+            .recover_with(via_parser(skip_line(src).to(None)));
         let body_entry = none_of([Token::RBrace]).rewind().ignore_then(body_entry);
         // A block left open at the end of the file is closed there, with one error.
         let close = just(Token::RBrace)
@@ -439,18 +470,7 @@ where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
     E: ParseError<'t, I>,
 {
-    let at_new_line = any()
-        .rewind()
-        .try_map(move |_, span: SimpleSpan| {
-            let before = &src[..span.start];
-            let gap = before.len() - before.trim_end().len();
-            if before[before.len() - gap..].contains('\n') {
-                Ok(())
-            } else {
-                Err(E::custom(span, "not at a new line".to_string()))
-            }
-        })
-        .or(end());
+    let at_new_line = at_line_start(src).or(end());
     just(close).ignored().recover_with(via_parser(at_new_line))
 }
 
