@@ -74,10 +74,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
     let tokens = limit_depth(file, &lexed.tokens, &mut diagnostics);
     let (mut items, errors) = parser::parse_tokens(text, &tokens);
+    let lexical_lines = LexicalLines::new(text, &diagnostics);
     let mut syntax: Vec<Diagnostic> = errors
         .iter()
         .map(|e| syntax_error(file, e))
-        .filter(|d| !echoes_lexical_error(text, &diagnostics, d))
+        .filter(|d| !lexical_lines.echoed_by(d))
         .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
     diagnostics.extend(syntax);
@@ -196,14 +197,39 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
     }
 }
 
-/// A parser error on the same line as a bad character or string is that mistake seen again:
-/// `name = "x"` is one error, not two.
-fn echoes_lexical_error(text: &str, lexical: &[Diagnostic], error: &Diagnostic) -> bool {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count();
-    let line = line_of(error.primary.span.start as usize);
-    lexical
-        .iter()
-        .any(|l| line_of(l.primary.span.start as usize) == line)
+/// The lines that hold a lexical error (a bad character or string, or an input limit). A
+/// parser error on one of them is that mistake seen again: `name = "x"` is one error, not two.
+struct LexicalLines {
+    /// Offsets of the `\n`s of the file, in order (empty when there is no lexical error).
+    newlines: Vec<usize>,
+    /// The lines (counted from 0) of the lexical errors, sorted.
+    lines: Vec<usize>,
+}
+
+impl LexicalLines {
+    fn new(text: &str, lexical: &[Diagnostic]) -> Self {
+        if lexical.is_empty() {
+            return LexicalLines {
+                newlines: Vec::new(),
+                lines: Vec::new(),
+            };
+        }
+        let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+        let mut lines: Vec<usize> = lexical
+            .iter()
+            .map(|d| newlines.partition_point(|&n| n < d.primary.span.start as usize))
+            .collect();
+        lines.sort_unstable();
+        LexicalLines { newlines, lines }
+    }
+
+    fn echoed_by(&self, error: &Diagnostic) -> bool {
+        if self.lines.is_empty() {
+            return false;
+        }
+        let line = (self.newlines).partition_point(|&n| n < error.primary.span.start as usize);
+        self.lines.binary_search(&line).is_ok()
+    }
 }
 
 fn join_or(items: &[String]) -> String {
