@@ -3,6 +3,15 @@
 //! It runs every check over an [`Estate`] and returns the diagnostics sorted by file name,
 //! span and code, so what a user or a pipeline sees never depends on file or thread order,
 //! together with the governance [`Facts`] of every engagement.
+//!
+//! [`analyze_with`] keeps each file's own results (its type checks and its engagements'
+//! governance) in a [`Cache`] for the next analysis of the same, edited estate, as the language
+//! server needs: a file is checked again only when its parse is new, when what its checks
+//! read from other files (the [`environment`]) changed, or when a file its diagnostics point
+//! into was parsed again (the positions there may have moved). The estate-wide steps (names,
+//! the reuse graph, sorting) always run.
+
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -12,6 +21,7 @@ use crate::check::names::Namespace;
 use crate::check::types;
 use crate::diagnostic::{self, Diagnostic};
 use crate::estate::Estate;
+use crate::reuse_graph::{self, Inventory};
 use crate::source::FileId;
 
 /// What the checks depend on besides the estate.
@@ -78,13 +88,120 @@ impl Analysis {
 /// What checking one file yields: its diagnostics and its engagements' facts.
 type FileResult = (Vec<Diagnostic>, Vec<(FileId, Facts)>);
 
+/// Each file's own results from earlier analyses of an estate that is being edited.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// By file id.
+    files: Vec<Option<CachedFile>>,
+    rechecked: usize,
+}
+
+#[derive(Debug)]
+struct CachedFile {
+    /// The revision of the parse the result was computed from.
+    revision: u64,
+    /// The [`environment`] digest it was computed in.
+    environment: u64,
+    /// The other files its diagnostics point into, with the revisions they had.
+    foreign: Vec<(FileId, u64)>,
+    result: FileResult,
+}
+
+impl Cache {
+    /// How many files the last analysis checked again (the rest came from the cache).
+    pub fn rechecked(&self) -> usize {
+        self.rechecked
+    }
+}
+
 /// Analyse an estate.
 pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
     let mut out: Vec<Diagnostic> = estate.syntax_diagnostics().cloned().collect();
     let ns = Namespace::build(estate, &mut out);
-    let per_file: Vec<FileResult> = estate
+    let inventory = Inventory::new(&ns);
+    let files: Vec<FileId> = estate.file_ids().collect();
+    let per_file = check_files(estate, &ns, &inventory, options, &files);
+    finish(estate, &ns, &inventory, options, out, per_file.into_iter())
+}
+
+/// Analyse an estate, re-using the results in `cache` of every file whose parse and
+/// environment are those they were computed for, and keeping the new ones there. The
+/// result is exactly [`analyze`]'s. The cache belongs to one estate and one set of options.
+pub fn analyze_with(estate: &Estate, options: &Options, cache: &mut Cache) -> Analysis {
+    let mut out: Vec<Diagnostic> = estate.syntax_diagnostics().cloned().collect();
+    let ns = Namespace::build(estate, &mut out);
+    let inventory = Inventory::new(&ns);
+    let digest = environment(estate);
+    cache.files.resize_with(estate.files.len(), || None);
+    let revision = |file: FileId| estate.parsed[file.0 as usize].revision;
+    let stale: Vec<FileId> = estate
         .file_ids()
-        .collect::<Vec<_>>()
+        .filter(|&file| {
+            let fresh = cache.files[file.0 as usize].as_ref().is_some_and(|c| {
+                c.revision == revision(file)
+                    && c.revision != 0
+                    && c.environment == digest
+                    && c.foreign.iter().all(|&(f, r)| revision(f) == r)
+            });
+            !fresh
+        })
+        .collect();
+    cache.rechecked = stale.len();
+    for (file, result) in stale
+        .iter()
+        .zip(check_files(estate, &ns, &inventory, options, &stale))
+    {
+        let mut foreign: Vec<(FileId, u64)> = (result.0.iter())
+            .flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary))
+            .filter(|label| label.file != *file)
+            .map(|label| (label.file, revision(label.file)))
+            .collect();
+        foreign.sort_unstable();
+        foreign.dedup();
+        cache.files[file.0 as usize] = Some(CachedFile {
+            revision: revision(*file),
+            environment: digest,
+            foreign,
+            result,
+        });
+    }
+    let results = cache.files.iter().flatten().map(|c| c.result.clone());
+    finish(estate, &ns, &inventory, options, out, results)
+}
+
+/// What a file's own checks read from the rest of the estate, as a digest: every top-level
+/// declaration's file, keyword and name, and the whole text of every declaration that is not
+/// an engagement (persons, roles, profiles, assets, enums and records are read in full; other
+/// engagements only by name, so an edit inside an engagement leaves the digest as it was).
+/// Positions are not part of it: a result that points into another file is checked again
+/// when that file changes. Two estates with the same digest give every unchanged file whose
+/// diagnostics point only into unchanged files the same results.
+pub fn environment(estate: &Estate) -> u64 {
+    // SipHash with fixed keys: the same estate gives the same digest in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    estate.files.len().hash(&mut hasher);
+    for file in estate.file_ids() {
+        let text = estate.files.text(file);
+        for item in &estate.ast(file).items {
+            (file.0, item.keyword(), item.name_text()).hash(&mut hasher);
+            if item.keyword() != "engagement" {
+                text.get(item.span.range()).hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}
+
+/// Check these files: each one's types, and the governance and component reuse of the
+/// engagements it declares.
+fn check_files(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    inventory: &Inventory<'_>,
+    options: &Options,
+    files: &[FileId],
+) -> Vec<FileResult> {
+    files
         .par_iter()
         .map(|&file| {
             let mut found = Vec::new();
@@ -94,7 +211,7 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
                 .iter()
                 .map(|d| d.primary.span)
                 .collect();
-            types::check_file(&ns, file, items, &syntax_errors, &mut found);
+            types::check_file(ns, file, items, &syntax_errors, &mut found);
             let mut facts = Vec::new();
             for item in items.iter().filter(|i| i.keyword() == "engagement") {
                 // A duplicate engagement is reported by SDD102 and not checked twice.
@@ -102,24 +219,36 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
                     (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}
                     _ => continue,
                 }
-                let e = Engagement::new(&ns, file, item);
+                let e = Engagement::new(ns, file, item);
                 facts.push((
                     file,
-                    governance::evaluate(&ns, &e, options.as_of, &mut found),
+                    governance::evaluate(ns, &e, options.as_of, &mut found),
                 ));
+                reuse_graph::check_engagement(inventory, &e, &mut found);
             }
             (found, facts)
         })
-        .collect();
+        .collect()
+}
+
+/// The estate-wide steps after the per-file checks: the reuse graph, git history, sorting.
+fn finish(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    inventory: &Inventory<'_>,
+    options: &Options,
+    mut out: Vec<Diagnostic>,
+    per_file: impl Iterator<Item = FileResult>,
+) -> Analysis {
     let mut engagements = Vec::new();
     for (found, facts) in per_file {
         out.extend(found);
         engagements.extend(facts);
     }
     engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    crate::reuse_graph::check(estate, &ns, &engagements, &mut out);
+    reuse_graph::check(estate, ns, inventory, &engagements, &mut out);
     if options.git_history {
-        crate::check::history::explain_stale(estate, &ns, &mut out);
+        crate::check::history::explain_stale(estate, ns, &mut out);
     }
     diagnostic::sort(&mut out, &estate.files);
     out.dedup();

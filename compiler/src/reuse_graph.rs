@@ -31,14 +31,22 @@ pub use impact::{Dependent, Impact};
 pub use semver::Version;
 
 /// Reuse-graph checks over the whole estate; runs after governance so that `extends` can
-/// see whether the extended engagement is reconciled.
+/// see whether the extended engagement is reconciled. The checks of each engagement's own
+/// components are [`check_engagement`]'s.
 pub fn check(
     estate: &Estate,
     ns: &Namespace<'_>,
+    inventory: &Inventory<'_>,
     facts: &[(FileId, Facts)],
     out: &mut Vec<Diagnostic>,
 ) {
-    checks::run(estate, ns, facts, out);
+    checks::run(estate, ns, inventory, facts, out);
+}
+
+/// Reuse checks of one engagement's components against the inventory: unsatisfiable or
+/// deprecated `reuses` (SDD402, SDD403) and missed reuse (SDD406).
+pub fn check_engagement(inventory: &Inventory<'_>, e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
+    checks::run_engagement(inventory, e, out);
 }
 
 /// A reference to an asset with a version constraint (`reuses`, `requires`) or an exact

@@ -26,11 +26,11 @@ pub const PHASES: &[&str] = &[
 ];
 
 fn phase_of(item: &Item) -> Option<usize> {
-    let key = match item.keyword() {
-        "gate" => format!("gate {}", item.name_text().unwrap_or("")),
-        other => other.to_string(),
-    };
-    PHASES.iter().position(|p| *p == key)
+    let keyword = item.keyword();
+    PHASES.iter().position(|p| match p.strip_prefix("gate ") {
+        Some(gate) => keyword == "gate" && item.name_text() == Some(gate),
+        None => *p == keyword,
+    })
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,10 @@
 //! Unknown assets and engagements were reported by the type checker (SDD401, SDD101) and are
 //! skipped here. Engagements are visited in file-name then source order, so which of two
 //! conflicting places gets the primary label never depends on file or thread order.
+//!
+//! [`run_engagement`] holds the checks that read one engagement and the inventory only (its
+//! components' `reuses` and missed reuse), so the analysis runs them with the engagement's
+//! file and can keep their results while the file is unchanged; [`run`] holds the rest.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -21,13 +25,32 @@ use crate::source::{FileId, Span};
 
 use super::{components, produced, AssetRef, Inventory};
 
+/// The checks of one engagement's components: SDD402 and SDD403 on `reuses`, SDD406.
+pub(super) fn run_engagement(
+    inventory: &Inventory<'_>,
+    e: &Engagement<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let produced_here: BTreeSet<&str> = produced(e).iter().map(|(_, r)| r.asset).collect();
+    for c in components(e) {
+        if let Some(r) = &c.reuses {
+            let who = format!("component `{}` reuses", c.name());
+            check_reference(inventory, r, &who, out);
+        } else if !c.new_because {
+            missed_reuse(inventory, e, &c, &produced_here, out);
+        }
+    }
+}
+
+/// The estate-wide checks: the inventory's own `requires`, `produces` across engagements,
+/// cycles and `extends`.
 pub(super) fn run(
     estate: &Estate,
     ns: &Namespace<'_>,
+    inventory: &Inventory<'_>,
     facts: &[(FileId, Facts)],
     out: &mut Vec<Diagnostic>,
 ) {
-    let inventory = Inventory::new(ns);
     let engagements: Vec<Engagement<'_>> = ns
         .of_kind("engagement")
         .into_iter()
@@ -38,22 +61,11 @@ pub(super) fn run(
     for asset in inventory.assets.values() {
         for r in &asset.requires {
             let who = format!("asset `{}` requires", asset.name);
-            check_reference(&inventory, r, &who, &mut found);
+            check_reference(inventory, r, &who, &mut found);
         }
     }
-    for e in &engagements {
-        let produced_here: BTreeSet<&str> = produced(e).iter().map(|(_, r)| r.asset).collect();
-        for c in components(e) {
-            if let Some(r) = &c.reuses {
-                let who = format!("component `{}` reuses", c.name());
-                check_reference(&inventory, r, &who, &mut found);
-            } else if !c.new_because {
-                missed_reuse(&inventory, e, &c, &produced_here, &mut found);
-            }
-        }
-    }
-    check_produces(&inventory, &engagements, &mut found);
-    requires_cycles(&inventory, &mut found);
+    check_produces(inventory, &engagements, &mut found);
+    requires_cycles(inventory, &mut found);
     let in_cycle = extends_cycles(ns, &engagements, &mut found);
     unreconciled_extends(estate, ns, &engagements, facts, &in_cycle, out, &mut found);
     out.extend(found);

@@ -11,6 +11,7 @@ pub mod token;
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -33,6 +34,16 @@ pub struct Parsed {
     pub ast: Ast,
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Unique to this parse (0 for a file that was never parsed): what the analysis cache
+    /// compares to know a file is unchanged without reading its text.
+    pub revision: u64,
+}
+
+/// The next parse's revision; starts at 1.
+static NEXT_REVISION: AtomicU64 = AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    NEXT_REVISION.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Parse one file. Never fails and never panics.
@@ -51,6 +62,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             )
             .with_label("file too large to check")
             .with_help("split the estate into smaller files")],
+            revision: next_revision(),
             ..Parsed::default()
         };
     }
@@ -96,6 +108,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         ast: Ast { items },
         comments: lexed.comments,
         diagnostics,
+        revision: next_revision(),
     }
 }
 
