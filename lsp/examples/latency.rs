@@ -7,8 +7,13 @@
 //! is driven over the real wire format. Each edit inserts or removes one character in an
 //! engagement's title and waits for the diagnostics of that document version.
 //!
+//! With `--estate DIR` an existing estate is used instead (for example one written by
+//! `sdd-gen --requirements 100000 --out DIR`) and the first file holding an engagement title is
+//! edited. The memory figure is the peak RSS of this process, client and server together.
+//!
 //! cargo run --release -p sdd-lsp --example latency -- [--copies N] [--edits N] [--debounce MS]
 //!     [--keep]   (leave the generated estate in the temp folder, to `sdd check` it)
+//!     [--estate DIR]
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,12 +23,18 @@ use serde_json::{json, Value};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
+/// The server binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     copies: usize,
     edits: usize,
     debounce_ms: u64,
     /// Leave the generated estate on disk.
     keep: bool,
+    /// Use this estate instead of generating one.
+    estate: Option<PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
@@ -32,6 +43,7 @@ fn args() -> Result<Args, String> {
         edits: 200,
         debounce_ms: sdd_lsp::server::DEFAULT_DEBOUNCE.as_millis() as u64,
         keep: false,
+        estate: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -45,6 +57,9 @@ fn args() -> Result<Args, String> {
             "--edits" => out.edits = number()? as usize,
             "--debounce" => out.debounce_ms = number()?,
             "--keep" => out.keep = true,
+            "--estate" => {
+                out.estate = Some(PathBuf::from(it.next().ok_or("--estate needs a folder")?))
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -146,6 +161,39 @@ fn generate(copies: usize) -> std::io::Result<(PathBuf, usize, usize, PathBuf)> 
     Ok((root, files, bytes, edited))
 }
 
+/// An existing estate: (root, files, bytes, the first file with an engagement title).
+fn existing(root: &Path) -> std::io::Result<(PathBuf, usize, usize, PathBuf)> {
+    let mut found = Vec::new();
+    sdd_files(root, &mut found);
+    let mut bytes = 0;
+    let mut edited = None;
+    for path in &found {
+        let text = std::fs::read_to_string(path)?;
+        bytes += text.len();
+        if edited.is_none() && text.contains("engagement ") && text.contains("title: \"") {
+            edited = Some(path.clone());
+        }
+    }
+    let edited = edited.ok_or_else(|| std::io::Error::other("no engagement title to edit"))?;
+    let root = std::fs::canonicalize(root)?;
+    let edited = std::fs::canonicalize(edited)?;
+    Ok((root, found.len(), bytes, edited))
+}
+
+/// The peak resident set size of this process, from /proc (Linux only).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| format!("{:.0} MiB", kb / 1024.0))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -180,11 +228,18 @@ fn title_position(text: &str) -> Value {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let (root, files, bytes, edited) = generate(args.copies).map_err(|e| e.to_string())?;
+    let (root, files, bytes, edited) = match &args.estate {
+        Some(dir) => existing(dir),
+        None => generate(args.copies),
+    }
+    .map_err(|e| e.to_string())?;
+    let origin = match &args.estate {
+        Some(_) => "existing".to_string(),
+        None => format!("{} engagement copies", args.copies),
+    };
     println!(
-        "estate: {files} files, {:.1} MiB ({} engagement copies) in {}",
+        "estate: {files} files, {:.1} MiB ({origin}) in {}",
         bytes as f64 / (1024.0 * 1024.0),
-        args.copies,
         root.display()
     );
     let mut client = WireClient::start();
@@ -266,8 +321,9 @@ async fn run(args: Args) -> Result<(), String> {
         ms(percentile(&samples, 0.95)),
         ms(percentile(&samples, 1.0)),
     );
+    println!("peak RSS (client and server): {}", peak_rss());
     let _ = client.stop(TIMEOUT).await;
-    if !args.keep {
+    if !args.keep && args.estate.is_none() {
         let _ = std::fs::remove_dir_all(&root);
     }
     Ok(())

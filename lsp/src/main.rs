@@ -2,6 +2,9 @@
 //!
 //! Logs go to standard error; standard output carries the protocol only.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     sdd_lsp::serve(tokio::io::stdin(), tokio::io::stdout()).await;

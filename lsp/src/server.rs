@@ -28,8 +28,11 @@ use crate::workspace::Workspace;
 /// (without it, with status 1, as the protocol says).
 pub static SHUTDOWN_REQUESTED: AtomicBool = AtomicBool::new(false);
 
-/// How long edits must pause before diagnostics are published, unless configured.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long edits must pause before diagnostics are published, unless configured. Long
+/// enough to take a burst of changes (a replace-all, a paste sent in pieces, a branch switch
+/// seen by the file watcher) as one; short against the time between keystrokes, so typing
+/// sees its diagnostics at once.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// What the client and the configuration decided at `initialize`.
 #[derive(Debug, Clone)]

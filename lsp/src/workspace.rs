@@ -5,7 +5,8 @@
 //! is inserted or removed in place (the estate stays in file-name order, and the file ids of
 //! the files after it are renumbered without re-parsing them). The analysis and the name
 //! index are recomputed lazily, once per generation of edits, by whoever needs them first:
-//! the debounced publisher or a request.
+//! the debounced publisher or a request. The analysis re-checks only the files whose parse
+//! changed, unless a declaration other files read changed too ([`analysis::Cache`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ pub struct Workspace {
     generation: u64,
     /// The diagnostics and governance facts; the publisher needs only these.
     analysed: Computed<Analysis>,
+    /// Each file's own results, for the next analysis.
+    cache: analysis::Cache,
     /// The name index, built when a request first needs it.
     indexed: Computed<Index>,
     options: Options,
@@ -58,6 +61,7 @@ impl Workspace {
                 generation: u64::MAX,
                 value: Analysis::default(),
             },
+            cache: analysis::Cache::default(),
             indexed: Computed {
                 generation: u64::MAX,
                 value: Index::default(),
@@ -91,6 +95,7 @@ impl Workspace {
             }
         }
         self.estate = estate;
+        self.cache = analysis::Cache::default();
         self.roots = roots;
         self.changed();
         problems
@@ -206,7 +211,7 @@ impl Workspace {
         if self.analysed.generation != self.generation {
             self.analysed = Computed {
                 generation: self.generation,
-                value: analysis::analyze(&self.estate, &self.options),
+                value: analysis::analyze_with(&self.estate, &self.options, &mut self.cache),
             };
         }
         &self.analysed.value
