@@ -353,6 +353,8 @@ enum Tail {
     Field(Value),
     Variant,
     Item(ItemRest),
+    /// After a name that is not a keyword, something other than `:`, `,` or `}`.
+    NotAField,
 }
 
 type ItemRest = (
@@ -416,15 +418,28 @@ where
                 (name, optional, ty, title, by, body)
             });
 
-        let tail = choice((
+        // Which tails are tried depends on whether the name is a keyword, and after `name :`
+        // only a field can follow: no tokens are ever parsed twice by two alternatives (a body
+        // or value parsed once for an item that is then refused, and again after recovery,
+        // was exponential in the nesting depth).
+        let field_or_variant = choice((
             just(Token::Colon).ignore_then(value).map(Tail::Field),
             just(Token::Comma).to(Tail::Variant),
             just(Token::RBrace).rewind().to(Tail::Variant),
-            rest.map(Tail::Item),
         ));
+        let is_keyword = |i: &Ident| KEYWORDS.contains(&i.text.as_str());
+        let keyword_entry = ident.clone().filter(is_keyword).then(choice((
+            field_or_variant.clone(),
+            none_of([Token::Colon])
+                .rewind()
+                .ignore_then(rest.map(Tail::Item)),
+        )));
+        let other_entry = ident
+            .filter(move |i| !is_keyword(i))
+            .then(field_or_variant.or(empty().to(Tail::NotAField)));
 
-        ident
-            .then(tail)
+        keyword_entry
+            .or(other_entry)
             .try_map(|(keyword, tail), span: SimpleSpan| match tail {
                 Tail::Field(value) => Ok(Entry::Field(Field {
                     name: keyword,
@@ -432,7 +447,7 @@ where
                     span: to_span(span),
                 })),
                 Tail::Variant => Ok(Entry::Variant(keyword)),
-                Tail::Item(_) if !KEYWORDS.contains(&keyword.text.as_str()) => Err(E::custom(
+                Tail::NotAField => Err(E::custom(
                     keyword.span.into_simple(),
                     format!("expected `:` after the field name `{}`", keyword.text),
                 )),
