@@ -115,6 +115,24 @@ fn deep_nesting_is_bounded_not_a_stack_overflow() {
         .any(|d| d.code == sdd::codes::Code::Sdd002));
 }
 
+/// Nesting up to the limit parses on any caller's thread, however small its stack: rayon's,
+/// tokio's and the test harness's threads have 2 MiB, which an unoptimised build of the
+/// recursive parser used to overflow (abort, not a diagnostic) near 60 levels.
+#[test]
+fn the_nesting_limit_fits_a_small_callers_stack() {
+    let shapes = ["role r {\n  a\n", "role r { x: { a: [", "{"];
+    for shape in shapes {
+        let text = shape.repeat(sdd::syntax::MAX_DEPTH + 4);
+        let errors = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || parse(FileId(0), &text).diagnostics.len())
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        assert!(errors > 0, "{shape:?}");
+    }
+}
+
 #[test]
 fn binary_files_get_one_clean_error() {
     let garbage: Vec<u8> = (0..100_000u32)

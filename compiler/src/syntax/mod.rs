@@ -84,8 +84,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             );
         }
     }
-    let tokens = limit_depth(file, &lexed.tokens, &mut diagnostics);
-    let (mut items, errors) = parser::parse_tokens(text, &tokens);
+    let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
+    let (mut items, errors) = if depth > SHALLOW_DEPTH {
+        parse_on_deep_stack(text, &tokens)
+    } else {
+        parser::parse_tokens(text, &tokens)
+    };
     let lexical_lines = LexicalLines::new(text, &diagnostics);
     let mut syntax: Vec<Diagnostic> = errors
         .iter()
@@ -112,15 +116,49 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
 }
 
+/// Files nested deeper than this are parsed on a thread of their own with a stack sized for
+/// [`MAX_DEPTH`]; shallower files (nearly all) on the caller's thread.
+const SHALLOW_DEPTH: usize = 12;
+
+/// Enough stack for [`MAX_DEPTH`] levels of the recursive parser, with a wide margin even in
+/// an unoptimised build (about 40 KiB a level there): only touched pages are ever committed.
+const DEEP_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Parse a deeply nested file on a scoped thread with [`DEEP_STACK_BYTES`] of stack: the
+/// caller's thread may have as little as 2 MiB (Rust's default for spawned threads, which
+/// rayon, tokio and the test harness use), which an unoptimised build of the parser exhausts
+/// near the nesting limit.
+fn parse_on_deep_stack<'t>(
+    text: &'t str,
+    tokens: &'t [(Token, SimpleSpan)],
+) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
+    std::thread::scope(|scope| {
+        let deep = std::thread::Builder::new()
+            .name("sdd-deep-parse".to_string())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(scope, || parser::parse_tokens(text, tokens));
+        match deep {
+            Ok(handle) => match handle.join() {
+                Ok(parsed) => parsed,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had: the caller's stack is the only one left to try.
+            Err(_) => parser::parse_tokens(text, tokens),
+        }
+    })
+}
+
 /// Drop every group nested deeper than [`MAX_DEPTH`], reporting the first one, so the
-/// recursive parser never recurses without bound.
+/// recursive parser never recurses without bound. Returns the tokens kept and the deepest
+/// nesting among them.
 fn limit_depth(
     file: FileId,
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(Token, SimpleSpan)> {
+) -> (Vec<(Token, SimpleSpan)>, usize) {
     let mut out = Vec::with_capacity(tokens.len());
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut skipping_from: Option<usize> = None;
     let mut reported = false;
     for &(kind, span) in tokens {
@@ -128,6 +166,7 @@ fn limit_depth(
         let closes = matches!(kind, Token::RBrace | Token::RBracket | Token::RAngle);
         if opens {
             depth += 1;
+            deepest = deepest.max(depth.min(MAX_DEPTH));
             if depth > MAX_DEPTH && skipping_from.is_none() {
                 skipping_from = Some(depth);
                 if !reported {
@@ -156,7 +195,7 @@ fn limit_depth(
             out.push((kind, SimpleSpan::from(span.range())));
         }
     }
-    out
+    (out, deepest)
 }
 
 fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic {
