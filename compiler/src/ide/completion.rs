@@ -14,6 +14,7 @@ use crate::syntax::{Item, Value, ValueKind};
 
 use super::hover::{block_for, type_name};
 use super::index::Scope;
+use super::value_types::variants;
 use super::{floor_boundary, items_around, Ide};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,6 +53,8 @@ enum Context {
     Header(&'static str),
     /// A field of the inline record given as the value of a field: `window: { … }`.
     Record(String),
+    /// The value of a field of such a record: (the outer field, the record's field).
+    RecordValue(String, String),
     None,
 }
 
@@ -72,6 +75,7 @@ impl Ide<'_> {
             Context::Type => self.types(),
             Context::Header(what) => self.header(&chain, what),
             Context::Record(field) => self.record_fields(&chain, &field),
+            Context::RecordValue(outer, field) => self.record_values(&chain, &outer, &field),
             Context::None => Vec::new(),
         };
         for c in &mut found {
@@ -146,21 +150,6 @@ impl Ide<'_> {
         found
     }
 
-    /// The `field` declarations of an engagement's profile, and the profile's file.
-    fn profile_fields<'a>(&'a self, engagement: &Item) -> (FileId, Vec<&'a Item>) {
-        let none = (FileId(0), Vec::new());
-        let Some(profile) = engagement.field("profile").and_then(|f| f.value.as_name()) else {
-            return none;
-        };
-        let Some(decl) = self.index.global(profile, "profile") else {
-            return none;
-        };
-        let fields = super::item_with_span(&self.estate.ast(decl.file).items, decl.item_span)
-            .map(|p| p.items().filter(|i| i.keyword() == "field").collect())
-            .unwrap_or_default();
-        (decl.file, fields)
-    }
-
     /// Values for a field of the innermost block.
     fn values(&self, chain: &[&Item], field: &str) -> Vec<Completion> {
         let keywords: Vec<&str> = chain.iter().map(|i| i.keyword()).collect();
@@ -217,16 +206,9 @@ impl Ide<'_> {
                 else {
                     return Vec::new();
                 };
-                item.entries()
-                    .iter()
-                    .filter_map(|e| match e {
-                        crate::syntax::Entry::Variant(v) => Some(simple(
-                            &v.text,
-                            CompletionKind::Variant,
-                            &format!("variant of {t}"),
-                        )),
-                        _ => None,
-                    })
+                variants(item)
+                    .into_iter()
+                    .map(|v| simple(v, CompletionKind::Variant, &format!("variant of {t}")))
                     .collect()
             }
             _ => Vec::new(),
@@ -367,6 +349,18 @@ impl Ide<'_> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Values of a field of an inline record: the variants of its enum type, persons.
+    fn record_values(&self, chain: &[&Item], outer: &str, field: &str) -> Vec<Completion> {
+        let Some(expected) = self.field_type(chain, outer) else {
+            return Vec::new();
+        };
+        let record = expected.element().unwrap_or(expected);
+        match self.record_field_type(record, field) {
+            Some(ty) => self.typed_values(ty),
+            None => Vec::new(),
+        }
     }
 
     fn header(&self, chain: &[&Item], what: &str) -> Vec<Completion> {
@@ -541,7 +535,7 @@ fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
         // A value goes on the line of its field: after `name:` and a line break, the cursor
         // starts a new entry.
         Token::Colon if text[before[last].1.end as usize..start].contains('\n') => {}
-        Token::Colon => return value_context(&before, last, word),
+        Token::Colon => return value_context(&before, last, &word),
         Token::Ident => match word(last) {
             "gate" => return Context::Header("gate"),
             "built" => return Context::Header("built"),
@@ -560,7 +554,7 @@ fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
             Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
             Token::LBracket => {
                 return match i.checked_sub(1).map(|j| before[j].0) {
-                    Some(Token::Colon) => value_context(&before, i - 1, word),
+                    Some(Token::Colon) => value_context(&before, i - 1, &word),
                     _ => Context::None,
                 }
             }
@@ -611,11 +605,46 @@ fn list_start(before: &[(Token, Span)], at: usize) -> Option<usize> {
     None
 }
 
-/// The context after the colon at `colon`: a field's value, or a declaration's type.
+/// The field whose inline record is the innermost group open before token `at`, if it is one.
+fn enclosing_record<'t>(
+    before: &[(Token, Span)],
+    at: usize,
+    word: &impl Fn(usize) -> &'t str,
+) -> Option<String> {
+    let mut depth = 0usize;
+    for i in (0..at).rev() {
+        match before[i].0 {
+            Token::RBrace | Token::RBracket | Token::RAngle => depth += 1,
+            Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
+            Token::LBrace => {
+                let context = match i.checked_sub(1).map(|j| before[j].0) {
+                    Some(Token::Colon) => record_context(before, i - 1, word),
+                    Some(Token::LBracket | Token::Comma) => match list_start(before, i) {
+                        Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
+                            record_context(before, open - 1, word)
+                        }
+                        _ => Context::None,
+                    },
+                    _ => Context::None,
+                };
+                return match context {
+                    Context::Record(field) => Some(field),
+                    _ => None,
+                };
+            }
+            Token::LBracket | Token::LAngle => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The context after the colon at `colon`: a field's value (of an inline record's field
+/// when the colon is inside one), or a declaration's type.
 fn value_context<'t>(
     before: &[(Token, Span)],
     colon: usize,
-    word: impl Fn(usize) -> &'t str,
+    word: &impl Fn(usize) -> &'t str,
 ) -> Context {
     let mut name_at = colon.checked_sub(1);
     if let Some(i) = name_at.filter(|&i| before[i].0 == Token::Question) {
@@ -627,5 +656,8 @@ fn value_context<'t>(
     if n >= 1 && before[n - 1].0 == Token::Ident && word(n - 1) == "field" {
         return Context::Type;
     }
-    Context::Value(word(n).to_string())
+    match enclosing_record(before, n, word) {
+        Some(outer) => Context::RecordValue(outer, word(n).to_string()),
+        None => Context::Value(word(n).to_string()),
+    }
 }

@@ -5,12 +5,13 @@
 //! dependents, an engagement's derived status. A gate shows its approvers and whether its
 //! fingerprint still holds; a field name or a block keyword shows the schema's description.
 
-use crate::check::schema::{rule_for, Block};
+use crate::check::schema::{rule_for, Block, Ty};
 use crate::source::{FileId, Span};
 use crate::syntax::{Entry, Item};
 
 use super::annotations::{approver_list, gate_state, GateState};
 use super::index::{Decl, DeclId, Scope};
+use super::value_types::{variants, Expected};
 use super::{item_with_span, items_around, Ide};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +53,9 @@ impl Ide<'_> {
                 markdown: format!("```sdd\n{}\n```\n{}", rule.keyword, rule.doc),
             });
         }
+        if let Some(hover) = self.value_hover(&chain, offset) {
+            return Some(hover);
+        }
         let field = item.fields().find(|f| f.name.span.contains(offset))?;
         let markdown = match rule_for(&keywords).and_then(|r| r.block.field(&field.name.text)) {
             Some(rule) => format!(
@@ -70,6 +74,53 @@ impl Ide<'_> {
         };
         Some(Hover {
             span: field.name.span,
+            markdown,
+        })
+    }
+
+    /// A fixed choice (`priority: must`) or an enum variant (`vendors: [juniper]`) under the
+    /// cursor, in a list or an inline record too: what it means and what else it could be.
+    fn value_hover(&self, chain: &[&Item], offset: usize) -> Option<Hover> {
+        let item = *chain.last()?;
+        let field = item.fields().find(|f| f.value.span.contains(offset))?;
+        let (value, expected) = self.value_at(chain, field, offset)?;
+        let word = value.as_name()?;
+        let markdown = match expected {
+            Expected::Schema(Ty::Choice(words)) if words.contains(&word) => {
+                let keywords: Vec<&str> = chain.iter().map(|i| i.keyword()).collect();
+                let doc = rule_for(&keywords)
+                    .and_then(|r| r.block.field(&field.name.text))
+                    .map(|r| r.doc)
+                    .unwrap_or("");
+                let others: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+                format!(
+                    "```sdd\n{}: {word}\n```\nOne of the fixed choices of `{}`: {}.\n\n{doc}",
+                    field.name.text,
+                    field.name.text,
+                    others.join(", ")
+                )
+            }
+            Expected::Declared(ty) => {
+                let (decl, enumeration) = self.declared(ty, "enum")?;
+                let all = variants(enumeration);
+                if !all.contains(&word) {
+                    return None;
+                }
+                let listed: Vec<String> = all.iter().map(|w| format!("`{w}`")).collect();
+                let mut out = format!(
+                    "```sdd\n{word}\n```\nA variant of enum `{}` ({}).",
+                    decl.name,
+                    listed.join(", ")
+                );
+                if let Some(doc) = &enumeration.doc {
+                    out.push_str(&format!("\n\n{}", doc.text));
+                }
+                out
+            }
+            _ => return None,
+        };
+        Some(Hover {
+            span: value.span,
             markdown,
         })
     }

@@ -15,6 +15,7 @@ mod hover;
 pub mod index;
 mod navigate;
 mod outline;
+mod value_types;
 
 use crate::analysis::Analysis;
 use crate::estate::Estate;
