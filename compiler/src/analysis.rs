@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::check::engagement::Engagement;
 use crate::check::governance::{self, Facts};
+use crate::check::history::{self, HistoryCache};
 use crate::check::names::Namespace;
 use crate::check::types;
 use crate::diagnostic::{self, Diagnostic};
@@ -94,6 +95,8 @@ pub struct Cache {
     /// By file id.
     files: Vec<Option<CachedFile>>,
     rechecked: usize,
+    /// Git searches for stale approvals (with [`Options::git_history`]).
+    history: HistoryCache,
 }
 
 #[derive(Debug)]
@@ -121,7 +124,16 @@ pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
     let inventory = Inventory::new(&ns);
     let files: Vec<FileId> = estate.file_ids().collect();
     let per_file = check_files(estate, &ns, &inventory, options, &files);
-    finish(estate, &ns, &inventory, options, out, per_file.into_iter())
+    let history = &mut HistoryCache::default();
+    finish(
+        estate,
+        &ns,
+        &inventory,
+        options,
+        out,
+        per_file.into_iter(),
+        history,
+    )
 }
 
 /// Analyse an estate, re-using the results in `cache` of every file whose parse and
@@ -166,7 +178,15 @@ pub fn analyze_with(estate: &Estate, options: &Options, cache: &mut Cache) -> An
         });
     }
     let results = cache.files.iter().flatten().map(|c| c.result.clone());
-    finish(estate, &ns, &inventory, options, out, results)
+    finish(
+        estate,
+        &ns,
+        &inventory,
+        options,
+        out,
+        results,
+        &mut cache.history,
+    )
 }
 
 /// What a file's own checks read from the rest of the estate, as a digest: every top-level
@@ -239,6 +259,7 @@ fn finish(
     options: &Options,
     mut out: Vec<Diagnostic>,
     per_file: impl Iterator<Item = FileResult>,
+    history: &mut HistoryCache,
 ) -> Analysis {
     let mut engagements = Vec::new();
     for (found, facts) in per_file {
@@ -248,7 +269,7 @@ fn finish(
     engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     reuse_graph::check(estate, ns, inventory, &engagements, &mut out);
     if options.git_history {
-        crate::check::history::explain_stale(estate, ns, &mut out);
+        history::explain_stale_with(estate, ns, &mut out, history);
     }
     diagnostic::sort(&mut out, &estate.files);
     out.dedup();

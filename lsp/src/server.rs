@@ -100,7 +100,11 @@ impl Backend {
         Backend {
             client,
             shared: Arc::new(Shared {
-                workspace: Mutex::new(Workspace::new(Options::default())),
+                // As `sdd check` does: stale approvals are explained from git history.
+                workspace: Mutex::new(Workspace::new(Options {
+                    git_history: true,
+                    ..Options::default()
+                })),
                 settings: RwLock::new(Settings::default()),
                 edits: AtomicU64::new(0),
                 wake: Notify::new(),

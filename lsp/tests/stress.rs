@@ -377,7 +377,11 @@ async fn random_edits_end_with_the_diagnostics_of_sdd_check() {
         .collect();
     let estate = Estate::from_sources(sources);
     let mut expected: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for d in sdd::analysis::check(&estate, &sdd::analysis::Options::default()) {
+    let options = sdd::analysis::Options {
+        git_history: true,
+        ..sdd::analysis::Options::default()
+    };
+    for d in sdd::analysis::check(&estate, &options) {
         let name = estate.files.name(d.file());
         let uri = sdd_lsp::convert::uri(name).expect("a file URI");
         let lsp = sdd_lsp::convert::diagnostic(&d, &estate.files);

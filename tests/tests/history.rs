@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use sdd::analysis::analyze;
+use sdd::analysis::{analyze, analyze_with, Cache};
 use sdd::codes::Code;
 use sdd::estate::Estate;
 use sdd_tests::{options_at, repo_root, CASE_DATE};
@@ -80,6 +80,35 @@ fn a_stale_spec_approval_names_the_commit_and_the_changes() {
     );
     assert!(notes.contains("60 s") && notes.contains("90 s"), "{notes}");
     assert!(notes.contains("requirement R9 added"), "{notes}");
+
+    // The language server's incremental analysis gives the same notes, and after a further
+    // edit (git is searched once; the changes are listed against the new text) still equals
+    // a fresh analysis.
+    let mut estate = estate;
+    let mut cache = Cache::default();
+    let incremental = analyze_with(&estate, &options, &mut cache);
+    assert_eq!(incremental.diagnostics, analysis.diagnostics);
+    let id = (estate.file_ids())
+        .find(|&id| estate.files.name(id).ends_with("dc2-edge-bgp-peering.sdd"))
+        .unwrap();
+    let again = estate
+        .files
+        .text(id)
+        .replacen("in syslog", "in syslog and the SIEM", 1);
+    estate.update(id, again);
+    let incremental = analyze_with(&estate, &options, &mut cache);
+    assert_eq!(
+        incremental.diagnostics,
+        analyze(&estate, &options).diagnostics
+    );
+    let notes: Vec<&String> = (incremental.diagnostics.iter())
+        .filter(|d| d.code == Code::Sdd204)
+        .flat_map(|d| &d.notes)
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("requirement R9 added")),
+        "{notes:?}"
+    );
 
     // Without history the diagnostic is the same, minus the notes about commits.
     options.git_history = false;

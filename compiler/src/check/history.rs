@@ -4,8 +4,14 @@
 //! Only the file that holds the engagement now is searched (the 200 newest commits that
 //! touched it), and old content is fingerprinted against the current profile. Outside a git
 //! repository, or when git is not installed, the diagnostic simply keeps its plain form.
+//!
+//! The search is the expensive part (a `git show` per commit); its result is kept in a
+//! [`HistoryCache`] by file, engagement, gate, recorded fingerprint and the newest commit of
+//! the file, so the language server, which analyses on every edit, asks git once per
+//! approval and then one `git log -1` per analysis. The "changed since" list is recomputed
+//! against the current text every time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::Command;
 
@@ -23,8 +29,34 @@ use super::names::Namespace;
 
 const MAX_COMMITS: usize = 200;
 
-/// Add history notes to every SDD204 diagnostic.
-pub fn explain_stale(estate: &Estate, ns: &Namespace<'_>, diagnostics: &mut [Diagnostic]) {
+/// What the search found for one approval: the newest commit whose content had the approved
+/// fingerprint, and that content.
+#[derive(Debug, Clone)]
+struct Approved {
+    short: String,
+    date: String,
+    subject: Option<String>,
+    old_text: String,
+}
+
+/// (file path, engagement, gate, recorded fingerprint, newest commit of the file, the text of
+/// the profile old content is fingerprinted against).
+type SearchKey = (String, String, String, String, String, String);
+
+/// Searches already made, kept between analyses of an estate being edited.
+#[derive(Debug, Default)]
+pub struct HistoryCache {
+    searched: HashMap<SearchKey, Option<Approved>>,
+}
+
+/// Add history notes to every SDD204 diagnostic, re-using and keeping the git searches in
+/// `cache`.
+pub fn explain_stale_with(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    diagnostics: &mut [Diagnostic],
+    cache: &mut HistoryCache,
+) {
     for d in diagnostics.iter_mut().filter(|d| d.code == Code::Sdd204) {
         let file = d.file();
         let text = estate.files.text(file);
@@ -42,10 +74,44 @@ pub fn explain_stale(estate: &Estate, ns: &Namespace<'_>, diagnostics: &mut [Dia
             continue;
         };
         let current = Engagement::new(ns, file, item);
-        if let Some(notes) = search(estate.files.name(file), ns, &current, gate, &recorded) {
-            d.notes.extend(notes);
+        let path = estate.files.name(file);
+        let Some((dir, name)) = split_path(path) else {
+            continue;
+        };
+        let Some(newest) = git(dir, &["log", "-1", "--format=%H", "--", name]) else {
+            continue;
+        };
+        let profile = (current.profile)
+            .and_then(|p| p.name_text())
+            .and_then(|n| ns.get(n))
+            .and_then(|d| estate.files.text(d.file).get(d.item.span.range()))
+            .unwrap_or("");
+        let key = (
+            path.to_string(),
+            current.name().to_string(),
+            gate.to_string(),
+            recorded.clone(),
+            newest.trim().to_string(),
+            profile.to_string(),
+        );
+        let approved = cache
+            .searched
+            .entry(key)
+            .or_insert_with(|| search(dir, name, ns, &current, gate, &recorded));
+        if let Some(approved) = approved {
+            d.notes.push(note(approved, ns, &current, gate));
         }
     }
+}
+
+/// The folder and the file name of an estate file's path.
+fn split_path(path: &str) -> Option<(&Path, &str)> {
+    let path = Path::new(path);
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Some((dir, path.file_name()?.to_str()?))
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
@@ -60,19 +126,15 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The newest of the file's commits whose engagement had the recorded fingerprint.
 fn search(
-    path: &str,
+    dir: &Path,
+    name: &str,
     ns: &Namespace<'_>,
     current: &Engagement<'_>,
     gate: &str,
     recorded: &str,
-) -> Option<Vec<String>> {
-    let path = Path::new(path);
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name()?.to_str()?;
+) -> Option<Approved> {
     let log = git(
         dir,
         &[
@@ -113,31 +175,53 @@ fn search(
         if !matched {
             continue;
         }
-        let mut note = format!(
-            "the approved content is that of commit {short} ({date}{}); changed since:",
-            subject.map(|s| format!(", \"{s}\"")).unwrap_or_default()
-        );
-        let changes = if gate == "spec" {
-            let mut c = diff_fields(&old, current);
-            c.extend(diff_children(old.requirements, current.requirements));
-            c
-        } else {
-            let mut c = diff_children(old.feasibility, current.feasibility);
-            c.extend(diff_children(old.design, current.design));
-            if spec != fingerprints(current).0 {
-                c.push("the approved spec it chains changed".into());
-            }
-            c
-        };
-        if changes.is_empty() {
-            note.push_str("\n- the profile, or content outside this file");
-        }
-        for c in changes {
-            note.push_str(&format!("\n- {c}"));
-        }
-        return Some(vec![note]);
+        return Some(Approved {
+            short: short.to_string(),
+            date: date.to_string(),
+            subject: subject.map(str::to_string),
+            old_text,
+        });
     }
     None
+}
+
+/// The note for an approval found in history: the commit and what changed since.
+fn note(approved: &Approved, ns: &Namespace<'_>, current: &Engagement<'_>, gate: &str) -> String {
+    let mut note = format!(
+        "the approved content is that of commit {} ({}{}); changed since:",
+        approved.short,
+        approved.date,
+        (approved.subject.as_ref())
+            .map(|s| format!(", \"{s}\""))
+            .unwrap_or_default()
+    );
+    let parsed = crate::syntax::parse(current.file, &approved.old_text);
+    let Some(old_item) = (parsed.ast.items.iter())
+        .find(|i| i.keyword() == "engagement" && i.name_text() == Some(current.name()))
+    else {
+        return note;
+    };
+    let old = Engagement::new(ns, current.file, old_item);
+    let (spec, _) = fingerprints(&old);
+    let changes = if gate == "spec" {
+        let mut c = diff_fields(&old, current);
+        c.extend(diff_children(old.requirements, current.requirements));
+        c
+    } else {
+        let mut c = diff_children(old.feasibility, current.feasibility);
+        c.extend(diff_children(old.design, current.design));
+        if spec != fingerprints(current).0 {
+            c.push("the approved spec it chains changed".into());
+        }
+        c
+    };
+    if changes.is_empty() {
+        note.push_str("\n- the profile, or content outside this file");
+    }
+    for c in changes {
+        note.push_str(&format!("\n- {c}"));
+    }
+    note
 }
 
 fn show(json: &Json) -> String {
