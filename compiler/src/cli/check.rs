@@ -37,6 +37,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
+    // The process ends now: freeing every tree node one by one took 5% of a large check.
+    std::mem::forget((estate, diagnostics));
     Ok(if failed {
         ExitCode::from(1)
     } else {

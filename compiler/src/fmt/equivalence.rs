@@ -50,9 +50,9 @@ fn item_eq(a: &Item, b: &Item) -> bool {
     ident_eq(&a.keyword, &b.keyword)
         && opt_eq(&a.name, &b.name, ident_eq)
         && a.optional.is_some() == b.optional.is_some()
-        && opt_eq(&a.ty, &b.ty, value_eq)
+        && opt_eq(&a.ty, &b.ty, |x, y| value_eq(x, y))
         && opt_eq(&a.title, &b.title, |x, y| x.value == y.value)
-        && opt_eq(&a.by, &b.by, ident_eq)
+        && opt_eq(&a.by, &b.by, |x, y| ident_eq(x, y))
         && opt_eq(&a.body, &b.body, body_eq)
         && opt_eq(&a.doc, &b.doc, |x, y| x.text == y.text)
 }

@@ -99,7 +99,7 @@ pub(crate) fn items_around(items: &[Item], offset: usize) -> Vec<&Item> {
                             .entries
                             .iter()
                             .filter_map(|e| match e {
-                                Entry::Item(i) if i.span.contains(offset) => Some(i),
+                                Entry::Item(i) if i.span.contains(offset) => Some(&**i),
                                 _ => None,
                             })
                             .collect();

@@ -46,7 +46,7 @@ impl<'a> Ide<'a> {
             .1
             .into_iter()
             .find(|d| d.name_text() == Some(field))
-            .and_then(|d| d.ty.as_ref())
+            .and_then(|d| d.ty.as_deref())
             .map(Expected::Declared)
     }
 

@@ -35,14 +35,15 @@ pub struct Item {
     pub name: Option<Ident>,
     /// The `?` of an optional `field` declaration.
     pub optional: Option<Span>,
-    /// The `: TYPE` of a `field` declaration.
-    pub ty: Option<Value>,
+    /// The `: TYPE` of a `field` declaration. This and the other rarely present parts are
+    /// boxed: an item is moved through every parser combinator and there are many of them.
+    pub ty: Option<Box<Value>>,
     /// The title string: `requirement R1 "…"`.
     pub title: Option<Str>,
     /// `verified R1 by T1`: the name after `by`.
-    pub by: Option<Ident>,
+    pub by: Option<Box<Ident>>,
     pub body: Option<Body>,
-    pub doc: Option<Doc>,
+    pub doc: Option<Box<Doc>>,
     /// From the keyword to the end of the item (the doc comment excluded).
     pub span: Span,
 }
@@ -73,7 +74,7 @@ impl Item {
 
     pub fn items(&self) -> impl Iterator<Item = &Item> {
         self.entries().iter().filter_map(|e| match e {
-            Entry::Item(i) => Some(i),
+            Entry::Item(i) => Some(&**i),
             _ => None,
         })
     }
@@ -102,7 +103,8 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     Field(Field),
-    Item(Item),
+    /// Boxed: an item is several times the size of a field, and most entries are fields.
+    Item(Box<Item>),
     Variant(Ident),
 }
 

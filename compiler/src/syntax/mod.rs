@@ -339,7 +339,7 @@ fn attach_docs(
     fn visit(items: &mut [Item], docs: &mut Vec<(u32, Doc)>) {
         for item in items {
             if let Ok(at) = docs.binary_search_by_key(&item.keyword.span.start, |(s, _)| *s) {
-                item.doc = Some(docs[at].1.clone());
+                item.doc = Some(Box::new(docs[at].1.clone()));
             }
             if let Some(body) = &mut item.body {
                 for entry in &mut body.entries {

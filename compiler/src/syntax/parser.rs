@@ -112,7 +112,7 @@ where
     let item = declaration
         .ignore_then(entry(src))
         .try_map(|entry, span| match entry {
-            Entry::Item(item) => Ok(Some(item)),
+            Entry::Item(item) => Ok(Some(*item)),
             _ => Err(E::custom(
                 span,
                 "expected a declaration (person, role, enum, record, profile, asset, engagement)"
@@ -390,12 +390,14 @@ where
             .ignored()
             .recover_with(via_parser(end()));
         let body = just(Token::LBrace)
-            .ignore_then(
-                body_entry
-                    .repeated()
-                    .collect::<Vec<_>>()
-                    .map(|entries| entries.into_iter().flatten().collect::<Vec<_>>()),
-            )
+            .ignore_then(body_entry.repeated().collect::<Vec<_>>().map(
+                |entries: Vec<Option<Entry>>| {
+                    // Sized once: most bodies are small and live as long as the estate.
+                    let mut kept = Vec::with_capacity(entries.len());
+                    kept.extend(entries.into_iter().flatten());
+                    kept
+                },
+            ))
             .then_ignore(close)
             .map_with(|entries, e| Body {
                 entries,
@@ -455,17 +457,19 @@ where
                     keyword.span.into_simple(),
                     format!("expected a name or `{{` after `{}`", keyword.text),
                 )),
-                Tail::Item((name, optional, ty, title, by, body)) => Ok(Entry::Item(Item {
-                    keyword,
-                    name,
-                    optional,
-                    ty,
-                    title,
-                    by,
-                    body,
-                    doc: None,
-                    span: to_span(span),
-                })),
+                Tail::Item((name, optional, ty, title, by, body)) => {
+                    Ok(Entry::Item(Box::new(Item {
+                        keyword,
+                        name,
+                        optional,
+                        ty: ty.map(Box::new),
+                        title,
+                        by: by.map(Box::new),
+                        body,
+                        doc: None,
+                        span: to_span(span),
+                    })))
+                }
             })
             .boxed()
     })
