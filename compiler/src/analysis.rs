@@ -119,21 +119,7 @@ impl Cache {
 
 /// Analyse an estate.
 pub fn analyze(estate: &Estate, options: &Options) -> Analysis {
-    let mut out: Vec<Diagnostic> = estate.syntax_diagnostics().cloned().collect();
-    let ns = Namespace::build(estate, &mut out);
-    let inventory = Inventory::new(&ns);
-    let files: Vec<FileId> = estate.file_ids().collect();
-    let per_file = check_files(estate, &ns, &inventory, options, &files);
-    let history = &mut HistoryCache::default();
-    finish(
-        estate,
-        &ns,
-        &inventory,
-        options,
-        out,
-        per_file.into_iter(),
-        history,
-    )
+    analyze_with(estate, options, &mut Cache::default())
 }
 
 /// Analyse an estate, re-using the results in `cache` of every file whose parse and

@@ -17,24 +17,9 @@ use sdd::estate::Estate;
 use sdd_lsp::wire_client::WireClient;
 use serde_json::{json, Value};
 
-/// A small deterministic generator (xorshift64*).
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
+/// One of the items, at random (the callers never pass an empty slice).
+fn pick<'a, T>(random: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+    &items[random.usize(..items.len())]
 }
 
 /// A file full of non-ASCII text: accents, CJK and emoji (surrogate pairs in UTF-16) in
@@ -109,16 +94,16 @@ fn model_offset(text: &str, line: usize, character: usize) -> usize {
 
 /// A random position in the text: usually a character boundary, often next to a multi-byte
 /// character, sometimes one UTF-16 unit further (inside a surrogate pair) or past the line end.
-fn random_position(random: &mut Random, text: &str) -> (usize, usize) {
-    let mut at = random.below(text.len() + 1);
+fn random_position(random: &mut fastrand::Rng, text: &str) -> (usize, usize) {
+    let mut at = random.usize(..text.len() + 1);
     while !text.is_char_boundary(at) {
         at -= 1;
     }
-    if random.below(3) == 0 {
+    if random.usize(..3) == 0 {
         // Move to the nearest non-ASCII character, before or after it.
         if let Some(i) = text[at..].find(|c: char| !c.is_ascii()) {
             at += i;
-            if random.below(2) == 0 {
+            if random.usize(..2) == 0 {
                 at += text[at..].chars().next().map_or(0, char::len_utf8);
             }
         }
@@ -126,7 +111,7 @@ fn random_position(random: &mut Random, text: &str) -> (usize, usize) {
     let line = text[..at].matches('\n').count();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let mut character: usize = text[line_start..at].encode_utf16().count();
-    match random.below(8) {
+    match random.usize(..8) {
         0 => character += 1,
         1 => character += 40,
         _ => {}
@@ -142,7 +127,7 @@ struct Document {
 struct Session {
     client: WireClient,
     folder: Folder,
-    random: Random,
+    random: fastrand::Rng,
     /// Every file: name → text on disk.
     disk: BTreeMap<String, String>,
     open: BTreeMap<String, Document>,
@@ -205,25 +190,25 @@ impl Session {
     async fn change_one(&mut self, name: &str) {
         let mut text = self.open[name].text.clone();
         let mut changes = Vec::new();
-        if self.random.below(12) == 0 {
-            text = match self.random.below(3) {
+        if self.random.usize(..12) == 0 {
+            text = match self.random.usize(..3) {
                 0 => String::new(),
                 1 => self.disk[name].clone(),
                 _ => {
                     let other: Vec<&String> = self.disk.values().collect();
-                    self.random.pick(&other).to_string()
+                    pick(&mut self.random, &other).to_string()
                 }
             };
             changes.push(json!({"text": text}));
         } else {
-            for _ in 0..1 + self.random.below(3) {
+            for _ in 0..1 + self.random.usize(..3) {
                 let (l1, c1) = random_position(&mut self.random, &text);
-                let (l2, c2) = if self.random.below(2) == 0 {
+                let (l2, c2) = if self.random.usize(..2) == 0 {
                     (l1, c1)
                 } else {
                     random_position(&mut self.random, &text)
                 };
-                let insert = self.random.pick(INSERTS).to_string();
+                let insert = pick(&mut self.random, INSERTS).to_string();
                 let (a, b) = (model_offset(&text, l1, c1), model_offset(&text, l2, c2));
                 text.replace_range(a.min(b)..a.max(b), &insert);
                 changes.push(json!({
@@ -249,7 +234,7 @@ impl Session {
     async fn ask(&mut self, name: &str) {
         let text = &self.open[name].text;
         let (line, character) = random_position(&mut self.random, text);
-        let method = if self.random.below(2) == 0 {
+        let method = if self.random.usize(..2) == 0 {
             "textDocument/hover"
         } else {
             "textDocument/completion"
@@ -286,7 +271,7 @@ async fn random_edits_end_with_the_diagnostics_of_sdd_check() {
     let mut s = Session {
         client,
         folder,
-        random: Random(seed),
+        random: fastrand::Rng::with_seed(seed),
         disk: files.into_iter().collect(),
         open: BTreeMap::new(),
         version: 0,
@@ -296,28 +281,28 @@ async fn random_edits_end_with_the_diagnostics_of_sdd_check() {
     let names: Vec<String> = s.disk.keys().cloned().collect();
     for step in 0..steps {
         let open: Vec<String> = s.open.keys().cloned().collect();
-        match s.random.below(40) {
+        match s.random.usize(..40) {
             0 | 1 => {
                 let closed: Vec<&String> = names.iter().filter(|n| !open.contains(n)).collect();
                 if !closed.is_empty() {
-                    let name = s.random.pick(&closed).to_string();
+                    let name = pick(&mut s.random, &closed).to_string();
                     s.open_one(&name).await;
                 }
             }
             2 if open.len() > 1 => {
-                let name = s.random.pick(&open).clone();
+                let name = pick(&mut s.random, &open).clone();
                 s.close_one(&name).await;
             }
             3 | 4 if !open.is_empty() => {
-                let name = s.random.pick(&open).clone();
+                let name = pick(&mut s.random, &open).clone();
                 s.ask(&name).await;
             }
             _ if !open.is_empty() => {
-                let name = s.random.pick(&open).clone();
+                let name = pick(&mut s.random, &open).clone();
                 s.change_one(&name).await;
             }
             _ => {
-                let name = s.random.pick(&names).clone();
+                let name = pick(&mut s.random, &names).clone();
                 s.open_one(&name).await;
             }
         }

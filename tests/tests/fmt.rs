@@ -311,30 +311,9 @@ fn syntax_errors_are_refused_with_their_diagnostics() {
     }
 }
 
-/// A small deterministic generator for the re-layouts (the property test supplies the seed).
-struct Rng(u64);
+/// The deterministic generator of the re-layouts (the property test supplies the seed).
+type Rng = fastrand::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
-
-/// Reorder the fields inside every block (the order of fields never counts).
 fn reorder_fields(text: &str, rng: &mut Rng) -> String {
     fn collect(items: &[Item], rng: &mut Rng, out: &mut Vec<(Span, Span)>) {
         for item in items {
@@ -393,14 +372,14 @@ fn respace(text: &str, rng: &mut Rng) -> String {
     for (span, ends_line) in pieces {
         out.push_str(&text[span.range()]);
         let is_doc = text[span.range()].starts_with("///");
-        if !is_doc && rng.below(12) == 0 {
-            out.push_str(if rng.below(2) == 0 {
+        if !is_doc && rng.usize(..12) == 0 {
+            out.push_str(if rng.usize(..2) == 0 {
                 " /* inserted */ "
             } else {
                 " // inserted\n"
             });
         }
-        let gap = GAPS[rng.below(GAPS.len())];
+        let gap = GAPS[rng.usize(..GAPS.len())];
         out.push_str(if ends_line && !gap.contains('\n') {
             "\n"
         } else {
@@ -418,7 +397,7 @@ proptest! {
         let sources = example_estate();
         let which = pick % sources.len();
         let (name, original) = &sources[which];
-        let mut rng = Rng(seed);
+        let mut rng = Rng::with_seed(seed);
         let mangled = respace(&reorder_fields(original, &mut rng), &mut rng);
         prop_assert!(parse(FileId(0), &mangled).diagnostics.is_empty(), "{name}: mangled text does not parse:\n{mangled}");
         let with = |text: &str| {
@@ -515,8 +494,8 @@ struct Soup {
 impl Soup {
     fn sep(&mut self) {
         const GAPS: &[&str] = &[" ", " ", " ", "\n  ", "\n", "\n\n", "  ", "\t"];
-        self.out.push_str(GAPS[self.rng.below(GAPS.len())]);
-        match self.rng.below(16) {
+        self.out.push_str(GAPS[self.rng.usize(..GAPS.len())]);
+        match self.rng.usize(..16) {
             0 => self.out.push_str("// c\n"),
             1 => self.out.push_str("/* b */ "),
             2 => self.out.push_str("/* multi\n   line */\n"),
@@ -530,11 +509,11 @@ impl Soup {
     }
 
     fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.rng.below(from.len())]
+        from[self.rng.usize(..from.len())]
     }
 
     fn value(&mut self, depth: usize) {
-        let kind = self.rng.below(if depth > 2 { 6 } else { 9 });
+        let kind = self.rng.usize(..if depth > 2 { 6 } else { 9 });
         match kind {
             0..=2 => {
                 let t = self.pick(&[
@@ -576,10 +555,10 @@ impl Soup {
             }
             6 | 7 => {
                 self.tok("[");
-                let n = self.rng.below(12);
+                let n = self.rng.usize(..12);
                 for i in 0..n {
                     self.value(depth + 1);
-                    if i + 1 < n || self.rng.below(2) == 0 {
+                    if i + 1 < n || self.rng.usize(..2) == 0 {
                         self.tok(",");
                     }
                 }
@@ -587,7 +566,7 @@ impl Soup {
             }
             _ => {
                 self.tok("{");
-                for _ in 0..self.rng.below(5) {
+                for _ in 0..self.rng.usize(..5) {
                     self.field(depth + 1);
                 }
                 self.tok("}");
@@ -621,34 +600,34 @@ impl Soup {
         let name = self.pick(&["alice", "R1", "dc2-edge", "x_y"]);
         self.tok(name);
         if keyword == "field" {
-            if self.rng.below(2) == 0 {
+            if self.rng.usize(..2) == 0 {
                 self.tok("?");
             }
             self.tok(":");
             self.value(3);
             return;
         }
-        if self.rng.below(2) == 0 {
+        if self.rng.usize(..2) == 0 {
             let title = self.pick(&["\"A title\"", "\"\"\"\n  A block title\n  \"\"\""]);
             self.tok(title);
         }
-        if self.rng.below(3) == 0 {
+        if self.rng.usize(..3) == 0 {
             self.tok("by");
             self.tok("T1");
         }
         self.tok("{");
         if keyword == "enum" {
-            let n = self.rng.below(8);
+            let n = self.rng.usize(..8);
             for i in 0..n {
                 let v = self.pick(&["a", "level-1", "a-long-variant-name"]);
                 self.tok(v);
-                if i + 1 < n || self.rng.below(2) == 0 {
+                if i + 1 < n || self.rng.usize(..2) == 0 {
                     self.tok(",");
                 }
             }
         } else {
-            for _ in 0..self.rng.below(6) {
-                if depth < 3 && self.rng.below(3) == 0 {
+            for _ in 0..self.rng.usize(..6) {
+                if depth < 3 && self.rng.usize(..3) == 0 {
                     self.item(depth + 1);
                 } else {
                     self.field(depth);
@@ -665,9 +644,9 @@ proptest! {
     /// Random well-formed files format to a fixed point that keeps every comment.
     #[test]
     fn random_files_format_stably(seed in 1u64..u64::MAX) {
-        let mut soup = Soup { rng: Rng(seed), out: String::new() };
+        let mut soup = Soup { rng: Rng::with_seed(seed), out: String::new() };
         soup.sep();
-        for _ in 0..soup.rng.below(4) + 1 {
+        for _ in 0..soup.rng.usize(..4) + 1 {
             soup.item(0);
         }
         let text = soup.out;

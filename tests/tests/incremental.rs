@@ -8,22 +8,6 @@ use sdd::estate::Estate;
 use sdd::source::FileId;
 use sdd_tests::{options_at, repo_root, CASE_DATE};
 
-/// A small deterministic generator (xorshift64*), so a failure replays from its seed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 fn examples() -> Estate {
     Estate::load(&[repo_root().join("examples")]).expect("the examples load")
 }
@@ -41,11 +25,11 @@ fn same(fresh: &Analysis, incremental: &Analysis, step: &str) {
 }
 
 /// One random edit of one file's text, described for the failure message.
-fn mutate(random: &mut Random, text: &str, donor: &str) -> (String, &'static str) {
+fn mutate(random: &mut fastrand::Rng, text: &str, donor: &str) -> (String, &'static str) {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let at = random.below(lines.len());
+    let at = random.usize(..lines.len().max(1));
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    let kind = match random.below(6) {
+    let kind = match random.usize(..6) {
         0 if !out.is_empty() => {
             out.remove(at);
             "deleted a line"
@@ -60,7 +44,7 @@ fn mutate(random: &mut Random, text: &str, donor: &str) -> (String, &'static str
         }
         3 => {
             let donor_lines: Vec<&str> = donor.split_inclusive('\n').collect();
-            let line = donor_lines[random.below(donor_lines.len())].to_string();
+            let line = donor_lines[random.usize(..donor_lines.len())].to_string();
             if out.is_empty() {
                 out.push(line);
             } else {
@@ -70,11 +54,11 @@ fn mutate(random: &mut Random, text: &str, donor: &str) -> (String, &'static str
         }
         4 => {
             let mut joined = out.concat();
-            let mut cut = random.below(joined.len() + 1);
+            let mut cut = random.usize(..joined.len() + 1);
             while !joined.is_char_boundary(cut) {
                 cut -= 1;
             }
-            joined.insert(cut, ['x', '"', '}', '{', ' ', 'é'][random.below(6)]);
+            joined.insert(cut, ['x', '"', '}', '{', ' ', 'é'][random.usize(..6)]);
             return (joined, "inserted a character");
         }
         _ => "left the text as it was",
@@ -99,14 +83,14 @@ fn every_edit_gives_the_fresh_analysis() {
         &analyze_with(&estate, &options, &mut cache),
         "loading",
     );
-    let mut random = Random(0x5dd_2026);
+    let mut random = fastrand::Rng::with_seed(0x5dd_2026);
     for step in 0..400 {
-        let file = random.below(names.len());
+        let file = random.usize(..names.len());
         let id = FileId(file as u32);
-        let (text, kind) = if random.below(8) == 0 {
+        let (text, kind) = if random.usize(..8) == 0 {
             (texts[file].clone(), "restored the original")
         } else {
-            let donor = &texts[random.below(texts.len())];
+            let donor = &texts[random.usize(..texts.len())];
             mutate(&mut random, estate.files.text(id), donor)
         };
         estate.update(id, text);
