@@ -10,6 +10,7 @@ use crate::analysis::Analysis;
 use crate::check::engagement::{self as eng, Engagement, PHASES};
 use crate::check::gates::{self, lacks_authority};
 use crate::check::names::Namespace;
+use crate::codes::Code;
 use crate::estate::Estate;
 use crate::fingerprint;
 use crate::source::FileId;
@@ -60,10 +61,17 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
             ))
         })?;
     let file = decl.file;
+    // Syntax errors of the parse, and those the checker finds (a bare name where an entry
+    // should be): an approval is inserted among the entries, so either could make the edited
+    // file fail to parse.
+    let syntax_error = |d: &crate::diagnostic::Diagnostic| {
+        d.is_error() && d.file() == file && matches!(d.code, Code::Sdd001 | Code::Sdd002)
+    };
     if estate.parsed[file.0 as usize]
         .diagnostics
         .iter()
         .any(|d| d.is_error())
+        || analysis.diagnostics.iter().any(syntax_error)
     {
         return Err(refuse(format!(
             "{} has syntax errors; fix them before recording an approval",

@@ -105,3 +105,37 @@ fn blocks_after_names_that_are_not_keywords_parse_in_linear_time() {
     assert!(!parsed.diagnostics.is_empty());
     assert!(elapsed < Duration::from_millis(500), "took {elapsed:?}");
 }
+
+/// Found by `approve`: a bare name left in an engagement (`Ysn` before a comment, then `}`)
+/// parses as an enum variant, which the checker reports as SDD001, not the parser. `approve`
+/// looked only at the parser's errors, inserted the gate after the bare name, and its own
+/// safety net refused the result as "internal error: would not parse". It now refuses the
+/// file as having syntax errors, as it does for the parser's.
+#[test]
+fn approve_refuses_a_bare_name_in_the_engagement_as_a_syntax_error() {
+    let root = sdd_tests::repo_root().join("examples");
+    let estate = Estate::load(std::slice::from_ref(&root)).expect("the examples load");
+    let id = (estate.file_ids())
+        .find(|&id| estate.files.name(id).ends_with("dc3-evpn-vlan-stretch.sdd"))
+        .expect("the drafting example");
+    let text = estate.files.text(id);
+    let at = text.rfind("\n}").expect("the engagement's closing brace");
+    let edited = format!("{}\n  Ysn  // a stray word{}", &text[..at], &text[at..]);
+    let mut estate = estate;
+    estate.update(id, edited);
+    let options = sdd_tests::options_at("2026-11-24");
+    let analysis = sdd::analysis::analyze(&estate, &options);
+    let request = sdd::approve::Request {
+        engagement: "dc3-evpn-vlan-stretch".to_string(),
+        gate: "spec".to_string(),
+        by: "priya".to_string(),
+        on: options.as_of,
+        replace: false,
+    };
+    let refusal = sdd::approve::approve(&estate, &analysis, &request).expect_err("refused");
+    assert!(
+        refusal.0.iter().any(|r| r.contains("has syntax errors")),
+        "{refusal:?}"
+    );
+    assert!(!refusal.0.iter().any(|r| r.contains("internal error")));
+}
