@@ -206,17 +206,10 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// The `file:` URI of a path, as the server itself makes them.
 fn uri_of(path: &Path) -> String {
-    let mut out = String::from("file://");
-    for b in path.to_string_lossy().bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    let name = sdd_lsp::convert::name_of_path(path);
+    sdd_lsp::convert::uri(&name).map_or(name, |u| u.as_str().to_string())
 }
 
 /// The UTF-16 position just inside the first title's opening quote.

@@ -129,11 +129,14 @@ impl Workspace {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let file = sdd::source::SourceFile::new(name, text.clone());
-                    let Some(span) = convert::span(&file, range) else {
-                        continue;
-                    };
-                    text.replace_range(span.range(), &change.text);
+                    // The line index is built over the text itself, moved in and out: no copy
+                    // of the document per keystroke.
+                    let file = sdd::source::SourceFile::new(name, std::mem::take(&mut text));
+                    let span = convert::span(&file, range);
+                    text = file.text;
+                    if let Some(span) = span {
+                        text.replace_range(span.range(), &change.text);
+                    }
                 }
                 None => text = change.text,
             }

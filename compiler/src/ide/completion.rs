@@ -559,19 +559,7 @@ fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
                 }
             }
             Token::LAngle => return Context::Type,
-            Token::LBrace => {
-                // `{` after `:` opens an inline record, and so does `{` in a list.
-                return match i.checked_sub(1).map(|j| before[j].0) {
-                    Some(Token::Colon) => record_context(&before, i - 1, &word),
-                    Some(Token::LBracket | Token::Comma) => match list_start(&before, i) {
-                        Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
-                            record_context(&before, open - 1, &word)
-                        }
-                        _ => Context::None,
-                    },
-                    _ => Context::Entry,
-                };
-            }
+            Token::LBrace => return value_brace(&before, i, &word).unwrap_or(Context::Entry),
             _ => {}
         }
     }
@@ -587,6 +575,26 @@ fn record_context<'t>(
     match colon.checked_sub(1) {
         Some(n) if before[n].0 == Token::Ident => Context::Record(word(n).to_string()),
         _ => Context::None,
+    }
+}
+
+/// The `{` at token `brace`, when it opens a value rather than a block: `{` after `:` opens
+/// an inline record, and so does `{` in a list after `:` (the field it is the value of, or
+/// `Context::None` when there is no such field). `None` for the `{` of a block.
+fn value_brace<'t>(
+    before: &[(Token, Span)],
+    brace: usize,
+    word: &impl Fn(usize) -> &'t str,
+) -> Option<Context> {
+    match brace.checked_sub(1).map(|j| before[j].0) {
+        Some(Token::Colon) => Some(record_context(before, brace - 1, word)),
+        Some(Token::LBracket | Token::Comma) => Some(match list_start(before, brace) {
+            Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
+                record_context(before, open - 1, word)
+            }
+            _ => Context::None,
+        }),
+        _ => None,
     }
 }
 
@@ -617,18 +625,8 @@ fn enclosing_record<'t>(
             Token::RBrace | Token::RBracket | Token::RAngle => depth += 1,
             Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
             Token::LBrace => {
-                let context = match i.checked_sub(1).map(|j| before[j].0) {
-                    Some(Token::Colon) => record_context(before, i - 1, word),
-                    Some(Token::LBracket | Token::Comma) => match list_start(before, i) {
-                        Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
-                            record_context(before, open - 1, word)
-                        }
-                        _ => Context::None,
-                    },
-                    _ => Context::None,
-                };
-                return match context {
-                    Context::Record(field) => Some(field),
+                return match value_brace(before, i, word) {
+                    Some(Context::Record(field)) => Some(field),
                     _ => None,
                 };
             }
