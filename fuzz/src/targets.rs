@@ -37,8 +37,9 @@ pub fn check_bytes(data: &[u8]) {
     let analysis = slot.analyze(&text);
     let files = &slot.estate.files;
     spans::assert_diagnostics(&analysis.diagnostics, files);
+    let mut rich = sdd::render::rich::Renderer::new(files, false);
     for d in analysis.diagnostics.iter().take(50) {
-        let _ = sdd::render::rich::render(d, files, false);
+        let _ = rich.render(d);
         let _ = sdd::render::short::render(d, files);
     }
     let _ = sdd::render::json::render(&analysis.diagnostics, files);

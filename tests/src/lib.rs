@@ -144,9 +144,10 @@ pub fn render_all(estate: &Estate, analysis: &Analysis) -> String {
         out.push_str(&sdd::render::short::render(d, &estate.files));
         out.push('\n');
     }
+    let mut rich = sdd::render::rich::Renderer::new(&estate.files, false);
     for d in &analysis.diagnostics {
         out.push('\n');
-        out.push_str(&sdd::render::rich::render(d, &estate.files, false));
+        out.push_str(&rich.render(d));
     }
     out
 }

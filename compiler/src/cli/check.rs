@@ -24,9 +24,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             eprintln!("{}", render::summary(tally));
         }
         Format::Rich => {
-            let color = use_color();
+            let mut renderer = render::rich::Renderer::new(&estate.files, use_color());
             for d in &diagnostics {
-                print!("{}", render::rich::render(d, &estate.files, color));
+                print!("{}", renderer.render(d));
             }
             println!(
                 "{} file{} checked: {}",

@@ -3,51 +3,84 @@
 //! Each object: `file`, `range` (`start`/`end` with one-based `line` and `column`, columns in
 //! Unicode scalar values, plus `byte` offsets), `code`, `severity`, `message`, `labels` (every
 //! label with its own file, range, message and whether it is the primary one), `notes`, `help`.
+//! Keys are written in alphabetical order (the order of the fields below).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::source::Files;
 
-fn range(files: &Files, label: &Label) -> Value {
-    let file = files.get(label.file);
-    let (sl, sc) = file.line_col(label.span.start as usize);
-    let (el, ec) = file.line_col(label.span.end as usize);
-    json!({
-        "start": { "line": sl, "column": sc, "byte": label.span.start },
-        "end": { "line": el, "column": ec, "byte": label.span.end },
-    })
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    file: &'a str,
+    help: &'a Option<String>,
+    labels: Vec<JsonLabel<'a>>,
+    message: &'a str,
+    notes: &'a [String],
+    range: JsonRange,
+    severity: &'static str,
 }
 
-pub fn to_value(diagnostic: &Diagnostic, files: &Files) -> Value {
-    let mut labels = vec![json!({
-        "file": files.name(diagnostic.primary.file),
-        "range": range(files, &diagnostic.primary),
-        "message": diagnostic.primary.message,
-        "primary": true,
-    })];
-    labels.extend(diagnostic.secondary.iter().map(|l| {
-        json!({
-            "file": files.name(l.file),
-            "range": range(files, l),
-            "message": l.message,
-            "primary": false,
-        })
-    }));
-    json!({
-        "file": files.name(diagnostic.file()),
-        "range": range(files, &diagnostic.primary),
-        "code": diagnostic.code.as_str(),
-        "severity": diagnostic.severity.as_str(),
-        "message": diagnostic.message,
-        "labels": labels,
-        "notes": diagnostic.notes,
-        "help": diagnostic.help,
-    })
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    message: &'a str,
+    primary: bool,
+    range: JsonRange,
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    end: JsonPosition,
+    start: JsonPosition,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    byte: u32,
+    column: usize,
+    line: usize,
+}
+
+fn range(files: &Files, label: &Label) -> JsonRange {
+    let file = files.get(label.file);
+    let position = |byte: u32| {
+        let (line, column) = file.line_col(byte as usize);
+        JsonPosition { byte, column, line }
+    };
+    JsonRange {
+        end: position(label.span.end),
+        start: position(label.span.start),
+    }
+}
+
+fn label<'a>(files: &'a Files, label: &'a Label, primary: bool) -> JsonLabel<'a> {
+    JsonLabel {
+        file: files.name(label.file),
+        message: &label.message,
+        primary,
+        range: range(files, label),
+    }
+}
+
+fn to_json<'a>(diagnostic: &'a Diagnostic, files: &'a Files) -> JsonDiagnostic<'a> {
+    let mut labels = vec![label(files, &diagnostic.primary, true)];
+    labels.extend(diagnostic.secondary.iter().map(|l| label(files, l, false)));
+    JsonDiagnostic {
+        code: diagnostic.code.as_str(),
+        file: files.name(diagnostic.file()),
+        help: &diagnostic.help,
+        labels,
+        message: &diagnostic.message,
+        notes: &diagnostic.notes,
+        range: range(files, &diagnostic.primary),
+        severity: diagnostic.severity.as_str(),
+    }
 }
 
 /// The whole list, pretty-printed.
 pub fn render(diagnostics: &[Diagnostic], files: &Files) -> String {
-    let values: Vec<Value> = diagnostics.iter().map(|d| to_value(d, files)).collect();
+    let values: Vec<JsonDiagnostic> = diagnostics.iter().map(|d| to_json(d, files)).collect();
     serde_json::to_string_pretty(&values).unwrap_or_else(|_| "[]".to_string())
 }
