@@ -160,12 +160,12 @@ pub enum ValueKind {
     Name(String),
     /// A name with a version or constraint: `bgp-neighbor-template "^2.1"` / `… 2.3.0`.
     Ref {
-        name: Ident,
+        name: Box<Ident>,
         spec: Box<Value>,
     },
     /// A type application: `list<text>`.
     Generic {
-        name: Ident,
+        name: Box<Ident>,
         args: Vec<Value>,
     },
     List(Vec<Value>),

@@ -327,9 +327,12 @@ where
             .map_with(|((name, args), spec), e| {
                 let span = to_span(e.span());
                 let kind = match (args, spec) {
-                    (Some(args), _) => ValueKind::Generic { name, args },
+                    (Some(args), _) => ValueKind::Generic {
+                        name: Box::new(name),
+                        args,
+                    },
                     (None, Some(spec)) => ValueKind::Ref {
-                        name,
+                        name: Box::new(name),
                         spec: Box::new(spec),
                     },
                     (None, None) => match name.text.as_str() {
