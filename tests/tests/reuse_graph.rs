@@ -178,6 +178,64 @@ fn a_requires_cycle_is_one_diagnostic_with_a_label_on_every_edge() {
     assert_eq!(analysis.diagnostics.len(), 1);
 }
 
+/// A cycle through hundreds of assets stays a screenful: the message shows its ends and its
+/// length, twelve steps are marked and a note counts the rest; assets tangled in the same
+/// knot but off the cycle are listed up to twelve.
+#[test]
+fn a_long_requires_cycle_is_summarised() {
+    let n = 300;
+    let name = |i: usize| format!("a{i:03}");
+    let mut text = PEOPLE.to_string();
+    for i in 0..n {
+        // Every asset requires the next; each tenth also requires the one after it, which
+        // makes no new shortest cycle but ties more assets into the knot.
+        let mut requires = format!("{} \"^1.0\"", name((i + 1) % n));
+        if i % 10 == 0 {
+            requires.push_str(&format!(", {} \"^1.0\"", name((i + 2) % n)));
+        }
+        text.push_str(&asset_decl(&name(i), "active", &requires));
+    }
+    let estate = Estate::from_sources([("inventory.sdd", text)]);
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    let cycles: Vec<_> = (analysis.diagnostics.iter())
+        .filter(|d| d.code == Code::Sdd404)
+        .collect();
+    assert_eq!(cycles.len(), 1, "{:?}", analysis.diagnostics);
+    let d = cycles[0];
+    let steps = d
+        .message
+        .split(" through ")
+        .nth(1)
+        .expect("a long cycle's message");
+    let length: usize = steps
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("its length");
+    assert!(length > 12 && length <= n, "{}", d.message);
+    assert!(
+        d.message.starts_with("cycle in `requires` through ")
+            && d.message.contains(": a000 -> a")
+            && d.message
+                .contains(&format!(" ... ({} more) ... -> ", length + 1 - 12))
+            && d.message.ends_with(" -> a000"),
+        "{}",
+        d.message
+    );
+    assert_eq!(d.secondary.len(), 12);
+    let unmarked = format!("{} more steps of the cycle are not marked", length - 1 - 12);
+    assert!(d.notes.contains(&unmarked), "{:?}", d.notes);
+    let tangled = (d.notes.iter())
+        .find(|n| n.starts_with("also tangled in the same cycle: "))
+        .expect("the assets the shortest cycle skips");
+    assert_eq!(tangled.matches('`').count(), 2 * 12, "{tangled}");
+    assert!(
+        tangled.ends_with(&format!("and {} more", n - length - 12)),
+        "{tangled}"
+    );
+}
+
 #[test]
 fn deprecated_reuse_warns_and_retired_reuse_is_an_error() {
     let estate = Estate::from_sources([(

@@ -346,6 +346,10 @@ fn find_cycles(count: usize, links: &[Link]) -> Vec<Cycle> {
     cycles
 }
 
+/// How many names of a cycle its message, its labels and its note show: a cycle through
+/// thousands of assets is reported in a screenful, not one label per step.
+const CYCLE_SHOWN: usize = 12;
+
 fn cycle_diagnostic(
     code_kind: &str,
     verb: &str,
@@ -359,6 +363,19 @@ fn cycle_diagnostic(
     let closing = &links[*cycle.links.last().unwrap_or(&0)];
     let message = if cycle.links.len() == 1 {
         format!("cycle in `{code_kind}`: `{}` {verb} itself", names[start])
+    } else if path.len() > CYCLE_SHOWN + 1 {
+        // A long cycle: its first and last steps, with the length.
+        let (head, tail) = (
+            &path[..CYCLE_SHOWN / 2],
+            &path[path.len() - CYCLE_SHOWN / 2..],
+        );
+        format!(
+            "cycle in `{code_kind}` through {} names: {} -> ... ({} more) ... -> {}",
+            cycle.links.len(),
+            head.join(" -> "),
+            path.len() - head.len() - tail.len(),
+            tail.join(" -> ")
+        )
     } else {
         format!("cycle in `{code_kind}`: {}", path.join(" -> "))
     };
@@ -367,7 +384,8 @@ fn cycle_diagnostic(
             "`{}` {verb} `{}`, closing the cycle",
             names[closing.from], names[closing.to]
         ));
-    for l in &cycle.links[..cycle.links.len() - 1] {
+    let steps = &cycle.links[..cycle.links.len() - 1];
+    for l in steps.iter().take(CYCLE_SHOWN) {
         let l = &links[*l];
         d = d.with_secondary(
             l.file,
@@ -376,16 +394,25 @@ fn cycle_diagnostic(
         );
     }
     let on_cycle: BTreeSet<usize> = cycle.links.iter().map(|l| links[*l].from).collect();
-    let others: Vec<String> = cycle
-        .knot
-        .iter()
+    if steps.len() > CYCLE_SHOWN {
+        d = d.with_note(format!(
+            "{} more steps of the cycle are not marked",
+            steps.len() - CYCLE_SHOWN
+        ));
+    }
+    let others: Vec<&usize> = (cycle.knot.iter())
         .filter(|n| !on_cycle.contains(n))
-        .map(|n| format!("`{}`", names[*n]))
         .collect();
     if !others.is_empty() {
+        let mut listed: Vec<String> = (others.iter().take(CYCLE_SHOWN))
+            .map(|n| format!("`{}`", names[**n]))
+            .collect();
+        if others.len() > CYCLE_SHOWN {
+            listed.push(format!("and {} more", others.len() - CYCLE_SHOWN));
+        }
         d = d.with_note(format!(
             "also tangled in the same cycle: {}",
-            others.join(", ")
+            listed.join(", ")
         ));
     }
     d
