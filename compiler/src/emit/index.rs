@@ -12,21 +12,20 @@ use crate::reuse_graph::{produced, Inventory};
 use super::manifest::scalar;
 use super::FORMAT_VERSION;
 
-/// One engagement's manifest as written.
+/// One engagement's line in the index: what it reads from the manifest as written (the
+/// manifest itself is not kept, so a build holds one manifest tree per thread, not one per
+/// engagement).
 pub struct Entry {
-    pub manifest: Json,
-    /// Relative to the output folder.
-    pub path: String,
-    /// `sha256:` of the manifest file's bytes.
-    pub sha256: String,
+    pub summary: Json,
 }
 
-pub fn index(inventory: &Inventory<'_>, ns: &Namespace<'_>, entries: &[Entry]) -> Json {
-    let engagements: Vec<Json> = entries
-        .iter()
-        .map(|e| {
-            let m = &e.manifest;
-            json!({
+impl Entry {
+    /// The entry of `manifest`, written at `path` (relative to the output folder) with the
+    /// bytes whose `sha256:` is `sha256`.
+    pub fn new(manifest: &Json, path: &str, sha256: String) -> Entry {
+        let m = manifest;
+        Entry {
+            summary: json!({
                 "name": m["engagement"]["name"],
                 "title": m["engagement"]["title"],
                 "profile": m["engagement"]["profile"],
@@ -35,23 +34,28 @@ pub fn index(inventory: &Inventory<'_>, ns: &Namespace<'_>, entries: &[Entry]) -
                 "executable": m["executable"],
                 "spec_fingerprint": m["fingerprints"]["spec"]["fingerprint"],
                 "design_fingerprint": m["fingerprints"]["design"]["fingerprint"],
-                "manifest": e.path,
-                "manifest_sha256": e.sha256,
-            })
-        })
-        .collect();
+                "manifest": path,
+                "manifest_sha256": sha256,
+            }),
+        }
+    }
+
+    pub fn executable(&self) -> bool {
+        self.summary["executable"] == Json::Bool(true)
+    }
+}
+
+pub fn index(inventory: &Inventory<'_>, ns: &Namespace<'_>, entries: &[Entry]) -> Json {
+    let engagements: Vec<&Json> = entries.iter().map(|e| &e.summary).collect();
     let mut by_status = serde_json::Map::new();
     for status in Status::ALL {
         let n = entries
             .iter()
-            .filter(|e| e.manifest["status"] == status.as_str())
+            .filter(|e| e.summary["status"] == status.as_str())
             .count();
         by_status.insert(status.as_str().into(), json!(n));
     }
-    let executable = entries
-        .iter()
-        .filter(|e| e.manifest["executable"] == Json::Bool(true))
-        .count();
+    let executable = entries.iter().filter(|e| e.executable()).count();
 
     // Provenance: which engagement's as-built produced which release.
     let mut producers: Vec<(String, String, String)> = Vec::new();

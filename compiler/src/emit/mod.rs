@@ -12,6 +12,7 @@ pub mod report;
 pub mod report_tables;
 pub mod sarif;
 
+use rayon::prelude::*;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
@@ -72,25 +73,19 @@ pub fn build_set(estate: &Estate, analysis: &Analysis) -> BuildSet {
         inventory: &inventory,
         analysis,
     };
-    let mut files = Vec::new();
-    let mut entries = Vec::new();
-    for (_, facts) in &analysis.engagements {
-        let Some(json) = manifest::manifest(&cx, facts) else {
-            continue;
-        };
-        let bytes = to_bytes(&json);
-        let path = manifest_path(&facts.name);
-        entries.push(index::Entry {
-            manifest: json,
-            path: path.clone(),
-            sha256: sha256(&bytes),
-        });
-        files.push((path, bytes));
-    }
-    let executable = entries
-        .iter()
-        .filter(|e| e.manifest["executable"] == Json::Bool(true))
-        .count();
+    // In parallel, in the engagements' order: the same estate gives the same set.
+    let built: Vec<((String, Vec<u8>), index::Entry)> = (analysis.engagements.par_iter())
+        .filter_map(|(_, facts)| {
+            let json = manifest::manifest(&cx, facts)?;
+            let bytes = to_bytes(&json);
+            let path = manifest_path(&facts.name);
+            let entry = index::Entry::new(&json, &path, sha256(&bytes));
+            Some(((path, bytes), entry))
+        })
+        .collect();
+    let (mut files, entries): (Vec<(String, Vec<u8>)>, Vec<index::Entry>) =
+        built.into_iter().unzip();
+    let executable = entries.iter().filter(|e| e.executable()).count();
     let engagements = entries.len();
     let index = index::index(&inventory, &ns, &entries);
     files.push((INDEX_FILE.to_string(), to_bytes(&index)));
