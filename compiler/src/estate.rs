@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::source::{FileId, Files, Span};
+use crate::source::{FileId, Files, SourceFile, Span};
 use crate::syntax::{self, Parsed};
 
 /// Most files in one estate.
@@ -87,15 +87,19 @@ impl Estate {
 
     fn from_bytes(mut sources: Vec<(String, Vec<u8>)>) -> Estate {
         sources.sort_by(|a, b| a.0.cmp(&b.0));
-        let decoded: Vec<(String, String, Option<Diagnostic>)> = sources
-            .into_iter()
+        // Decoded and indexed in parallel, added in name order.
+        let decoded: Vec<(SourceFile, Option<Diagnostic>)> = sources
+            .into_par_iter()
             .enumerate()
-            .map(|(i, (name, bytes))| decode(FileId(i as u32), name, bytes))
+            .map(|(i, (name, bytes))| {
+                let (name, text, problem) = decode(FileId(i as u32), name, bytes);
+                (SourceFile::new(name, text), problem)
+            })
             .collect();
         let mut files = Files::new();
         let mut problems = Vec::with_capacity(decoded.len());
-        for (name, text, problem) in decoded {
-            files.add(name, text);
+        for (file, problem) in decoded {
+            files.push(file);
             problems.push(problem);
         }
         let parsed = problems

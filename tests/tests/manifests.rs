@@ -334,7 +334,9 @@ fn thread_count_does_not_change_the_bytes() {
             .expect("a thread pool")
             .install(|| build_at(example_sources(), CASE_DATE))
     };
-    assert_eq!(run(1), run(2));
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(7));
 }
 
 #[test]
