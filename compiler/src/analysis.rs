@@ -12,6 +12,7 @@
 //! the reuse graph, sorting) always run.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -49,14 +50,15 @@ pub struct Analysis {
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per engagement, sorted by name.
-    pub engagements: Vec<(FileId, Facts)>,
+    /// Shared with the analysis cache, which keeps them while their file is unchanged.
+    pub engagements: Vec<(FileId, Arc<Facts>)>,
 }
 
 impl Analysis {
     pub fn facts(&self, name: &str) -> Option<&Facts> {
         self.engagements
             .iter()
-            .map(|(_, f)| f)
+            .map(|(_, f)| &**f)
             .find(|f| f.name == name)
     }
 
@@ -87,7 +89,7 @@ impl Analysis {
 }
 
 /// What checking one file yields: its diagnostics and its engagements' facts.
-type FileResult = (Vec<Diagnostic>, Vec<(FileId, Facts)>);
+type FileResult = (Vec<Diagnostic>, Vec<(FileId, Arc<Facts>)>);
 
 /// Each file's own results from earlier analyses of an estate that is being edited.
 #[derive(Debug, Default)]
@@ -97,6 +99,8 @@ pub struct Cache {
     rechecked: usize,
     /// Git searches for stale approvals (with [`Options::git_history`]).
     history: HistoryCache,
+    /// By file id: the parse revision and the [`exports`] digest computed from it.
+    exports: Vec<(u64, u64)>,
 }
 
 #[derive(Debug)]
@@ -129,7 +133,7 @@ pub fn analyze_with(estate: &Estate, options: &Options, cache: &mut Cache) -> An
     let mut out: Vec<Diagnostic> = estate.syntax_diagnostics().cloned().collect();
     let ns = Namespace::build(estate, &mut out);
     let inventory = Inventory::new(&ns);
-    let digest = environment(estate);
+    let digest = environment(estate, &mut cache.exports);
     cache.files.resize_with(estate.files.len(), || None);
     let revision = |file: FileId| estate.parsed[file.0 as usize].revision;
     let stale: Vec<FileId> = estate
@@ -175,24 +179,38 @@ pub fn analyze_with(estate: &Estate, options: &Options, cache: &mut Cache) -> An
     )
 }
 
-/// What a file's own checks read from the rest of the estate, as a digest: every top-level
-/// declaration's file, keyword and name, and the whole text of every declaration that is not
-/// an engagement (persons, roles, profiles, assets, enums and records are read in full; other
-/// engagements only by name, so an edit inside an engagement leaves the digest as it was).
-/// Positions are not part of it: a result that points into another file is checked again
-/// when that file changes. Two estates with the same digest give every unchanged file whose
-/// diagnostics point only into unchanged files the same results.
-pub fn environment(estate: &Estate) -> u64 {
+/// What a file's own checks read from the rest of the estate, as a digest of every file's
+/// [`exports`] (each computed again only when its file was parsed again). Positions are not
+/// part of it: a result that points into another file is checked again when that file
+/// changes. Two estates with the same digest give every unchanged file whose diagnostics
+/// point only into unchanged files the same results.
+fn environment(estate: &Estate, exports_by_file: &mut Vec<(u64, u64)>) -> u64 {
+    exports_by_file.resize(estate.files.len(), (0, 0));
     // SipHash with fixed keys: the same estate gives the same digest in every run.
     let mut hasher = std::hash::DefaultHasher::new();
     estate.files.len().hash(&mut hasher);
     for file in estate.file_ids() {
-        let text = estate.files.text(file);
-        for item in &estate.ast(file).items {
-            (file.0, item.keyword(), item.name_text()).hash(&mut hasher);
-            if item.keyword() != "engagement" {
-                text.get(item.span.range()).hash(&mut hasher);
-            }
+        let revision = estate.parsed[file.0 as usize].revision;
+        let known = &mut exports_by_file[file.0 as usize];
+        if known.0 != revision || revision == 0 {
+            *known = (revision, exports(estate, file));
+        }
+        (file.0, known.1).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// What one file exposes to the others, as a digest: every top-level declaration's keyword
+/// and name, and the whole text of every declaration that is not an engagement (persons,
+/// roles, profiles, assets, enums and records are read in full; other engagements only by
+/// name, so an edit inside an engagement leaves the digest as it was).
+fn exports(estate: &Estate, file: FileId) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    let text = estate.files.text(file);
+    for item in &estate.ast(file).items {
+        (item.keyword(), item.name_text()).hash(&mut hasher);
+        if item.keyword() != "engagement" {
+            text.get(item.span.range()).hash(&mut hasher);
         }
     }
     hasher.finish()
@@ -228,7 +246,7 @@ fn check_files(
                 let e = Engagement::new(ns, file, item);
                 facts.push((
                     file,
-                    governance::evaluate(ns, &e, options.as_of, &mut found),
+                    Arc::new(governance::evaluate(ns, &e, options.as_of, &mut found)),
                 ));
                 reuse_graph::check_engagement(inventory, &e, &mut found);
             }

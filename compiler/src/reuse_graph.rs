@@ -12,6 +12,7 @@ mod checks;
 mod impact;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -37,7 +38,7 @@ pub fn check(
     estate: &Estate,
     ns: &Namespace<'_>,
     inventory: &Inventory<'_>,
-    facts: &[(FileId, Facts)],
+    facts: &[(FileId, Arc<Facts>)],
     out: &mut Vec<Diagnostic>,
 ) {
     checks::run(estate, ns, inventory, facts, out);

@@ -25,11 +25,21 @@ pub const PHASES: &[&str] = &[
     "as_built",
 ];
 
+/// The index in [`PHASES`] of a phase block (called for every child of every engagement on
+/// every analysis, so a match rather than a search of the list).
 fn phase_of(item: &Item) -> Option<usize> {
-    let keyword = item.keyword();
-    PHASES.iter().position(|p| match p.strip_prefix("gate ") {
-        Some(gate) => keyword == "gate" && item.name_text() == Some(gate),
-        None => *p == keyword,
+    Some(match item.keyword() {
+        "requirements" => 0,
+        "gate" => match item.name_text()? {
+            "spec" => 1,
+            "design" => 4,
+            _ => return None,
+        },
+        "feasibility" => 2,
+        "design" => 3,
+        "build" => 5,
+        "as_built" => 6,
+        _ => return None,
     })
 }
 
@@ -215,5 +225,26 @@ pub fn check_phase_order(file: FileId, engagement: &Item, out: &mut Vec<Diagnost
         }
         seen.push((p, child));
         last = Some((p, child));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `phase_of` agrees with the order of [`PHASES`], and other blocks are no phase.
+    #[test]
+    fn phase_of_follows_the_phase_list() {
+        let blocks: Vec<String> = PHASES.iter().map(|p| format!("  {p} {{ }}\n")).collect();
+        let text = format!(
+            "engagement e {{\n{}  gate review {{ }}\n  risk r {{ }}\n}}\n",
+            blocks.concat()
+        );
+        let parsed = crate::syntax::parse(FileId(0), &text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let found: Vec<Option<usize>> = parsed.ast.items[0].items().map(phase_of).collect();
+        let mut expected: Vec<Option<usize>> = (0..PHASES.len()).map(Some).collect();
+        expected.extend([None, None]);
+        assert_eq!(found, expected);
     }
 }

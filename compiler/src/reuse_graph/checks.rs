@@ -11,6 +11,7 @@
 //! file and can keep their results while the file is unchanged; [`run`] holds the rest.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -48,7 +49,7 @@ pub(super) fn run(
     estate: &Estate,
     ns: &Namespace<'_>,
     inventory: &Inventory<'_>,
-    facts: &[(FileId, Facts)],
+    facts: &[(FileId, Arc<Facts>)],
     out: &mut Vec<Diagnostic>,
 ) {
     let engagements: Vec<Engagement<'_>> = ns
@@ -492,7 +493,7 @@ fn unreconciled_extends(
     estate: &Estate,
     ns: &Namespace<'_>,
     engagements: &[Engagement<'_>],
-    facts: &[(FileId, Facts)],
+    facts: &[(FileId, Arc<Facts>)],
     in_cycle: &BTreeSet<&str>,
     governance: &[Diagnostic],
     out: &mut Vec<Diagnostic>,
