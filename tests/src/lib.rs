@@ -152,3 +152,4 @@ pub fn render_all(estate: &Estate, analysis: &Analysis) -> String {
     out
 }
 pub mod generate;
+pub mod shapes;

@@ -4,6 +4,7 @@
 //!
 //! `cargo build --release -p sdd-compiler -p sdd-tests && target/release/sdd-bench [SIZES…]`
 //! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
+//! `sdd-bench --shapes` measures the estates of unusual shape in `sdd_tests::shapes` instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -85,10 +86,12 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let mut runs = 3;
     let mut sizes = Vec::new();
+    let mut shapes = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+            "--shapes" => shapes = true,
             size => sizes.extend(size.parse::<usize>().ok()),
         }
     }
@@ -105,6 +108,9 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         sdd.display()
     );
+    if shapes {
+        return bench_shapes(&sdd, runs);
+    }
     println!(
         "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9}",
         "reqs",
@@ -189,6 +195,48 @@ fn main() {
             println!("         time ratio {n}/{m} requirements: {:.2}×", secs / t);
         }
         previous = Some((n, secs));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
+
+/// `--shapes`: the estates of `sdd_tests::shapes`, each checked (short and rich reports) and
+/// built (with `--allow-errors`, as some shapes have errors on purpose).
+fn bench_shapes(sdd: &Path, runs: usize) {
+    println!(
+        "{:>11} {:>6} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8}  what",
+        "shape", "files", "bytes", "check s", "RSS MiB", "rich s", "build s", "RSS MiB"
+    );
+    for shape in sdd_tests::shapes::all() {
+        let dir = std::env::temp_dir().join(format!("sdd-bench-{}", shape.name));
+        let out = std::env::temp_dir().join(format!("sdd-bench-{}-out", shape.name));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&out);
+        let bytes = sdd_tests::generate::write(&dir, &shape.files).expect("estate written");
+        let timed = |args: &[&str], dir: &Path| {
+            median(
+                (0..runs)
+                    .map(|_| measure(Command::new(sdd).args(args).arg(dir)))
+                    .collect(),
+            )
+        };
+        let short = timed(&["check", "--no-git", "--format", "short"], &dir);
+        let rich = timed(&["check", "--no-git"], &dir);
+        let out_arg = out.to_string_lossy().into_owned();
+        let build = timed(&["build", "--allow-errors", "-o", &out_arg], &dir);
+        let mib = |r: &Run| r.peak_rss_kib as f64 / 1024.0;
+        println!(
+            "{:>11} {:>6} {:>10} {:>8.3} {:>8.1} {:>8.3} {:>8.3} {:>8.1}  {}",
+            shape.name,
+            shape.files.len(),
+            bytes,
+            short.wall.as_secs_f64(),
+            mib(&short),
+            rich.wall.as_secs_f64(),
+            build.wall.as_secs_f64(),
+            mib(&build),
+            shape.what
+        );
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&out);
     }
