@@ -5,7 +5,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use sdd::analysis::{analyze, Analysis};
+use sdd::analysis::{analyze, analyze_with, Analysis, Cache};
 use sdd::estate::Estate;
 use sdd::source::FileId;
 
@@ -74,6 +74,19 @@ impl Slot {
     pub fn analyze(&mut self, text: &str) -> Analysis {
         self.estate.update(self.file, text.to_string());
         analyze(&self.estate, &crate::options())
+    }
+
+    /// Analyse the estate as it is (after [`Slot::analyze`]) incrementally, as the language
+    /// server does after an edit: first with the file `edited` empty, into a new cache, then
+    /// with its text put back, from that cache. The result depends on the input alone.
+    pub fn analyze_after_edit(&mut self, edited: FileId) -> Analysis {
+        let options = crate::options();
+        let text = self.estate.files.text(edited).to_string();
+        self.estate.update(edited, String::new());
+        let mut cache = Cache::default();
+        analyze_with(&self.estate, &options, &mut cache);
+        self.estate.update(edited, text);
+        analyze_with(&self.estate, &options, &mut cache)
     }
 }
 

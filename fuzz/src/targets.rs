@@ -30,11 +30,28 @@ pub fn parse_bytes(data: &[u8]) {
 static CHECK_SLOT: Mutex<Option<Slot>> = Mutex::new(None);
 
 /// `check`: the fuzzed file beside the example declarations is analysed without a panic,
-/// every diagnostic points inside its file, and every diagnostic renders.
+/// every diagnostic points inside its file, and every diagnostic renders. The incremental
+/// analysis of the language server gives exactly the fresh analysis after an edit of any
+/// file of the estate (one the input picks is emptied, analysed, and written back).
 pub fn check_bytes(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut slot = fixture::lock(&CHECK_SLOT, DECLARATIONS);
     let analysis = slot.analyze(&text);
+    let files: Vec<FileId> = slot.estate.file_ids().collect();
+    // FNV-1a of the input: which file the edit is in depends on the input alone.
+    let hash = (data.iter()).fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let incremental = slot.analyze_after_edit(files[(hash % files.len() as u64) as usize]);
+    assert_eq!(
+        analysis.diagnostics, incremental.diagnostics,
+        "the incremental analysis reports other diagnostics"
+    );
+    assert_eq!(
+        format!("{:?}", analysis.engagements),
+        format!("{:?}", incremental.engagements),
+        "the incremental analysis gives other governance facts"
+    );
     let files = &slot.estate.files;
     spans::assert_diagnostics(&analysis.diagnostics, files);
     let mut rich = sdd::render::rich::Renderer::new(files, false);
