@@ -19,7 +19,8 @@
 #   RAYON_NUM_THREADS    threads of the checker (default 1: one core per fuzzer)
 #   CARGO_TARGET_DIR     where cargo builds (default fuzz/target)
 # The corpus grows in fuzz/corpus/TARGET (kept between runs, not committed); a crash or a hang is
-# written to fuzz/artifacts/TARGET/ and makes the script exit non-zero.
+# written to fuzz/artifacts/TARGET/ and makes the script exit non-zero. Every target mutates with
+# the dictionary fuzz/sdd.dict (keywords, field names, punctuation, one of each literal form).
 set -euo pipefail
 
 FUZZ="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -85,6 +86,7 @@ run_one() {
         "$CORPUS/$target" "$seeds" -- \
         -fork="${SDD_FUZZ_FORKS:-1}" $ignore -max_total_time="$seconds" \
         -timeout="${SDD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=16384 \
+        -dict="$FUZZ/sdd.dict" \
         -artifact_prefix="$FUZZ/artifacts/$target/" ${SDD_FUZZ_ARGS:-}) >"$log" 2>&1 || status=$?
     rm -rf "$seeds"
     # The last progress line: `#RUNS: cov: … exec/s: N oom/timeout/crash: a/b/c time: Ts …`.
