@@ -45,7 +45,7 @@ impl Default for Options {
 }
 
 /// The result of analysing an estate.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Analysis {
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,

@@ -18,8 +18,7 @@ fn same(fresh: &Analysis, incremental: &Analysis, step: &str) {
         "diagnostics differ after {step}"
     );
     assert_eq!(
-        format!("{:?}", fresh.engagements),
-        format!("{:?}", incremental.engagements),
+        fresh.engagements, incremental.engagements,
         "governance facts differ after {step}"
     );
 }

@@ -52,7 +52,7 @@ impl Status {
 }
 
 /// What governance concluded about one engagement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     pub name: String,
     pub status: Status,
