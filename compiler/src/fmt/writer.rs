@@ -217,10 +217,35 @@ fn blank_in(gap: &str) -> bool {
 pub(super) fn comment_text(src: &str, comment: Comment) -> Cow<'_, str> {
     let raw = src.get(comment.span.range()).unwrap_or("");
     match comment.kind {
-        Token::BlockComment if raw.contains('\r') => Cow::Owned(raw.replace("\r\n", "\n")),
+        Token::BlockComment if raw.contains('\r') => Cow::Owned(line_feeds_only(raw)),
         Token::BlockComment => Cow::Borrowed(raw),
         _ => Cow::Borrowed(raw.trim_end()),
     }
+}
+
+/// `text` with every run of carriage returns that ends a line removed, so `\r\n` and `\r\r\n`
+/// both become `\n` and the result reads back as itself; a carriage return inside a line
+/// stays. (Replacing `\r\n` alone turned `\r\r\n` into `\r\n`, which the next pass changed
+/// again: the formatter refused such a comment as not kept.)
+fn line_feeds_only(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut returns = 0;
+    for c in text.chars() {
+        match c {
+            '\r' => returns += 1,
+            '\n' => {
+                returns = 0;
+                out.push('\n');
+            }
+            _ => {
+                out.extend(std::iter::repeat_n('\r', returns));
+                returns = 0;
+                out.push(c);
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\r', returns));
+    out
 }
 
 /// Pad trailing line comments so that those on consecutive lines of the same indentation
