@@ -30,13 +30,13 @@ struct JsonLabel<'a> {
     range: JsonRange,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 struct JsonRange {
     end: JsonPosition,
     start: JsonPosition,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, Copy)]
 struct JsonPosition {
     byte: u32,
     column: usize,
@@ -55,18 +55,20 @@ fn range(files: &Files, label: &Label) -> JsonRange {
     }
 }
 
-fn label<'a>(files: &'a Files, label: &'a Label, primary: bool) -> JsonLabel<'a> {
+fn label<'a>(files: &'a Files, label: &'a Label, primary: bool, range: JsonRange) -> JsonLabel<'a> {
     JsonLabel {
         file: files.name(label.file),
         message: &label.message,
         primary,
-        range: range(files, label),
+        range,
     }
 }
 
 fn to_json<'a>(diagnostic: &'a Diagnostic, files: &'a Files) -> JsonDiagnostic<'a> {
-    let mut labels = vec![label(files, &diagnostic.primary, true)];
-    labels.extend(diagnostic.secondary.iter().map(|l| label(files, l, false)));
+    // The primary label's range is the diagnostic's own: located once.
+    let primary = range(files, &diagnostic.primary);
+    let mut labels = vec![label(files, &diagnostic.primary, true, primary)];
+    labels.extend((diagnostic.secondary.iter()).map(|l| label(files, l, false, range(files, l))));
     JsonDiagnostic {
         code: diagnostic.code.as_str(),
         file: files.name(diagnostic.file()),
@@ -74,7 +76,7 @@ fn to_json<'a>(diagnostic: &'a Diagnostic, files: &'a Files) -> JsonDiagnostic<'
         labels,
         message: &diagnostic.message,
         notes: &diagnostic.notes,
-        range: range(files, &diagnostic.primary),
+        range: primary,
         severity: diagnostic.severity.as_str(),
     }
 }

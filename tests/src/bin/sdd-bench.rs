@@ -6,6 +6,7 @@
 //! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
 //! `sdd-bench --shapes` measures the estates of unusual shape in `sdd_tests::shapes` instead.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -40,9 +41,13 @@ fn measure(cmd: &mut Command) -> Run {
     }
 }
 
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|r| r.wall);
-    runs.swap_remove(runs.len() / 2)
+/// The run of median wall time among `runs` runs of `sdd ARGS…`.
+fn median_run(sdd: &Path, runs: usize, args: &[&OsStr]) -> Run {
+    let mut all: Vec<Run> = (0..runs)
+        .map(|_| measure(Command::new(sdd).args(args)))
+        .collect();
+    all.sort_by_key(|r| r.wall);
+    all.swap_remove(all.len() / 2)
 }
 
 /// The best of `runs` timings of the lexer alone over every text, on one thread or on all.
@@ -132,30 +137,23 @@ fn main() {
         let files = sdd_tests::generate::estate(n, 1);
         let bytes = sdd_tests::generate::write(&dir, &files).expect("estate written");
 
-        let check = median(
-            (0..runs)
-                .map(|_| {
-                    measure(
-                        Command::new(&sdd)
-                            .args(["check", "--format", "short", "--no-git"])
-                            .arg(&dir),
-                    )
-                })
-                .collect(),
+        let os = OsStr::new;
+        let check = median_run(
+            &sdd,
+            runs,
+            &[
+                os("check"),
+                os("--format"),
+                os("short"),
+                os("--no-git"),
+                dir.as_os_str(),
+            ],
         );
         let out = std::env::temp_dir().join(format!("sdd-bench-{n}-out"));
-        let build = median(
-            (0..runs)
-                .map(|_| {
-                    measure(
-                        Command::new(&sdd)
-                            .arg("build")
-                            .arg(&dir)
-                            .arg("-o")
-                            .arg(&out),
-                    )
-                })
-                .collect(),
+        let build = median_run(
+            &sdd,
+            runs,
+            &[os("build"), dir.as_os_str(), os("-o"), out.as_os_str()],
         );
 
         let mut paths = Vec::new();
@@ -213,17 +211,31 @@ fn bench_shapes(sdd: &Path, runs: usize) {
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&out);
         let bytes = sdd_tests::generate::write(&dir, &shape.files).expect("estate written");
-        let timed = |args: &[&str], dir: &Path| {
-            median(
-                (0..runs)
-                    .map(|_| measure(Command::new(sdd).args(args).arg(dir)))
-                    .collect(),
-            )
-        };
-        let short = timed(&["check", "--no-git", "--format", "short"], &dir);
-        let rich = timed(&["check", "--no-git"], &dir);
-        let out_arg = out.to_string_lossy().into_owned();
-        let build = timed(&["build", "--allow-errors", "-o", &out_arg], &dir);
+        let os = OsStr::new;
+        let (dir_arg, out_arg) = (dir.as_os_str(), out.as_os_str());
+        let short = median_run(
+            sdd,
+            runs,
+            &[
+                os("check"),
+                os("--no-git"),
+                os("--format"),
+                os("short"),
+                dir_arg,
+            ],
+        );
+        let rich = median_run(sdd, runs, &[os("check"), os("--no-git"), dir_arg]);
+        let build = median_run(
+            sdd,
+            runs,
+            &[
+                os("build"),
+                os("--allow-errors"),
+                os("-o"),
+                out_arg,
+                dir_arg,
+            ],
+        );
         let mib = |r: &Run| r.peak_rss_kib as f64 / 1024.0;
         println!(
             "{:>11} {:>6} {:>10} {:>8.3} {:>8.1} {:>8.3} {:>8.3} {:>8.1}  {}",
