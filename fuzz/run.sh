@@ -10,11 +10,14 @@
 #   SDD_FUZZ_SANITIZER   none (default: the fuzzed code is safe Rust, so a sanitizer only
 #                        slows it down ~2-3x) or address
 #   SDD_FUZZ_CORPUS      folder holding one corpus folder per target (default fuzz/corpus)
-#   SDD_FUZZ_FORKS       libFuzzer processes in fork mode (default 1)
+#   SDD_FUZZ_WORKERS     libFuzzer processes fuzzing side by side, sharing the corpus folder
+#                        (default 1). Independent processes, not libFuzzer's -fork mode, which
+#                        re-runs part of the corpus for every job and so executes about half as
+#                        many new inputs a second
 #   SDD_FUZZ_TIMEOUT     seconds one input may take before it counts as a hang (default 10)
-#   SDD_FUZZ_KEEP_GOING=1  keep fuzzing after a crash or a hang (each input is still written
-#                        to fuzz/artifacts/TARGET/) and report how many there were; the script
-#                        then exits non-zero at the end if there was any
+#   SDD_FUZZ_KEEP_GOING=1  restart a worker after a crash, a hang or an out-of-memory (each input
+#                        is still written to fuzz/artifacts/TARGET/) and report how many there
+#                        were; the script then exits non-zero at the end if there was any
 #   SDD_FUZZ_ARGS        extra libFuzzer flags
 #   RAYON_NUM_THREADS    threads of the checker (default 1: one core per fuzzer)
 #   CARGO_TARGET_DIR     where cargo builds (default fuzz/target)
@@ -67,46 +70,80 @@ seed_dir() {
     echo "$dir"
 }
 
+# The binary `cargo fuzz build` made for TARGET. Workers run it directly: a `cargo fuzz run` of
+# their own would rebuild it, mid-run, if a source file changed.
+fuzzer_binary() {
+    local dir="${CARGO_TARGET_DIR:-$FUZZ/target}"
+    [[ $dir == /* ]] || dir="$FUZZ/$dir"
+    echo "$dir/$(rustc -vV | sed -n 's/^host: //p')/release/$1"
+}
+
+# One worker: fuzz until DEADLINE (epoch seconds), each attempt logged to PREFIX.N.log. After
+# a failure it stops, or with SDD_FUZZ_KEEP_GOING=1 starts again from the corpus.
+run_worker() {
+    local target=$1 deadline=$2 seeds=$3 prefix=$4 attempt=0 left
+    while left=$((deadline - $(date +%s))) && ((left > 0)); do
+        attempt=$((attempt + 1))
+        # A hard stop well past the budget, should libFuzzer itself ever hang.
+        (cd "$FUZZ" && timeout -k 30 $((left + 300)) \
+            "$(fuzzer_binary "$target")" "$CORPUS/$target" "$seeds" \
+            -max_total_time="$left" -print_final_stats=1 \
+            -timeout="${SDD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=16384 \
+            -dict="$FUZZ/sdd.dict" \
+            -artifact_prefix="$FUZZ/artifacts/$target/" ${SDD_FUZZ_ARGS:-}) \
+            >"$prefix.$attempt.log" 2>&1 && return 0
+        [[ ${SDD_FUZZ_KEEP_GOING:-0} == 1 ]] || return 1
+    done
+}
+
+# The inputs one attempt's log says it executed: libFuzzer's final statistics (printed on
+# exit, a crash and a hang alike), else its last progress line (`#RUNS<tab>…`).
+executed() {
+    local n
+    n="$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$1" | grep -oE '[0-9]+$' | tail -1 || true)"
+    [[ -n $n ]] || n="$(grep -oE '^#[0-9]+' "$1" | tail -1 | tr -d '#' || true)"
+    echo "${n:-0}"
+}
+
 run_one() {
-    local target=$1 seconds=$2 seeds log status ignore=""
+    local target=$1 seconds=$2 seeds logs status=0 workers="${SDD_FUZZ_WORKERS:-1}" w
     seeds="$(seed_dir "$target")"
     mkdir -p "$CORPUS/$target" "$FUZZ/artifacts/$target"
-    log="$(mktemp "${TMPDIR:-/tmp}/sdd-fuzz-$target.XXXXXX.log")"
-    [[ ${SDD_FUZZ_KEEP_GOING:-0} == 1 ]] &&
-        ignore="-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
-    (cd "$FUZZ" && cargo fuzz build --sanitizer "$SANITIZER" $FEATURES -O "$target") >"$log" 2>&1 || {
-        cat "$log" >&2
+    logs="$(mktemp -d "${TMPDIR:-/tmp}/sdd-fuzz-$target.XXXXXX")"
+    (cd "$FUZZ" && cargo fuzz build --sanitizer "$SANITIZER" $FEATURES -O "$target") \
+        >"$logs/build.log" 2>&1 || {
+        cat "$logs/build.log" >&2
         return 1
     }
-    status=0
-    # A hard stop well past the budget, should libFuzzer itself ever hang.
-    # Fork mode: the fuzzing runs in child processes, so a hang can be skipped when asked.
-    (cd "$FUZZ" && timeout -k 30 $((seconds + 300)) \
-        cargo fuzz run --sanitizer "$SANITIZER" $FEATURES -O "$target" \
-        "$CORPUS/$target" "$seeds" -- \
-        -fork="${SDD_FUZZ_FORKS:-1}" $ignore -max_total_time="$seconds" \
-        -timeout="${SDD_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=16384 \
-        -dict="$FUZZ/sdd.dict" \
-        -artifact_prefix="$FUZZ/artifacts/$target/" ${SDD_FUZZ_ARGS:-}) >"$log" 2>&1 || status=$?
+    local deadline=$(($(date +%s) + seconds)) pids=()
+    for ((w = 0; w < workers; w++)); do
+        run_worker "$target" "$deadline" "$seeds" "$logs/worker$w" &
+        pids+=($!)
+    done
+    for w in "${pids[@]}"; do wait "$w" || status=1; done
     rm -rf "$seeds"
-    # The last progress line: `#RUNS: cov: … exec/s: N oom/timeout/crash: a/b/c time: Ts …`.
-    local last runs per_sec hangs
-    last="$(grep -E '^#[0-9]+: cov:' "$log" | tail -1 || true)"
-    runs="$(sed -E 's/^#([0-9]+):.*/\1/' <<<"${last:-#0:}")"
-    per_sec="$(grep -oE 'exec/s: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || echo 0)"
-    hangs="$(grep -oE 'oom/timeout/crash: [0-9/]+' <<<"$last" | cut -d' ' -f2 || echo 0/0/0)"
-    if [[ $status -ne 0 ]]; then
-        echo "$target: FAILED (exit $status) after ${runs:-0} executions; log: $log" >&2
-        grep -E 'panicked|ERROR|SUMMARY|Test unit written|artifact' "$log" | head -20 >&2 || true
-        return "$status"
-    fi
-    echo "$target: ${runs:-0} executions in ${seconds}s (${per_sec:-0} exec/s), oom/timeout/crash ${hangs:-0/0/0}, corpus $(find "$CORPUS/$target" -type f | wc -l) inputs"
-    rm -f "$log"
-    TOTAL=$((TOTAL + ${runs:-0}))
-    if [[ ${hangs:-0/0/0} != 0/0/0 ]]; then
-        echo "$target: inputs that failed are in fuzz/artifacts/$target/" >&2
+    local runs=0 log oom=0 hangs=0 crashes=0 written
+    for log in "$logs"/worker*.log; do
+        runs=$((runs + $(executed "$log")))
+        # Each failing input is written once, named for what it did.
+        while read -r written; do
+            case "$(basename "$written")" in
+            oom-*) oom=$((oom + 1)) ;;
+            timeout-*) hangs=$((hangs + 1)) ;;
+            crash-* | leak-*) crashes=$((crashes + 1)) ;;
+            esac
+        done < <(grep -oE 'Test unit written to [^ ]+' "$log" | cut -d' ' -f5)
+    done
+    local summary="$target: $runs executions in ${seconds}s ($((runs / (seconds > 0 ? seconds : 1))) exec/s, $workers workers), oom/timeout/crash $oom/$hangs/$crashes, corpus $(find "$CORPUS/$target" -type f | wc -l) inputs"
+    TOTAL=$((TOTAL + runs))
+    if [[ $status -ne 0 || $oom/$hangs/$crashes != 0/0/0 ]]; then
+        echo "$summary" >&2
+        echo "$target: FAILED; the inputs are in fuzz/artifacts/$target/, the logs in $logs" >&2
+        grep -hE 'panicked|ERROR|SUMMARY|Test unit written' "$logs"/worker*.log | head -20 >&2 || true
         return 1
     fi
+    echo "$summary"
+    rm -rf "$logs"
 }
 
 TOTAL=0
