@@ -76,17 +76,23 @@ impl Slot {
         analyze(&self.estate, &crate::options())
     }
 
-    /// Analyse the estate as it is (after [`Slot::analyze`]) incrementally, as the language
-    /// server does after an edit: first with the file `edited` empty, into a new cache, then
-    /// with its text put back, from that cache. The result depends on the input alone.
-    pub fn analyze_after_edit(&mut self, edited: FileId) -> Analysis {
+    /// Put `text` in the slot and analyse the whole estate into a new cache, as the language
+    /// server's first analysis does. The result is [`Slot::analyze`]'s.
+    pub fn analyze_into(&mut self, text: &str, cache: &mut Cache) -> Analysis {
+        self.estate.update(self.file, text.to_string());
+        analyze_with(&self.estate, &crate::options(), cache)
+    }
+
+    /// Edit the estate twice after [`Slot::analyze_into`], analysing incrementally from its
+    /// cache after each edit as the language server does: empty the file `edited`, then put
+    /// its text back. Returns the analysis after the second edit, which must be the first's.
+    pub fn analyze_after_edits(&mut self, edited: FileId, cache: &mut Cache) -> Analysis {
         let options = crate::options();
         let text = self.estate.files.text(edited).to_string();
         self.estate.update(edited, String::new());
-        let mut cache = Cache::default();
-        analyze_with(&self.estate, &options, &mut cache);
+        analyze_with(&self.estate, &options, cache);
         self.estate.update(edited, text);
-        analyze_with(&self.estate, &options, &mut cache)
+        analyze_with(&self.estate, &options, cache)
     }
 }
 

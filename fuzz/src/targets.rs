@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use sdd::analysis::Analysis;
+use sdd::analysis::{Analysis, Cache};
 use sdd::source::FileId;
 use sdd::syntax::parse;
 
@@ -31,18 +31,21 @@ static CHECK_SLOT: Mutex<Option<Slot>> = Mutex::new(None);
 
 /// `check`: the fuzzed file beside the example declarations is analysed without a panic,
 /// every diagnostic points inside its file, and every diagnostic renders. The incremental
-/// analysis of the language server gives exactly the fresh analysis after an edit of any
-/// file of the estate (one the input picks is emptied, analysed, and written back).
+/// analysis of the language server stays exact across edits of any file of the estate: one
+/// the input picks is emptied and written back, each edit analysed from the cache of the
+/// one before, and the result must equal the fresh analysis the cache started from.
 pub fn check_bytes(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut slot = fixture::lock(&CHECK_SLOT, DECLARATIONS);
-    let analysis = slot.analyze(&text);
+    let mut cache = Cache::default();
+    let analysis = slot.analyze_into(&text, &mut cache);
     let files: Vec<FileId> = slot.estate.file_ids().collect();
     // FNV-1a of the input: which file the edit is in depends on the input alone.
     let hash = (data.iter()).fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
-    let incremental = slot.analyze_after_edit(files[(hash % files.len() as u64) as usize]);
+    let edited = files[(hash % files.len() as u64) as usize];
+    let incremental = slot.analyze_after_edits(edited, &mut cache);
     assert!(
         analysis == incremental,
         "the incremental analysis differs from the fresh one"
