@@ -5,7 +5,7 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use sdd::analysis::{analyze, analyze_with, Analysis, Cache};
+use sdd::analysis::{analyze_with, Analysis, Cache};
 use sdd::estate::Estate;
 use sdd::source::FileId;
 
@@ -72,12 +72,11 @@ impl Slot {
 
     /// Put `text` in the slot and analyse the whole estate.
     pub fn analyze(&mut self, text: &str) -> Analysis {
-        self.estate.update(self.file, text.to_string());
-        analyze(&self.estate, &crate::options())
+        self.analyze_into(text, &mut Cache::default())
     }
 
     /// Put `text` in the slot and analyse the whole estate into a new cache, as the language
-    /// server's first analysis does. The result is [`Slot::analyze`]'s.
+    /// server's first analysis does.
     pub fn analyze_into(&mut self, text: &str, cache: &mut Cache) -> Analysis {
         self.estate.update(self.file, text.to_string());
         analyze_with(&self.estate, &crate::options(), cache)
