@@ -120,7 +120,8 @@ run_one() {
         run_worker "$target" "$deadline" "$seeds" "$logs/worker$w" &
         pids+=($!)
     done
-    for w in "${pids[@]}"; do wait "$w" || status=1; done
+    local pid
+    for pid in "${pids[@]}"; do wait "$pid" || status=1; done
     rm -rf "$seeds"
     local runs=0 log oom=0 hangs=0 crashes=0 written
     for log in "$logs"/worker*.log; do

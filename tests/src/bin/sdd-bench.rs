@@ -6,7 +6,6 @@
 //! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
 //! `sdd-bench --shapes` measures the estates of unusual shape in `sdd_tests::shapes` instead.
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -41,10 +40,14 @@ fn measure(cmd: &mut Command) -> Run {
     }
 }
 
-/// The run of median wall time among `runs` runs of `sdd ARGS…`.
-fn median_run(sdd: &Path, runs: usize, args: &[&OsStr]) -> Run {
+/// The run of median wall time among `runs` runs of `sdd`, its arguments given by `args`.
+fn median_run(sdd: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
     let mut all: Vec<Run> = (0..runs)
-        .map(|_| measure(Command::new(sdd).args(args)))
+        .map(|_| {
+            let mut command = Command::new(sdd);
+            args(&mut command);
+            measure(&mut command)
+        })
         .collect();
     all.sort_by_key(|r| r.wall);
     all.swap_remove(all.len() / 2)
@@ -137,24 +140,13 @@ fn main() {
         let files = sdd_tests::generate::estate(n, 1);
         let bytes = sdd_tests::generate::write(&dir, &files).expect("estate written");
 
-        let os = OsStr::new;
-        let check = median_run(
-            &sdd,
-            runs,
-            &[
-                os("check"),
-                os("--format"),
-                os("short"),
-                os("--no-git"),
-                dir.as_os_str(),
-            ],
-        );
+        let check = median_run(&sdd, runs, |c| {
+            c.args(["check", "--format", "short", "--no-git"]).arg(&dir);
+        });
         let out = std::env::temp_dir().join(format!("sdd-bench-{n}-out"));
-        let build = median_run(
-            &sdd,
-            runs,
-            &[os("build"), dir.as_os_str(), os("-o"), out.as_os_str()],
-        );
+        let build = median_run(&sdd, runs, |c| {
+            c.arg("build").arg(&dir).arg("-o").arg(&out);
+        });
 
         let mut paths = Vec::new();
         files_under(&dir, &mut paths);
@@ -211,31 +203,17 @@ fn bench_shapes(sdd: &Path, runs: usize) {
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&out);
         let bytes = sdd_tests::generate::write(&dir, &shape.files).expect("estate written");
-        let os = OsStr::new;
-        let (dir_arg, out_arg) = (dir.as_os_str(), out.as_os_str());
-        let short = median_run(
-            sdd,
-            runs,
-            &[
-                os("check"),
-                os("--no-git"),
-                os("--format"),
-                os("short"),
-                dir_arg,
-            ],
-        );
-        let rich = median_run(sdd, runs, &[os("check"), os("--no-git"), dir_arg]);
-        let build = median_run(
-            sdd,
-            runs,
-            &[
-                os("build"),
-                os("--allow-errors"),
-                os("-o"),
-                out_arg,
-                dir_arg,
-            ],
-        );
+        let short = median_run(sdd, runs, |c| {
+            c.args(["check", "--no-git", "--format", "short"]).arg(&dir);
+        });
+        let rich = median_run(sdd, runs, |c| {
+            c.args(["check", "--no-git"]).arg(&dir);
+        });
+        let build = median_run(sdd, runs, |c| {
+            c.args(["build", "--allow-errors", "-o"])
+                .arg(&out)
+                .arg(&dir);
+        });
         let mib = |r: &Run| r.peak_rss_kib as f64 / 1024.0;
         println!(
             "{:>11} {:>6} {:>10} {:>8.3} {:>8.1} {:>8.3} {:>8.3} {:>8.1}  {}",
