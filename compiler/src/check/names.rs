@@ -103,9 +103,13 @@ impl<'a> Namespace<'a> {
 
 /// The closest candidate to a misspelt name, if one is close enough.
 pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let chars = name.chars().count();
+    let limit = (chars / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length, and no distance over `limit + 2`
+        // is accepted: skip those candidates without computing it.
+        .filter(|c| c.chars().count().abs_diff(chars) <= limit + 2)
         .map(|c| (strsim::osa_distance(name, c), c))
         .filter(|(d, c)| {
             *d <= limit
@@ -193,5 +197,46 @@ impl<'a> Locals<'a> {
             .collect();
         v.sort();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggest;
+    use proptest::prelude::*;
+
+    /// `suggest` as it was before candidates were skipped by length.
+    fn suggest_every_candidate<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+        let limit = (name.chars().count() / 3).max(1);
+        (candidates.iter())
+            .map(|&c| (strsim::osa_distance(name, c), c))
+            .filter(|(d, c)| {
+                *d <= limit
+                    || (c.len() >= 3 && (c.contains(name) || name.contains(c)) && *d <= limit + 2)
+            })
+            .min()
+            .map(|(_, c)| c)
+    }
+
+    #[test]
+    fn suggests_the_closest_name() {
+        let known = ["must", "should", "may"];
+        assert_eq!(suggest("shuold", known), Some("should"));
+        assert_eq!(suggest("mst", known), Some("must"));
+        assert_eq!(suggest("wont", known), None);
+    }
+
+    proptest! {
+        #[test]
+        fn skipping_by_length_changes_no_suggestion(
+            name in "[a-cé_-]{0,14}",
+            candidates in proptest::collection::vec("[a-cé_-]{0,16}", 0..12),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            prop_assert_eq!(
+                suggest(&name, candidates.iter().copied()),
+                suggest_every_candidate(&name, &candidates)
+            );
+        }
     }
 }
