@@ -1,6 +1,7 @@
 //! `sdd-bench`: the scale benchmark of issue 7. For each size it generates an estate and prints
 //! its bytes, the wall time and peak RSS of `sdd check` and `sdd build`, MB/s, requirements/s,
-//! and the time of the lexer alone over the same files (the ceiling), with the ratio to it.
+//! and the time of the lexer alone over the same files (the ceiling), with the ratio to it, and
+//! the time of the lexer and parser alone (no checks), to show how much of the ratio is parsing.
 //!
 //! `cargo build --release -p sdd-compiler -p sdd-tests && target/release/sdd-bench [SIZES…]`
 //! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
@@ -53,22 +54,31 @@ fn median_run(sdd: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
     all.swap_remove(all.len() / 2)
 }
 
-/// The best of `runs` timings of the lexer alone over every text, on one thread or on all.
-fn best_lex_time(texts: &[String], runs: usize, parallel: bool) -> Duration {
-    let lex = |t: &String| {
-        sdd::syntax::token::lex(sdd::source::FileId(0), t)
-            .tokens
-            .len()
-    };
+/// The lexer alone over one text: its token count.
+fn lex(text: &str) -> usize {
+    let lexed = sdd::syntax::token::lex(sdd::source::FileId(0), text);
+    lexed.tokens.len()
+}
+
+/// The lexer and parser alone (the tree, no checks) over one text: its item count.
+fn parse(text: &str) -> usize {
+    sdd::syntax::parse(sdd::source::FileId(0), text)
+        .ast
+        .items
+        .len()
+}
+
+/// The best of `runs` timings of `pass` over every text, on one thread or on all.
+fn best_time(texts: &[String], runs: usize, parallel: bool, pass: fn(&str) -> usize) -> Duration {
     (0..runs)
         .map(|_| {
             let start = Instant::now();
-            let tokens: usize = if parallel {
-                texts.par_iter().map(lex).sum()
+            let counted: usize = if parallel {
+                texts.par_iter().map(|t| pass(t.as_str())).sum()
             } else {
-                texts.iter().map(lex).sum()
+                texts.iter().map(|t| pass(t.as_str())).sum()
             };
-            std::hint::black_box(tokens);
+            std::hint::black_box(counted);
             start.elapsed()
         })
         .min()
@@ -120,7 +130,7 @@ fn main() {
         return bench_shapes(&sdd, runs);
     }
     println!(
-        "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9}",
+        "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9} {:>11} {:>9}",
         "reqs",
         "bytes",
         "check s",
@@ -131,6 +141,9 @@ fn main() {
         "lex1 s",
         "lexN s",
         "÷lexN",
+        "parse1 s",
+        "parseN s",
+        "parseN÷lexN",
         "RSS/size"
     );
     let mut previous: Option<(usize, f64)> = None;
@@ -154,12 +167,14 @@ fn main() {
             .iter()
             .map(|p| std::fs::read_to_string(p).expect("readable"))
             .collect();
-        let lex1 = best_lex_time(&texts, runs, false);
-        let lex_n = best_lex_time(&texts, runs, true);
+        let lex1 = best_time(&texts, runs, false, lex);
+        let lex_n = best_time(&texts, runs, true, lex);
+        let parse1 = best_time(&texts, runs, false, parse);
+        let parse_n = best_time(&texts, runs, true, parse);
 
         let secs = check.wall.as_secs_f64();
         println!(
-            "{:>8} {:>10} {:>9.3} {:>9.1} {:>11.0} {:>9.1} {:>9} {:>9.3} {:>9.3} {:>7.2} {:>9.2}",
+            "{:>8} {:>10} {:>9.3} {:>9.1} {:>11.0} {:>9.1} {:>9} {:>9.3} {:>9.3} {:>7.2} {:>9.3} {:>9.3} {:>11.2} {:>9.2}",
             n,
             bytes,
             secs,
@@ -174,6 +189,9 @@ fn main() {
             lex1.as_secs_f64(),
             lex_n.as_secs_f64(),
             secs / lex_n.as_secs_f64(),
+            parse1.as_secs_f64(),
+            parse_n.as_secs_f64(),
+            parse_n.as_secs_f64() / lex_n.as_secs_f64(),
             check.peak_rss_kib as f64 * 1024.0 / bytes as f64,
         );
         if !check.ok {
