@@ -87,6 +87,40 @@ proptest! {
         let _ = sdd::analysis::analyze(&estate, &sdd::analysis::Options::default());
     }
 
+    /// The fast path of parsing and chumsky agree (see `descent.rs`) on random pieces of source.
+    #[test]
+    fn the_fast_path_agrees_on_token_sequences(pieces in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+        let text: String = pieces.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(sdd::syntax::fast_path_disagreement(&text), None, "{:?}", text);
+    }
+
+    /// … and on near misses of a real file: an example with one piece inserted at, or a few
+    /// characters deleted from, a random place. About half stay free of syntax errors.
+    #[test]
+    fn the_fast_path_agrees_on_edited_examples(
+        file in 0..3usize,
+        at in 0.0..1.0f64,
+        piece in 0..PIECES.len(),
+        delete in 0..4usize,
+    ) {
+        let original = [
+            include_str!("../../examples/types.sdd"),
+            include_str!("../../examples/inventory/network.sdd"),
+            include_str!("../../examples/engagements/network-provisioning/dc2-edge-bgp-peering.sdd"),
+        ][file];
+        let mut at = (original.len() as f64 * at) as usize;
+        while !original.is_char_boundary(at) {
+            at -= 1;
+        }
+        let text = if delete == 0 {
+            format!("{}{}{}", &original[..at], PIECES[piece], &original[at..])
+        } else {
+            let end = (at..=original.len().min(at + delete)).rev().find(|&e| original.is_char_boundary(e)).unwrap_or(at);
+            format!("{}{}", &original[..at], &original[end..])
+        };
+        prop_assert_eq!(sdd::syntax::fast_path_disagreement(&text), None, "{:?}", text);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
         let estate = Estate::from_sources([("bytes.sdd", String::from_utf8_lossy(&bytes).into_owned())]);

@@ -134,6 +134,17 @@ mod tests {
         assert_eq!(codes(&joined.files), []);
     }
 
+    /// The benchmarked estate measures the fast path of parsing: each file of it parses
+    /// without a syntax error, and the fast path builds chumsky's tree for it.
+    #[test]
+    fn the_benchmarked_estate_takes_the_fast_path() {
+        for (name, text) in crate::generate::estate(2_000, 1) {
+            let parsed = sdd::syntax::parse(sdd::source::FileId(0), &text);
+            assert_eq!(parsed.diagnostics.len(), 0, "{name}");
+            assert_eq!(sdd::syntax::fast_path_disagreement(&text), None, "{name}");
+        }
+    }
+
     #[test]
     fn the_broken_shapes_report_what_they_break() {
         let broken = diagnostics(200);

@@ -1,10 +1,12 @@
 //! Syntax: lexing and parsing one file into an [`Ast`] plus diagnostics.
 //!
 //! [`parse`] never fails. It enforces the input limits (SDD002), guards nesting depth before
-//! the recursive parser runs, turns chumsky's errors into SDD001 diagnostics and attaches doc
-//! comments to the items they precede.
+//! the recursive parser runs, reads the file with the fast path (`descent`) or, when it has
+//! mistakes, with chumsky (`parser`), turns chumsky's errors into SDD001 diagnostics and
+//! attaches doc comments to the items they precede.
 
 pub mod ast;
+mod descent;
 pub mod literal;
 pub mod parser;
 pub mod token;
@@ -85,11 +87,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         }
     }
     let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
-    let (mut items, errors) = if depth > SHALLOW_DEPTH {
-        parse_on_deep_stack(text, &tokens)
-    } else {
-        parser::parse_tokens(text, &tokens)
-    };
+    let (mut items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
     let lexical_lines = LexicalLines::new(text, &diagnostics);
     let mut syntax: Vec<Diagnostic> = errors
         .iter()
@@ -124,28 +122,68 @@ const SHALLOW_DEPTH: usize = 12;
 /// an unoptimised build (about 40 KiB a level there): only touched pages are ever committed.
 const DEEP_STACK_BYTES: usize = 64 * 1024 * 1024;
 
-/// Parse a deeply nested file on a scoped thread with [`DEEP_STACK_BYTES`] of stack: the
-/// caller's thread may have as little as 2 MiB (Rust's default for spawned threads, which
-/// rayon, tokio and the test harness use), which an unoptimised build of the parser exhausts
-/// near the nesting limit.
-fn parse_on_deep_stack<'t>(
-    text: &'t str,
-    tokens: &'t [(Token, SimpleSpan)],
-) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
+/// Run a parse of a file nested `depth` deep: on the caller's thread, or for a deeply nested
+/// file on a scoped thread with [`DEEP_STACK_BYTES`] of stack. The caller's thread may have as
+/// little as 2 MiB (Rust's default for spawned threads, which rayon, tokio and the test
+/// harness use), which an unoptimised build of the parser exhausts near the nesting limit.
+fn on_stack_for<T: Send>(depth: usize, parse: impl FnOnce() -> T + Send + Copy) -> T {
+    if depth <= SHALLOW_DEPTH {
+        return parse();
+    }
     std::thread::scope(|scope| {
         let deep = std::thread::Builder::new()
             .name("sdd-deep-parse".to_string())
             .stack_size(DEEP_STACK_BYTES)
-            .spawn_scoped(scope, || parser::parse_tokens(text, tokens));
+            .spawn_scoped(scope, parse);
         match deep {
             Ok(handle) => match handle.join() {
                 Ok(parsed) => parsed,
                 Err(panic) => std::panic::resume_unwind(panic),
             },
             // No thread to be had: the caller's stack is the only one left to try.
-            Err(_) => parser::parse_tokens(text, tokens),
+            Err(_) => parse(),
         }
     })
+}
+
+/// For tests and fuzzing: where the fast path ([`descent`]) and chumsky's parser disagree on
+/// `text`, or `None` when they agree. They agree when the fast path gives up exactly on the
+/// files chumsky reports a syntax error in, and builds the same tree for every other file.
+#[doc(hidden)]
+pub fn fast_path_disagreement(text: &str) -> Option<String> {
+    if text.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let lexed = token::lex(FileId(0), text);
+    let (tokens, depth) = limit_depth(FileId(0), &lexed.tokens, &mut Vec::new());
+    let tokens = &tokens;
+    let fast = on_stack_for(depth, || descent::parse(text, tokens));
+    let (items, errors) = on_stack_for(depth, || {
+        let (items, errors) = parser::parse_tokens_with_chumsky(text, tokens);
+        (items, errors.first().map(|e| format!("{e:?}")))
+    });
+    match (fast, errors) {
+        (None, Some(_)) => None,
+        (None, None) => Some("the fast path gave up on a file chumsky parses without error".into()),
+        (Some(_), Some(error)) => Some(format!(
+            "the fast path accepted a file chumsky reports an error in: {error}"
+        )),
+        (Some(fast), None) => {
+            let at = fast.iter().zip(&items).position(|(a, b)| a != b);
+            match at {
+                Some(at) => Some(format!(
+                    "item {at} differs:\nfast path: {:#?}\nchumsky: {:#?}",
+                    fast[at], items[at]
+                )),
+                None if fast.len() != items.len() => Some(format!(
+                    "{} items from the fast path, {} from chumsky",
+                    fast.len(),
+                    items.len()
+                )),
+                None => None,
+            }
+        }
+    }
 }
 
 /// Drop every group nested deeper than [`MAX_DEPTH`], reporting the first one, so the

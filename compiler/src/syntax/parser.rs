@@ -1,5 +1,10 @@
 //! The parser: tokens to [`Ast`] with chumsky, recovering so that parsing never fails.
 //!
+//! This parser defines the grammar and every syntax error. A file is first read by the fast
+//! path ([`super::descent`]), which builds the same tree for a file without mistakes; chumsky
+//! parses only the files it gives up on. A change to the grammar here must be made there too:
+//! `compiler/tests/descent.rs` fails until both agree.
+//!
 //! Naming convention in this file: a function or binding named after a grammar rule of
 //! `grammar/sdd.ebnf` parses exactly that rule (`item`, `body`, `entry`, `field`, `value`,
 //! `list`, `record_value`, `named`); `skip_*` parsers exist only for recovery. Every recovery
@@ -16,8 +21,7 @@ use super::literal;
 use super::token::Token;
 use crate::source::Span;
 
-/// The error type of a parse: chumsky's `Rich` for reports, or the zero-cost `EmptyErr` for
-/// the first, fast pass over a file that turns out to have no mistakes.
+/// The error type of a parse (chumsky's `Rich`), with the bounds every rule needs.
 pub(super) trait ParseError<'t, I: Input<'t>>:
     chumsky::error::Error<'t, I>
     + chumsky::label::LabelError<'t, I, chumsky::DefaultExpected<'t, Token>>
@@ -33,15 +37,6 @@ where
 {
     fn custom(span: SimpleSpan, message: String) -> Self {
         Rich::custom(span, message)
-    }
-}
-
-impl<'t, I> ParseError<'t, I> for chumsky::error::EmptyErr
-where
-    I: Input<'t, Token = Token, Span = SimpleSpan>,
-{
-    fn custom(_: SimpleSpan, _: String) -> Self {
-        chumsky::error::EmptyErr::default()
     }
 }
 
@@ -79,18 +74,25 @@ impl From<SimpleSpan> for Span {
 }
 
 /// Parse a token stream. Returns the items that could be read and the errors. A file is first
-/// parsed with zero-cost errors; only a file that has mistakes is parsed again for reports.
+/// read by the fast path ([`super::descent`]); only a file that has mistakes is parsed by
+/// chumsky, which reports them.
 pub(super) fn parse_tokens<'t>(
     src: &'t str,
     tokens: &'t [(Token, SimpleSpan)],
 ) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
-    let eoi = SimpleSpan::from(src.len()..src.len());
-    let fast = file::<_, chumsky::error::EmptyErr>(src).parse(tokens.split_token_span(eoi));
-    if !fast.has_errors() {
-        if let Some(items) = fast.into_output() {
-            return (items, Vec::new());
-        }
+    match super::descent::parse(src, tokens) {
+        Some(items) => (items, Vec::new()),
+        None => parse_tokens_with_chumsky(src, tokens),
     }
+}
+
+/// chumsky's parse alone, with its errors: what a file with mistakes is parsed by, and the
+/// reference the fast path is tested against.
+pub(super) fn parse_tokens_with_chumsky<'t>(
+    src: &'t str,
+    tokens: &'t [(Token, SimpleSpan)],
+) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
+    let eoi = SimpleSpan::from(src.len()..src.len());
     let (items, errors) = file::<_, Rich<'t, Token, SimpleSpan>>(src)
         .parse(tokens.split_token_span(eoi))
         .into_output_errors();
