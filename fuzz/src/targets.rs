@@ -9,10 +9,14 @@ use sdd::syntax::parse;
 use crate::fixture::{self, Slot, DECLARATIONS};
 use crate::spans;
 
-/// `parse`: any bytes (as lossy UTF-8) parse without a panic, and every diagnostic and tree
-/// span lies inside the text on character boundaries.
+/// `parse`: any bytes (as lossy UTF-8) parse without a panic, every diagnostic and tree span
+/// lies inside the text on character boundaries, and the fast path of parsing agrees with
+/// chumsky (`sdd::syntax::fast_path_disagreement`).
 pub fn parse_bytes(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
+    if let Some(disagreement) = sdd::syntax::fast_path_disagreement(&text) {
+        panic!("{disagreement}");
+    }
     let parsed = parse(FileId(0), &text);
     for d in &parsed.diagnostics {
         assert_eq!(d.primary.file, FileId(0), "{:?} names another file", d.code);
