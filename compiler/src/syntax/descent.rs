@@ -17,16 +17,15 @@
 //! Naming convention: as in [`super::parser`], a method named after a grammar rule parses
 //! exactly that rule.
 
-use chumsky::span::SimpleSpan;
-
 use super::ast::*;
 use super::literal;
 use super::parser::KEYWORDS;
 use super::token::Token;
 use crate::source::Span;
 
-/// The items of a file, or `None` at its first mistake.
-pub(super) fn parse(src: &str, tokens: &[(Token, SimpleSpan)]) -> Option<Vec<Item>> {
+/// The items of a file, or `None` at its first mistake. `tokens` are the lexer's, of a file
+/// nested no deeper than [`super::MAX_DEPTH`].
+pub(super) fn parse(src: &str, tokens: &[(Token, Span)]) -> Option<Vec<Item>> {
     let mut descent = Descent {
         src,
         tokens,
@@ -46,7 +45,7 @@ pub(super) fn parse(src: &str, tokens: &[(Token, SimpleSpan)]) -> Option<Vec<Ite
 
 struct Descent<'t> {
     src: &'t str,
-    tokens: &'t [(Token, SimpleSpan)],
+    tokens: &'t [(Token, Span)],
     /// The next token.
     pos: usize,
     /// The entries of the bodies being read, innermost last: each body's are moved into a
@@ -55,7 +54,7 @@ struct Descent<'t> {
 }
 
 impl Descent<'_> {
-    fn peek(&self) -> Option<(Token, SimpleSpan)> {
+    fn peek(&self) -> Option<(Token, Span)> {
         self.tokens.get(self.pos).copied()
     }
 
@@ -64,7 +63,7 @@ impl Descent<'_> {
     }
 
     /// Consume `token`, or fail without consuming anything.
-    fn eat(&mut self, token: Token) -> Option<SimpleSpan> {
+    fn eat(&mut self, token: Token) -> Option<Span> {
         let (t, span) = self.peek()?;
         if t != token {
             return None;
@@ -76,17 +75,17 @@ impl Descent<'_> {
     /// From the start of token `from` to the end of the last token consumed (as chumsky's
     /// `span()` of what a parser consumed).
     fn span_since(&self, from: usize) -> Span {
-        Span::new(self.tokens[from].1.start, self.tokens[self.pos - 1].1.end)
+        self.tokens[from].1.to(self.tokens[self.pos - 1].1)
     }
 
-    fn text(&self, span: SimpleSpan) -> &str {
-        &self.src[span.start..span.end]
+    fn text(&self, span: Span) -> &str {
+        &self.src[span.range()]
     }
 
-    fn ident(&self, span: SimpleSpan) -> Ident {
+    fn ident(&self, span: Span) -> Ident {
         Ident {
             text: self.text(span).to_string(),
-            span: span.into(),
+            span,
         }
     }
 
@@ -122,7 +121,7 @@ impl Descent<'_> {
 
     /// What follows an item's keyword: `name? "?"? (":" value)? title? ("by" name)? body?`,
     /// at least one of them.
-    fn item(&mut self, start: usize, keyword: SimpleSpan) -> Option<Item> {
+    fn item(&mut self, start: usize, keyword: Span) -> Option<Item> {
         let name = match self.peek() {
             Some((Token::Ident, span)) => {
                 self.pos += 1;
@@ -130,7 +129,7 @@ impl Descent<'_> {
             }
             _ => None,
         };
-        let optional = self.eat(Token::Question).map(Span::from);
+        let optional = self.eat(Token::Question);
         let ty = match self.eat(Token::Colon) {
             Some(_) => Some(Box::new(self.value()?)),
             None => None,
@@ -218,10 +217,7 @@ impl Descent<'_> {
             _ => return None,
         };
         self.pos += 1;
-        Some(Value {
-            kind,
-            span: span.into(),
-        })
+        Some(Value { kind, span })
     }
 
     /// A string or text block, decoded.
@@ -234,10 +230,7 @@ impl Descent<'_> {
             _ => return None,
         };
         self.pos += 1;
-        Some(Str {
-            value,
-            span: span.into(),
-        })
+        Some(Str { value, span })
     }
 
     /// `[ value, … ]`, a trailing comma allowed.
@@ -313,7 +306,7 @@ impl Descent<'_> {
                 self.pos += 1;
                 Some(Value {
                     kind: ValueKind::Version(self.text(version).to_string()),
-                    span: version.into(),
+                    span: version,
                 })
             }
             _ => None,

@@ -86,12 +86,25 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             );
         }
     }
-    let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
-    let (mut items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
+    // A file nested no deeper than the limit (nearly all) is read by the fast path from the
+    // lexer's tokens; the rest, and any file it gives up on, by chumsky.
+    let depth = nesting_depth(&lexed.tokens);
+    let fast = match depth <= MAX_DEPTH {
+        true => on_stack_for(depth, || descent::parse(text, &lexed.tokens)),
+        false => None,
+    };
+    let (mut items, syntax) = match fast {
+        Some(items) => (items, Vec::new()),
+        None => {
+            let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
+            let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
+            let syntax: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, e)).collect();
+            (items, syntax)
+        }
+    };
     let lexical_lines = LexicalLines::new(text, &diagnostics);
-    let mut syntax: Vec<Diagnostic> = errors
-        .iter()
-        .map(|e| syntax_error(file, e))
+    let mut syntax: Vec<Diagnostic> = syntax
+        .into_iter()
         .filter(|d| !lexical_lines.echoed_by(d))
         .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
@@ -105,7 +118,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             ));
         }
     }
-    attach_docs(text, &lexed.comments, &tokens, &mut items);
+    attach_docs(text, &lexed.comments, &lexed.tokens, &mut items);
     Parsed {
         ast: Ast { items },
         comments: lexed.comments,
@@ -155,11 +168,15 @@ pub fn fast_path_disagreement(text: &str) -> Option<String> {
         return None;
     }
     let lexed = token::lex(FileId(0), text);
+    if nesting_depth(&lexed.tokens) > MAX_DEPTH {
+        // Such a file is never given to the fast path.
+        return None;
+    }
     let (tokens, depth) = limit_depth(FileId(0), &lexed.tokens, &mut Vec::new());
     let tokens = &tokens;
-    let fast = on_stack_for(depth, || descent::parse(text, tokens));
+    let fast = on_stack_for(depth, || descent::parse(text, &lexed.tokens));
     let (items, errors) = on_stack_for(depth, || {
-        let (items, errors) = parser::parse_tokens_with_chumsky(text, tokens);
+        let (items, errors) = parser::parse_tokens(text, tokens);
         (items, errors.first().map(|e| format!("{e:?}")))
     });
     match (fast, errors) {
@@ -184,6 +201,22 @@ pub fn fast_path_disagreement(text: &str) -> Option<String> {
             }
         }
     }
+}
+
+/// The deepest nesting of `{`, `[` and `<` among `tokens`.
+fn nesting_depth(tokens: &[(Token, Span)]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for &(kind, _) in tokens {
+        match kind {
+            Token::LBrace | Token::LBracket | Token::LAngle => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Token::RBrace | Token::RBracket | Token::RAngle => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Drop every group nested deeper than [`MAX_DEPTH`], reporting the first one, so the
@@ -331,12 +364,7 @@ fn join_or(items: &[String]) -> String {
 }
 
 /// Give each item the run of `///` lines right above it (only white space in between).
-fn attach_docs(
-    text: &str,
-    comments: &[Comment],
-    tokens: &[(Token, SimpleSpan)],
-    items: &mut [Item],
-) {
+fn attach_docs(text: &str, comments: &[Comment], tokens: &[(Token, Span)], items: &mut [Item]) {
     if !comments.iter().any(|c| c.kind == Token::DocComment) {
         return;
     }
@@ -361,11 +389,11 @@ fn attach_docs(
             lines.push(doc_line(&text[end.range()]));
         }
         i += 1;
-        let next = tokens.partition_point(|(_, s)| s.start < end.end as usize);
+        let next = tokens.partition_point(|(_, s)| s.start < end.end);
         if let Some((_, s)) = tokens.get(next) {
-            if text[end.end as usize..s.start].trim().is_empty() {
+            if text[end.end as usize..s.start as usize].trim().is_empty() {
                 docs.push((
-                    s.start as u32,
+                    s.start,
                     Doc {
                         text: lines.join("\n"),
                         span: start.to(end),

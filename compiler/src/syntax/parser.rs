@@ -73,22 +73,9 @@ impl From<SimpleSpan> for Span {
     }
 }
 
-/// Parse a token stream. Returns the items that could be read and the errors. A file is first
-/// read by the fast path ([`super::descent`]); only a file that has mistakes is parsed by
-/// chumsky, which reports them.
+/// Parse a token stream with chumsky. Returns the items that could be read and the errors:
+/// what a file with mistakes is parsed by, and the reference the fast path is tested against.
 pub(super) fn parse_tokens<'t>(
-    src: &'t str,
-    tokens: &'t [(Token, SimpleSpan)],
-) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
-    match super::descent::parse(src, tokens) {
-        Some(items) => (items, Vec::new()),
-        None => parse_tokens_with_chumsky(src, tokens),
-    }
-}
-
-/// chumsky's parse alone, with its errors: what a file with mistakes is parsed by, and the
-/// reference the fast path is tested against.
-pub(super) fn parse_tokens_with_chumsky<'t>(
     src: &'t str,
     tokens: &'t [(Token, SimpleSpan)],
 ) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
