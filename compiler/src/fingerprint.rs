@@ -34,11 +34,11 @@ pub fn value_json(value: &Value) -> Json {
         | ValueKind::DateTime(s)
         | ValueKind::Duration(s)
         | ValueKind::Version(s)
-        | ValueKind::Name(s) => Json::String(s.clone()),
+        | ValueKind::Name(s) => Json::String(s.to_string()),
         ValueKind::Person(p) => Json::String(format!("@{p}")),
         ValueKind::Ref { name, spec } => {
             let mut m = Map::new();
-            m.insert("name".into(), Json::String(name.text.clone()));
+            m.insert("name".into(), Json::String(name.text.to_string()));
             m.insert("spec".into(), value_json(spec));
             Json::Object(m)
         }
@@ -50,7 +50,7 @@ pub fn value_json(value: &Value) -> Json {
         ValueKind::Record(fields) => Json::Object(
             fields
                 .iter()
-                .map(|f| (f.name.text.clone(), value_json(&f.value)))
+                .map(|f| (f.name.text.to_string(), value_json(&f.value)))
                 .collect(),
         ),
         ValueKind::Error => Json::Null,
@@ -67,15 +67,15 @@ fn type_text(value: &Value) -> String {
 /// The canonical JSON of an item and everything inside it.
 pub fn item_json(item: &Item) -> Json {
     let mut m = Map::new();
-    m.insert("kind".into(), Json::String(item.keyword.text.clone()));
+    m.insert("kind".into(), Json::String(item.keyword.text.to_string()));
     if let Some(name) = &item.name {
-        m.insert("name".into(), Json::String(name.text.clone()));
+        m.insert("name".into(), Json::String(name.text.to_string()));
     }
     if let Some(title) = &item.title {
         m.insert("title".into(), Json::String(title.value.clone()));
     }
     if let Some(by) = &item.by {
-        m.insert("by".into(), Json::String(by.text.clone()));
+        m.insert("by".into(), Json::String(by.text.to_string()));
     }
     let mut fields = Map::new();
     let mut items = Vec::new();
@@ -88,7 +88,7 @@ pub fn item_json(item: &Item) -> Json {
                     .or_insert_with(|| value_json(&f.value));
             }
             Entry::Item(i) => items.push(item_json(i)),
-            Entry::Variant(v) => items.push(Json::String(v.text.clone())),
+            Entry::Variant(v) => items.push(Json::String(v.text.to_string())),
         }
     }
     m.insert("fields".into(), Json::Object(fields));
@@ -319,8 +319,8 @@ impl HashWriter {
 
     fn value(&mut self, value: &Value) {
         match &value.kind {
-            ValueKind::Str(s)
-            | ValueKind::Decimal(s)
+            ValueKind::Str(s) => self.string(s),
+            ValueKind::Decimal(s)
             | ValueKind::Date(s)
             | ValueKind::DateTime(s)
             | ValueKind::Duration(s)

@@ -69,7 +69,8 @@ impl<'a> AssetRef<'a> {
         match &value.kind {
             ValueKind::Ref { name, spec } => {
                 let text = match &spec.kind {
-                    ValueKind::Str(s) | ValueKind::Version(s) => s.as_str(),
+                    ValueKind::Str(s) => s.as_str(),
+                    ValueKind::Version(s) => s.as_str(),
                     _ => return None,
                 };
                 Some(AssetRef {

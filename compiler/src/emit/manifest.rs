@@ -41,14 +41,14 @@ pub fn field(item: &Item, name: &str) -> Json {
 /// written with `--allow-errors` still has the published shape.
 pub fn scalar(item: &Item, name: &str) -> Json {
     match item.field(name).map(|f| &f.value.kind) {
+        Some(ValueKind::Str(s)) => Json::String(s.clone()),
         Some(
-            ValueKind::Str(s)
-            | ValueKind::Name(s)
+            ValueKind::Name(s)
             | ValueKind::Date(s)
             | ValueKind::DateTime(s)
             | ValueKind::Duration(s)
             | ValueKind::Version(s),
-        ) => Json::String(s.clone()),
+        ) => Json::String(s.to_string()),
         Some(ValueKind::Person(p)) => Json::String(format!("@{p}")),
         _ => Json::Null,
     }

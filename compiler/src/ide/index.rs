@@ -118,7 +118,7 @@ impl Index {
         let id = self.decls.len();
         self.decls.push(Decl {
             file,
-            name: name.text.clone(),
+            name: name.text.to_string(),
             kind: item.keyword().to_string(),
             scope,
             name_span: name.span,
@@ -127,11 +127,11 @@ impl Index {
         self.by_name_span.insert((file, name.span), id);
         match scope {
             Scope::Estate => {
-                self.estate_names.entry(name.text.clone()).or_insert(id);
+                self.estate_names.entry(name.text.to_string()).or_insert(id);
             }
             Scope::Within(owner) => {
                 self.scoped_names
-                    .entry((owner, name.text.clone()))
+                    .entry((owner, name.text.to_string()))
                     .or_insert(id);
             }
         }

@@ -204,7 +204,7 @@ fn symbol(item: &Item) -> Symbol {
         match entry {
             Entry::Item(child) => children.push(symbol(child)),
             Entry::Variant(v) => children.push(Symbol {
-                name: v.text.clone(),
+                name: v.text.to_string(),
                 detail: None,
                 kind: SymbolKind::Variant,
                 span: v.span,
@@ -212,7 +212,7 @@ fn symbol(item: &Item) -> Symbol {
                 children: Vec::new(),
             }),
             Entry::Field(f) if item.keyword() == "record" => children.push(Symbol {
-                name: f.name.text.clone(),
+                name: f.name.text.to_string(),
                 detail: None,
                 kind: SymbolKind::Field,
                 span: f.span,

@@ -11,7 +11,7 @@ use crate::source::Span;
 /// A name as written, with its span.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Ident {
-    pub text: String,
+    pub text: compact_str::CompactString,
     pub span: Span,
 }
 
@@ -144,20 +144,20 @@ pub enum ValueKind {
     Str(String),
     Int(i64),
     /// A decimal, as written (`1.5`).
-    Decimal(String),
+    Decimal(compact_str::CompactString),
     Bool(bool),
     /// `2026-11-20`, as written; validated by the type checker.
-    Date(String),
+    Date(compact_str::CompactString),
     /// `2026-11-28T02:00Z`, as written.
-    DateTime(String),
+    DateTime(compact_str::CompactString),
     /// `90s`, `2h`, as written.
-    Duration(String),
+    Duration(compact_str::CompactString),
     /// `2.3.0`, as written.
-    Version(String),
+    Version(compact_str::CompactString),
     /// `@alice`: the name without `@`.
-    Person(String),
+    Person(compact_str::CompactString),
     /// A bare name: an enum variant, a declared name or a type.
-    Name(String),
+    Name(compact_str::CompactString),
     /// A name with a version or constraint: `bgp-neighbor-template "^2.1"` / `… 2.3.0`.
     Ref {
         name: Box<Ident>,

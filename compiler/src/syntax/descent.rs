@@ -84,7 +84,7 @@ impl Descent<'_> {
 
     fn ident(&self, span: Span) -> Ident {
         Ident {
-            text: self.text(span).to_string(),
+            text: self.text(span).into(),
             span,
         }
     }
@@ -198,12 +198,12 @@ impl Descent<'_> {
         let text = self.text(span);
         let kind = match token {
             Token::Int => ValueKind::Int(text.parse().ok()?),
-            Token::Decimal => ValueKind::Decimal(text.to_string()),
-            Token::Date => ValueKind::Date(text.to_string()),
-            Token::DateTime => ValueKind::DateTime(text.to_string()),
-            Token::Duration => ValueKind::Duration(text.to_string()),
-            Token::Version => ValueKind::Version(text.to_string()),
-            Token::Person => ValueKind::Person(text[1..].to_string()),
+            Token::Decimal => ValueKind::Decimal(text.into()),
+            Token::Date => ValueKind::Date(text.into()),
+            Token::DateTime => ValueKind::DateTime(text.into()),
+            Token::Duration => ValueKind::Duration(text.into()),
+            Token::Version => ValueKind::Version(text.into()),
+            Token::Person => ValueKind::Person(text[1..].into()),
             Token::Str | Token::TextBlock => {
                 let s = self.string()?;
                 return Some(Value {
@@ -305,7 +305,7 @@ impl Descent<'_> {
             Some((Token::Version, version)) => {
                 self.pos += 1;
                 Some(Value {
-                    kind: ValueKind::Version(self.text(version).to_string()),
+                    kind: ValueKind::Version(self.text(version).into()),
                     span: version,
                 })
             }
@@ -323,7 +323,7 @@ impl Descent<'_> {
             (None, None) => match self.text(span) {
                 "true" => ValueKind::Bool(true),
                 "false" => ValueKind::Bool(false),
-                text => ValueKind::Name(text.to_string()),
+                text => ValueKind::Name(text.into()),
             },
         };
         Some(Value {

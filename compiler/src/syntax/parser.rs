@@ -180,7 +180,7 @@ where
         .map_with(move |_, e| {
             let span: SimpleSpan = e.span();
             Ident {
-                text: src[span.start..span.end].to_string(),
+                text: src[span.start..span.end].into(),
                 span: span.into(),
             }
         })
@@ -242,12 +242,12 @@ where
                         ValueKind::Error
                     }
                 },
-                Token::Decimal => ValueKind::Decimal(text.to_string()),
-                Token::Date => ValueKind::Date(text.to_string()),
-                Token::DateTime => ValueKind::DateTime(text.to_string()),
-                Token::Duration => ValueKind::Duration(text.to_string()),
-                Token::Version => ValueKind::Version(text.to_string()),
-                _ => ValueKind::Person(text[1..].to_string()),
+                Token::Decimal => ValueKind::Decimal(text.into()),
+                Token::Date => ValueKind::Date(text.into()),
+                Token::DateTime => ValueKind::DateTime(text.into()),
+                Token::Duration => ValueKind::Duration(text.into()),
+                Token::Version => ValueKind::Version(text.into()),
+                _ => ValueKind::Person(text[1..].into()),
             };
             Value {
                 kind,
@@ -305,7 +305,7 @@ where
             select! { Token::Version => () }.map_with(move |_, e| {
                 let span: SimpleSpan = e.span();
                 Value {
-                    kind: ValueKind::Version(src[span.start..span.end].to_string()),
+                    kind: ValueKind::Version(src[span.start..span.end].into()),
                     span: span.into(),
                 }
             }),
