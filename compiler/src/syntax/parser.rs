@@ -21,25 +21,6 @@ use super::literal;
 use super::token::Token;
 use crate::source::Span;
 
-/// The error type of a parse (chumsky's `Rich`), with the bounds every rule needs.
-pub(super) trait ParseError<'t, I: Input<'t>>:
-    chumsky::error::Error<'t, I>
-    + chumsky::label::LabelError<'t, I, chumsky::DefaultExpected<'t, Token>>
-    + chumsky::label::LabelError<'t, I, &'static str>
-    + 't
-{
-    fn custom(span: SimpleSpan, message: String) -> Self;
-}
-
-impl<'t, I> ParseError<'t, I> for Rich<'t, Token, SimpleSpan>
-where
-    I: Input<'t, Token = Token, Span = SimpleSpan>,
-{
-    fn custom(span: SimpleSpan, message: String) -> Self {
-        Rich::custom(span, message)
-    }
-}
-
 /// Keywords that start an item. They are not reserved: `test: …` is still a field.
 pub const KEYWORDS: &[&str] = &[
     "person",
@@ -80,18 +61,18 @@ pub(super) fn parse_tokens<'t>(
     tokens: &'t [(Token, SimpleSpan)],
 ) -> (Vec<Item>, Vec<Rich<'t, Token, SimpleSpan>>) {
     let eoi = SimpleSpan::from(src.len()..src.len());
-    let (items, errors) = file::<_, Rich<'t, Token, SimpleSpan>>(src)
+    let (items, errors) = file(src)
         .parse(tokens.split_token_span(eoi))
         .into_output_errors();
     (items.unwrap_or_default(), errors)
 }
 
-type Ex<E> = extra::Err<E>;
+/// chumsky's extra state of every rule: its errors are `Rich` reports.
+type Ex<'t> = extra::Err<Rich<'t, Token, SimpleSpan>>;
 
-fn file<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Vec<Item>, Ex<E>>
+fn file<'t, I>(src: &'t str) -> impl Parser<'t, I, Vec<Item>, Ex<'t>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     let declaration = ident(src)
         .filter(|i: &Ident| KEYWORDS.contains(&i.text.as_str()))
@@ -102,7 +83,7 @@ where
         .ignore_then(entry(src))
         .try_map(|entry, span| match entry {
             Entry::Item(item) => Ok(Some(*item)),
-            _ => Err(E::custom(
+            _ => Err(Rich::custom(
                 span,
                 "expected a declaration (person, role, enum, record, profile, asset, engagement)"
                     .to_string(),
@@ -120,10 +101,9 @@ where
 
 /// The rest of a broken entry: its first unit, then every unit up to the first token that
 /// starts a line, the `}` that ends the block, or the end of the file.
-fn skip_line<'t, I, E>(src: &'t str) -> impl Parser<'t, I, (), Ex<E>> + Clone
+fn skip_line<'t, I>(src: &'t str) -> impl Parser<'t, I, (), Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     let stop = choice((
         at_line_start(src),
@@ -134,10 +114,9 @@ where
 }
 
 /// Succeeds, consuming nothing, before a token that is the first of its line.
-fn at_line_start<'t, I, E>(src: &'t str) -> impl Parser<'t, I, (), Ex<E>> + Clone
+fn at_line_start<'t, I>(src: &'t str) -> impl Parser<'t, I, (), Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     any().rewind().try_map(move |_, span: SimpleSpan| {
         let before = &src[..span.start];
@@ -145,16 +124,15 @@ where
         if before[before.len() - gap..].contains('\n') {
             Ok(())
         } else {
-            Err(E::custom(span, "not at a new line".to_string()))
+            Err(Rich::custom(span, "not at a new line".to_string()))
         }
     })
 }
 
 /// One token, or a whole balanced `{…}` / `[…]` group: what recovery skips at a time.
-fn skip_unit<'t, I, E>() -> impl Parser<'t, I, (), Ex<E>> + Clone
+fn skip_unit<'t, I>() -> impl Parser<'t, I, (), Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     let braces = nested_delimiters(
         Token::LBrace,
@@ -171,10 +149,9 @@ where
     choice((braces, brackets, any().ignored()))
 }
 
-fn ident<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Ident, Ex<E>> + Clone
+fn ident<'t, I>(src: &'t str) -> impl Parser<'t, I, Ident, Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     select! { Token::Ident => () }
         .map_with(move |_, e| {
@@ -187,10 +164,9 @@ where
         .labelled("a name")
 }
 
-fn string<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Str, Ex<E>> + Clone
+fn string<'t, I>(src: &'t str) -> impl Parser<'t, I, Str, Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     select! { Token::Str => false, Token::TextBlock => true }.validate(move |block, e, emitter| {
         let span: SimpleSpan = e.span();
@@ -202,7 +178,7 @@ where
         };
         let value = decoded.unwrap_or_else(|(offset, message)| {
             let at = span.start + offset;
-            emitter.emit(E::custom(
+            emitter.emit(Rich::custom(
                 SimpleSpan::from(at..escape_end(src, at, span.end)),
                 message,
             ));
@@ -215,10 +191,9 @@ where
     })
 }
 
-fn value<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Value, Ex<E>> + Clone
+fn value<'t, I>(src: &'t str) -> impl Parser<'t, I, Value, Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     recursive(move |value| {
         let ident = ident(src);
@@ -238,7 +213,7 @@ where
                 Token::Int => match text.parse() {
                     Ok(n) => ValueKind::Int(n),
                     Err(_) => {
-                        emitter.emit(E::custom(span, "integer out of range".to_string()));
+                        emitter.emit(Rich::custom(span, "integer out of range".to_string()));
                         ValueKind::Error
                     }
                 },
@@ -361,10 +336,9 @@ type ItemRest = (
 /// An entry of a body (or a top-level declaration): a name, then `:` for a field, `,` or `}`
 /// for an enum variant, or the rest of an item when the name is a keyword. The name is read
 /// once, so nothing is parsed twice.
-fn entry<'t, I, E>(src: &'t str) -> impl Parser<'t, I, Entry, Ex<E>> + Clone
+fn entry<'t, I>(src: &'t str) -> impl Parser<'t, I, Entry, Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     recursive(move |entry| {
         let value = value(src);
@@ -441,11 +415,11 @@ where
                     span: to_span(span),
                 })),
                 Tail::Variant => Ok(Entry::Variant(keyword)),
-                Tail::NotAField => Err(E::custom(
+                Tail::NotAField => Err(Rich::custom(
                     keyword.span.into_simple(),
                     format!("expected `:` after the field name `{}`", keyword.text),
                 )),
-                Tail::Item((None, None, None, None, None, None)) => Err(E::custom(
+                Tail::Item((None, None, None, None, None, None)) => Err(Rich::custom(
                     keyword.span.into_simple(),
                     format!("expected a name or `{{` after `{}`", keyword.text),
                 )),
@@ -476,10 +450,9 @@ impl Span {
 /// A closing delimiter. When it is missing and the next token starts a new line (or the file
 /// ends), the delimiter is taken as given and one error is reported: `[a, b` at the end of a
 /// line is an unclosed list, not the start of a cascade.
-fn close_on_new_line<'t, I, E>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Ex<E>> + Clone
+fn close_on_new_line<'t, I>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
-    E: ParseError<'t, I>,
 {
     let at_new_line = at_line_start(src).or(end());
     just(close).ignored().recover_with(via_parser(at_new_line))
