@@ -34,7 +34,7 @@ pub fn check_file(
             locals: locals.as_ref(),
             syntax_errors,
         };
-        check_item(&scope, rule, item, "the top level", out);
+        check_item(&scope, rule, item, out);
     }
 }
 
@@ -84,13 +84,7 @@ fn describe(item: &Item) -> String {
     }
 }
 
-fn check_item(
-    scope: &Scope<'_, '_>,
-    rule: &ItemRule,
-    item: &Item,
-    _parent: &str,
-    out: &mut Vec<Diagnostic>,
-) {
+fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec<Diagnostic>) {
     let file = scope.file;
     let header =
         |part: &str, need: Need, present: bool, at: crate::source::Span| -> Option<Diagnostic> {
@@ -209,7 +203,8 @@ fn check_item(
 
     let Some(body) = &item.body else { return };
     let block = rule.block;
-    let place = describe(item);
+    // Only a diagnostic names the item: nothing is formatted for an item without one.
+    let place = || describe(item);
     let profile = if item.keyword() == "engagement" {
         profile_of(scope, item)
     } else {
@@ -226,7 +221,7 @@ fn check_item(
                             Code::Sdd102,
                             file,
                             field.name.span,
-                            format!("field `{name}` is given twice in {place}"),
+                            format!("field `{name}` is given twice in {}", place()),
                         )
                         .with_label("second value")
                         .with_secondary(
@@ -257,12 +252,12 @@ fn check_item(
                                 .filter_map(|i| i.name_text()),
                         );
                     }
-                    out.push(scope.unknown_field(field, name, &known, &place));
+                    out.push(scope.unknown_field(field, name, &known, &place()));
                 }
             }
             Entry::Item(child) => match block.item(child.keyword()) {
-                Some(child_rule) => check_item(scope, child_rule, child, &place, out),
-                None => out.push(misplaced(file, child, block, &place)),
+                Some(child_rule) => check_item(scope, child_rule, child, out),
+                None => out.push(misplaced(file, child, block, &place())),
             },
             Entry::Variant(v) => {
                 if !block.variants {
@@ -297,7 +292,7 @@ fn check_item(
                     Code::Sdd104,
                     file,
                     item.name_span(),
-                    format!("{place} is missing the required field `{}`", frule.name),
+                    format!("{} is missing the required field `{}`", place(), frule.name),
                 )
                 .with_label(format!("add `{}: …`", frule.name))
                 .with_note(format!("`{}`: {}", frule.name, frule.doc)),
@@ -319,7 +314,8 @@ fn check_item(
                         file,
                         item.name_span(),
                         format!(
-                            "{place} is missing `{name}`, required by profile `{}`",
+                            "{} is missing `{name}`, required by profile `{}`",
+                            place(),
                             p.name_text().unwrap_or("?")
                         ),
                     )
