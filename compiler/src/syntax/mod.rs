@@ -207,13 +207,11 @@ pub fn fast_path_disagreement(text: &str) -> Option<String> {
 fn nesting_depth(tokens: &[(Token, Span)]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     for &(kind, _) in tokens {
-        match kind {
-            Token::LBrace | Token::LBracket | Token::LAngle => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            Token::RBrace | Token::RBracket | Token::RAngle => depth = depth.saturating_sub(1),
-            _ => {}
+        if kind.opens() {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if kind.closes() {
+            depth = depth.saturating_sub(1);
         }
     }
     deepest
@@ -233,9 +231,7 @@ fn limit_depth(
     let mut skipping_from: Option<usize> = None;
     let mut reported = false;
     for &(kind, span) in tokens {
-        let opens = matches!(kind, Token::LBrace | Token::LBracket | Token::LAngle);
-        let closes = matches!(kind, Token::RBrace | Token::RBracket | Token::RAngle);
-        if opens {
+        if kind.opens() {
             depth += 1;
             deepest = deepest.max(depth.min(MAX_DEPTH));
             if depth > MAX_DEPTH && skipping_from.is_none() {
@@ -256,7 +252,7 @@ fn limit_depth(
             }
         }
         let skipping = skipping_from.is_some();
-        if closes {
+        if kind.closes() {
             if skipping_from == Some(depth) {
                 skipping_from = None;
             }

@@ -104,6 +104,16 @@ fn text_block(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
 }
 
 impl Token {
+    /// `{`, `[` or `<`: a token that opens a nested group.
+    pub fn opens(self) -> bool {
+        matches!(self, Token::LBrace | Token::LBracket | Token::LAngle)
+    }
+
+    /// `}`, `]` or `>`: a token that closes a nested group.
+    pub fn closes(self) -> bool {
+        matches!(self, Token::RBrace | Token::RBracket | Token::RAngle)
+    }
+
     /// How the token is named in "expected …, found …" messages.
     pub fn describe(self) -> &'static str {
         match self {
