@@ -5,6 +5,7 @@
 //! trait), so the rest of the compiler works in byte [`Span`]s only.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a file in [`Files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -49,27 +50,45 @@ impl From<Range<usize>> for Span {
 }
 
 /// One source file: its display name, text and line starts.
+///
+/// The line starts are found the first time a position is asked for: a check that reports
+/// nothing never needs them, and on a large estate they are a sizeable index to build.
+/// The text is read-only once the file exists, so the index never goes stale.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
-    line_starts: Vec<usize>,
+    text: String,
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let line_starts = line_starts(&text);
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text, given back (the language server edits it in place between parses).
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    /// The byte offset of the start of every line, built on first use. Offsets fit in `u32`
+    /// as spans do: the input limits keep a file far below 4 GiB.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// Zero-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts().binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
         }
@@ -77,21 +96,20 @@ impl SourceFile {
 
     /// Byte offset where a zero-based line starts (the end of the text past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |&start| start as usize)
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// One-based line and one-based column in Unicode scalar values.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_start(line);
         let col = self
             .text
             .get(start..offset)
@@ -101,9 +119,9 @@ impl SourceFile {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
+fn line_starts(text: &str) -> Vec<u32> {
     std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
         .collect()
 }
 

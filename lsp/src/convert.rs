@@ -16,10 +16,13 @@ use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 /// The UTF-16 position of a byte offset (clamped to the text).
 pub fn position(file: &SourceFile, offset: usize) -> Position {
-    let offset = floor_boundary(&file.text, offset);
+    let offset = floor_boundary(file.text(), offset);
     let line = file.line_index(offset);
     let start = file.line_start(line);
-    let character: usize = file.text[start..offset].chars().map(char::len_utf16).sum();
+    let character: usize = file.text()[start..offset]
+        .chars()
+        .map(char::len_utf16)
+        .sum();
     Position::new(line as u32, character as u32)
 }
 
@@ -31,7 +34,7 @@ pub fn offset(file: &SourceFile, position: Position) -> Option<usize> {
     }
     let start = file.line_start(line);
     let end = file.line_start(line + 1);
-    let text = file.text[start..end].trim_end_matches(['\n', '\r']);
+    let text = file.text()[start..end].trim_end_matches(['\n', '\r']);
     let mut units = 0usize;
     for (i, c) in text.char_indices() {
         if units >= position.character as usize {
@@ -175,21 +178,21 @@ mod tests {
     fn utf16_positions_round_trip_through_accents_cjk_and_emoji() {
         // é is 2 bytes/1 unit, 中 3 bytes/1 unit, 😀 4 bytes/2 units.
         let file = SourceFile::new("a.sdd", "x \"é中😀\" y\n// 😀z\n");
-        let y = file.text.find('y').unwrap();
+        let y = file.text().find('y').unwrap();
         assert_eq!(position(&file, y), Position::new(0, 9));
         assert_eq!(offset(&file, Position::new(0, 9)), Some(y));
-        let z = file.text.find('z').unwrap();
+        let z = file.text().find('z').unwrap();
         assert_eq!(position(&file, z), Position::new(1, 5));
         assert_eq!(offset(&file, Position::new(1, 5)), Some(z));
         // inside the emoji's surrogate pair: the emoji's start
-        let emoji = file.text.find('😀').unwrap();
+        let emoji = file.text().find('😀').unwrap();
         assert_eq!(offset(&file, Position::new(0, 6)), Some(emoji));
         // past the end of a line: the line's end; past the last line: nothing
         assert_eq!(
             offset(&file, Position::new(0, 99)),
-            Some(file.text.find('\n').unwrap())
+            Some(file.text().find('\n').unwrap())
         );
-        assert_eq!(offset(&file, Position::new(2, 0)), Some(file.text.len()));
+        assert_eq!(offset(&file, Position::new(2, 0)), Some(file.text().len()));
         assert_eq!(offset(&file, Position::new(3, 0)), None);
     }
 

@@ -193,7 +193,7 @@ pub fn semantic_tokens(source: &SourceFile, tokens: &[ide::SemanticToken]) -> Ve
         let mut start = t.span.start as usize;
         let end = t.span.end as usize;
         while start < end {
-            let line_end = source.text[start..end]
+            let line_end = source.text()[start..end]
                 .find('\n')
                 .map(|i| start + i)
                 .unwrap_or(end);
@@ -301,12 +301,12 @@ pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit], ordered: bool) -> 
 /// The whole document replaced by its canonical layout; nothing when it is already
 /// formatted or cannot be formatted (a file with syntax errors is left alone).
 pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
-    let formatted = sdd::fmt::format(file, &source.text).ok()?;
-    if formatted == source.text {
+    let formatted = sdd::fmt::format(file, source.text()).ok()?;
+    if formatted == source.text() {
         return Some(Vec::new());
     }
     Some(vec![TextEdit {
-        range: convert::range(source, Span::new(0, source.text.len())),
+        range: convert::range(source, Span::new(0, source.text().len())),
         new_text: formatted,
     }])
 }

@@ -628,7 +628,7 @@ impl LanguageServer for Backend {
                 let file = file_of(ws, &params.text_document.uri)?;
                 let source: &SourceFile = ws.estate.files.get(file);
                 let range = convert::span(source, params.range)
-                    .unwrap_or(sdd::source::Span::new(0, source.text.len()));
+                    .unwrap_or(sdd::source::Span::new(0, source.text().len()));
                 ws.with_ide(|ide| {
                     let source = ide.estate.files.get(file);
                     Some(

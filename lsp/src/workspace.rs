@@ -133,7 +133,7 @@ impl Workspace {
                     // of the document per keystroke.
                     let file = sdd::source::SourceFile::new(name, std::mem::take(&mut text));
                     let span = convert::span(&file, range);
-                    text = file.text;
+                    text = file.into_text();
                     if let Some(span) = span {
                         text.replace_range(span.range(), &change.text);
                     }

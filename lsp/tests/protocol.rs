@@ -24,8 +24,8 @@ fn expected(root: &Path) -> BTreeMap<String, Vec<(String, String, Value)>> {
     for d in diagnostics {
         let file = estate.files.get(d.file());
         let range = json!({
-            "start": position_of(&file.text, d.primary.span.start as usize),
-            "end": position_of(&file.text, d.primary.span.end as usize),
+            "start": position_of(file.text(), d.primary.span.start as usize),
+            "end": position_of(file.text(), d.primary.span.end as usize),
         });
         out.entry(uri_of(Path::new(&file.name))).or_default().push((
             d.code.as_str().to_string(),
