@@ -19,6 +19,8 @@
 //! invalidate an approval.
 
 use serde_json::{Map, Value as Json};
+use std::io::Write;
+
 use sha2::{Digest, Sha256};
 
 use crate::syntax::{Entry, Item, Value, ValueKind};
@@ -103,11 +105,17 @@ pub fn canonical(json: &Json) -> String {
 
 /// `sha256:<hex>` of canonical JSON.
 pub fn hash(json: &Json) -> String {
-    let digest = Sha256::digest(canonical(json).as_bytes());
-    let mut out = String::with_capacity(71);
+    hex_fingerprint(&Sha256::digest(canonical(json).as_bytes()))
+}
+
+/// `sha256:` and the lowercase hex of a digest.
+fn hex_fingerprint(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(7 + 2 * digest.len());
     out.push_str("sha256:");
     for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 0xf)] as char);
     }
     out
 }
@@ -179,7 +187,7 @@ pub fn spec_fingerprint(
     profile: Option<&Item>,
     requirements: Option<&Item>,
 ) -> String {
-    let mut h = HashWriter(Sha256::new());
+    let mut h = HashWriter::new();
     let profile_name = engagement
         .field("profile")
         .and_then(|f| f.value.as_name())
@@ -221,7 +229,7 @@ pub fn design_fingerprint(
     feasibility: Option<&Item>,
     design: Option<&Item>,
 ) -> String {
-    let mut h = HashWriter(Sha256::new());
+    let mut h = HashWriter::new();
     h.raw("{\"design\":");
     h.optional_item(design);
     h.raw(",\"feasibility\":");
@@ -232,11 +240,20 @@ pub fn design_fingerprint(
     h.finish()
 }
 
-struct HashWriter(Sha256);
+/// Canonical JSON bytes on their way into SHA-256. They gather in a buffer that is hashed a
+/// few kilobytes at a time: the hasher's per-call cost is then paid per chunk, not per piece
+/// of punctuation.
+struct HashWriter {
+    hasher: Sha256,
+    buffer: Vec<u8>,
+}
+
+/// How many bytes gather before they are hashed.
+const CHUNK: usize = 8 * 1024;
 
 impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.bytes(buf);
         Ok(buf.len())
     }
 
@@ -246,14 +263,37 @@ impl std::io::Write for HashWriter {
 }
 
 impl HashWriter {
-    fn raw(&mut self, text: &str) {
-        self.0.update(text.as_bytes());
+    fn new() -> HashWriter {
+        HashWriter {
+            hasher: Sha256::new(),
+            buffer: Vec::with_capacity(CHUNK + 256),
+        }
     }
 
-    /// A JSON string with serde_json's escaping, so the bytes match `canonical`.
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.hasher.update(&self.buffer);
+            self.buffer.clear();
+        }
+    }
+
+    fn raw(&mut self, text: &str) {
+        self.bytes(text.as_bytes());
+    }
+
+    /// A JSON string with serde_json's escaping, so the bytes match `canonical`. A string
+    /// with nothing to escape (no `"`, `\` or control character, the common case) is copied
+    /// as it is; any other goes through serde_json itself.
     fn string(&mut self, text: &str) {
-        // Writing into a hasher cannot fail.
-        let _ = serde_json::to_writer(&mut *self, text);
+        if needs_escape(text) {
+            // Writing into a hasher cannot fail.
+            let _ = serde_json::to_writer(&mut *self, text);
+        } else {
+            self.buffer.push(b'"');
+            self.buffer.extend_from_slice(text.as_bytes());
+            self.bytes(b"\"");
+        }
     }
 
     fn optional_item(&mut self, item: Option<&Item>) {
@@ -326,8 +366,15 @@ impl HashWriter {
             | ValueKind::Duration(s)
             | ValueKind::Version(s)
             | ValueKind::Name(s) => self.string(s),
-            ValueKind::Int(n) => self.raw(&n.to_string()),
+            ValueKind::Int(n) => {
+                let _ = write!(self, "{n}");
+            }
             ValueKind::Bool(b) => self.raw(if *b { "true" } else { "false" }),
+            ValueKind::Person(p) if !needs_escape(p) => {
+                self.raw("\"@");
+                self.raw(p);
+                self.raw("\"");
+            }
             ValueKind::Person(p) => self.string(&format!("@{p}")),
             ValueKind::Ref { name, spec } => {
                 self.raw("{\"name\":");
@@ -355,15 +402,18 @@ impl HashWriter {
         }
     }
 
-    fn finish(self) -> String {
-        let digest = self.0.finalize();
-        let mut out = String::with_capacity(71);
-        out.push_str("sha256:");
-        for byte in digest {
-            out.push_str(&format!("{byte:02x}"));
-        }
-        out
+    fn finish(mut self) -> String {
+        self.hasher.update(&self.buffer);
+        hex_fingerprint(&self.hasher.finalize())
     }
+}
+
+/// Does JSON need an escape anywhere in this text: a `"`, a `\` or a control character?
+/// (Written without an early exit so that it compiles to a vector loop.)
+fn needs_escape(text: &str) -> bool {
+    text.bytes().fold(false, |found, b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
 }
 
 #[cfg(test)]
@@ -377,6 +427,43 @@ mod tests {
             canonical(&json),
             r#"{"a":{"c":"é\n","d":true},"b":[1,"x"]}"#
         );
+    }
+
+    /// The streamed writer's bytes are serde_json's for every kind of string, including the
+    /// ones it copies without looking at serde_json, and across chunk boundaries.
+    #[test]
+    fn streamed_strings_hash_as_serde_json_writes_them() {
+        let long = "x".repeat(3 * CHUNK + 7);
+        let strings = [
+            "",
+            "plain text",
+            "a \"quote\"",
+            "back\\slash",
+            "tab\tnew\nline\r",
+            "bell\u{7} del\u{7f} nul\u{0}",
+            "é中😀 and \u{2028}",
+            long.as_str(),
+        ];
+        for text in strings {
+            let mut h = HashWriter::new();
+            h.string(text);
+            assert_eq!(h.finish(), hash(&Json::String(text.into())), "{text:?}");
+        }
+        let mut h = HashWriter::new();
+        h.raw("[");
+        for (i, text) in strings.iter().cycle().take(5_000).enumerate() {
+            if i > 0 {
+                h.raw(",");
+            }
+            h.string(text);
+        }
+        h.raw("]");
+        let json = Json::Array(
+            (strings.iter().cycle().take(5_000))
+                .map(|t| Json::String((*t).into()))
+                .collect(),
+        );
+        assert_eq!(h.finish(), hash(&json));
     }
 
     #[test]
