@@ -26,7 +26,7 @@ pub fn estate(requirements: usize, seed: u64) -> Vec<(String, String)> {
     for f in 0..files {
         let mut text = String::new();
         for e in 0..ENGAGEMENTS_PER_FILE.min(engagements - f * ENGAGEMENTS_PER_FILE) {
-            engagement(&mut text, f, e, &mut rng);
+            engagement(&mut text, f, e, REQS_PER_ENGAGEMENT, &mut rng);
         }
         out.push((
             format!("engagements/batch-{f:04}.sdd"),
@@ -34,6 +34,20 @@ pub fn estate(requirements: usize, seed: u64) -> Vec<(String, String)> {
         ));
     }
     out
+}
+
+/// (file name, text) for the estate's declarations and one reconciled engagement of
+/// `requirements` requirements, each designed, tested, verified and approved.
+pub fn one_engagement(requirements: usize, seed: u64) -> Vec<(String, String)> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let common = common_file();
+    let mut text = String::new();
+    // Engagement 4 of a file is the first that is reconciled.
+    engagement(&mut text, 0, 4, requirements, &mut rng);
+    vec![
+        ("common.sdd".to_string(), common.clone()),
+        ("engagements/one.sdd".to_string(), approve(&common, &text)),
+    ]
 }
 
 fn common_file() -> String {
@@ -70,7 +84,7 @@ fn common_file() -> String {
     t
 }
 
-fn engagement(t: &mut String, f: usize, e: usize, rng: &mut fastrand::Rng) {
+fn engagement(t: &mut String, f: usize, e: usize, reqs: usize, rng: &mut fastrand::Rng) {
     let name = format!("gen-{f:04}-{e:02}");
     // Every status: 0 drafting, 1 specified, 2 approved, 3 building, 4+ reconciled.
     let phase = e % 8;
@@ -81,7 +95,7 @@ fn engagement(t: &mut String, f: usize, e: usize, rng: &mut fastrand::Rng) {
         t,
         "/// Synthetic engagement {name}.\nengagement {name} {{\n  profile: gen-provisioning\n  title: \"Provision eBGP peering for site {site}\"\n  owner: @eng-{owner}\n  opened: 2026-01-05\n  targets: [\"edge-{site}-1\", \"edge-{site}-2\"]\n  change_window: {{ start: 2026-03-01T02:00Z length: 2h }}\n  rollback_plan: \"Remove the neighbor stanza for AS {asn}\"\n  peer_asn: {asn}\n\n  requirements {{\n"
     );
-    for r in 1..=REQS_PER_ENGAGEMENT {
+    for r in 1..=reqs {
         let _ = write!(
             t,
             "    requirement R{r} \"Session {r} with transit AS {asn} is established and advertises only approved prefixes\" {{\n      priority: must\n      acceptance: \"show bgp summary reports Established for AS {asn} within 60 s, check {r}\"\n    }}\n"
@@ -95,7 +109,7 @@ fn engagement(t: &mut String, f: usize, e: usize, rng: &mut fastrand::Rng) {
     }
     let asset = rng.usize(0..ASSETS);
     if phase >= 2 {
-        let half = REQS_PER_ENGAGEMENT / 2;
+        let half = reqs / 2;
         let list = |from: usize, to: usize| {
             (from..=to)
                 .map(|r| format!("R{r}"))
@@ -106,8 +120,8 @@ fn engagement(t: &mut String, f: usize, e: usize, rng: &mut fastrand::Rng) {
             t,
             "\n  design {{\n    component peer-config \"Render and push the neighbor config\" {{\n      reuses: gen-asset-{asset} \"^1.1\"\n      satisfies: [{}]\n    }}\n    component prefix-filter \"Build the outbound prefix list\" {{\n      new_because: \"site-specific prefix sets\"\n      satisfies: [{}]\n    }}\n    test T1 \"Sessions established\" {{ verifies: [{}] }}\n  }}\n",
             list(1, half),
-            list(half + 1, REQS_PER_ENGAGEMENT),
-            list(1, REQS_PER_ENGAGEMENT)
+            list(half + 1, reqs),
+            list(1, reqs)
         );
         let _ = write!(t, "\n  gate design {{\n    approved_by: @lead-{}\n    on: 2026-02-02\n    fingerprint: \"DESIGN-{name}\"\n  }}\n", (lead + 1) % LEADS);
     }
@@ -121,7 +135,7 @@ fn engagement(t: &mut String, f: usize, e: usize, rng: &mut fastrand::Rng) {
             "    built peer-config {{ uses: gen-asset-{asset} 1.2.0 }}"
         );
         t.push_str("    built prefix-filter { notes: \"generated per site\" }\n");
-        for r in 1..=REQS_PER_ENGAGEMENT {
+        for r in 1..=reqs {
             let _ = writeln!(t, "    verified R{r} by T1 {{ result: pass on: 2026-03-02 evidence: \"job {:08x}\" }}", rng.u32(..));
         }
         t.push_str("  }\n");

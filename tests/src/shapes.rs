@@ -1,6 +1,7 @@
 //! Estates of unusual shape for `sdd-bench --shapes`: what the size benchmark does not cover.
-//! Many small files, one large file, thousands of diagnostics and a long dependency cycle,
-//! each built from [`crate::generate`]'s estate, so the same arguments give the same bytes.
+//! Many small files, one large file, one large engagement, thousands of diagnostics and a long
+//! dependency cycle, each built from [`crate::generate`]'s estate, so the same arguments give
+//! the same bytes.
 
 use std::fmt::Write as _;
 
@@ -17,6 +18,7 @@ pub fn all() -> Vec<Shape> {
     vec![
         many_files(100_000),
         one_file(40_000),
+        one_engagement(20_000),
         diagnostics(10_000),
         long_cycle(20_000),
     ]
@@ -58,6 +60,17 @@ pub fn one_file(requirements: usize) -> Shape {
         name: "one-file",
         what: format!("{requirements} requirements in one file"),
         files: common,
+    }
+}
+
+/// One engagement of `requirements` requirements, delivered and reconciled: every check that
+/// relates an engagement's requirements to its design, tests and as-built record runs over
+/// thousands of them at once.
+pub fn one_engagement(requirements: usize) -> Shape {
+    Shape {
+        name: "one-engagement",
+        what: format!("one reconciled engagement of {requirements} requirements"),
+        files: crate::generate::one_engagement(requirements, 1),
     }
 }
 
@@ -132,6 +145,9 @@ mod tests {
         let joined = one_file(2_000);
         assert_eq!(joined.files.len(), 2);
         assert_eq!(codes(&joined.files), []);
+        let large = one_engagement(2_000);
+        assert_eq!(large.files.len(), 2);
+        assert_eq!(codes(&large.files), []);
     }
 
     /// The benchmarked estate measures the fast path of parsing: each file of it parses

@@ -173,13 +173,20 @@ pub fn check(
         }
     }
 
-    let verifications: Vec<&Item> = Engagement::children(Some(as_built), "verified").collect();
+    // By requirement name, each name's entries in source order (the sort is stable): a
+    // lookup per requirement, not a scan of every entry.
+    let mut verifications: Vec<(&str, &Item)> = Engagement::children(Some(as_built), "verified")
+        .filter_map(|v| Some((v.name_text()?, v)))
+        .collect();
+    verifications.sort_by_key(|(name, _)| *name);
     for r in Engagement::children(e.requirements, "requirement") {
         let id = r.name_text().unwrap_or("?");
-        let mine: Vec<&&Item> = verifications
+        let first = verifications.partition_point(|(name, _)| *name < id);
+        let count = verifications[first..]
             .iter()
-            .filter(|v| v.name_text() == Some(id))
-            .collect();
+            .take_while(|(name, _)| *name == id)
+            .count();
+        let mine = &verifications[first..first + count];
         if mine.is_empty() {
             out.push(
                 Diagnostic::new(
@@ -195,7 +202,7 @@ pub fn check(
                 )),
             );
         }
-        for v in mine {
+        for &(_, v) in mine {
             match eng::name(v, "result") {
                 Some("fail") => out.push(
                     Diagnostic::new(

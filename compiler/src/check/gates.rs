@@ -244,6 +244,15 @@ pub fn check_gate(
 /// Gate 1 readiness. `with_fields` adds missing required profile fields (already SDD104
 /// diagnostics in a check, but part of the `--ready` report).
 pub fn spec_readiness(e: &Engagement<'_>, with_fields: bool) -> Vec<Unmet> {
+    let mut unmet = spec_content_readiness(e);
+    if with_fields {
+        unmet.extend(missing_profile_fields(e));
+    }
+    unmet
+}
+
+/// Gate 1 readiness of the requirements alone: what an approval of the spec rests on.
+pub fn spec_content_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     let mut unmet = Vec::new();
     let requirements: Vec<&Item> = Engagement::children(e.requirements, "requirement").collect();
     if requirements.is_empty() {
@@ -268,19 +277,23 @@ pub fn spec_readiness(e: &Engagement<'_>, with_fields: bool) -> Vec<Unmet> {
             }
         }
     }
-    if with_fields {
-        if let Some(p) = e.profile {
-            for decl in p
-                .items()
-                .filter(|i| i.keyword() == "field" && i.optional.is_none())
-            {
-                if let Some(name) = decl.name_text() {
-                    if e.item.field(name).is_none() {
-                        unmet.push(Unmet {
-                            message: format!("the required profile field `{name}` is missing"),
-                            span: e.item.name_span(),
-                        });
-                    }
+    unmet
+}
+
+/// The required fields of the engagement's profile that it does not give.
+pub fn missing_profile_fields(e: &Engagement<'_>) -> Vec<Unmet> {
+    let mut unmet = Vec::new();
+    if let Some(p) = e.profile {
+        for decl in p
+            .items()
+            .filter(|i| i.keyword() == "field" && i.optional.is_none())
+        {
+            if let Some(name) = decl.name_text() {
+                if e.item.field(name).is_none() {
+                    unmet.push(Unmet {
+                        message: format!("the required profile field `{name}` is missing"),
+                        span: e.item.name_span(),
+                    });
                 }
             }
         }
@@ -289,18 +302,26 @@ pub fn spec_readiness(e: &Engagement<'_>, with_fields: bool) -> Vec<Unmet> {
 }
 
 /// Gate 2 readiness.
-pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
+pub fn design_readiness<'a>(e: &Engagement<'a>) -> Vec<Unmet> {
     let mut unmet = Vec::new();
     let components: Vec<&Item> = Engagement::children(e.design, "component").collect();
     let tests: Vec<&Item> = Engagement::children(e.design, "test").collect();
-    let satisfied: Vec<&str> = components
-        .iter()
-        .flat_map(|c| eng::names(c, "satisfies"))
-        .collect();
-    let verified: Vec<&str> = tests
-        .iter()
-        .flat_map(|t| eng::names(t, "verifies"))
-        .collect();
+    // Sorted, for lookups in log time: an engagement may have thousands of requirements.
+    let sorted = |mut names: Vec<&'a str>| {
+        names.sort_unstable();
+        names
+    };
+    let satisfied = sorted(
+        (components.iter())
+            .flat_map(|c| eng::names(c, "satisfies"))
+            .collect(),
+    );
+    let verified = sorted(
+        tests
+            .iter()
+            .flat_map(|t| eng::names(t, "verifies"))
+            .collect(),
+    );
     let design_span = e
         .design
         .map(|d| d.keyword.span)
@@ -313,13 +334,13 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     }
     for r in Engagement::children(e.requirements, "requirement") {
         let id = r.name_text().unwrap_or("?");
-        if eng::name(r, "priority") == Some("must") && !satisfied.contains(&id) {
+        if eng::name(r, "priority") == Some("must") && satisfied.binary_search(&id).is_err() {
             unmet.push(Unmet {
                 message: format!("must requirement {id} is satisfied by no component"),
                 span: r.name_span(),
             });
         }
-        if !verified.contains(&id) {
+        if verified.binary_search(&id).is_err() {
             unmet.push(Unmet {
                 message: format!("requirement {id} is verified by no test"),
                 span: r.name_span(),
@@ -328,7 +349,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     }
     for c in Engagement::children(e.requirements, "constraint") {
         let id = c.name_text().unwrap_or("?");
-        if !satisfied.contains(&id) {
+        if satisfied.binary_search(&id).is_err() {
             unmet.push(Unmet {
                 message: format!("constraint {id} is satisfied by no component"),
                 span: c.name_span(),

@@ -81,7 +81,7 @@ pub fn evaluate(
     let file = e.file;
     eng::check_phase_order(file, e.item, out);
     let (spec_fp, design_fp) = fingerprints(e);
-    let spec_unmet = gates::spec_readiness(e, false);
+    let spec_unmet = gates::spec_content_readiness(e);
     let mut design_unmet = gates::design_readiness(e);
 
     // Missing gates.
@@ -219,7 +219,10 @@ pub fn evaluate(
         spec_holds,
         design_holds,
         reconciled: reconciled && status == Status::Reconciled,
-        spec_unmet: gates::spec_readiness(e, true),
+        spec_unmet: spec_unmet
+            .into_iter()
+            .chain(gates::missing_profile_fields(e))
+            .collect(),
         design_unmet,
     }
 }
