@@ -243,15 +243,17 @@ pub fn design_fingerprint(
 /// Canonical JSON bytes on their way into SHA-256. They gather in a buffer that is hashed a
 /// few kilobytes at a time: the hasher's per-call cost is then paid per chunk, not per piece
 /// of punctuation.
-struct HashWriter {
+struct HashWriter<'t> {
     hasher: Sha256,
     buffer: Vec<u8>,
+    /// The fields of the item being written, by name (see [`HashWriter::item`]).
+    fields: Vec<(&'t str, &'t Value)>,
 }
 
 /// How many bytes gather before they are hashed.
 const CHUNK: usize = 8 * 1024;
 
-impl std::io::Write for HashWriter {
+impl std::io::Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.bytes(buf);
         Ok(buf.len())
@@ -262,11 +264,12 @@ impl std::io::Write for HashWriter {
     }
 }
 
-impl HashWriter {
-    fn new() -> HashWriter {
+impl<'t> HashWriter<'t> {
+    fn new() -> HashWriter<'t> {
         HashWriter {
             hasher: Sha256::new(),
             buffer: Vec::with_capacity(CHUNK + 256),
+            fields: Vec::new(),
         }
     }
 
@@ -296,14 +299,14 @@ impl HashWriter {
         }
     }
 
-    fn optional_item(&mut self, item: Option<&Item>) {
+    fn optional_item(&mut self, item: Option<&'t Item>) {
         match item {
             Some(item) => self.item(item),
             None => self.raw("null"),
         }
     }
 
-    fn item(&mut self, item: &Item) {
+    fn item(&mut self, item: &'t Item) {
         // Keys in code point order: by, fields, items, kind, name, title.
         self.raw("{");
         if let Some(by) = &item.by {
@@ -311,22 +314,28 @@ impl HashWriter {
             self.string(&by.text);
             self.raw(",");
         }
-        let mut fields: Vec<(&str, &Value)> = Vec::new();
-        for field in item.fields() {
-            if !fields.iter().any(|(n, _)| *n == field.name.text) {
-                fields.push((&field.name.text, &field.value));
-            }
-        }
-        fields.sort_by(|a, b| a.0.cmp(b.0));
+        // The fields sorted by name; the sort is stable, so the first value of a repeated
+        // field comes first and is the one that counts. They sit on top of `self.fields`
+        // until the object is written, before any nested item is.
+        let mark = self.fields.len();
+        (self.fields).extend(item.fields().map(|f| (f.name.text.as_str(), &f.value)));
+        self.fields[mark..].sort_by(|a, b| a.0.cmp(b.0));
         self.raw("\"fields\":{");
-        for (i, (name, value)) in fields.iter().enumerate() {
-            if i > 0 {
+        let mut previous = None;
+        for i in mark..self.fields.len() {
+            let (name, value) = self.fields[i];
+            if previous == Some(name) {
+                continue;
+            }
+            if previous.is_some() {
                 self.raw(",");
             }
+            previous = Some(name);
             self.string(name);
             self.raw(":");
             self.value(value);
         }
+        self.fields.truncate(mark);
         self.raw("},\"items\":[");
         let mut first = true;
         for entry in item.entries() {
@@ -464,6 +473,35 @@ mod tests {
                 .collect(),
         );
         assert_eq!(h.finish(), hash(&json));
+    }
+
+    /// Items with repeated, unordered and nested fields stream to the bytes of the JSON tree:
+    /// the first value of a repeated field counts in both.
+    #[test]
+    fn streamed_items_hash_as_their_json_tree() {
+        let source = r#"
+            engagement e {
+              profile: p
+              requirements {
+                requirement R1 "t" { priority: must acceptance: "a" priority: should z: [1, "x"] }
+                requirement R2 "u" { b: 2 a: 1 b: 3 }
+                constraint C1 "c" { test T1 { y: @p x: 1.5 y: @q } }
+              }
+            }
+            "#;
+        let parsed = crate::syntax::parse(crate::source::FileId(0), source);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let engagement = &parsed.ast.items[0];
+        let requirements = engagement.items().next();
+        assert_eq!(
+            spec_fingerprint(engagement, None, requirements),
+            hash(&spec_content(engagement, None, requirements))
+        );
+        let spec = spec_fingerprint(engagement, None, requirements);
+        assert_eq!(
+            design_fingerprint(&spec, requirements, requirements),
+            hash(&design_content(&spec, requirements, requirements))
+        );
     }
 
     #[test]
