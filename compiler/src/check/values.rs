@@ -34,7 +34,7 @@ impl Scope<'_, '_> {
 
     /// Check a value against a schema type.
     pub fn check(&self, value: &Value, ty: Ty, out: &mut Vec<Diagnostic>) {
-        if value.kind == ValueKind::Error || self.holds_syntax_error(value) {
+        if matches!(value.kind, ValueKind::Error) || self.holds_syntax_error(value) {
             return;
         }
         match (ty, &value.kind) {
@@ -306,7 +306,7 @@ impl Scope<'_, '_> {
 
     /// Check a value against a (valid) type expression.
     pub fn check_typed(&self, value: &Value, ty: &Value, out: &mut Vec<Diagnostic>) {
-        if value.kind == ValueKind::Error || self.holds_syntax_error(value) {
+        if matches!(value.kind, ValueKind::Error) || self.holds_syntax_error(value) {
             return;
         }
         match &ty.kind {
