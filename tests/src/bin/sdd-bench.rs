@@ -6,12 +6,22 @@
 //! `cargo build --release -p sdd-compiler -p sdd-tests && target/release/sdd-bench [SIZES…]`
 //! (default sizes 1000 10000 100000; `--runs N` takes the median of N runs, default 3).
 //! `sdd-bench --shapes` measures the estates of unusual shape in `sdd_tests::shapes` instead.
+//!
+//! The lexer is timed twice. In process (`lex1`, `lexN`): over texts already in memory, the
+//! best of the runs. As a process (`lexP`), timed as `sdd check` is: this binary run with
+//! `--lex-process DIR`, which finds the files, reads them and lexes them on every core, and
+//! does nothing else, so that it pays what `sdd check` pays before its first check (starting,
+//! reading, memory). `÷lexN` and `÷lexP` are `sdd check`'s time over each.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+
+/// The allocator `sdd` itself uses, so the lexer runs here as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 struct Run {
     wall: Duration,
@@ -41,17 +51,42 @@ fn measure(cmd: &mut Command) -> Run {
     }
 }
 
-/// The run of median wall time among `runs` runs of `sdd`, its arguments given by `args`.
-fn median_run(sdd: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
+/// The run of median wall time among `runs` runs of `program`, its arguments given by
+/// `args`. Each run is started by a fresh `sdd-bench --measure`, a small process: the peak RSS
+/// a process reports includes its parent's at the moment it was spawned, and this one's is
+/// large (it holds the estates it generated).
+fn median_run(program: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
+    let me = std::env::current_exe().expect("own path");
     let mut all: Vec<Run> = (0..runs)
         .map(|_| {
-            let mut command = Command::new(sdd);
+            let mut command = Command::new(&me);
+            command.arg("--measure").arg(program);
             args(&mut command);
-            measure(&mut command)
+            let output = command.output().expect("sdd-bench --measure runs");
+            let report = String::from_utf8_lossy(&output.stdout);
+            let mut fields = report.split_whitespace().map(|f| f.parse::<i64>());
+            let mut next = || fields.next().and_then(Result::ok).unwrap_or(0);
+            Run {
+                wall: Duration::from_nanos(next() as u64),
+                peak_rss_kib: next(),
+                ok: next() == 1,
+            }
         })
         .collect();
     all.sort_by_key(|r| r.wall);
     all.swap_remove(all.len() / 2)
+}
+
+/// `--measure PROGRAM ARGS…`: run the program once and print its wall time in nanoseconds, its
+/// peak RSS in KiB and 1 if it exited with 0 (else 0).
+fn measure_one(program: &str, args: impl Iterator<Item = String>) {
+    let run = measure(Command::new(program).args(args));
+    println!(
+        "{} {} {}",
+        run.wall.as_nanos(),
+        run.peak_rss_kib,
+        i64::from(run.ok)
+    );
 }
 
 /// The lexer alone over one text: its token count.
@@ -85,6 +120,18 @@ fn best_time(texts: &[String], runs: usize, parallel: bool, pass: fn(&str) -> us
         .unwrap_or_default()
 }
 
+/// `--lex-process DIR`: find the `.sdd` files under `DIR`, read and lex them in parallel,
+/// print the number of tokens.
+fn lex_process(dir: &Path) {
+    let mut paths = Vec::new();
+    sdd::estate::sdd_files_under(dir, &mut paths).expect("a readable folder");
+    let tokens: usize = paths
+        .par_iter()
+        .map(|p| lex(&std::fs::read_to_string(p).expect("a readable file")))
+        .sum();
+    println!("{tokens}");
+}
+
 fn sdd_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("own path");
     exe.with_file_name("sdd")
@@ -110,6 +157,13 @@ fn main() {
         match arg.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             "--shapes" => shapes = true,
+            "--lex-process" => {
+                return lex_process(Path::new(&args.next().expect("a folder")));
+            }
+            "--measure" => {
+                let program = args.next().expect("a program");
+                return measure_one(&program, args);
+            }
             size => sizes.extend(size.parse::<usize>().ok()),
         }
     }
@@ -130,7 +184,7 @@ fn main() {
         return bench_shapes(&sdd, runs);
     }
     println!(
-        "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9} {:>11} {:>9}",
+        "{:>8} {:>10} {:>9} {:>9} {:>11} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>7} {:>9} {:>9} {:>11} {:>9}",
         "reqs",
         "bytes",
         "check s",
@@ -141,6 +195,8 @@ fn main() {
         "lex1 s",
         "lexN s",
         "÷lexN",
+        "lexP s",
+        "÷lexP",
         "parse1 s",
         "parseN s",
         "parseN÷lexN",
@@ -161,6 +217,11 @@ fn main() {
             c.arg("build").arg(&dir).arg("-o").arg(&out);
         });
 
+        let me = std::env::current_exe().expect("own path");
+        let lex_p = median_run(&me, runs, |c| {
+            c.arg("--lex-process").arg(&dir);
+        });
+
         let mut paths = Vec::new();
         files_under(&dir, &mut paths);
         let texts: Vec<String> = paths
@@ -174,7 +235,7 @@ fn main() {
 
         let secs = check.wall.as_secs_f64();
         println!(
-            "{:>8} {:>10} {:>9.3} {:>9.1} {:>11.0} {:>9.1} {:>9} {:>9.3} {:>9.3} {:>7.2} {:>9.3} {:>9.3} {:>11.2} {:>9.2}",
+            "{:>8} {:>10} {:>9.3} {:>9.1} {:>11.0} {:>9.1} {:>9} {:>9.3} {:>9.3} {:>7.2} {:>9.3} {:>7.2} {:>9.3} {:>9.3} {:>11.2} {:>9.2}",
             n,
             bytes,
             secs,
@@ -189,6 +250,8 @@ fn main() {
             lex1.as_secs_f64(),
             lex_n.as_secs_f64(),
             secs / lex_n.as_secs_f64(),
+            lex_p.wall.as_secs_f64(),
+            secs / lex_p.wall.as_secs_f64(),
             parse1.as_secs_f64(),
             parse_n.as_secs_f64(),
             parse_n.as_secs_f64() / lex_n.as_secs_f64(),
@@ -212,7 +275,7 @@ fn main() {
 /// built (with `--allow-errors`, as some shapes have errors on purpose).
 fn bench_shapes(sdd: &Path, runs: usize) {
     println!(
-        "{:>11} {:>6} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8}  what",
+        "{:>14} {:>6} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8}  what",
         "shape", "files", "bytes", "check s", "RSS MiB", "rich s", "build s", "RSS MiB"
     );
     for shape in sdd_tests::shapes::all() {
@@ -234,7 +297,7 @@ fn bench_shapes(sdd: &Path, runs: usize) {
         });
         let mib = |r: &Run| r.peak_rss_kib as f64 / 1024.0;
         println!(
-            "{:>11} {:>6} {:>10} {:>8.3} {:>8.1} {:>8.3} {:>8.3} {:>8.1}  {}",
+            "{:>14} {:>6} {:>10} {:>8.3} {:>8.1} {:>8.3} {:>8.3} {:>8.1}  {}",
             shape.name,
             shape.files.len(),
             bytes,
