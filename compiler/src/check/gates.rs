@@ -301,27 +301,22 @@ pub fn missing_profile_fields(e: &Engagement<'_>) -> Vec<Unmet> {
     unmet
 }
 
+/// A set of names, hashed as the namespace's are.
+type NameSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
+
 /// Gate 2 readiness.
-pub fn design_readiness<'a>(e: &Engagement<'a>) -> Vec<Unmet> {
+pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     let mut unmet = Vec::new();
     let components: Vec<&Item> = Engagement::children(e.design, "component").collect();
     let tests: Vec<&Item> = Engagement::children(e.design, "test").collect();
-    // Sorted, for lookups in log time: an engagement may have thousands of requirements.
-    let sorted = |mut names: Vec<&'a str>| {
-        names.sort_unstable();
-        names
-    };
-    let satisfied = sorted(
-        (components.iter())
-            .flat_map(|c| eng::names(c, "satisfies"))
-            .collect(),
-    );
-    let verified = sorted(
-        tests
-            .iter()
-            .flat_map(|t| eng::names(t, "verifies"))
-            .collect(),
-    );
+    // Sets: an engagement may have thousands of requirements.
+    let satisfied: NameSet<'_> = (components.iter())
+        .flat_map(|c| eng::names(c, "satisfies"))
+        .collect();
+    let verified: NameSet<'_> = tests
+        .iter()
+        .flat_map(|t| eng::names(t, "verifies"))
+        .collect();
     let design_span = e
         .design
         .map(|d| d.keyword.span)
@@ -334,13 +329,13 @@ pub fn design_readiness<'a>(e: &Engagement<'a>) -> Vec<Unmet> {
     }
     for r in Engagement::children(e.requirements, "requirement") {
         let id = r.name_text().unwrap_or("?");
-        if eng::name(r, "priority") == Some("must") && satisfied.binary_search(&id).is_err() {
+        if eng::name(r, "priority") == Some("must") && !satisfied.contains(id) {
             unmet.push(Unmet {
                 message: format!("must requirement {id} is satisfied by no component"),
                 span: r.name_span(),
             });
         }
-        if verified.binary_search(&id).is_err() {
+        if !verified.contains(id) {
             unmet.push(Unmet {
                 message: format!("requirement {id} is verified by no test"),
                 span: r.name_span(),
@@ -349,7 +344,7 @@ pub fn design_readiness<'a>(e: &Engagement<'a>) -> Vec<Unmet> {
     }
     for c in Engagement::children(e.requirements, "constraint") {
         let id = c.name_text().unwrap_or("?");
-        if satisfied.binary_search(&id).is_err() {
+        if !satisfied.contains(id) {
             unmet.push(Unmet {
                 message: format!("constraint {id} is satisfied by no component"),
                 span: c.name_span(),
