@@ -59,7 +59,15 @@ pub struct SourceFile {
     pub name: String,
     text: String,
     line_starts: OnceLock<Vec<u32>>,
+    /// The characters before each [`CHAR_BLOCK`]-byte block of the text, built the first time a
+    /// column is asked for more than a block into a line (a minified or generated file).
+    char_blocks: OnceLock<Vec<CharCount>>,
 }
+
+/// Columns more than this many bytes into a line are counted from the block index: a column
+/// costs at most two blocks' count, however long the line, so a report of thousands of
+/// diagnostics on one long line stays linear.
+const CHAR_BLOCK: usize = 4096;
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
@@ -67,6 +75,7 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            char_blocks: OnceLock::new(),
         }
     }
 
@@ -109,13 +118,76 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_start(line);
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
-        (line + 1, col + 1)
+        (line + 1, self.column(self.line_start(line), offset) + 1)
+    }
+
+    /// Zero-based column of `offset` in the line starting at `line_start`, in Unicode scalar
+    /// values (an offset inside a character counts that character).
+    pub fn column(&self, line_start: usize, offset: usize) -> usize {
+        self.column_counts(line_start, offset).chars
+    }
+
+    /// The characters between `line_start` and `offset`, and how many of them lie outside the
+    /// Basic Multilingual Plane (the language server counts those twice, in UTF-16).
+    pub fn column_counts(&self, line_start: usize, offset: usize) -> CharCount {
+        let offset = offset.min(self.text.len());
+        let line_start = line_start.min(offset);
+        if offset - line_start <= CHAR_BLOCK {
+            return CharCount::of(&self.text.as_bytes()[line_start..offset]);
+        }
+        self.chars_before(offset)
+            .minus(self.chars_before(line_start))
+    }
+
+    /// The characters before a byte offset of the text.
+    fn chars_before(&self, offset: usize) -> CharCount {
+        let bytes = self.text.as_bytes();
+        let blocks = self.char_blocks.get_or_init(|| {
+            let mut total = CharCount::default();
+            let mut blocks = vec![total];
+            for block in bytes.chunks(CHAR_BLOCK) {
+                total = total.plus(CharCount::of(block));
+                blocks.push(total);
+            }
+            blocks
+        });
+        let block = offset / CHAR_BLOCK;
+        blocks[block].plus(CharCount::of(&bytes[block * CHAR_BLOCK..offset]))
+    }
+}
+
+/// A count of characters in some text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CharCount {
+    /// Unicode scalar values.
+    pub chars: usize,
+    /// Those of them outside the Basic Multilingual Plane (U+10000 and above).
+    pub astral: usize,
+}
+
+impl CharCount {
+    /// The characters that start in these bytes: every byte that is not a UTF-8 continuation
+    /// byte (`0b10xx_xxxx`) starts one, and a lead byte of four (`0b1111_0xxx`) an astral one.
+    /// Written as plain counts so that they compile to vector loops.
+    fn of(bytes: &[u8]) -> CharCount {
+        CharCount {
+            chars: bytes.iter().filter(|&&b| (b as i8) >= -0x40).count(),
+            astral: bytes.iter().filter(|&&b| b >= 0xF0).count(),
+        }
+    }
+
+    fn plus(self, other: CharCount) -> CharCount {
+        CharCount {
+            chars: self.chars + other.chars,
+            astral: self.astral + other.astral,
+        }
+    }
+
+    fn minus(self, other: CharCount) -> CharCount {
+        CharCount {
+            chars: self.chars - other.chars,
+            astral: self.astral - other.astral,
+        }
     }
 }
 
@@ -202,6 +274,19 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
         Ok(self.get(id).line_index(byte_index))
     }
 
+    /// The column in characters, counted as [`SourceFile::column`] counts it (codespan's
+    /// default walks the line byte by byte for every diagnostic).
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let file = self.get(id);
+        let end = file.line_start(line_index + 1);
+        Ok(file.column(file.line_start(line_index), byte_index.min(end)) + 1)
+    }
+
     fn line_range(
         &'a self,
         id: FileId,
@@ -230,5 +315,44 @@ mod tests {
         // 'x' is after two two-byte characters and a space
         assert_eq!(f.line_col(3 + 5), (2, 4));
         assert_eq!(f.line_col(100), (3, 1));
+    }
+
+    /// Columns far into a long line come from the block index and agree with a plain count of
+    /// characters, whatever the blocks cut through (multi-byte characters straddle them here).
+    #[test]
+    fn columns_in_a_long_line_count_characters() {
+        let line: String = (0..20_000).map(|i| ["a", "é", "中", "😀"][i % 4]).collect();
+        let text = format!("first\n{line}\nlast");
+        let f = SourceFile::new("a.sdd", text.as_str());
+        let start = 6;
+        for (chars, (offset, _)) in text[start..].char_indices().enumerate().step_by(997) {
+            assert_eq!(
+                f.line_col(start + offset),
+                (2, chars + 1),
+                "at byte {offset}"
+            );
+        }
+        let last = text.rfind("last").unwrap();
+        assert_eq!(f.line_col(last + 2), (3, 3));
+        // The index is built only for a column more than a block into its line.
+        assert!(f.char_blocks.get().is_some());
+        // codespan's columns (the short report) agree with its own default count.
+        let mut files = Files::new();
+        let id = files.add("a.sdd", text.as_str());
+        use codespan_reporting::files::Files as _;
+        for offset in (start..text.len()).step_by(1_009) {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            let line = files.line_index(id, offset).unwrap();
+            let range = files.line_range(id, line).unwrap();
+            assert_eq!(
+                files.column_number(id, line, offset).unwrap(),
+                codespan_reporting::files::column_index(&text, range, offset) + 1
+            );
+        }
+        let short = SourceFile::new("b.sdd", "ab\ncd");
+        assert_eq!(short.line_col(4), (2, 2));
+        assert!(short.char_blocks.get().is_none());
     }
 }

@@ -18,12 +18,10 @@ use tower_lsp_server::ls_types::{Position, Range, Uri};
 pub fn position(file: &SourceFile, offset: usize) -> Position {
     let offset = floor_boundary(file.text(), offset);
     let line = file.line_index(offset);
-    let start = file.line_start(line);
-    let character: usize = file.text()[start..offset]
-        .chars()
-        .map(char::len_utf16)
-        .sum();
-    Position::new(line as u32, character as u32)
+    // UTF-16 counts a character outside the Basic Multilingual Plane as two units. The core
+    // counts both kinds in constant time however long the line (a minified file).
+    let count = file.column_counts(file.line_start(line), offset);
+    Position::new(line as u32, (count.chars + count.astral) as u32)
 }
 
 /// The byte offset of a UTF-16 position; `None` for a line the file does not have.
@@ -194,6 +192,20 @@ mod tests {
         );
         assert_eq!(offset(&file, Position::new(2, 0)), Some(file.text().len()));
         assert_eq!(offset(&file, Position::new(3, 0)), None);
+    }
+
+    /// Far into a long line (past the core's 4 KiB blocks, which cut through characters
+    /// here) the position is still the plain UTF-16 count, and converts back.
+    #[test]
+    fn utf16_positions_far_into_a_long_line() {
+        let line: String = (0..30_000).map(|i| ["a", "é", "中", "😀"][i % 4]).collect();
+        let text = format!("first\n{line}\n");
+        let file = SourceFile::new("a.sdd", text.as_str());
+        for (at, _) in text.char_indices().skip(6).step_by(1_013) {
+            let units: usize = text[6..at].chars().map(char::len_utf16).sum();
+            assert_eq!(position(&file, at), Position::new(1, units as u32));
+            assert_eq!(offset(&file, position(&file, at)), Some(at));
+        }
     }
 
     #[test]
