@@ -30,7 +30,7 @@ impl<'a> Decl<'a> {
 
 /// The maps of names: hashed with foldhash, several times faster than std's SipHash on short
 /// names, with a fixed seed. (No output depends on a map's order: what is listed is sorted.)
-type NameMap<'a, V> = HashMap<&'a str, V, FixedState>;
+pub type NameMap<'a, V> = HashMap<&'a str, V, FixedState>;
 
 #[derive(Debug, Default)]
 pub struct Namespace<'a> {

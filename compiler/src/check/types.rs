@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::{Entry, Field, Item};
 
-use super::names::{did_you_mean, Locals, Namespace};
+use super::names::{did_you_mean, Locals, NameMap, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
 use super::values::Scope;
 
@@ -210,12 +210,13 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     } else {
         None
     };
-    let mut seen: Vec<&Field> = Vec::new();
+    let first_fields = FirstFields::of(&body.entries);
     for entry in &body.entries {
         match entry {
             Entry::Field(field) => {
                 let name = field.name.text.as_str();
-                if let Some(first) = seen.iter().find(|f| f.name.text == name) {
+                let first = first_fields.get(name).filter(|f| !std::ptr::eq(*f, field));
+                if let Some(first) = first {
                     out.push(
                         Diagnostic::new(
                             Code::Sdd102,
@@ -232,7 +233,6 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                     );
                     continue;
                 }
-                seen.push(field);
                 if let Some(frule) = block.field(name) {
                     scope.check(&field.value, frule.ty, out);
                 } else if item.keyword() == "record" {
@@ -284,7 +284,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     {
         return;
     }
-    let has = |name: &str| seen.iter().any(|f| f.name.text == name);
+    let has = |name: &str| first_fields.get(name).is_some();
     for frule in block.fields.iter().filter(|f| f.required) {
         if !has(frule.name) {
             out.push(
@@ -331,6 +331,41 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                     ),
                 );
             }
+        }
+    }
+}
+
+/// The first field of each name in a body: found by a scan in a small body (nearly all), and
+/// in a map built once in a large one, so that a body of many fields is checked in linear time.
+enum FirstFields<'a> {
+    Scan(&'a [Entry]),
+    Map(NameMap<'a, &'a Field>),
+}
+
+impl<'a> FirstFields<'a> {
+    /// Bodies up to this many entries are scanned.
+    const SCANNED: usize = 16;
+
+    fn of(entries: &'a [Entry]) -> FirstFields<'a> {
+        if entries.len() <= Self::SCANNED {
+            return FirstFields::Scan(entries);
+        }
+        let mut map = NameMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for entry in entries {
+            if let Entry::Field(f) = entry {
+                map.entry(f.name.text.as_str()).or_insert(f);
+            }
+        }
+        FirstFields::Map(map)
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Field> {
+        match self {
+            FirstFields::Scan(entries) => entries.iter().find_map(|e| match e {
+                Entry::Field(f) if f.name.text == name => Some(f),
+                _ => None,
+            }),
+            FirstFields::Map(map) => map.get(name).copied(),
         }
     }
 }
