@@ -20,6 +20,7 @@ pub fn all() -> Vec<Shape> {
         one_file(40_000),
         one_engagement(20_000),
         diagnostics(10_000),
+        one_line(10_000),
         long_cycle(20_000),
     ]
 }
@@ -84,6 +85,27 @@ pub fn diagnostics(requirements: usize) -> Shape {
     Shape {
         name: "diagnostics",
         what: format!("{requirements} requirements, each with a misspelt priority"),
+        files,
+    }
+}
+
+/// [`diagnostics`]'s estate with each file on one line (its comments dropped): thousands of
+/// diagnostics on one line of hundreds of kilobytes, as in a minified or generated file.
+pub fn one_line(requirements: usize) -> Shape {
+    let files = diagnostics(requirements)
+        .files
+        .into_iter()
+        .map(|(name, text)| {
+            let code: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect();
+            (name, code.join(" ") + "\n")
+        })
+        .collect();
+    Shape {
+        name: "one-line",
+        what: "the diagnostics shape with each file on one line".to_string(),
         files,
     }
 }
@@ -168,6 +190,18 @@ mod tests {
         let found = sdd::analysis::check(&estate, &crate::options_at("2026-11-24"));
         let unknown = found.iter().filter(|d| d.code == Code::Sdd106).count();
         assert_eq!(unknown, 200, "{:?}", found.first());
+        // On one line, the same mistakes are reported.
+        let one_line = one_line(200);
+        assert!(one_line.files.iter().all(|(_, t)| t.lines().count() == 1));
+        let estate = Estate::from_sources(one_line.files.iter().cloned());
+        let on_one_line = sdd::analysis::check(&estate, &crate::options_at("2026-11-24"));
+        let kinds = |ds: &[sdd::diagnostic::Diagnostic]| {
+            let mut k: Vec<(Code, String)> =
+                ds.iter().map(|d| (d.code, d.message.clone())).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(kinds(&on_one_line), kinds(&found));
         assert_eq!(codes(&long_cycle(50).files), [Code::Sdd404]);
     }
 }
