@@ -62,11 +62,15 @@ impl Estate {
         }
         found.sort();
         found.dedup();
-        let sources: Vec<(String, Vec<u8>)> = found
+        let sources: Vec<Source> = found
             .par_iter()
             .map(|p| {
-                std::fs::read(p)
-                    .map(|bytes| (display_name(p), bytes))
+                read_at_most_the_limit(p)
+                    .map(|(bytes, size)| Source {
+                        name: display_name(p),
+                        bytes,
+                        size,
+                    })
                     .map_err(|e| LoadError(format!("cannot read {}: {e}", p.display())))
             })
             .collect::<Result<_, _>>()?;
@@ -80,19 +84,26 @@ impl Estate {
         Estate::from_bytes(
             sources
                 .into_iter()
-                .map(|(n, t)| (n.into(), t.into().into_bytes()))
+                .map(|(name, text)| {
+                    let bytes = text.into().into_bytes();
+                    Source {
+                        name: name.into(),
+                        size: bytes.len() as u64,
+                        bytes,
+                    }
+                })
                 .collect(),
         )
     }
 
-    fn from_bytes(mut sources: Vec<(String, Vec<u8>)>) -> Estate {
-        sources.sort_by(|a, b| a.0.cmp(&b.0));
+    fn from_bytes(mut sources: Vec<Source>) -> Estate {
+        sources.sort_by(|a, b| a.name.cmp(&b.name));
         // Decoded and indexed in parallel, added in name order.
         let decoded: Vec<(SourceFile, Option<Diagnostic>)> = sources
             .into_par_iter()
             .enumerate()
-            .map(|(i, (name, bytes))| {
-                let (name, text, problem) = decode(FileId(i as u32), name, bytes);
+            .map(|(i, source)| {
+                let (name, text, problem) = decode(FileId(i as u32), source);
                 (SourceFile::new(name, text), problem)
             })
             .collect();
@@ -136,16 +147,42 @@ impl Estate {
     }
 }
 
-/// Text from bytes, or a single SDD002 when the file is not UTF-8 text.
-fn decode(id: FileId, name: String, bytes: Vec<u8>) -> (String, String, Option<Diagnostic>) {
-    if bytes.len() > syntax::MAX_FILE_BYTES {
+/// A file as read: its name, its bytes and its size, which is the number of bytes except for
+/// a file over the size limit, of which only the start is read.
+struct Source {
+    name: String,
+    bytes: Vec<u8>,
+    size: u64,
+}
+
+/// A file's bytes, but no more than one past [`syntax::MAX_FILE_BYTES`] (so a file over the
+/// limit is reported without being read whole, however large), and its size.
+fn read_at_most_the_limit(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let limit = syntax::MAX_FILE_BYTES as u64 + 1;
+    let size = file.metadata()?.len();
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+    file.take(limit).read_to_end(&mut bytes)?;
+    // A file that grew or shrank since its size was read: the bytes are what counts.
+    let size = if bytes.len() as u64 == limit {
+        size.max(limit)
+    } else {
+        bytes.len() as u64
+    };
+    Ok((bytes, size))
+}
+
+/// Text from bytes, or a single SDD002 when the file is too large or is not UTF-8 text.
+fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
+    let Source { name, bytes, size } = source;
+    if size > syntax::MAX_FILE_BYTES as u64 {
         let d = Diagnostic::new(
             Code::Sdd002,
             id,
             Span::default(),
             format!(
-                "file is {} bytes; the limit is {} bytes",
-                bytes.len(),
+                "file is {size} bytes; the limit is {} bytes",
                 syntax::MAX_FILE_BYTES
             ),
         )
