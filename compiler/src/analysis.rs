@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::check::engagement::Engagement;
 use crate::check::governance::{self, Facts};
 use crate::check::history::{self, HistoryCache};
-use crate::check::names::Namespace;
+use crate::check::names::{self, Namespace};
 use crate::check::types;
 use crate::diagnostic::{self, Diagnostic};
 use crate::estate::Estate;
@@ -228,31 +228,43 @@ fn check_files(
     files
         .par_iter()
         .map(|&file| {
-            let mut found = Vec::new();
-            let items = &estate.ast(file).items;
-            let syntax_errors: Vec<_> = estate.parsed[file.0 as usize]
-                .diagnostics
-                .iter()
-                .map(|d| d.primary.span)
-                .collect();
-            types::check_file(ns, file, items, &syntax_errors, &mut found);
-            let mut facts = Vec::new();
-            for item in items.iter().filter(|i| i.keyword() == "engagement") {
-                // A duplicate engagement is reported by SDD102 and not checked twice.
-                match (item.name_text(), ns.get(item.name_text().unwrap_or(""))) {
-                    (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}
-                    _ => continue,
-                }
-                let e = Engagement::new(ns, file, item);
-                facts.push((
-                    file,
-                    Arc::new(governance::evaluate(ns, &e, options.as_of, &mut found)),
-                ));
-                reuse_graph::check_engagement(inventory, &e, &mut found);
-            }
-            (found, facts)
+            names::with_suggestion_budget(|| check_file(estate, ns, inventory, options, file))
         })
         .collect()
+}
+
+/// One file's own checks: its types, and the governance and component reuse of the
+/// engagements it declares.
+fn check_file(
+    estate: &Estate,
+    ns: &Namespace<'_>,
+    inventory: &Inventory<'_>,
+    options: &Options,
+    file: FileId,
+) -> FileResult {
+    let mut found = Vec::new();
+    let items = &estate.ast(file).items;
+    let syntax_errors: Vec<_> = estate.parsed[file.0 as usize]
+        .diagnostics
+        .iter()
+        .map(|d| d.primary.span)
+        .collect();
+    types::check_file(ns, file, items, &syntax_errors, &mut found);
+    let mut facts = Vec::new();
+    for item in items.iter().filter(|i| i.keyword() == "engagement") {
+        // A duplicate engagement is reported by SDD102 and not checked twice.
+        match (item.name_text(), ns.get(item.name_text().unwrap_or(""))) {
+            (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}
+            _ => continue,
+        }
+        let e = Engagement::new(ns, file, item);
+        facts.push((
+            file,
+            Arc::new(governance::evaluate(ns, &e, options.as_of, &mut found)),
+        ));
+        reuse_graph::check_engagement(inventory, &e, &mut found);
+    }
+    (found, facts)
 }
 
 /// The estate-wide steps after the per-file checks: the reuse graph, git history, sorting.
@@ -271,7 +283,9 @@ fn finish(
         engagements.extend(facts);
     }
     engagements.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    reuse_graph::check(estate, ns, inventory, &engagements, &mut out);
+    names::with_suggestion_budget(|| {
+        reuse_graph::check(estate, ns, inventory, &engagements, &mut out);
+    });
     if options.git_history {
         history::explain_stale_with(estate, ns, &mut out, history);
     }

@@ -174,6 +174,49 @@ fn a_1_gib_file_is_refused_without_reading_it() {
     });
 }
 
+/// 5,000 unknown names in an engagement of 5,000 requirements: each is reported, a close
+/// misspelling gets its suggestion, and the suggestions cost a bounded amount in all (they
+/// compared every unknown name with every requirement's, after sorting them, each time).
+#[test]
+fn thousands_of_unknown_names_in_a_large_engagement_are_reported_in_bounded_time() {
+    bounded(
+        "thousands_of_unknown_names_in_a_large_engagement_are_reported_in_bounded_time",
+        || {
+            let dir = TempDir::new("unknown-names");
+            let n = 5_000;
+            let mut text = String::from("engagement e {\n  requirements {\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    requirement Req{i} \"t\" {{ priority: must }}\n"
+                ));
+            }
+            let unknown: Vec<String> = (0..n).map(|i| format!("Unknown{i}")).collect();
+            text.push_str(&format!(
+                "  }}\n  design {{\n    test T1 \"t\" {{ verifies: [Req123x, X1, {}] }}\n  }}\n}}\n",
+                unknown.join(", ")
+            ));
+            dir.write("e.sdd", &text);
+            let (_, diagnostics) = check(&dir.0);
+            let unknown_names: Vec<&Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::Sdd101 && d.message.contains("in this engagement"))
+                .collect();
+            assert_eq!(unknown_names.len(), n + 2);
+            assert_eq!(
+                unknown_names[0].help.as_deref(),
+                Some("did you mean `Req123`?")
+            );
+            // A short id lists the first ids by name, not all 5,000.
+            let note = &unknown_names[1].notes[0];
+            assert!(
+                note.starts_with("requirement ids here include Req0, Req1, Req10,"),
+                "{note}"
+            );
+            assert!(note.len() < 300, "{note}");
+        },
+    );
+}
+
 #[test]
 fn a_large_file_under_the_size_limit_is_checked() {
     // Large enough to matter, small enough for a debug build; speed is the benchmark's job.

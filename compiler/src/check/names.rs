@@ -5,7 +5,9 @@
 //! risk, component, test and deviation names form the engagement's own scope. Lookups that
 //! fail give SDD101 with a "did you mean" suggestion.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use foldhash::fast::FixedState;
 
@@ -35,6 +37,9 @@ pub type NameMap<'a, V> = HashMap<&'a str, V, FixedState>;
 #[derive(Debug, Default)]
 pub struct Namespace<'a> {
     pub decls: NameMap<'a, Decl<'a>>,
+    /// Each kind's names, sorted, built the first time one is asked for (a did-you-mean).
+    /// Owned: a cell holding borrowed names would make the namespace invariant in `'a`.
+    sorted: OnceLock<BTreeMap<String, Vec<String>>>,
 }
 
 impl<'a> Namespace<'a> {
@@ -82,16 +87,18 @@ impl<'a> Namespace<'a> {
         self.get(name).filter(|d| d.kind() == kind)
     }
 
-    /// Names of declarations of one kind, sorted.
-    pub fn names_of(&self, kind: &str) -> Vec<&'a str> {
-        let mut names: Vec<&str> = self
-            .decls
-            .iter()
-            .filter(|(_, d)| d.kind() == kind)
-            .map(|(n, _)| *n)
-            .collect();
-        names.sort();
-        names
+    /// Names of declarations of one kind, sorted (once for all kinds, after the namespace is
+    /// built).
+    pub fn names_of(&self, kind: &str) -> impl Iterator<Item = &str> + Clone {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (name, decl) in &self.decls {
+                (by_kind.entry(decl.kind().to_string()).or_default()).push(name.to_string());
+            }
+            by_kind.values_mut().for_each(|names| names.sort_unstable());
+            by_kind
+        });
+        (sorted.get(kind).into_iter().flatten()).map(String::as_str)
     }
 
     /// All declarations of one kind in file-name then source order.
@@ -109,6 +116,18 @@ impl<'a> Namespace<'a> {
 
 /// The closest candidate to a misspelt name, if one is close enough.
 pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    // Within a budget, the candidates are compared all or not at all: a suggestion is never
+    // made from part of them.
+    let budget = SUGGESTION_BUDGET.get();
+    let candidates: Vec<&str> = candidates
+        .into_iter()
+        .take(budget.saturating_add(1))
+        .collect();
+    if candidates.len() > budget {
+        SUGGESTION_BUDGET.set(0);
+        return None;
+    }
+    SUGGESTION_BUDGET.set(budget - candidates.len());
     let chars = name.chars().count();
     let limit = (chars / 3).max(1);
     candidates
@@ -123,6 +142,27 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         })
         .min()
         .map(|(_, c)| c)
+}
+
+thread_local! {
+    /// How many more candidates suggestions may compare on this thread (see
+    /// [`with_suggestion_budget`]); unlimited outside one.
+    static SUGGESTION_BUDGET: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// The most candidates the suggestions of one file's checks compare: about a tenth of a
+/// second. A file with thousands of unknown names in a scope of thousands is checked in
+/// linear time; its later diagnostics come without a suggestion.
+pub const SUGGESTION_BUDGET_PER_FILE: usize = 1_000_000;
+
+/// Run `f` with a fresh budget of [`SUGGESTION_BUDGET_PER_FILE`] candidate comparisons for
+/// the suggestions it makes on this thread. The checks of one file run in one call, in a
+/// fixed order, so the suggestions they make do not depend on threads or on other files.
+pub fn with_suggestion_budget<R>(f: impl FnOnce() -> R) -> R {
+    let before = SUGGESTION_BUDGET.replace(SUGGESTION_BUDGET_PER_FILE);
+    let result = f();
+    SUGGESTION_BUDGET.set(before);
+    result
 }
 
 /// "; did you mean `x`?" or nothing.
@@ -148,6 +188,9 @@ pub const LOCAL_KINDS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Locals<'a> {
     pub names: NameMap<'a, &'a Item>,
+    /// The names sorted, each with its kind, built the first time they are listed. Owned: a
+    /// cell holding borrowed names would make the locals invariant in `'a`.
+    sorted: OnceLock<Vec<(String, String)>>,
 }
 
 impl<'a> Locals<'a> {
@@ -155,6 +198,7 @@ impl<'a> Locals<'a> {
         let declared = engagement.items().map(|phase| phase.entries().len()).sum();
         let mut locals = Locals {
             names: NameMap::with_capacity_and_hasher(declared, FixedState::default()),
+            sorted: OnceLock::new(),
         };
         for phase in engagement.items() {
             for entry in phase.entries() {
@@ -197,15 +241,18 @@ impl<'a> Locals<'a> {
             .filter(|i| kinds.contains(&i.keyword()))
     }
 
-    pub fn names_of(&self, kinds: &[&str]) -> Vec<&'a str> {
-        let mut v: Vec<&str> = self
-            .names
-            .iter()
-            .filter(|(_, i)| kinds.contains(&i.keyword()))
-            .map(|(n, _)| *n)
-            .collect();
-        v.sort();
-        v
+    /// The names of these kinds, sorted (once for all kinds).
+    pub fn names_of<'s>(&'s self, kinds: &'s [&str]) -> impl Iterator<Item = &'s str> {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut all: Vec<(String, String)> = (self.names.iter())
+                .map(|(n, i)| (n.to_string(), i.keyword().to_string()))
+                .collect();
+            all.sort_unstable();
+            all
+        });
+        (sorted.iter())
+            .filter(|(_, kind)| kinds.contains(&kind.as_str()))
+            .map(|(n, _)| n.as_str())
     }
 }
 

@@ -9,6 +9,9 @@ use crate::syntax::{Field, Item, Value, ValueKind};
 use super::names::{did_you_mean, Locals, Namespace};
 use super::schema::{Ty, BUILTIN_TYPES};
 
+/// The most ids an unknown short id's note lists (the first by name).
+const LISTED_IDS: usize = 20;
+
 /// What a value is checked in.
 pub struct Scope<'a, 'b> {
     pub ns: &'b Namespace<'a>,
@@ -192,11 +195,16 @@ impl Scope<'_, '_> {
                 )
                 .with_label(format!("no {what} of this name")),
         };
-        let known = locals.names_of(kinds);
-        if name.chars().count() <= 3 && !known.is_empty() {
+        if name.chars().count() <= 3 {
             // Short ids such as R3 are all one edit apart: list them rather than guess.
-            d = d.with_note(format!("{what} ids here: {}", known.join(", ")));
-        } else if let Some(h) = did_you_mean(name, known) {
+            let known: Vec<&str> = locals.names_of(kinds).take(LISTED_IDS + 1).collect();
+            if known.len() > LISTED_IDS {
+                let first = known[..LISTED_IDS].join(", ");
+                d = d.with_note(format!("{what} ids here include {first}, …"));
+            } else if !known.is_empty() {
+                d = d.with_note(format!("{what} ids here: {}", known.join(", ")));
+            }
+        } else if let Some(h) = did_you_mean(name, locals.names_of(kinds)) {
             d = d.with_help(h);
         }
         out.push(d);
