@@ -217,6 +217,48 @@ fn thousands_of_unknown_names_in_a_large_engagement_are_reported_in_bounded_time
     );
 }
 
+/// 20,000 unknown fields on one line of 190 kB: checked, and every diagnostic rendered in
+/// both formats, in bounded time and size (a column was counted from the line's start and a
+/// rich report quoted the whole line, each once per diagnostic).
+#[test]
+fn thousands_of_diagnostics_on_one_long_line_render_in_bounded_time() {
+    bounded(
+        "thousands_of_diagnostics_on_one_long_line_render_in_bounded_time",
+        || {
+            let dir = TempDir::new("long-line");
+            let n = 20_000;
+            let fields: Vec<String> = (0..n).map(|i| format!("f{i}: 1")).collect();
+            let text = format!(
+                "engagement e {{ requirements {{ requirement R1 \"t\" {{ priority: must {} }} }} }}\n",
+                fields.join(" ")
+            );
+            dir.write("e.sdd", &text);
+            let (estate, diagnostics) = check(&dir.0);
+            let unknown = diagnostics
+                .iter()
+                .filter(|d| d.code == Code::Sdd105)
+                .count();
+            assert_eq!(unknown, n);
+            let start = Instant::now();
+            let mut rich = sdd::render::rich::Renderer::new(&estate.files, false);
+            let rich_bytes: usize = diagnostics.iter().map(|d| rich.render(d).len()).sum();
+            let short: Vec<String> = (diagnostics.iter())
+                .map(|d| sdd::render::short::render(d, &estate.files))
+                .collect();
+            let elapsed = start.elapsed();
+            assert!(elapsed < TIME_BOUND, "rendering took {elapsed:?}");
+            assert!(rich_bytes < 1_000 * diagnostics.len(), "{rich_bytes} bytes");
+            let last = text.rfind(&format!("f{}:", n - 1)).unwrap();
+            assert!(
+                short
+                    .iter()
+                    .any(|s| s.contains(&format!("e.sdd:1:{}:", last + 1))),
+                "the last field's column"
+            );
+        },
+    );
+}
+
 #[test]
 fn a_large_file_under_the_size_limit_is_checked() {
     // Large enough to matter, small enough for a debug build; speed is the benchmark's job.
