@@ -5,7 +5,7 @@
 //! SDD301–SDD305 applies to it. SDD306 (an expired deviation) depends on the date it is
 //! checked at and so never changes the reconciled status or a manifest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -36,7 +36,7 @@ pub fn check(
         .filter_map(|b| Some((b.name_text()?, b)))
         .collect();
     let deviations: Vec<&Item> = Engagement::children(Some(as_built), "deviation").collect();
-    let affected: Vec<&str> = deviations
+    let affected: BTreeSet<&str> = deviations
         .iter()
         .filter_map(|d| eng::name(d, "affects"))
         .collect();
