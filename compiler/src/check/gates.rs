@@ -13,7 +13,7 @@ use crate::source::Span;
 use crate::syntax::Item;
 
 use super::engagement::{self as eng, Engagement};
-use super::names::Namespace;
+use super::names::{NameSet, Namespace};
 
 /// An unmet readiness criterion: what is missing and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,9 +300,6 @@ pub fn missing_profile_fields(e: &Engagement<'_>) -> Vec<Unmet> {
     }
     unmet
 }
-
-/// A set of names, hashed as the namespace's are.
-type NameSet<'a> = std::collections::HashSet<&'a str, foldhash::fast::FixedState>;
 
 /// Gate 2 readiness.
 pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {

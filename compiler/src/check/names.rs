@@ -6,7 +6,7 @@
 //! fail give SDD101 with a "did you mean" suggestion.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use foldhash::fast::FixedState;
@@ -33,6 +33,9 @@ impl<'a> Decl<'a> {
 /// The maps of names: hashed with foldhash, several times faster than std's SipHash on short
 /// names, with a fixed seed. (No output depends on a map's order: what is listed is sorted.)
 pub type NameMap<'a, V> = HashMap<&'a str, V, FixedState>;
+
+/// A set of names, hashed as the maps are.
+pub type NameSet<'a> = HashSet<&'a str, FixedState>;
 
 #[derive(Debug, Default)]
 pub struct Namespace<'a> {
@@ -190,7 +193,7 @@ pub struct Locals<'a> {
     pub names: NameMap<'a, &'a Item>,
     /// The names sorted, each with its kind, built the first time they are listed. Owned: a
     /// cell holding borrowed names would make the locals invariant in `'a`.
-    sorted: OnceLock<Vec<(String, String)>>,
+    sorted: OnceLock<Vec<(String, &'static str)>>,
 }
 
 impl<'a> Locals<'a> {
@@ -244,14 +247,16 @@ impl<'a> Locals<'a> {
     /// The names of these kinds, sorted (once for all kinds).
     pub fn names_of<'s>(&'s self, kinds: &'s [&str]) -> impl Iterator<Item = &'s str> {
         let sorted = self.sorted.get_or_init(|| {
-            let mut all: Vec<(String, String)> = (self.names.iter())
-                .map(|(n, i)| (n.to_string(), i.keyword().to_string()))
+            // Every local's keyword is one of LOCAL_KINDS (`build` keeps no other).
+            let kind_of = |i: &Item| LOCAL_KINDS.iter().copied().find(|k| *k == i.keyword());
+            let mut all: Vec<(String, &'static str)> = (self.names.iter())
+                .filter_map(|(n, i)| Some((n.to_string(), kind_of(i)?)))
                 .collect();
             all.sort_unstable();
             all
         });
         (sorted.iter())
-            .filter(|(_, kind)| kinds.contains(&kind.as_str()))
+            .filter(|(_, kind)| kinds.contains(kind))
             .map(|(n, _)| n.as_str())
     }
 }

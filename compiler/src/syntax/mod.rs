@@ -403,11 +403,14 @@ fn attach_docs(text: &str, comments: &[Comment], tokens: &[(Token, Span)], items
             // Only an item with a doc comment's target inside it is walked: most docs are on
             // top-level declarations, and the rest of the tree is left untouched.
             let first = docs.partition_point(|(s, _)| *s < item.keyword.span.start);
-            if docs.get(first).is_none_or(|(s, _)| *s >= item.span.end) {
+            let Some((target, doc)) = docs.get(first) else {
+                continue;
+            };
+            if *target >= item.span.end {
                 continue;
             }
-            if let Ok(at) = docs.binary_search_by_key(&item.keyword.span.start, |(s, _)| *s) {
-                item.doc = Some(Box::new(docs[at].1.clone()));
+            if *target == item.keyword.span.start {
+                item.doc = Some(Box::new(doc.clone()));
             }
             if let Some(body) = &mut item.body {
                 for entry in &mut body.entries {
