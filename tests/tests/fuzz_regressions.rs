@@ -162,3 +162,27 @@ fn block_comment_line_ends_with_several_carriage_returns_format() {
     let kept = sdd::fmt::format(FileId(0), "/* a\rb */\n").expect("formats");
     assert!(kept.contains("a\rb"), "{kept:?}");
 }
+
+/// Found by `fmt` (refused: "the formatted text parses to a different tree"): a doc comment
+/// between an enum variant and its comma documents nothing; written after the comma, it
+/// documented the item that followed.
+#[test]
+fn a_doc_comment_before_a_variant_comma_stays_unattached() {
+    for text in [
+        "asset i{o//\n///\n,asset x{}}",
+        "enum e {\n  a /// not a doc\n  , b,\n  requirement r \"t\" {}\n}\n",
+    ] {
+        assert!(parse(FileId(0), text).diagnostics.is_empty(), "{text}");
+        let formatted = sdd::fmt::format(FileId(0), text)
+            .unwrap_or_else(|e| panic!("{text:?} was not formatted: {e}"));
+        assert_eq!(
+            sdd::fmt::format(FileId(0), &formatted).expect("formats again"),
+            formatted
+        );
+    }
+    // A variant and its comma with nothing between them are written as before.
+    assert_eq!(
+        sdd::fmt::format(FileId(0), "enum e { a , b }").unwrap(),
+        "enum e { a, b }\n"
+    );
+}

@@ -86,7 +86,14 @@ fn body(w: &mut Writer<'_>, b: &Body) {
         Entry::Item(i) => item(w, i),
         Entry::Variant(v) => {
             w.token(&v.text, v.span);
-            w.text(",");
+            // The comma where the source has one, after the comments before it: a doc comment
+            // there documents nothing, and moved after the comma it would document the item
+            // that follows.
+            let after = w.next_code(v.span.end as usize);
+            match w.src().as_bytes().get(after) {
+                Some(b',') => w.token(",", Span::new(after, after + 1)),
+                _ => w.text(","),
+            }
         }
     });
     w.token("}", Span::new(close as usize, b.span.end as usize));

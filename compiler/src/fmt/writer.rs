@@ -138,6 +138,26 @@ impl<'s> Writer<'s> {
         !s.contains('\n') && self.column() + s.chars().count() + suffix <= MAX_WIDTH
     }
 
+    /// The offset of the first code at or after `from`: past white space and comments.
+    pub fn next_code(&self, mut from: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        let mut next = self
+            .comments
+            .partition_point(|c| (c.span.start as usize) < from);
+        loop {
+            while bytes.get(from).is_some_and(u8::is_ascii_whitespace) {
+                from += 1;
+            }
+            match self.comments.get(next) {
+                Some(c) if c.span.start as usize == from => {
+                    from = c.span.end as usize;
+                    next += 1;
+                }
+                _ => return from,
+            }
+        }
+    }
+
     /// Does a comment start inside `span`?
     pub fn has_comment_in(&self, span: Span) -> bool {
         let at = self.comments.partition_point(|c| c.span.start < span.start);
