@@ -151,5 +151,6 @@ pub fn render_all(estate: &Estate, analysis: &Analysis) -> String {
     }
     out
 }
+pub mod bounded;
 pub mod generate;
 pub mod shapes;

@@ -7,98 +7,15 @@
 //! and each heavy case run in a child process whose wall time and peak RSS are measured.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use sdd::codes::Code;
 use sdd::diagnostic::Diagnostic;
 use sdd::estate::Estate;
+use sdd_tests::bounded::{bounded, TempDir};
 
 /// Wall time loading and checking one limit case may take: a safety net, not a benchmark.
 const TIME_BOUND: Duration = Duration::from_secs(10);
-/// Wall time one case's child process may take, writing its files included.
-const CHILD_TIME_BOUND: Duration = Duration::from_secs(60);
-/// Peak resident memory any one limit case may use, in KiB.
-const MEMORY_BOUND_KIB: i64 = 512 * 1024;
-/// Set in the child process that runs one case.
-const CHILD: &str = "SDD_LIMITS_CHILD";
-
-/// Run `case` in a child process (this test binary, filtered to `name`) and assert that it
-/// passes within [`MEMORY_BOUND_KIB`]. In the child, run it directly.
-fn bounded(name: &str, case: impl FnOnce()) {
-    if std::env::var_os(CHILD).is_some() {
-        case();
-        return;
-    }
-    let exe = std::env::current_exe().expect("the test binary");
-    let start = Instant::now();
-    let mut child = Command::new(exe)
-        .args([name, "--exact", "--include-ignored", "--test-threads=1"])
-        .env(CHILD, "1")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("the test binary runs");
-    let stdout = child.stdout.take().expect("piped");
-    let (status, max_rss_kib) = wait_with_usage(child);
-    // libtest's few lines fit in the pipe, so reading after the exit cannot block.
-    let report = std::io::read_to_string(stdout).expect("the child's report");
-    assert!(
-        report.contains("1 passed"),
-        "{name} did not run in its child process:\n{report}"
-    );
-    let elapsed = start.elapsed();
-    assert!(status == 0, "{name} failed in its child process");
-    assert!(
-        elapsed < CHILD_TIME_BOUND,
-        "{name} took {elapsed:?} (bound {CHILD_TIME_BOUND:?})"
-    );
-    eprintln!("{name}: {elapsed:?}, peak RSS {max_rss_kib} KiB");
-    assert!(
-        max_rss_kib < MEMORY_BOUND_KIB,
-        "{name} peaked at {max_rss_kib} KiB (bound {MEMORY_BOUND_KIB} KiB)"
-    );
-}
-
-/// Wait for one child (reaped by `wait4`, which also reports its own resource usage, unlike
-/// `Child::wait`) and return its exit status and its peak RSS in KiB.
-fn wait_with_usage(child: std::process::Child) -> (i32, i64) {
-    let pid = child.id();
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that `wait4` fills in; `pid` is our own child, waited once.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid as libc::pid_t, "wait4 failed");
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, usage.ru_maxrss)
-}
-
-/// A fresh, empty folder for one test.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("sdd-limits-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp folder");
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).expect("write a test file");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Load and check an estate as `sdd check` does, within [`TIME_BOUND`].
 fn check(dir: &Path) -> (Estate, Vec<Diagnostic>) {
