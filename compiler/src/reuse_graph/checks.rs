@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::check::engagement::Engagement;
@@ -25,6 +25,9 @@ use crate::estate::Estate;
 use crate::source::{FileId, Span};
 
 use super::{components, produced, AssetRef, Inventory};
+
+#[cfg(test)]
+mod tests;
 
 /// The checks of one engagement's components: SDD402 and SDD403 on `reuses`, SDD406.
 pub(super) fn run_engagement(
@@ -298,22 +301,32 @@ struct Cycle {
 
 /// One cycle per strongly connected component (or self-loop), found breadth first from the
 /// component's first node, so it is the shortest cycle through that node.
+///
+/// The components come from petgraph's `kosaraju_scc`, which is iterative: its recursive
+/// `tarjan_scc` took one stack frame per node of a chain and overflowed the stack on a
+/// `requires` chain of 100,000 assets. Their order does not matter: the cycles are sorted by
+/// their smallest node.
 fn find_cycles(count: usize, links: &[Link]) -> Vec<Cycle> {
     let mut g: DiGraph<usize, usize> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..count).map(|i| g.add_node(i)).collect();
+    let mut self_loop = vec![false; count];
     for (i, l) in links.iter().enumerate() {
         g.add_edge(nodes[l.from], nodes[l.to], i);
+        if l.from == l.to {
+            self_loop[l.from] = true;
+        }
     }
     let mut cycles = Vec::new();
-    for scc in tarjan_scc(&g) {
+    for scc in kosaraju_scc(&g) {
+        if let [single] = scc[..] {
+            if !self_loop[g[single]] {
+                continue;
+            }
+        }
         let mut knot: Vec<usize> = scc.iter().map(|n| g[*n]).collect();
         knot.sort();
         let start = knot[0];
         let members: BTreeSet<usize> = knot.iter().copied().collect();
-        let self_loop = links.iter().any(|l| l.from == start && l.to == start);
-        if knot.len() == 1 && !self_loop {
-            continue;
-        }
         let mut pred: BTreeMap<usize, usize> = BTreeMap::new();
         let mut queue = VecDeque::from([start]);
         let mut closing = None;
