@@ -191,21 +191,86 @@ impl<'a> Asset<'a> {
     }
 }
 
-/// The asset inventory: every `asset` declaration, by name.
+/// The asset inventory: every `asset` declaration, by name, and the active assets by the
+/// capabilities they provide, so that a component's missed reuse (SDD406) or a deprecated
+/// asset's replacements (SDD403) are looked up, not searched for through every asset.
 #[derive(Debug, Default)]
 pub struct Inventory<'a> {
     pub assets: BTreeMap<&'a str, Asset<'a>>,
+    /// Capability → the active assets that provide it, by name.
+    providers: BTreeMap<&'a str, Vec<&'a str>>,
+    /// A deprecated or retired asset of more than one capability → the active assets that
+    /// provide any of them, by name. Assets of the same capabilities share one list.
+    replacements: BTreeMap<&'a str, Arc<[&'a str]>>,
 }
 
 impl<'a> Inventory<'a> {
     pub fn new(ns: &Namespace<'a>) -> Inventory<'a> {
-        let assets = ns
+        let assets: BTreeMap<&'a str, Asset<'a>> = ns
             .of_kind("asset")
             .into_iter()
             .map(Asset::read)
             .map(|a| (a.name, a))
             .collect();
-        Inventory { assets }
+        let mut providers: BTreeMap<&'a str, Vec<&'a str>> = BTreeMap::new();
+        for a in assets.values().filter(|a| a.status == Some("active")) {
+            for cap in &a.provides {
+                let list = providers.entry(cap).or_default();
+                // Assets come by name, so a capability listed twice is the last one pushed.
+                if list.last() != Some(&a.name) {
+                    list.push(a.name);
+                }
+            }
+        }
+        let mut replacements = BTreeMap::new();
+        let mut by_capabilities: BTreeMap<Vec<&'a str>, Arc<[&'a str]>> = BTreeMap::new();
+        for a in assets.values() {
+            if !matches!(a.status, Some("deprecated" | "retired")) {
+                continue;
+            }
+            let mut capabilities = a.provides.clone();
+            capabilities.sort_unstable();
+            capabilities.dedup();
+            if capabilities.len() < 2 {
+                continue;
+            }
+            let list = by_capabilities
+                .entry(capabilities)
+                .or_insert_with_key(|caps| {
+                    let mut names: Vec<&'a str> = (caps.iter())
+                        .filter_map(|c| providers.get(c))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    names.into()
+                });
+            replacements.insert(a.name, list.clone());
+        }
+        Inventory {
+            assets,
+            providers,
+            replacements,
+        }
+    }
+
+    /// The active assets that provide `capability`, sorted by name.
+    pub fn providers(&self, capability: &str) -> &[&'a str] {
+        self.providers.get(capability).map_or(&[], Vec::as_slice)
+    }
+
+    /// What could replace a deprecated or retired asset: the active assets that provide any
+    /// capability it provides, sorted by name. Empty for an asset of another status.
+    pub fn replacements(&self, asset: &Asset<'a>) -> &[&'a str] {
+        if !matches!(asset.status, Some("deprecated" | "retired")) {
+            return &[];
+        }
+        match self.replacements.get(asset.name) {
+            Some(list) => list,
+            // Of one capability: the lists kept above are of two or more.
+            None => asset.provides.first().map_or(&[], |c| self.providers(c)),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Asset<'a>> {

@@ -1,7 +1,8 @@
-//! Large and adversarial estates for the reuse graph: a `requires` chain of 100,000 assets and
-//! an inventory with one strongly connected component per asset. Each must be checked in time
-//! linear (or n log n) in its size and never crash, also on the 2 MiB stack of a
-//! language-server thread.
+//! Large and adversarial estates for the reuse graph: a `requires` chain of 100,000 assets, an
+//! inventory with one strongly connected component per asset, components by the thousand
+//! against an inventory of thousands of providers. Each must be checked in time linear (or
+//! n log n) in its size, print a bounded amount per diagnostic, and never crash, also on the
+//! 2 MiB stack of a language-server thread.
 //!
 //! Each case was quadratic (or recursed once per declaration) before, and is sized so that the
 //! earlier code took far longer than its bound, ran out of memory or overflowed its stack,
@@ -40,6 +41,14 @@ fn asset(out: &mut String, name: &str, provides: &str, requires: &str, status: &
     );
 }
 
+/// The opening of an engagement with every required field; the caller closes it.
+fn engagement(out: &mut String, name: &str) {
+    let _ = write!(
+        out,
+        "engagement {name} {{ profile: p title: \"t\" owner: @o opened: 2026-01-01"
+    );
+}
+
 fn sources(files: Vec<(String, String)>) -> Estate {
     let mut all = vec![("common.sdd".to_string(), COMMON.to_string())];
     all.extend(files);
@@ -73,6 +82,10 @@ fn tally(diagnostics: &[Diagnostic]) -> BTreeMap<Code, usize> {
         *out.entry(d.code).or_default() += 1;
     }
     out
+}
+
+fn of_code(diagnostics: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
+    diagnostics.iter().filter(|d| d.code == code).collect()
 }
 
 /// `a000000 requires a000001 … a099999 requires a050000`: a chain of 50,000 into a cycle of
@@ -135,6 +148,120 @@ fn a_wide_acyclic_inventory_costs_no_scan_of_the_links_per_asset() {
             let d = &analysis.diagnostics;
             assert_eq!(tally(d), BTreeMap::from([(Code::Sdd404, 1)]), "{d:#?}");
             assert_eq!(d[0].message, "cycle in `requires`: `z` requires itself");
+        },
+    );
+}
+
+/// 20,000 components, each with the capability of one of 20,000 active assets and neither
+/// `reuses` nor `new_because`: each SDD406 looked for its providers through the whole
+/// inventory.
+#[test]
+fn missed_reuse_of_20_000_components_looks_providers_up_by_capability() {
+    bounded(
+        "missed_reuse_of_20_000_components_looks_providers_up_by_capability",
+        || {
+            let n = 20_000;
+            let mut inventory = String::new();
+            let mut text = String::new();
+            engagement(&mut text, "e");
+            text.push_str(" design {\n");
+            for i in 0..n {
+                asset(
+                    &mut inventory,
+                    &format!("s{i}"),
+                    &format!("cap{i}"),
+                    "",
+                    "active",
+                );
+                let _ = writeln!(text, "component k{i} \"t\" {{ capability: cap{i} }}");
+            }
+            text.push_str("} }\n");
+            let estate = sources(vec![
+                ("inventory.sdd".into(), inventory),
+                ("e.sdd".into(), text),
+            ]);
+            let analysis = analyze(&estate);
+            let d = &analysis.diagnostics;
+            assert_eq!(
+                tally(d),
+                BTreeMap::from([(Code::Sdd406, n)]),
+                "{:#?}",
+                &d[..3]
+            );
+            let last = &d[n - 1];
+            assert_eq!(
+                last.message,
+                format!(
+                    "component `k{}` builds `cap{}` anew, but the inventory provides it",
+                    n - 1,
+                    n - 1
+                )
+            );
+            assert_eq!(
+                last.primary.message,
+                format!("provided by `s{}` 1.0.0", n - 1)
+            );
+        },
+    );
+}
+
+/// 5,000 active assets provide one capability; 1,000 components build it anew (SDD406) and
+/// 1,000 reuse a deprecated asset that provides it (SDD403). Each diagnostic listed every
+/// provider, and SDD406 marked each with a label: five million labels, which ran out of
+/// memory. Each now names the first ten and counts the rest.
+#[test]
+fn sdd406_and_sdd403_name_the_first_ten_of_5_000_providers() {
+    bounded(
+        "sdd406_and_sdd403_name_the_first_ten_of_5_000_providers",
+        || {
+            let (providers, components) = (5_000, 1_000);
+            let mut inventory = String::new();
+            for i in 0..providers {
+                asset(&mut inventory, &format!("p{i:04}"), "shared", "", "active");
+            }
+            asset(&mut inventory, "old", "shared", "", "deprecated");
+            let mut text = String::new();
+            engagement(&mut text, "e");
+            text.push_str(" design {\n");
+            for i in 0..components {
+                let _ = writeln!(text, "component new{i} \"t\" {{ capability: shared }}");
+                let _ = writeln!(text, "component old{i} \"t\" {{ reuses: old \"^1.0\" }}");
+            }
+            text.push_str("} }\n");
+            let estate = sources(vec![
+                ("inventory.sdd".into(), inventory),
+                ("e.sdd".into(), text),
+            ]);
+            let analysis = analyze(&estate);
+            let d = &analysis.diagnostics;
+            assert_eq!(
+                tally(d),
+                BTreeMap::from([(Code::Sdd403, components), (Code::Sdd406, components)]),
+            );
+            let first_ten = (0..10)
+                .map(|i| format!("`p{i:04}` 1.0.0"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for missed in of_code(d, Code::Sdd406) {
+                assert_eq!(
+                    missed.primary.message,
+                    format!("provided by {first_ten}, and 4990 more")
+                );
+                assert_eq!(missed.secondary.len(), 10);
+                assert_eq!(missed.secondary[9].message, "`p0009` provides `shared`");
+                assert_eq!(
+                    missed.help.as_deref(),
+                    Some("reuse it (`reuses: p0000 \"^1.0\"`), or say why not with `new_because: \"…\"`")
+                );
+            }
+            for deprecated in of_code(d, Code::Sdd403) {
+                assert_eq!(
+                    deprecated.help,
+                    Some(format!(
+                        "active assets that provide the same: {first_ten}, and 4990 more"
+                    ))
+                );
+            }
         },
     );
 }

@@ -36,14 +36,40 @@ pub(super) fn run_engagement(
     out: &mut Vec<Diagnostic>,
 ) {
     let produced_here: BTreeSet<&str> = produced(e).iter().map(|(_, r)| r.asset).collect();
+    let mut providers = BTreeMap::new();
     for c in components(e) {
         if let Some(r) = &c.reuses {
             let who = format!("component `{}` reuses", c.name());
             check_reference(inventory, r, &who, out);
         } else if !c.new_because {
-            missed_reuse(inventory, e, &c, &produced_here, out);
+            missed_reuse(inventory, e, &c, &produced_here, &mut providers, out);
         }
     }
+}
+
+/// How many providers an SDD403 help or an SDD406 label names, and SDD406 marks with labels:
+/// where thousands of assets provide one capability, each diagnostic names the first ones by
+/// name and counts the rest, instead of growing with the inventory.
+pub const PROVIDERS_SHOWN: usize = 10;
+
+/// `name version`, as diagnostics name an asset.
+fn versioned(a: &super::Asset<'_>) -> String {
+    match &a.version {
+        Some(v) => format!("`{}` {v}", a.name),
+        None => format!("`{}`", a.name),
+    }
+}
+
+/// The first [`PROVIDERS_SHOWN`] of `shown` as `name version`, then how many more of `total`.
+fn listing(inventory: &Inventory<'_>, shown: &[&str], total: usize) -> String {
+    let mut listed: Vec<String> = (shown.iter().take(PROVIDERS_SHOWN))
+        .filter_map(|n| inventory.get(n))
+        .map(versioned)
+        .collect();
+    if total > PROVIDERS_SHOWN {
+        listed.push(format!("and {} more", total - PROVIDERS_SHOWN));
+    }
+    listed.join(", ")
 }
 
 /// The estate-wide checks: the inventory's own `requires`, `produces` across engagements,
@@ -105,7 +131,7 @@ fn check_reference(
             asset.field_span("status"),
             format!("`{}` is {status} here", asset.name),
         );
-        let replacements = active_providers(inventory, &asset.provides, Some(asset.name));
+        let replacements = inventory.replacements(asset);
         d = if replacements.is_empty() {
             d.with_help(
                 "move to a supported asset, or ask the owner whether it is still maintained",
@@ -113,7 +139,7 @@ fn check_reference(
         } else {
             d.with_help(format!(
                 "active assets that provide the same: {}",
-                replacements.join(", ")
+                listing(inventory, replacements, replacements.len())
             ))
         };
         out.push(d);
@@ -148,31 +174,45 @@ fn check_reference(
     );
 }
 
-/// Active assets providing any of these capabilities, as `name version`, sorted.
-fn active_providers(
-    inventory: &Inventory<'_>,
-    capabilities: &[&str],
-    except: Option<&str>,
-) -> Vec<String> {
-    inventory
-        .assets
-        .values()
-        .filter(|a| a.status == Some("active") && Some(a.name) != except)
-        .filter(|a| a.provides.iter().any(|p| capabilities.contains(p)))
-        .map(|a| match &a.version {
-            Some(v) => format!("`{}` {v}", a.name),
-            None => format!("`{}`", a.name),
-        })
-        .collect()
+/// The active providers of one capability, less those one engagement produces: the first
+/// [`PROVIDERS_SHOWN`] by name, and how many in all.
+struct Providers<'a> {
+    shown: Vec<&'a str>,
+    total: usize,
+}
+
+impl<'a> Providers<'a> {
+    fn of(inventory: &Inventory<'a>, cap: &str, produced_here: &BTreeSet<&str>) -> Self {
+        let all = inventory.providers(cap);
+        let shown: Vec<&'a str> = (all.iter())
+            .filter(|a| !produced_here.contains(*a))
+            .take(PROVIDERS_SHOWN)
+            .copied()
+            .collect();
+        // Count the produced ones from the shorter side.
+        let produced = if produced_here.len() < all.len() {
+            (produced_here.iter())
+                .filter(|a| all.binary_search(a).is_ok())
+                .count()
+        } else {
+            all.iter().filter(|a| produced_here.contains(*a)).count()
+        };
+        Providers {
+            shown,
+            total: all.len() - produced,
+        }
+    }
 }
 
 /// SDD406: a component with a capability an active asset provides, and neither `reuses`
 /// nor `new_because`. Assets the same engagement produces do not count: it is building them.
-fn missed_reuse(
-    inventory: &Inventory<'_>,
+/// `providers` keeps each capability's providers for the engagement's other components.
+fn missed_reuse<'a>(
+    inventory: &Inventory<'a>,
     e: &Engagement<'_>,
-    c: &super::Component<'_>,
+    c: &super::Component<'a>,
     produced_here: &BTreeSet<&str>,
+    providers: &mut BTreeMap<&'a str, Providers<'a>>,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(capability) = c.capability else {
@@ -181,22 +221,12 @@ fn missed_reuse(
     let Some(cap) = capability.as_name() else {
         return;
     };
-    let providers: Vec<_> = inventory
-        .assets
-        .values()
-        .filter(|a| a.status == Some("active") && !produced_here.contains(a.name))
-        .filter(|a| a.provides.contains(&cap))
-        .collect();
-    let Some(first) = providers.first() else {
+    let found = providers
+        .entry(cap)
+        .or_insert_with(|| Providers::of(inventory, cap, produced_here));
+    let Some(first) = found.shown.first().and_then(|n| inventory.get(n)) else {
         return;
     };
-    let names: Vec<String> = providers
-        .iter()
-        .map(|a| match &a.version {
-            Some(v) => format!("`{}` {v}", a.name),
-            None => format!("`{}`", a.name),
-        })
-        .collect();
     let suggestion = match &first.version {
         Some(v) => format!("reuses: {} \"^{}.{}\"", first.name, v.major, v.minor),
         None => format!("reuses: {} \"*\"", first.name),
@@ -210,11 +240,14 @@ fn missed_reuse(
             c.name()
         ),
     )
-    .with_label(format!("provided by {}", names.join(", ")))
+    .with_label(format!(
+        "provided by {}",
+        listing(inventory, &found.shown, found.total)
+    ))
     .with_help(format!(
         "reuse it (`{suggestion}`), or say why not with `new_because: \"…\"`"
     ));
-    for a in &providers {
+    for a in found.shown.iter().filter_map(|n| inventory.get(n)) {
         d = d.with_secondary(
             a.file,
             a.item.name_span(),

@@ -1,6 +1,12 @@
-//! Small exact cases of the reuse checks: the cycle search.
+//! Small exact cases of the reuse checks: the caps on providers (SDD403, SDD406), and the cycle search on its own.
 
-use super::{find_cycles, Link};
+use std::fmt::Write as _;
+
+use super::{find_cycles, Link, PROVIDERS_SHOWN};
+use crate::analysis::{check, Options};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::estate::Estate;
 use crate::source::{FileId, Span};
 
 fn link(from: usize, to: usize) -> Link {
@@ -47,4 +53,116 @@ fn a_chain_of_200_000_needs_no_deep_stack() {
         .join()
         .expect("no overflow");
     assert_eq!(cycles, (1, vec![n - 2, n - 1]));
+}
+
+const COMMON: &str = "person o { name: \"O\" }\nprofile p { domain: network }\n";
+
+fn diagnostics(text: &str) -> Vec<Diagnostic> {
+    let estate = Estate::from_sources([("t.sdd", format!("{COMMON}{text}"))]);
+    let options = Options {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
+        git_history: false,
+    };
+    check(&estate, &options)
+}
+
+fn asset(out: &mut String, name: &str, provides: &str, status: &str) {
+    let _ = writeln!(
+        out,
+        "asset {name} {{ version: 1.2.0 domain: network kind: module provides: [{provides}] owner: @o status: {status} }}"
+    );
+}
+
+fn engagement(name: &str, body: &str) -> String {
+    format!(
+        "engagement {name} {{ profile: p title: \"t\" owner: @o opened: 2026-01-01\n{body}\n}}\n"
+    )
+}
+
+fn named(names: impl Iterator<Item = String>) -> String {
+    names
+        .map(|n| format!("`{n}` 1.2.0"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn sdd406_names_the_first_ten_providers_and_counts_the_rest() {
+    assert_eq!(PROVIDERS_SHOWN, 10);
+    let mut text = String::new();
+    for i in 0..12 {
+        asset(&mut text, &format!("p{i:02}"), "x", "active");
+    }
+    asset(&mut text, "retired-one", "x", "retired");
+    let component = "design { component c \"t\" { capability: x } }";
+    text.push_str(&engagement("all", component));
+    // Producing an asset takes it out of the list: one left over, then none.
+    let produces = |n: usize| {
+        (0..n)
+            .map(|i| format!("built b{i} {{ produces: p{i:02} 1.2.0 }}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let body = |n| {
+        format!(
+            "{component}\nas_built {{ recorded: 2026-03-03\n{} }}",
+            produces(n)
+        )
+    };
+    text.push_str(&engagement("one-produced", &body(1)));
+    text.push_str(&engagement("two-produced", &body(2)));
+    let found = diagnostics(&text);
+    let missed: Vec<&Diagnostic> = found.iter().filter(|d| d.code == Code::Sdd406).collect();
+    assert_eq!(missed.len(), 3, "{found:#?}");
+    let labels: Vec<&str> = missed.iter().map(|d| d.primary.message.as_str()).collect();
+    let first = |from: usize| named((from..from + 10).map(|i| format!("p{i:02}")));
+    assert_eq!(
+        labels,
+        [
+            format!("provided by {}, and 2 more", first(0)),
+            format!("provided by {}, and 1 more", first(1)),
+            format!("provided by {}", first(2)),
+        ]
+    );
+    for d in &missed {
+        assert_eq!(d.secondary.len(), 10);
+    }
+    assert_eq!(missed[1].secondary[0].message, "`p01` provides `x`");
+    assert_eq!(
+        missed[2].help.as_deref(),
+        Some("reuse it (`reuses: p02 \"^1.2\"`), or say why not with `new_because: \"…\"`")
+    );
+}
+
+#[test]
+fn sdd403_names_the_first_ten_replacements_of_every_capability() {
+    let mut text = String::new();
+    asset(&mut text, "old", "x, y", "deprecated");
+    asset(&mut text, "gone", "y", "retired");
+    for i in 0..11 {
+        asset(&mut text, &format!("q{i:02}"), "x", "active");
+    }
+    // Providing both, it is listed once.
+    asset(&mut text, "r", "x, y", "active");
+    asset(&mut text, "s", "y", "active");
+    text.push_str(&engagement(
+        "e",
+        "design { component c \"t\" { reuses: old \"^1.0\" } component d \"t\" { reuses: gone \"^1.0\" } }",
+    ));
+    let found = diagnostics(&text);
+    let helps: Vec<&str> = (found.iter())
+        .filter(|d| d.code == Code::Sdd403)
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            format!(
+                "active assets that provide the same: {}, and 3 more",
+                named((0..10).map(|i| format!("q{i:02}")))
+            ),
+            "active assets that provide the same: `r` 1.2.0, `s` 1.2.0".to_string(),
+        ],
+        "{found:#?}"
+    );
 }
