@@ -1,8 +1,8 @@
-//! Large and adversarial estates for the reuse graph: a `requires` chain of 100,000 assets, an
-//! inventory with one strongly connected component per asset, components by the thousand
-//! against an inventory of thousands of providers. Each must be checked in time linear (or
-//! n log n) in its size, print a bounded amount per diagnostic, and never crash, also on the
-//! 2 MiB stack of a language-server thread.
+//! Large and adversarial estates for the reuse graph: `requires` and `extends` chains of tens
+//! of thousands of declarations, an inventory with one strongly connected component per asset,
+//! components by the thousand against an inventory of thousands of providers. Each must be
+//! checked in time linear (or n log n) in its size, print a bounded amount per diagnostic, and
+//! never crash, also on the 2 MiB stack of a language-server thread.
 //!
 //! Each case was quadratic (or recursed once per declaration) before, and is sized so that the
 //! earlier code took far longer than its bound, ran out of memory or overflowed its stack,
@@ -261,6 +261,88 @@ fn sdd406_and_sdd403_name_the_first_ten_of_5_000_providers() {
                         "active assets that provide the same: {first_ten}, and 4990 more"
                     ))
                 );
+            }
+        },
+    );
+}
+
+/// 60,000 engagements, each extending the next and with an unknown field: the same recursion
+/// in the `extends` cycle search (a release `sdd check` of 100,000 overflowed its 8 MiB main
+/// stack), and then for each of the 59,999 SDD405 a linear search of the engagements' facts
+/// and a scan of the 60,000 diagnostics found before it for its notes.
+#[test]
+fn an_extends_chain_of_60_000_engagements_is_checked_on_a_server_stack() {
+    bounded(
+        "an_extends_chain_of_60_000_engagements_is_checked_on_a_server_stack",
+        || {
+            let n = 60_000;
+            let mut text = String::new();
+            for i in 0..n {
+                engagement(&mut text, &format!("e{i:06}"));
+                if i + 1 < n {
+                    let _ = write!(text, " extends: e{:06}", i + 1);
+                }
+                text.push_str(" x: 1 }\n");
+            }
+            let estate = sources(vec![("chain.sdd".into(), text)]);
+            let analysis = analyze(&estate);
+            let d = &analysis.diagnostics;
+            assert_eq!(
+                tally(d),
+                BTreeMap::from([(Code::Sdd105, n), (Code::Sdd405, n - 1)])
+            );
+            let last = of_code(d, Code::Sdd405)[n - 2];
+            assert_eq!(
+                last.message,
+                "`e059998` extends `e059999`, which is not reconciled (status `drafting`)"
+            );
+            // SDD105 is not among the reasons an engagement is not reconciled.
+            assert!(last.notes.is_empty(), "{:?}", last.notes);
+        },
+    );
+}
+
+/// One delivered-in-name-only engagement with 5,000 unverified requirements (5,000 SDD305)
+/// and 2,000 engagements extending it: each SDD405 carried one note per SDD305, ten million
+/// notes in all. Each now carries the first ten and a count.
+#[test]
+fn sdd405_notes_the_first_ten_of_5_000_diagnostics_in_the_extended_engagement() {
+    bounded(
+        "sdd405_notes_the_first_ten_of_5_000_diagnostics_in_the_extended_engagement",
+        || {
+            let (requirements, extending) = (5_000, 2_000);
+            let mut text = String::new();
+            engagement(&mut text, "target");
+            text.push_str("\n requirements {\n");
+            for i in 0..requirements {
+                let _ = writeln!(
+                    text,
+                    "  requirement R{i} \"r\" {{ priority: must acceptance: \"a\" }}"
+                );
+            }
+            text.push_str(" }\n as_built { recorded: 2026-03-03 }\n}\n");
+            for i in 0..extending {
+                engagement(&mut text, &format!("x{i:04}"));
+                text.push_str(" extends: target }\n");
+            }
+            let estate = sources(vec![("e.sdd".into(), text)]);
+            let analysis = analyze(&estate);
+            let d = &analysis.diagnostics;
+            assert_eq!(
+                tally(d),
+                BTreeMap::from([
+                    (Code::Sdd202, 1),
+                    (Code::Sdd305, requirements),
+                    (Code::Sdd405, extending)
+                ]),
+            );
+            for x in of_code(d, Code::Sdd405) {
+                assert_eq!(x.notes.len(), 11, "{:#?}", x.notes);
+                assert_eq!(
+                    x.notes[0],
+                    "SDD305 requirement R0 is not verified in the as-built record (e.sdd:3)"
+                );
+                assert_eq!(x.notes[10], "and 4990 more of SDD301–SDD305 in `target`");
             }
         },
     );

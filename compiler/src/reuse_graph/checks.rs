@@ -533,6 +533,10 @@ fn extends_cycles<'a>(
     in_cycle
 }
 
+/// How many of the diagnostics that keep an extended engagement from being reconciled each
+/// SDD405 notes; the rest are counted. Every engagement that extends it repeats them.
+pub const REASONS_SHOWN: usize = 10;
+
 /// SDD405: `extends` of an engagement that is not reconciled. `governance` holds the
 /// diagnostics found so far, to show what keeps a delivered engagement from being reconciled.
 fn unreconciled_extends(
@@ -544,6 +548,8 @@ fn unreconciled_extends(
     governance: &[Diagnostic],
     out: &mut Vec<Diagnostic>,
 ) {
+    // Each extending engagement's target, when SDD405 applies to it.
+    let mut found = Vec::new();
     for e in engagements {
         let Some(f) = e.item.field("extends") else {
             continue;
@@ -554,15 +560,25 @@ fn unreconciled_extends(
         if in_cycle.contains(e.name()) && in_cycle.contains(target) {
             continue;
         }
+        // `facts` is sorted by name.
+        let at = facts.partition_point(|(_, x)| x.name.as_str() < target);
         let (Some(decl), Some((_, facts))) = (
             ns.get_kind(target, "engagement"),
-            facts.iter().find(|(_, x)| x.name == target),
+            facts.get(at).filter(|(_, x)| x.name == target),
         ) else {
             continue;
         };
-        if facts.reconciled {
-            continue;
+        if !facts.reconciled {
+            found.push((e, f, target, decl, facts));
         }
+    }
+    let reasons = Reasons::of(
+        governance,
+        found
+            .iter()
+            .map(|(_, _, _, decl, _)| (decl.file, decl.item.span)),
+    );
+    for (e, f, target, decl, facts) in found {
         let status = facts.status.as_str();
         let why = match facts.status {
             Status::Drafting => "its spec is not approved (Gate 1 does not hold)",
@@ -589,13 +605,8 @@ fn unreconciled_extends(
         .with_help(format!(
             "reconcile `{target}` first, or remove `extends` if this work does not build on it"
         ));
-        let span = decl.item.span;
-        for g in governance.iter().filter(|g| {
-            (Code::Sdd301..=Code::Sdd305).contains(&g.code)
-                && g.file() == decl.file
-                && span.start <= g.primary.span.start
-                && g.primary.span.end <= span.end
-        }) {
+        let inside = reasons.inside(decl.file, decl.item.span);
+        for g in inside.iter().take(REASONS_SHOWN) {
             let (line, _) = estate
                 .files
                 .get(g.file())
@@ -607,6 +618,53 @@ fn unreconciled_extends(
                 estate.files.name(g.file())
             ));
         }
+        if inside.len() > REASONS_SHOWN {
+            d = d.with_note(format!(
+                "and {} more of SDD301–SDD305 in `{target}`",
+                inside.len() - REASONS_SHOWN
+            ));
+        }
         out.push(d);
+    }
+}
+
+/// The diagnostics SDD301–SDD305 inside each extended engagement, in the order found, so
+/// that each SDD405 looks its engagement's up instead of scanning every diagnostic.
+struct Reasons<'d> {
+    /// (file, span) of each extended engagement, sorted; top-level items do not overlap.
+    targets: Vec<(FileId, Span)>,
+    inside: Vec<Vec<&'d Diagnostic>>,
+}
+
+impl<'d> Reasons<'d> {
+    fn of(governance: &'d [Diagnostic], targets: impl Iterator<Item = (FileId, Span)>) -> Self {
+        let mut targets: Vec<(FileId, Span)> = targets.collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let mut inside = vec![Vec::new(); targets.len()];
+        for g in governance {
+            if !(Code::Sdd301..=Code::Sdd305).contains(&g.code) {
+                continue;
+            }
+            let at = g.primary.span;
+            // The last target that starts at or before the diagnostic, in its file.
+            let i =
+                targets.partition_point(|(file, span)| (*file, span.start) <= (g.file(), at.start));
+            let Some(i) = i.checked_sub(1) else {
+                continue;
+            };
+            let (file, span) = targets[i];
+            if file == g.file() && span.start <= at.start && at.end <= span.end {
+                inside[i].push(g);
+            }
+        }
+        Reasons { targets, inside }
+    }
+
+    fn inside(&self, file: FileId, span: Span) -> &[&'d Diagnostic] {
+        match self.targets.binary_search(&(file, span)) {
+            Ok(i) => &self.inside[i],
+            Err(_) => &[],
+        }
     }
 }

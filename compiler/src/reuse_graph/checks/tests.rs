@@ -1,8 +1,9 @@
-//! Small exact cases of the reuse checks: the caps on providers (SDD403, SDD406), and the cycle search on its own.
+//! Small exact cases of the reuse checks: the caps on providers (SDD403, SDD406) and on the
+//! reasons an SDD405 notes, and the cycle search on its own.
 
 use std::fmt::Write as _;
 
-use super::{find_cycles, Link, PROVIDERS_SHOWN};
+use super::{find_cycles, Link, PROVIDERS_SHOWN, REASONS_SHOWN};
 use crate::analysis::{check, Options};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -164,5 +165,40 @@ fn sdd403_names_the_first_ten_replacements_of_every_capability() {
             "active assets that provide the same: `r` 1.2.0, `s` 1.2.0".to_string(),
         ],
         "{found:#?}"
+    );
+}
+
+#[test]
+fn sdd405_notes_the_first_ten_reasons_and_counts_the_rest() {
+    assert_eq!(REASONS_SHOWN, 10);
+    let unverified = |n: usize| {
+        let mut body = String::from("requirements {\n");
+        for i in 0..n {
+            let _ = writeln!(
+                body,
+                "requirement R{i} \"r\" {{ priority: must acceptance: \"a\" }}"
+            );
+        }
+        body.push_str("}\nas_built { recorded: 2026-03-03 }");
+        body
+    };
+    let mut text = engagement("big", &unverified(12));
+    text.push_str(&engagement("small", &unverified(1)));
+    text.push_str(&engagement("x", "extends: big"));
+    text.push_str(&engagement("y", "extends: small"));
+    let found = diagnostics(&text);
+    let extends: Vec<&Diagnostic> = found.iter().filter(|d| d.code == Code::Sdd405).collect();
+    assert_eq!(extends.len(), 2, "{found:#?}");
+    let notes = &extends[0].notes;
+    assert_eq!(notes.len(), 11, "{notes:#?}");
+    assert_eq!(
+        notes[0],
+        "SDD305 requirement R0 is not verified in the as-built record (t.sdd:5)"
+    );
+    assert_eq!(notes[10], "and 2 more of SDD301–SDD305 in `big`");
+    // Each extended engagement's own reasons.
+    assert_eq!(
+        extends[1].notes,
+        ["SDD305 requirement R0 is not verified in the as-built record (t.sdd:22)"]
     );
 }
