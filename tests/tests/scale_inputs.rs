@@ -1,8 +1,10 @@
-//! Large and adversarial estates for the reuse graph: `requires` and `extends` chains of tens
-//! of thousands of declarations, an inventory with one strongly connected component per asset,
-//! components by the thousand against an inventory of thousands of providers. Each must be
-//! checked in time linear (or n log n) in its size, print a bounded amount per diagnostic, and
-//! never crash, also on the 2 MiB stack of a language-server thread.
+//! Large and adversarial estates for the reuse graph and `sdd build`: `requires` and `extends`
+//! chains of tens of thousands of declarations, an inventory with one strongly connected
+//! component per asset, components by the thousand against an inventory of thousands of
+//! providers, manifests of thousands of engagements among hundreds of thousands of
+//! diagnostics. Each must be checked in time linear (or n log n) in its size, print a bounded
+//! amount per diagnostic, and never crash, also on the 2 MiB stack of a language-server
+//! thread.
 //!
 //! Each case was quadratic (or recursed once per declaration) before, and is sized so that the
 //! earlier code took far longer than its bound, ran out of memory or overflowed its stack,
@@ -86,6 +88,16 @@ fn tally(diagnostics: &[Diagnostic]) -> BTreeMap<Code, usize> {
 
 fn of_code(diagnostics: &[Diagnostic], code: Code) -> Vec<&Diagnostic> {
     diagnostics.iter().filter(|d| d.code == code).collect()
+}
+
+/// Run a step the CLI takes after the analysis, within [`TIME_BOUND`].
+fn timed<T>(what: &str, step: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = step();
+    let elapsed = start.elapsed();
+    eprintln!("{what} in {elapsed:?}");
+    assert!(elapsed < TIME_BOUND, "{what} took {elapsed:?}");
+    out
 }
 
 /// `a000000 requires a000001 … a099999 requires a050000`: a chain of 50,000 into a cycle of
@@ -344,6 +356,51 @@ fn sdd405_notes_the_first_ten_of_5_000_diagnostics_in_the_extended_engagement() 
                 );
                 assert_eq!(x.notes[10], "and 4990 more of SDD301–SDD305 in `target`");
             }
+        },
+    );
+}
+
+/// `sdd build` on 6,000 engagements in one file, each with 25 unknown fields, beside a person
+/// with 250,000 (400,000 SDD105 in all): each manifest's diagnostics and its `executable` flag
+/// were found by filtering the whole list, twice per engagement.
+#[test]
+fn build_finds_each_engagements_diagnostics_without_scanning_all() {
+    bounded(
+        "build_finds_each_engagements_diagnostics_without_scanning_all",
+        || {
+            let (engagements, fields, elsewhere) = (6_000, 25, 250_000);
+            let mut text = String::new();
+            for i in 0..engagements {
+                engagement(&mut text, &format!("e{i:04}"));
+                for f in 0..fields {
+                    let _ = write!(text, " f{f}: 1");
+                }
+                text.push_str(" }\n");
+            }
+            let mut person = String::from("person z { name: \"Z\"\n");
+            for f in 0..elsewhere {
+                let _ = writeln!(person, "f{f}: 1");
+            }
+            person.push_str("}\n");
+            let estate = sources(vec![("e.sdd".into(), text), ("z.sdd".into(), person)]);
+            let analysis = analyze(&estate);
+            assert_eq!(
+                tally(&analysis.diagnostics),
+                BTreeMap::from([(Code::Sdd105, engagements * fields + elsewhere)])
+            );
+            let set = timed("build_set", || sdd::emit::build_set(&estate, &analysis));
+            assert_eq!(set.engagements, engagements);
+            assert_eq!(set.executable, 0);
+            let (_, bytes) = (set.files.iter())
+                .find(|(path, _)| path == "engagements/e3210.json")
+                .expect("a manifest");
+            let manifest: serde_json::Value = serde_json::from_slice(bytes).expect("JSON");
+            let found = manifest["diagnostics"].as_array().expect("a list");
+            assert_eq!(found.len(), fields);
+            assert_eq!(
+                found[0]["message"],
+                "unknown field `f0` in engagement `e3210`"
+            );
         },
     );
 }

@@ -7,6 +7,9 @@
 //! `executable`. Built from `serde_json` values, whose maps are sorted by key, and from
 //! nothing that depends on the current date, so the same estate always gives the same bytes.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
+
 use serde_json::{json, Map, Value as Json};
 
 use crate::analysis::Analysis;
@@ -27,6 +30,60 @@ pub struct Context<'a> {
     pub ns: &'a Namespace<'a>,
     pub inventory: &'a Inventory<'a>,
     pub analysis: &'a Analysis,
+    /// Each file's runs of `analysis.diagnostics`: it is sorted by file name, then span, so a
+    /// file's diagnostics are one run, sorted by span.
+    by_file: BTreeMap<FileId, Vec<Range<usize>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        ns: &'a Namespace<'a>,
+        inventory: &'a Inventory<'a>,
+        analysis: &'a Analysis,
+    ) -> Context<'a> {
+        let mut by_file: BTreeMap<FileId, Vec<Range<usize>>> = BTreeMap::new();
+        let diagnostics = &analysis.diagnostics;
+        let mut start = 0;
+        for end in 1..=diagnostics.len() {
+            if end == diagnostics.len() || diagnostics[end].file() != diagnostics[start].file() {
+                let file = diagnostics[start].file();
+                by_file.entry(file).or_default().push(start..end);
+                start = end;
+            }
+        }
+        Context {
+            ns,
+            inventory,
+            analysis,
+            by_file,
+        }
+    }
+
+    /// The diagnostics inside an engagement that a manifest records, in their order: all
+    /// but SDD306, whose outcome depends on the date the check runs at. Found from where the
+    /// engagement starts in its file's diagnostics, not by a scan of all of them.
+    pub fn diagnostics_in<'s>(
+        &'s self,
+        file: FileId,
+        item: &Item,
+    ) -> impl Iterator<Item = &'a Diagnostic> + 's {
+        let span = item.span;
+        let all: &'a [Diagnostic] = &self.analysis.diagnostics;
+        let runs = self.by_file.get(&file).map_or(&[][..], Vec::as_slice);
+        runs.iter().flat_map(move |run| {
+            let run = &all[run.clone()];
+            let from = run.partition_point(|d| d.primary.span.start < span.start);
+            run[from..]
+                .iter()
+                .take_while(move |d| d.primary.span.start <= span.end)
+                .filter(move |d| d.code != Code::Sdd306 && d.primary.span.end <= span.end)
+        })
+    }
+
+    /// Gate 2 holds and the engagement has no error (SDD306 aside).
+    pub fn executable(&self, facts: &Facts, file: FileId, item: &Item) -> bool {
+        facts.design_holds && !self.diagnostics_in(file, item).any(|d| d.is_error())
+    }
 }
 
 /// A field's canonical JSON value, or null.
@@ -59,27 +116,6 @@ fn text_or_null(text: Option<&str>) -> Json {
         .unwrap_or(Json::Null)
 }
 
-/// The diagnostics inside an engagement that a manifest records: all but SDD306, whose
-/// outcome depends on the date the check runs at.
-pub fn diagnostics_in<'d>(
-    analysis: &'d Analysis,
-    file: FileId,
-    item: &Item,
-) -> impl Iterator<Item = &'d Diagnostic> {
-    let span = item.span;
-    analysis.diagnostics.iter().filter(move |d| {
-        d.code != Code::Sdd306
-            && d.file() == file
-            && span.start <= d.primary.span.start
-            && d.primary.span.end <= span.end
-    })
-}
-
-/// Gate 2 holds and the engagement has no error (SDD306 aside).
-pub fn executable(analysis: &Analysis, facts: &Facts, file: FileId, item: &Item) -> bool {
-    facts.design_holds && !diagnostics_in(analysis, file, item).any(|d| d.is_error())
-}
-
 /// The manifest of one engagement; `None` when the namespace does not hold it.
 pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     let decl = cx.ns.get_kind(&facts.name, "engagement")?;
@@ -87,7 +123,7 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     let spec_content = fingerprint::spec_content(e.item, e.profile, e.requirements);
     let design_content =
         fingerprint::design_content(&facts.spec_fingerprint, e.feasibility, e.design);
-    let diagnostics: Vec<Json> = diagnostics_in(cx.analysis, e.file, e.item)
+    let diagnostics: Vec<Json> = (cx.diagnostics_in(e.file, e.item))
         .map(|d| json!({"code": d.code.as_str(), "severity": d.severity.as_str(), "message": d.message}))
         .collect();
     let mut m = Map::new();
@@ -96,7 +132,7 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     m.insert("status".into(), json!(facts.status.as_str()));
     m.insert(
         "executable".into(),
-        json!(executable(cx.analysis, facts, e.file, e.item)),
+        json!(cx.executable(facts, e.file, e.item)),
     );
     m.insert(
         "fingerprints".into(),
@@ -399,4 +435,64 @@ fn as_built(e: &Engagement<'_>) -> Json {
         "deviations": deviations,
         "verifications": verifications,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Context;
+    use crate::analysis::{analyze, Options};
+    use crate::check::names::Namespace;
+    use crate::codes::Code;
+    use crate::estate::Estate;
+    use crate::reuse_graph::Inventory;
+
+    /// Each engagement's diagnostics as found from its file's run are those a filter of the
+    /// whole list finds, in the same order, over the example estate, every broken one and
+    /// engagements with errors before, between and after them in two files.
+    #[test]
+    fn an_engagements_diagnostics_are_those_inside_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut estates = vec![Estate::load(std::slice::from_ref(&root)).expect("the examples")];
+        for entry in std::fs::read_dir(root.join("broken")).expect("examples/broken") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                estates.push(Estate::load(&[path]).expect("a broken example"));
+            }
+        }
+        let e = |name: &str| format!("engagement {name} {{ title: 1 x: 1\n y: 2 }}\n");
+        let a = "asset a { z: 1 }\n";
+        estates.push(Estate::from_sources([
+            (
+                "a.sdd",
+                format!("{a}{}{a}{}{}{a}", e("e1"), e("e2"), e("e3")),
+            ),
+            ("b.sdd", format!("{}{a}", e("e4"))),
+        ]));
+        let options = Options {
+            as_of: chrono::NaiveDate::from_ymd_opt(2027, 6, 1).expect("a date"),
+            git_history: false,
+        };
+        let mut compared = 0;
+        for estate in estates {
+            let analysis = analyze(&estate, &options);
+            let ns = Namespace::build(&estate, &mut Vec::new());
+            let inventory = Inventory::new(&ns);
+            let cx = Context::new(&ns, &inventory, &analysis);
+            for decl in ns.of_kind("engagement") {
+                let span = decl.item.span;
+                let expected: Vec<_> = (analysis.diagnostics.iter())
+                    .filter(|d| {
+                        d.code != Code::Sdd306
+                            && d.file() == decl.file
+                            && span.start <= d.primary.span.start
+                            && d.primary.span.end <= span.end
+                    })
+                    .collect();
+                let found: Vec<_> = cx.diagnostics_in(decl.file, decl.item).collect();
+                assert_eq!(found, expected);
+                compared += found.len();
+            }
+        }
+        assert!(compared > 30, "{compared} diagnostics compared");
+    }
 }
