@@ -1,10 +1,9 @@
-//! Large and adversarial estates for the reuse graph and `sdd build`: `requires` and `extends`
-//! chains of tens of thousands of declarations, an inventory with one strongly connected
-//! component per asset, components by the thousand against an inventory of thousands of
-//! providers, manifests of thousands of engagements among hundreds of thousands of
-//! diagnostics. Each must be checked in time linear (or n log n) in its size, print a bounded
-//! amount per diagnostic, and never crash, also on the 2 MiB stack of a language-server
-//! thread.
+//! Large and adversarial estates for the reuse graph and the outputs built on it: `requires`
+//! and `extends` chains of tens of thousands of declarations, graphs with one strongly connected
+//! component per node, components by the thousand against an inventory of thousands of
+//! providers, `sdd build`'s manifests and index and `sdd report`. Each must be checked in
+//! time linear (or n log n) in its size, print a bounded amount per diagnostic, and never
+//! crash, also on the 2 MiB stack of a language-server thread.
 //!
 //! Each case was quadratic (or recursed once per declaration) before, and is sized so that the
 //! earlier code took far longer than its bound, ran out of memory or overflowed its stack,
@@ -16,9 +15,11 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use sdd::analysis::Analysis;
+use sdd::check::names::Namespace;
 use sdd::codes::Code;
 use sdd::diagnostic::Diagnostic;
 use sdd::estate::Estate;
+use sdd::reuse_graph::Inventory;
 use sdd_tests::bounded::bounded;
 
 /// Wall time one case's analysis may take (a debug build): a safety net, not a benchmark.
@@ -401,6 +402,87 @@ fn build_finds_each_engagements_diagnostics_without_scanning_all() {
                 found[0]["message"],
                 "unknown field `f0` in engagement `e3210`"
             );
+        },
+    );
+}
+
+/// The estate index (`sdd build`) of an engagement that produced 50,000 assets: it looked for
+/// each asset's producers through every `produces` of the estate.
+#[test]
+fn the_estate_index_finds_the_producers_of_50_000_assets_in_one_pass() {
+    bounded(
+        "the_estate_index_finds_the_producers_of_50_000_assets_in_one_pass",
+        || {
+            let n = 50_000;
+            let mut inventory = String::new();
+            let mut text = String::new();
+            engagement(&mut text, "e");
+            text.push_str("\nas_built { recorded: 2026-03-03\n");
+            for i in 0..n {
+                asset(&mut inventory, &format!("r{i:05}"), "c", "", "active");
+                let _ = writeln!(text, "built k{i} {{ produces: r{i:05} 1.0.0 }}");
+            }
+            text.push_str("}\n}\n");
+            let estate = sources(vec![
+                ("inventory.sdd".into(), inventory),
+                ("e.sdd".into(), text),
+            ]);
+            // The index as `sdd build` makes it (`emit::build_set`), without the manifest of
+            // the one engagement, which is not what this case is about.
+            let ns = Namespace::build(&estate, &mut Vec::new());
+            let inventory = Inventory::new(&ns);
+            let index = timed("index", || sdd::emit::index::index(&inventory, &ns, &[]));
+            let assets = index["assets"].as_array().expect("a list");
+            assert_eq!(assets.len(), n);
+            for (i, a) in assets.iter().enumerate().step_by(997) {
+                assert_eq!(a["name"], format!("r{i:05}"));
+                assert_eq!(
+                    a["produced_by"],
+                    serde_json::json!([{"engagement": "e", "version": "1.0.0"}])
+                );
+            }
+        },
+    );
+}
+
+/// `sdd report` of 40,000 assets, each reused by a component, half of them required by the
+/// other half: each reused asset's dependents were counted through every asset's `requires`.
+#[test]
+fn the_report_counts_the_dependents_of_40_000_reused_assets_in_one_pass() {
+    bounded(
+        "the_report_counts_the_dependents_of_40_000_reused_assets_in_one_pass",
+        || {
+            let n = 40_000;
+            let mut inventory = String::new();
+            let mut text = String::new();
+            engagement(&mut text, "e");
+            text.push_str("\ndesign {\n");
+            for i in 0..n {
+                // The first half each require one of the second: no cycle, no deep chain.
+                let next = if i < n / 2 {
+                    format!("r{:05}", i + n / 2)
+                } else {
+                    String::new()
+                };
+                asset(&mut inventory, &format!("r{i:05}"), "c", &next, "active");
+                let _ = writeln!(text, "component k{i} \"t\" {{ reuses: r{i:05} \"^1.0\" }}");
+            }
+            text.push_str("}\n}\n");
+            let estate = sources(vec![
+                ("inventory.sdd".into(), inventory),
+                ("e.sdd".into(), text),
+            ]);
+            let analysis = analyze(&estate);
+            let date = sdd::check::values::parse_date(sdd_tests::CASE_DATE).expect("a date");
+            let report = timed("report", || {
+                sdd::emit::report::report(&estate, &analysis, date)
+            });
+            assert_eq!(report.most_reused_assets.len(), n);
+            for a in &report.most_reused_assets {
+                let i: usize = a.asset[1..].parse().expect("a number");
+                assert_eq!((a.components, a.engagements), (1, 1));
+                assert_eq!(a.required_by, usize::from(i >= n / 2), "{}", a.asset);
+            }
         },
     );
 }

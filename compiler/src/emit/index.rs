@@ -85,9 +85,11 @@ pub fn index(inventory: &Inventory<'_>, ns: &Namespace<'_>, entries: &[Entry]) -
                     })
                 })
                 .collect();
-            let produced_by: Vec<Json> = producers
+            // `producers` is sorted by asset: this asset's are one run.
+            let from = producers.partition_point(|(asset, _, _)| asset.as_str() < a.name);
+            let produced_by: Vec<Json> = producers[from..]
                 .iter()
-                .filter(|(asset, _, _)| asset == a.name)
+                .take_while(|(asset, _, _)| asset == a.name)
                 .map(|(_, e, v)| json!({"engagement": e, "version": v}))
                 .collect();
             json!({

@@ -224,14 +224,20 @@ pub fn report(estate: &Estate, analysis: &Analysis, as_of: NaiveDate) -> Report 
     });
     open.sort_by(|a, b| (&a.engagement, &a.id).cmp(&(&b.engagement, &b.id)));
 
+    // How many assets name each asset in `requires` (an asset naming it twice counts once).
+    let mut required_by: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in inventory.assets.values() {
+        let mut names: Vec<&str> = a.requires.iter().map(|r| r.asset).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            *required_by.entry(name).or_default() += 1;
+        }
+    }
     let mut most: Vec<AssetReuse> = reuse
         .into_iter()
         .map(|(asset, (components, engagements))| AssetReuse {
-            required_by: inventory
-                .assets
-                .values()
-                .filter(|a| a.requires.iter().any(|r| r.asset == asset))
-                .count(),
+            required_by: required_by.get(asset.as_str()).copied().unwrap_or(0),
             asset,
             components,
             engagements: engagements.len(),
