@@ -27,7 +27,7 @@ use crate::estate::Estate;
 use crate::source::{FileId, Span};
 use crate::syntax::{Item, Value, ValueKind};
 
-pub use impact::{Dependent, Impact};
+pub use impact::{Dependent, Impact, Path};
 /// Versions as the reuse graph and `impact` take them.
 pub use semver::Version;
 

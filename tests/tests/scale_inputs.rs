@@ -1,9 +1,9 @@
 //! Large and adversarial estates for the reuse graph and the outputs built on it: `requires`
 //! and `extends` chains of tens of thousands of declarations, graphs with one strongly connected
 //! component per node, components by the thousand against an inventory of thousands of
-//! providers, `sdd build`'s manifests and index and `sdd report`. Each must be checked in
-//! time linear (or n log n) in its size, print a bounded amount per diagnostic, and never
-//! crash, also on the 2 MiB stack of a language-server thread.
+//! providers, `sdd build`'s manifests and index, `sdd report` and `sdd impact`. Each must be
+//! checked in time linear (or n log n) in its size, print a bounded amount per diagnostic, and
+//! never crash, also on the 2 MiB stack of a language-server thread.
 //!
 //! Each case was quadratic (or recursed once per declaration) before, and is sized so that the
 //! earlier code took far longer than its bound, ran out of memory or overflowed its stack,
@@ -483,6 +483,43 @@ fn the_report_counts_the_dependents_of_40_000_reused_assets_in_one_pass() {
                 assert_eq!((a.components, a.engagements), (1, 1));
                 assert_eq!(a.required_by, usize::from(i >= n / 2), "{}", a.asset);
             }
+        },
+    );
+}
+
+/// `sdd impact` and `sdd graph --asset` of the last asset of a `requires` chain of 50,000:
+/// each dependent copied the whole chain below it, 1.25 billion names in all.
+#[test]
+fn impact_of_the_end_of_a_50_000_asset_chain_is_linear() {
+    bounded(
+        "impact_of_the_end_of_a_50_000_asset_chain_is_linear",
+        || {
+            let n = 50_000;
+            let mut text = String::new();
+            for i in 0..n {
+                let next = if i + 1 < n {
+                    format!("a{:06}", i + 1)
+                } else {
+                    String::new()
+                };
+                asset(&mut text, &format!("a{i:06}"), "c", &next, "active");
+            }
+            let estate = sources(vec![("chain.sdd".into(), text)]);
+            let graph = timed("the graph", || {
+                sdd::reuse_graph::ReuseGraph::of_estate(&estate)
+            });
+            let last = format!("a{:06}", n - 1);
+            let impact = timed("impact", || graph.impact(&last, None).expect("the asset"));
+            assert_eq!(impact.assets.len(), n - 1);
+            let first = &impact.assets[0];
+            assert_eq!(first.node.label(), "a000000");
+            assert_eq!(first.on, "a000001");
+            assert_eq!(first.path.len(), n - 1);
+            let path: Vec<&str> = first.path.iter().collect();
+            assert_eq!(path[..2], ["a000001", "a000002"]);
+            assert_eq!(path[n - 2], last);
+            let around = timed("around", || graph.around_asset(&last).expect("the asset"));
+            assert_eq!(around.nodes().count(), n);
         },
     );
 }

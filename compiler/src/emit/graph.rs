@@ -208,7 +208,8 @@ fn dependent_lines(list: &[crate::reuse_graph::Dependent], out: &mut String) {
             d.on, d.constraint
         ));
         if d.path.len() > 1 {
-            out.push_str(&format!("  via {}", d.path.join(" -> ")));
+            let path: Vec<&str> = d.path.iter().collect();
+            out.push_str(&format!("  via {}", path.join(" -> ")));
         }
         out.push('\n');
     }

@@ -4,8 +4,13 @@
 //! With a version, a direct dependent whose constraint excludes that version would stay on an
 //! older release: it is listed as unaffected and what depends on it only through it is not
 //! followed.
+//!
+//! Each dependent's [`Path`] shares its tail with the path of the asset it goes through, so
+//! the dependents of a `requires` chain of depth D hold D names in all, not D²/2 (a chain of
+//! 100,000 assets copied five billion names).
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -23,7 +28,83 @@ pub struct Dependent {
     /// The constraint that ties it to `on`.
     pub constraint: String,
     /// The chain from `on` down to the changed asset (`[on]` for a direct dependent).
-    pub path: Vec<String>,
+    pub path: Path,
+}
+
+/// A chain of asset names, first to last; written (JSON) as a list of names. Paths that end
+/// alike share their end.
+#[derive(Clone, Default)]
+pub struct Path(Option<Arc<Step>>);
+
+struct Step {
+    name: String,
+    /// Names from this one to the end.
+    len: usize,
+    rest: Path,
+}
+
+impl Path {
+    /// `name`, then `rest`.
+    pub fn then(name: String, rest: &Path) -> Path {
+        Path(Some(Arc::new(Step {
+            name,
+            len: rest.len() + 1,
+            rest: rest.clone(),
+        })))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |s| s.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The names, first to last.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        std::iter::successors(self.0.as_deref(), |s| s.rest.0.as_deref()).map(|s| s.name.as_str())
+    }
+}
+
+impl Drop for Path {
+    /// One step at a time: the default drop of a long chain recursed once per name.
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(step) = next {
+            next = match Arc::try_unwrap(step) {
+                Ok(mut step) => step.rest.0.take(),
+                // Another path still holds the rest.
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Path {}
+
+impl<const N: usize> PartialEq<[&str; N]> for Path {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        self.len() == N && self.iter().eq(other.iter().copied())
+    }
+}
+
+impl std::fmt::Debug for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Path {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// The blast radius of changing an asset.
@@ -49,7 +130,7 @@ impl ReuseGraph {
             name: asset.to_string(),
         })?;
         let mut seen = BTreeSet::from([start]);
-        let mut queue = VecDeque::from([(start, vec![asset.to_string()])]);
+        let mut queue = VecDeque::from([(start, Path::then(asset.to_string(), &Path::default()))]);
         let mut impact = Impact {
             asset: asset.to_string(),
             version: version.map(|v| v.to_string()),
@@ -90,8 +171,7 @@ impl ReuseGraph {
                 }
                 match e.weight().kind {
                     EdgeKind::Requires => {
-                        let mut next = vec![self.graph[from].label()];
-                        next.extend(path.iter().cloned());
+                        let next = Path::then(self.graph[from].label(), &path);
                         impact.assets.push(dependent);
                         queue.push_back((from, next));
                     }
@@ -118,5 +198,44 @@ impl ReuseGraph {
             list.sort_by(|a, b| a.node.cmp(&b.node));
         }
         Some(impact)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Path;
+
+    #[test]
+    fn a_path_shares_its_end_and_is_written_as_a_list() {
+        let end = Path::then("c".into(), &Path::default());
+        let b = Path::then("b".into(), &end);
+        let a = Path::then("a".into(), &b);
+        assert_eq!((a.len(), b.len(), end.len()), (3, 2, 1));
+        assert_eq!(a, ["a", "b", "c"]);
+        assert_eq!(
+            b.clone(),
+            Path::then("b".into(), &Path::then("c".into(), &Path::default()))
+        );
+        assert_ne!(a, b);
+        assert_eq!(format!("{a:?}"), r#"["a", "b", "c"]"#);
+        assert_eq!(serde_json::to_string(&a).unwrap(), r#"["a","b","c"]"#);
+        drop(b);
+        assert_eq!(a.iter().collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_long_path_is_dropped_without_a_deep_stack() {
+        std::thread::Builder::new()
+            .stack_size(64 << 10)
+            .spawn(|| {
+                let mut path = Path::default();
+                for i in 0..1_000_000 {
+                    path = Path::then(i.to_string(), &path);
+                }
+                assert_eq!(path.len(), 1_000_000);
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
     }
 }
