@@ -176,6 +176,50 @@ fn thousands_of_diagnostics_on_one_long_line_render_in_bounded_time() {
     );
 }
 
+/// 20,000 unverified requirements in an engagement whose `as_built` record is below them:
+/// each SDD305 points at its requirement and at `as_built`, up to 20,000 lines apart. The
+/// rich reports render in bounded time (ariadne walked every line between the two labels,
+/// once per diagnostic) and show the two places as two snippets of the file.
+#[test]
+fn reports_whose_labels_are_far_apart_render_in_bounded_time() {
+    bounded(
+        "reports_whose_labels_are_far_apart_render_in_bounded_time",
+        || {
+            let dir = TempDir::new("far-labels");
+            let n = 20_000;
+            let mut text = String::from("engagement e {\n  requirements {\n");
+            for i in 0..n {
+                text.push_str(&format!(
+                    "    requirement R{i} \"t\" {{ priority: must }}\n"
+                ));
+            }
+            text.push_str("  }\n  as_built {\n    recorded: 2026-09-14\n  }\n}\n");
+            dir.write("e.sdd", &text);
+            let (estate, diagnostics) = check(&dir.0);
+            let unverified: Vec<&Diagnostic> = (diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd305)
+                .collect();
+            assert_eq!(unverified.len(), n);
+            let start = Instant::now();
+            let mut rich = sdd::render::rich::Renderer::new(&estate.files, false);
+            let reports: Vec<String> = unverified.iter().map(|d| rich.render(d)).collect();
+            let elapsed = start.elapsed();
+            assert!(elapsed < TIME_BOUND, "rendering took {elapsed:?}");
+            let as_built = n + 4;
+            let first = &reports[0];
+            assert!(first.contains("╭─[ "), "{first}");
+            assert!(first.contains("e.sdd:3:17 ]"), "{first}");
+            assert!(
+                first.contains("├─[ ") && first.contains(&format!("e.sdd:{as_built}:3 ]")),
+                "{first}"
+            );
+            assert!(first.contains("requirement R0 \"t\""), "{first}");
+            assert!(first.contains("as_built {"), "{first}");
+            assert!(!first.contains("requirement R1 \"t\""), "{first}");
+        },
+    );
+}
+
 #[test]
 fn a_large_file_under_the_size_limit_is_checked() {
     // Large enough to matter, small enough for a debug build; speed is the benchmark's job.

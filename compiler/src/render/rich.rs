@@ -2,6 +2,12 @@
 //!
 //! A [`Renderer`] keeps ariadne's index of each file's lines between reports, so rendering
 //! every diagnostic of a large file costs the file once, not once per diagnostic.
+//!
+//! ariadne walks every line between the first and the last label of a snippet. A report whose
+//! labels lie far apart in one file (a requirement and the `as_built` record 20,000 lines
+//! below it) would cost those lines each time, so labels more than [`MAX_SNIPPET_GAP`] lines
+//! apart go into separate snippets of the same file, and a label over more than
+//! [`MAX_LABEL_LINES`] lines is shown on its first line only.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,22 +29,32 @@ struct Sources<'a> {
     indexed: HashMap<FileId, Source<&'a str>>,
 }
 
-impl<'a> Cache<FileId> for Sources<'a> {
+/// What ariadne knows a label's source by: the file, and which snippet of this report the
+/// label is shown in (ariadne puts labels of different sources in different snippets).
+type SnippetId = (FileId, u32);
+
+impl<'a> Cache<SnippetId> for Sources<'a> {
     type Storage = &'a str;
 
-    fn fetch(&mut self, id: &FileId) -> Result<&Source<&'a str>, impl fmt::Debug> {
+    fn fetch(&mut self, id: &SnippetId) -> Result<&Source<&'a str>, impl fmt::Debug> {
         let files = self.files;
         Ok::<_, ()>(
             self.indexed
-                .entry(*id)
-                .or_insert_with(|| Source::from(files.text(*id))),
+                .entry(id.0)
+                .or_insert_with(|| Source::from(files.text(id.0))),
         )
     }
 
-    fn display<'b>(&self, id: &'b FileId) -> Option<impl fmt::Display + 'b> {
-        Some(self.files.name(*id).to_string())
+    fn display<'b>(&self, id: &'b SnippetId) -> Option<impl fmt::Display + 'b> {
+        Some(self.files.name(id.0).to_string())
     }
 }
+
+/// Labels of one report more than this many lines apart in a file are shown in separate
+/// snippets (ariadne would otherwise walk every line between them).
+pub const MAX_SNIPPET_GAP: usize = 50;
+/// A label spanning more lines than this is shown on its first line only.
+pub const MAX_LABEL_LINES: usize = 50;
 
 impl<'a> Renderer<'a> {
     pub fn new(files: &'a Files, color: bool) -> Renderer<'a> {
@@ -60,8 +76,8 @@ impl<'a> Renderer<'a> {
             Severity::Error => (ReportKind::Error, Color::Red),
             Severity::Warning => (ReportKind::Warning, Color::Yellow),
         };
-        let span = |label: &crate::diagnostic::Label| (label.file, label.span.range());
-        let mut report = Report::build(kind, span(&diagnostic.primary))
+        let spans = self.snippet_spans(diagnostic);
+        let mut report = Report::build(kind, spans[0].clone())
             .with_config(
                 Config::default()
                     .with_index_type(IndexType::Byte)
@@ -69,14 +85,14 @@ impl<'a> Renderer<'a> {
             )
             .with_code(diagnostic.code)
             .with_message(&diagnostic.message);
-        let mut primary = Label::new(span(&diagnostic.primary)).with_color(primary_color);
+        let mut primary = Label::new(spans[0].clone()).with_color(primary_color);
         if !diagnostic.primary.message.is_empty() {
             primary = primary.with_message(&diagnostic.primary.message);
         }
         report = report.with_label(primary);
-        for (i, label) in diagnostic.secondary.iter().enumerate() {
+        for (i, (label, span)) in diagnostic.secondary.iter().zip(&spans[1..]).enumerate() {
             report = report.with_label(
-                Label::new(span(label))
+                Label::new(span.clone())
                     .with_message(&label.message)
                     .with_color(Color::Blue)
                     .with_order(i as i32 + 1),
@@ -108,6 +124,38 @@ struct LongLine {
 }
 
 impl Renderer<'_> {
+    /// Each label's span for ariadne, primary first, in the order ariadne groups them: a
+    /// label joins the snippet of the one before when it is in the same file, not above it
+    /// and at most [`MAX_SNIPPET_GAP`] lines below it; otherwise it starts a new snippet. A
+    /// label over more than [`MAX_LABEL_LINES`] lines is cut to the end of its first line.
+    fn snippet_spans(&self, diagnostic: &Diagnostic) -> Vec<(SnippetId, std::ops::Range<usize>)> {
+        let files = self.sources.files;
+        let mut snippet = 0;
+        let mut previous: Option<(FileId, usize)> = None;
+        std::iter::once(&diagnostic.primary)
+            .chain(&diagnostic.secondary)
+            .map(|label| {
+                let file = files.get(label.file);
+                let mut range = label.span.range();
+                let first = file.line_index(range.start);
+                let mut last = file.line_index(range.end.saturating_sub(1).max(range.start));
+                if last - first > MAX_LABEL_LINES {
+                    let end_of_first = file.line_start(first + 1).saturating_sub(1);
+                    range.end = end_of_first.max(range.start);
+                    last = first;
+                }
+                let joins = previous.is_some_and(|(f, line)| {
+                    f == label.file && first >= line && first - line <= MAX_SNIPPET_GAP
+                });
+                if !joins && previous.is_some() {
+                    snippet += 1;
+                }
+                previous = Some((label.file, last));
+                ((label.file, snippet), range)
+            })
+            .collect()
+    }
+
     /// The first line a label of the diagnostic is on that is too long to show.
     fn long_line(&self, diagnostic: &Diagnostic) -> Option<LongLine> {
         let files = self.sources.files;
@@ -246,5 +294,66 @@ mod tests {
             false,
         );
         assert!(report.contains(&line[..MAX_SHOWN_LINE - 1]), "{report}");
+    }
+
+    /// A label over more lines than [`MAX_LABEL_LINES`] is shown on its first line: the
+    /// report does not quote (or walk) the lines it spans. A shorter one keeps its frame.
+    #[test]
+    fn a_label_over_many_lines_is_shown_on_its_first_line() {
+        let body = |lines: usize| {
+            let mut text = String::from("engagement e {\n");
+            for i in 0..lines {
+                text.push_str(&format!("  f{i}: 1\n"));
+            }
+            text.push_str("}\n");
+            text
+        };
+        let mut files = Files::new();
+        let tall = body(MAX_LABEL_LINES + 10);
+        let short = body(3);
+        let a = files.add("a.sdd", tall.as_str());
+        let b = files.add("b.sdd", short.as_str());
+        let report = |file, text: &str| {
+            let d = Diagnostic::new(Code::Sdd105, file, Span::new(0, text.len() - 1), "m")
+                .with_label("this engagement");
+            render(&d, &files, false)
+        };
+        let tall_report = report(a, &tall);
+        assert!(tall_report.contains("engagement e {"), "{tall_report}");
+        assert!(tall_report.contains("this engagement"), "{tall_report}");
+        assert!(!tall_report.contains("f0: 1"), "{tall_report}");
+        assert!(!tall_report.contains("f59: 1"), "{tall_report}");
+        let short_report = report(b, &short);
+        assert!(short_report.contains("engagement e {"), "{short_report}");
+        assert!(short_report.contains("├─▶ }"), "{short_report}");
+    }
+
+    /// Labels far apart in one file are shown in two snippets, each headed by its own place;
+    /// labels close together share one.
+    #[test]
+    fn labels_far_apart_get_a_snippet_each() {
+        let mut text = String::from("first\n");
+        text.push_str(&"filler\n".repeat(MAX_SNIPPET_GAP + 5));
+        text.push_str("last\n");
+        let mut files = Files::new();
+        let a = files.add("a.sdd", text.as_str());
+        let last = text.find("last").unwrap();
+        let far = Diagnostic::new(Code::Sdd305, a, Span::new(0, 5), "m")
+            .with_label("here")
+            .with_secondary(a, Span::new(last, last + 4), "and there");
+        let report = render(&far, &files, false);
+        let line = MAX_SNIPPET_GAP + 7;
+        assert!(report.contains("╭─[ a.sdd:1:1 ]"), "{report}");
+        assert!(
+            report.contains(&format!("├─[ a.sdd:{line}:1 ]")),
+            "{report}"
+        );
+        assert!(!report.contains("filler"), "{report}");
+        let near = Diagnostic::new(Code::Sdd305, a, Span::new(0, 5), "m")
+            .with_label("here")
+            .with_secondary(a, Span::new(6, 12), "and just below");
+        let report = render(&near, &files, false);
+        assert!(!report.contains("├─["), "{report}");
+        assert!(report.contains("and just below"), "{report}");
     }
 }
