@@ -121,3 +121,177 @@ fn a_stale_spec_approval_names_the_commit_and_the_changes() {
     assert!(!plain_stale.notes.join("\n").contains("commit"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fresh git repository in a temporary folder, removed when dropped.
+struct Repo(std::path::PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("sdd-history-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&dir, &["init", "-q"]);
+        Repo(dir)
+    }
+
+    fn commit(&self, text: &str, subject: &str) {
+        std::fs::write(self.0.join("e.sdd"), text).unwrap();
+        git(&self.0, &["add", "."]);
+        git(&self.0, &["commit", "-q", "-m", subject]);
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const ZEROS: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A file of engagements `e0`…, each with requirement R1 of the given text, extra
+/// requirements, and a spec approval recording the given fingerprint.
+fn engagements(texts: &[&str], extra: &[usize], recorded: &[String]) -> String {
+    let mut out = String::new();
+    for (i, text) in texts.iter().enumerate() {
+        out.push_str(&format!(
+            "engagement e{i} {{\n  requirements {{\n    requirement R1 \"{text}\" {{ priority: must }}\n"
+        ));
+        for j in 0..extra[i] {
+            out.push_str(&format!(
+                "    requirement X{j} \"x\" {{ priority: must }}\n"
+            ));
+        }
+        out.push_str(&format!(
+            "  }}\n  gate spec {{\n    approved_by: @p\n    on: 2026-01-01\n    fingerprint: \"{}\"\n  }}\n}}\n",
+            recorded[i]
+        ));
+    }
+    out
+}
+
+/// The current spec fingerprint of each engagement of a text.
+fn spec_fingerprints(text: &str, count: usize) -> Vec<String> {
+    let estate = Estate::from_sources([("e.sdd", text)]);
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    (0..count)
+        .map(|i| {
+            let facts = analysis.facts(&format!("e{i}")).unwrap();
+            facts.spec_fingerprint.clone()
+        })
+        .collect()
+}
+
+/// The stale approvals of one file are searched together, and each still finds its own
+/// newest commit with the approved content; a long list of changes is cut at 20.
+#[test]
+fn the_stale_approvals_of_one_file_each_find_their_own_commit() {
+    let repo = Repo::new("batch");
+    let zeros = vec![ZEROS.to_string(); 5];
+    let first = ["v1"; 5];
+    let second = ["v2", "v2", "v2", "v1", "v1"];
+    let none = [0; 5];
+    repo.commit(&engagements(&first, &none, &zeros), "first");
+    let fp1 = spec_fingerprints(&engagements(&first, &none, &zeros), 5);
+    repo.commit(&engagements(&second, &none, &zeros), "second");
+    let fp2 = spec_fingerprints(&engagements(&second, &none, &zeros), 5);
+    let recorded = vec![
+        fp1[0].clone(),
+        fp2[1].clone(),
+        fp2[2].clone(),
+        fp1[3].clone(),
+        ZEROS.to_string(),
+    ];
+    repo.commit(
+        &engagements(&["v3"; 5], &[0, 0, 25, 0, 0], &recorded),
+        "third",
+    );
+
+    let estate = Estate::load(std::slice::from_ref(&repo.0)).unwrap();
+    let mut options = options_at(CASE_DATE);
+    options.git_history = true;
+    let analysis = analyze(&estate, &options);
+    let notes = |engagement: &str| -> String {
+        let d = (analysis.diagnostics.iter())
+            .find(|d| {
+                d.code == Code::Sdd204
+                    && estate.files.text(d.file())[..d.primary.span.start as usize]
+                        .rfind("engagement ")
+                        .is_some_and(|at| estate.files.text(d.file())[at..].starts_with(engagement))
+            })
+            .unwrap_or_else(|| panic!("{engagement} is stale: {:?}", analysis.diagnostics));
+        d.notes.join("\n")
+    };
+    assert!(
+        notes("engagement e0 ").contains("\"first\""),
+        "{}",
+        notes("engagement e0 ")
+    );
+    assert!(
+        notes("engagement e1 ").contains("\"second\""),
+        "{}",
+        notes("engagement e1 ")
+    );
+    // e3 still had its first content in the second commit: that is the newest with it.
+    assert!(
+        notes("engagement e3 ").contains("\"second\""),
+        "{}",
+        notes("engagement e3 ")
+    );
+    assert!(
+        !notes("engagement e4 ").contains("commit"),
+        "{}",
+        notes("engagement e4 ")
+    );
+    let e2 = notes("engagement e2 ");
+    assert!(e2.contains("\"second\""), "{e2}");
+    assert!(
+        e2.contains("requirement R1 text changed from \"v2\" to \"v3\""),
+        "{e2}"
+    );
+    // R1 changed and 25 requirements added: 20 listed, 6 counted.
+    assert_eq!(
+        e2.lines().filter(|l| l.starts_with("- ")).count(),
+        21,
+        "{e2}"
+    );
+    assert!(e2.ends_with("\n- and 6 more changes"), "{e2}");
+}
+
+/// 200 stale approvals in one file with 40 commits and no match: each commit is read once
+/// for all of them (each approval read every commit, 8,000 `git show`s), so the check takes
+/// bounded time.
+#[test]
+fn many_stale_approvals_in_one_file_search_its_history_once() {
+    sdd_tests::bounded::bounded(
+        "many_stale_approvals_in_one_file_search_its_history_once",
+        || {
+            let repo = Repo::new("many");
+            let n = 200;
+            let zeros = vec![ZEROS.to_string(); n];
+            let none = vec![0; n];
+            for c in 0..40 {
+                let text = format!("v{c}");
+                repo.commit(
+                    &engagements(&vec![text.as_str(); n], &none, &zeros),
+                    &format!("c{c}"),
+                );
+            }
+            let estate = Estate::load(std::slice::from_ref(&repo.0)).unwrap();
+            let mut options = options_at(CASE_DATE);
+            options.git_history = true;
+            let start = std::time::Instant::now();
+            let analysis = analyze(&estate, &options);
+            let elapsed = start.elapsed();
+            let stale = (analysis.diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd204)
+                .count();
+            assert_eq!(stale, n);
+            eprintln!("{n} stale approvals explained in {elapsed:?}");
+            assert!(
+                elapsed < std::time::Duration::from_secs(10),
+                "took {elapsed:?}"
+            );
+        },
+    );
+}

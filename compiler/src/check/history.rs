@@ -1,19 +1,23 @@
 //! Git history for stale approvals (SDD204): the newest commit whose content still had the
-//! approved fingerprint, and what changed since, field by field.
+//! approved fingerprint, and what changed since, field by field (the first 20 changes; the
+//! rest are counted).
 //!
 //! Only the file that holds the engagement now is searched (the 200 newest commits that
 //! touched it), and old content is fingerprinted against the current profile. Outside a git
 //! repository, or when git is not installed, the diagnostic simply keeps its plain form.
 //!
-//! The search is the expensive part (a `git show` per commit); its result is kept in a
-//! [`HistoryCache`] by file, engagement, gate, recorded fingerprint and the newest commit of
-//! the file, so the language server, which analyses on every edit, asks git once per
-//! approval and then one `git log -1` per analysis. The "changed since" list is recomputed
-//! against the current text every time.
+//! The search is the expensive part (a `git show` per commit). The stale approvals of one
+//! file are searched together, so each old version of the file is read and parsed once
+//! however many approvals in it are stale. The result is kept in a [`HistoryCache`] by file,
+//! engagement, gate, recorded fingerprint and the newest commit of the file, so the language
+//! server, which analyses on every edit, searches once per approval and then asks one
+//! `git log -1` per file per analysis. The "changed since" list is recomputed against the
+//! current text every time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -21,22 +25,27 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
-use crate::syntax::Item;
+use crate::source::{FileId, Span};
+use crate::syntax::{Item, Parsed};
 
 use super::engagement::Engagement;
 use super::governance::fingerprints;
 use super::names::Namespace;
 
 const MAX_COMMITS: usize = 200;
+/// Most changes one note lists; the rest are counted.
+const MAX_CHANGES: usize = 20;
 
 /// What the search found for one approval: the newest commit whose content had the approved
-/// fingerprint, and that content.
+/// fingerprint, and that content (shared by every approval found in the same commit).
 #[derive(Debug, Clone)]
 struct Approved {
     short: String,
     date: String,
     subject: Option<String>,
-    old_text: String,
+    old: Arc<Parsed>,
+    /// The engagement's index among the old file's items.
+    old_item: usize,
 }
 
 /// (file path, engagement, gate, recorded fingerprint, newest commit of the file, the text of
@@ -49,31 +58,32 @@ pub struct HistoryCache {
     searched: HashMap<SearchKey, Option<Approved>>,
 }
 
+/// One stale approval to explain: its diagnostic, the engagement, the gate and the
+/// fingerprint it recorded.
+struct Stale<'a> {
+    diagnostic: usize,
+    current: Engagement<'a>,
+    gate: &'static str,
+    recorded: String,
+    key: SearchKey,
+}
+
 /// Add history notes to every SDD204 diagnostic, re-using and keeping the git searches in
-/// `cache`.
+/// `cache`. The stale approvals of one file are searched together: one `git log` for the
+/// file, and each old version of it read and parsed once for all of them.
 pub fn explain_stale_with(
     estate: &Estate,
     ns: &Namespace<'_>,
     diagnostics: &mut [Diagnostic],
     cache: &mut HistoryCache,
 ) {
-    for d in diagnostics.iter_mut().filter(|d| d.code == Code::Sdd204) {
-        let file = d.file();
-        let text = estate.files.text(file);
-        let recorded = text[d.primary.span.range()].trim_matches('"').to_string();
-        let gate = if d.message.contains("gate design") {
-            "design"
-        } else {
-            "spec"
-        };
-        let Some(item) = estate.ast(file).items.iter().find(|i| {
-            i.keyword() == "engagement"
-                && i.span.start <= d.primary.span.start
-                && d.primary.span.end <= i.span.end
-        }) else {
-            continue;
-        };
-        let current = Engagement::new(ns, file, item);
+    let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.code == Code::Sdd204 {
+            by_file.entry(d.file()).or_default().push(i);
+        }
+    }
+    for (file, stale) in by_file {
         let path = estate.files.name(file);
         let Some((dir, name)) = split_path(path) else {
             continue;
@@ -81,27 +91,65 @@ pub fn explain_stale_with(
         let Some(newest) = git(dir, &["log", "-1", "--format=%H", "--", name]) else {
             continue;
         };
-        let profile = (current.profile)
-            .and_then(|p| p.name_text())
-            .and_then(|n| ns.get(n))
-            .and_then(|d| estate.files.text(d.file).get(d.item.span.range()))
-            .unwrap_or("");
-        let key = (
-            path.to_string(),
-            current.name().to_string(),
-            gate.to_string(),
-            recorded.clone(),
-            newest.trim().to_string(),
-            profile.to_string(),
-        );
-        let approved = cache
-            .searched
-            .entry(key)
-            .or_insert_with(|| search(dir, name, ns, &current, gate, &recorded));
-        if let Some(approved) = approved {
-            d.notes.push(note(approved, ns, &current, gate));
+        let items = &estate.ast(file).items;
+        let text = estate.files.text(file);
+        let stale: Vec<Stale<'_>> = stale
+            .into_iter()
+            .filter_map(|i| {
+                let d = &diagnostics[i];
+                let recorded = text.get(d.primary.span.range())?.trim_matches('"');
+                let gate = if d.message.contains("gate design") {
+                    "design"
+                } else {
+                    "spec"
+                };
+                let item = engagement_around(items, d.primary.span)?;
+                let current = Engagement::new(ns, file, item);
+                let profile = (current.profile)
+                    .and_then(|p| p.name_text())
+                    .and_then(|n| ns.get(n))
+                    .and_then(|d| estate.files.text(d.file).get(d.item.span.range()))
+                    .unwrap_or("");
+                let key = (
+                    path.to_string(),
+                    current.name().to_string(),
+                    gate.to_string(),
+                    recorded.to_string(),
+                    newest.trim().to_string(),
+                    profile.to_string(),
+                );
+                Some(Stale {
+                    diagnostic: i,
+                    current,
+                    gate,
+                    recorded: recorded.to_string(),
+                    key,
+                })
+            })
+            .collect();
+        let unsearched: Vec<&Stale<'_>> = (stale.iter())
+            .filter(|s| !cache.searched.contains_key(&s.key))
+            .collect();
+        if !unsearched.is_empty() {
+            let found = search(dir, name, ns, &unsearched);
+            for (s, approved) in unsearched.iter().zip(found) {
+                cache.searched.insert(s.key.clone(), approved);
+            }
+        }
+        for s in &stale {
+            if let Some(Some(approved)) = cache.searched.get(&s.key) {
+                let note = note(approved, ns, &s.current, s.gate);
+                diagnostics[s.diagnostic].notes.push(note);
+            }
         }
     }
+}
+
+/// The engagement among a file's items (sorted by position) whose span holds `span`.
+fn engagement_around(items: &[Item], span: Span) -> Option<&Item> {
+    let after = items.partition_point(|i| i.span.start <= span.start);
+    let item = &items[after.checked_sub(1)?];
+    (item.keyword() == "engagement" && span.end <= item.span.end).then_some(item)
 }
 
 /// The folder and the file name of an estate file's path.
@@ -126,16 +174,17 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The newest of the file's commits whose engagement had the recorded fingerprint.
+/// For each stale approval of one file, the newest of the file's commits whose engagement
+/// had the recorded fingerprint. The commits are read newest first, each once, until every
+/// approval is found or [`MAX_COMMITS`] were read.
 fn search(
     dir: &Path,
     name: &str,
     ns: &Namespace<'_>,
-    current: &Engagement<'_>,
-    gate: &str,
-    recorded: &str,
-) -> Option<Approved> {
-    let log = git(
+    stale: &[&Stale<'_>],
+) -> Vec<Option<Approved>> {
+    let mut found: Vec<Option<Approved>> = vec![None; stale.len()];
+    let Some(log) = git(
         dir,
         &[
             "log",
@@ -145,8 +194,14 @@ fn search(
             "--",
             name,
         ],
-    )?;
+    ) else {
+        return found;
+    };
+    let mut pending: Vec<usize> = (0..stale.len()).collect();
     for line in log.lines() {
+        if pending.is_empty() {
+            break;
+        }
         let mut parts = line.splitn(4, ' ');
         let (Some(full), Some(short), Some(date), subject) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -156,33 +211,44 @@ fn search(
         let Some(old_text) = git(dir, &["show", &format!("{full}:./{name}")]) else {
             continue;
         };
-        let parsed = crate::syntax::parse(current.file, &old_text);
-        let Some(old_item) = parsed
-            .ast
-            .items
-            .iter()
-            .find(|i| i.keyword() == "engagement" && i.name_text() == Some(current.name()))
-        else {
-            continue;
-        };
-        let old = Engagement::new(ns, current.file, old_item);
-        let (spec, design) = fingerprints(&old);
-        let matched = if gate == "spec" {
-            spec == recorded
-        } else {
-            design == recorded
-        };
-        if !matched {
-            continue;
+        let file = stale[0].current.file;
+        let old = Arc::new(crate::syntax::parse(file, &old_text));
+        // The first engagement of each name, as the checks read an estate.
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for (i, item) in old.ast.items.iter().enumerate() {
+            if item.keyword() == "engagement" {
+                if let Some(n) = item.name_text() {
+                    by_name.entry(n).or_insert(i);
+                }
+            }
         }
-        return Some(Approved {
-            short: short.to_string(),
-            date: date.to_string(),
-            subject: subject.map(str::to_string),
-            old_text,
+        let mut fingerprinted: HashMap<usize, (String, String)> = HashMap::new();
+        pending.retain(|&q| {
+            let s = stale[q];
+            let Some(&index) = by_name.get(s.current.name()) else {
+                return true;
+            };
+            let (spec, design) = fingerprinted
+                .entry(index)
+                .or_insert_with(|| fingerprints(&Engagement::new(ns, file, &old.ast.items[index])));
+            let matched = if s.gate == "spec" {
+                *spec == s.recorded
+            } else {
+                *design == s.recorded
+            };
+            if matched {
+                found[q] = Some(Approved {
+                    short: short.to_string(),
+                    date: date.to_string(),
+                    subject: subject.map(str::to_string),
+                    old: old.clone(),
+                    old_item: index,
+                });
+            }
+            !matched
         });
     }
-    None
+    found
 }
 
 /// The note for an approval found in history: the commit and what changed since.
@@ -195,10 +261,7 @@ fn note(approved: &Approved, ns: &Namespace<'_>, current: &Engagement<'_>, gate:
             .map(|s| format!(", \"{s}\""))
             .unwrap_or_default()
     );
-    let parsed = crate::syntax::parse(current.file, &approved.old_text);
-    let Some(old_item) = (parsed.ast.items.iter())
-        .find(|i| i.keyword() == "engagement" && i.name_text() == Some(current.name()))
-    else {
+    let Some(old_item) = approved.old.ast.items.get(approved.old_item) else {
         return note;
     };
     let old = Engagement::new(ns, current.file, old_item);
@@ -218,8 +281,14 @@ fn note(approved: &Approved, ns: &Namespace<'_>, current: &Engagement<'_>, gate:
     if changes.is_empty() {
         note.push_str("\n- the profile, or content outside this file");
     }
-    for c in changes {
+    for c in changes.iter().take(MAX_CHANGES) {
         note.push_str(&format!("\n- {c}"));
+    }
+    if changes.len() > MAX_CHANGES {
+        note.push_str(&format!(
+            "\n- and {} more changes",
+            changes.len() - MAX_CHANGES
+        ));
     }
     note
 }
@@ -304,11 +373,17 @@ fn diff_children(old: Option<&Item>, new: Option<&Item>) -> Vec<String> {
         .unwrap_or_default()
     };
     let (old_c, new_c) = (children(old), children(new));
+    // The first child of each key, as a search from the start would find it.
+    let mut old_by_key: HashMap<&str, &Json> = HashMap::new();
+    for (k, json) in &old_c {
+        old_by_key.entry(k.as_str()).or_insert(json);
+    }
+    let new_keys: HashSet<&str> = new_c.iter().map(|(k, _)| k.as_str()).collect();
     let mut out = Vec::new();
     for (key, json) in &new_c {
-        match old_c.iter().find(|(k, _)| k == key) {
+        match old_by_key.get(key.as_str()).copied() {
             None => out.push(format!("{key} added")),
-            Some((_, o)) if o != json => {
+            Some(o) if o != json => {
                 if o.get("title") != json.get("title") {
                     out.push(format!(
                         "{key} text changed {}",
@@ -332,10 +407,7 @@ fn diff_children(old: Option<&Item>, new: Option<&Item>) -> Vec<String> {
             _ => {}
         }
     }
-    for (key, _) in old_c
-        .iter()
-        .filter(|(k, _)| !new_c.iter().any(|(n, _)| n == k))
-    {
+    for (key, _) in old_c.iter().filter(|(k, _)| !new_keys.contains(k.as_str())) {
         out.push(format!("{key} removed"));
     }
     if let (Some(o), Some(n)) = (old, new) {
