@@ -199,13 +199,13 @@ pub fn spec_fingerprint(
                 continue;
             };
             if let Some(field) = engagement.field(name) {
-                if !fields.iter().any(|(n, _)| *n == name) {
-                    fields.push((name, &field.value));
-                }
+                fields.push((name, &field.value));
             }
         }
     }
+    // A field the profile declares twice is written once (both are the same field).
     fields.sort_by(|a, b| a.0.cmp(b.0));
+    fields.dedup_by(|a, b| a.0 == b.0);
     h.raw("{\"fields\":{");
     for (i, (name, value)) in fields.iter().enumerate() {
         if i > 0 {

@@ -244,15 +244,12 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 } else if block.open_fields && item.keyword() == "engagement" && profile.is_none() {
                     // The profile is unknown (reported at `profile:`); its fields cannot be checked.
                 } else {
-                    let mut known: Vec<&str> = block.fields.iter().map(|f| f.name).collect();
-                    if let Some(p) = profile {
-                        known.extend(
-                            p.items()
-                                .filter(|i| i.keyword() == "field")
-                                .filter_map(|i| i.name_text()),
-                        );
-                    }
-                    out.push(scope.unknown_field(field, name, &known, &place()));
+                    let known = (block.fields.iter().map(|f| f.name)).chain(
+                        (profile.into_iter().flat_map(|p| p.items()))
+                            .filter(|i| i.keyword() == "field")
+                            .filter_map(|i| i.name_text()),
+                    );
+                    out.push(scope.unknown_field(field, name, known, &place()));
                 }
             }
             Entry::Item(child) => match block.item(child.keyword()) {
@@ -376,9 +373,7 @@ fn profile_of<'a>(scope: &Scope<'a, '_>, engagement: &Item) -> Option<&'a Item> 
 }
 
 fn profile_field<'a>(profile: &'a Item, name: &str) -> Option<&'a Item> {
-    profile
-        .items()
-        .find(|i| i.keyword() == "field" && i.name_text() == Some(name))
+    profile.child("field", name)
 }
 
 /// The schema type of a top-level field (for tools such as completion).

@@ -6,11 +6,22 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::{Field, Item, Value, ValueKind};
 
-use super::names::{did_you_mean, Locals, Namespace};
+use super::names::{did_you_mean, Locals, NameSet, Namespace};
 use super::schema::{Ty, BUILTIN_TYPES};
 
 /// The most ids an unknown short id's note lists (the first by name).
 const LISTED_IDS: usize = 20;
+
+/// Names for a note: all of them when there are at most [`LISTED_IDS`], else the first ones
+/// and `…`. None when there are none.
+fn listed<'n>(names: impl Iterator<Item = &'n str>) -> Option<String> {
+    let first: Vec<&str> = names.take(LISTED_IDS + 1).collect();
+    match first.len() {
+        0 => None,
+        n if n > LISTED_IDS => Some(format!("{}, …", first[..LISTED_IDS].join(", "))),
+        _ => Some(first.join(", ")),
+    }
+}
 
 /// What a value is checked in.
 pub struct Scope<'a, 'b> {
@@ -101,7 +112,7 @@ impl Scope<'_, '_> {
                         other => out.push(self.unknown_field(
                             field,
                             other,
-                            &["spec", "design"],
+                            ["spec", "design"].into_iter(),
                             "quorum",
                         )),
                     }
@@ -119,11 +130,13 @@ impl Scope<'_, '_> {
             .any(|s| value.span.start <= s.start && s.end <= value.span.end)
     }
 
-    pub fn unknown_field(
+    /// SDD105 for a field not in `known` (read lazily: at most the suggestion budget and
+    /// the first names for the note).
+    pub fn unknown_field<'k>(
         &self,
         field: &Field,
         name: &str,
-        known: &[&str],
+        known: impl Iterator<Item = &'k str> + Clone,
         place: &str,
     ) -> Diagnostic {
         let mut d = self
@@ -133,10 +146,10 @@ impl Scope<'_, '_> {
                 format!("unknown field `{name}` in {place}"),
             )
             .with_label("unknown field");
-        if let Some(h) = did_you_mean(name, known.iter().copied()) {
+        if let Some(h) = did_you_mean(name, known.clone()) {
             d = d.with_help(h);
-        } else if !known.is_empty() {
-            d = d.with_note(format!("fields here: {}", known.join(", ")));
+        } else if let Some(names) = listed(known) {
+            d = d.with_note(format!("fields here: {names}"));
         }
         d
     }
@@ -390,17 +403,13 @@ impl Scope<'_, '_> {
     }
 
     fn check_enum_value(&self, value: &Value, decl: &Item, out: &mut Vec<Diagnostic>) {
-        let variants: Vec<&str> = decl
-            .entries()
-            .iter()
-            .filter_map(|e| match e {
-                crate::syntax::Entry::Variant(v) => Some(v.text.as_str()),
-                _ => None,
-            })
-            .collect();
+        let variants = decl.entries().iter().filter_map(|e| match e {
+            crate::syntax::Entry::Variant(v) => Some(v.text.as_str()),
+            _ => None,
+        });
         let name = decl.name_text().unwrap_or("?");
         match &value.kind {
-            ValueKind::Name(n) if variants.contains(&n.as_str()) => {}
+            ValueKind::Name(n) if decl.has_variant(n) => {}
             ValueKind::Name(n) => {
                 let mut d = self
                     .err(
@@ -408,9 +417,11 @@ impl Scope<'_, '_> {
                         value.span,
                         format!("`{n}` is not a variant of enum `{name}`"),
                     )
-                    .with_label("unknown variant")
-                    .with_note(format!("variants: {}", variants.join(", ")));
-                if let Some(h) = did_you_mean(n, variants.iter().copied()) {
+                    .with_label("unknown variant");
+                if let Some(names) = listed(variants.clone()) {
+                    d = d.with_note(format!("variants: {names}"));
+                }
+                if let Some(h) = did_you_mean(n, variants) {
                     d = d.with_help(h);
                 }
                 out.push(d);
@@ -425,21 +436,27 @@ impl Scope<'_, '_> {
             out.push(self.mismatch(value, &format!("a `{name}` record `{{ … }}`")));
             return;
         };
-        let declared: Vec<&Field> = decl.fields().collect();
-        let known: Vec<&str> = declared.iter().map(|f| f.name.text.as_str()).collect();
+        let known = decl.fields().map(|f| f.name.text.as_str());
         for field in fields {
-            match declared.iter().find(|d| d.name.text == field.name.text) {
+            match decl.field(&field.name.text) {
                 Some(d) => self.check_typed(&field.value, &d.value, out),
                 None => out.push(self.unknown_field(
                     field,
                     &field.name.text,
-                    &known,
+                    known.clone(),
                     &format!("record `{name}`"),
                 )),
             }
         }
-        for d in &declared {
-            if !fields.iter().any(|f| f.name.text == d.name.text) {
+        // A large record is looked up by name, a small one scanned.
+        let present: Option<NameSet<'_>> =
+            (fields.len() > 16).then(|| fields.iter().map(|f| f.name.text.as_str()).collect());
+        let has = |n: &str| match &present {
+            Some(set) => set.contains(n),
+            None => fields.iter().any(|f| f.name.text == n),
+        };
+        for d in decl.fields() {
+            if !has(&d.name.text) {
                 out.push(
                     self.err(
                         Code::Sdd104,

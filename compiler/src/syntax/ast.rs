@@ -65,23 +65,85 @@ impl Item {
             .unwrap_or(&[])
     }
 
-    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+    pub fn fields(&self) -> impl Iterator<Item = &Field> + Clone {
         self.entries().iter().filter_map(|e| match e {
             Entry::Field(f) => Some(f),
             _ => None,
         })
     }
 
-    pub fn items(&self) -> impl Iterator<Item = &Item> {
+    pub fn items(&self) -> impl Iterator<Item = &Item> + Clone {
         self.entries().iter().filter_map(|e| match e {
             Entry::Item(i) => Some(&**i),
             _ => None,
         })
     }
 
-    /// The first field with this name.
+    /// The first field with this name. A large body is searched through its name index.
     pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields().find(|f| f.name.text == name)
+        let body = self.body.as_ref()?;
+        if body.entries.len() <= SCANNED_ENTRIES {
+            return self.fields().find(|f| f.name.text == name);
+        }
+        let index = body.index();
+        let entry = index.first(
+            &index.fields,
+            name,
+            |e| match e {
+                Entry::Field(f) => Some(f.name.text.as_str()),
+                _ => None,
+            },
+            &body.entries,
+            |_| true,
+        )?;
+        match &body.entries[entry] {
+            Entry::Field(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Does the body declare this enum variant?
+    pub fn has_variant(&self, name: &str) -> bool {
+        let Some(body) = self.body.as_ref() else {
+            return false;
+        };
+        if body.entries.len() <= SCANNED_ENTRIES {
+            return (body.entries.iter()).any(|e| matches!(e, Entry::Variant(v) if v.text == name));
+        }
+        let index = body.index();
+        let of = |i: u32| match &body.entries[i as usize] {
+            Entry::Variant(v) => v.text.as_str(),
+            _ => "",
+        };
+        index
+            .variants
+            .binary_search_by(|&i| of(i).cmp(name))
+            .is_ok()
+    }
+
+    /// The first nested item with this keyword and name (a profile's `field f`).
+    pub fn child(&self, keyword: &str, name: &str) -> Option<&Item> {
+        let body = self.body.as_ref()?;
+        if body.entries.len() <= SCANNED_ENTRIES {
+            return self
+                .items()
+                .find(|i| i.keyword() == keyword && i.name_text() == Some(name));
+        }
+        let index = body.index();
+        let entry = index.first(
+            &index.items,
+            name,
+            |e| match e {
+                Entry::Item(i) => i.name_text(),
+                _ => None,
+            },
+            &body.entries,
+            |e| matches!(e, Entry::Item(i) if i.keyword() == keyword),
+        )?;
+        match &body.entries[entry] {
+            Entry::Item(i) => Some(i),
+            _ => None,
+        }
     }
 
     /// The span that names the item: its name, else its keyword.
@@ -93,11 +155,96 @@ impl Item {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Bodies with at most this many entries are searched by a scan; larger ones through an
+/// index of their names, so a lookup in a body of 20,000 fields is not a scan of them all.
+const SCANNED_ENTRIES: usize = 16;
+
+#[derive(Clone)]
 pub struct Body {
+    /// Not changed after the first lookup by name: the index is built then.
     pub entries: Vec<Entry>,
     /// From `{` to `}` inclusive.
     pub span: Span,
+    /// The names of the entries, built on the first lookup in a large body.
+    by_name: std::sync::OnceLock<Box<NameIndex>>,
+}
+
+/// The positions of a body's named fields and named items, each sorted by name and then
+/// position, so the first of a name is found by binary search.
+#[derive(Clone, Default)]
+struct NameIndex {
+    fields: Vec<u32>,
+    items: Vec<u32>,
+    variants: Vec<u32>,
+}
+
+impl Body {
+    pub fn new(entries: Vec<Entry>, span: Span) -> Body {
+        Body {
+            entries,
+            span,
+            by_name: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &NameIndex {
+        self.by_name.get_or_init(|| {
+            let mut index = NameIndex::default();
+            for (i, entry) in self.entries.iter().enumerate() {
+                match entry {
+                    Entry::Field(_) => index.fields.push(i as u32),
+                    Entry::Item(item) if item.name.is_some() => index.items.push(i as u32),
+                    Entry::Variant(_) => index.variants.push(i as u32),
+                    Entry::Item(_) => {}
+                }
+            }
+            let name = |i: &u32| match &self.entries[*i as usize] {
+                Entry::Field(f) => f.name.text.as_str(),
+                Entry::Item(item) => item.name_text().unwrap_or(""),
+                Entry::Variant(v) => v.text.as_str(),
+            };
+            // Stable: entries of one name stay in source order.
+            index.fields.sort_by(|a, b| name(a).cmp(name(b)));
+            index.items.sort_by(|a, b| name(a).cmp(name(b)));
+            index.variants.sort_by(|a, b| name(a).cmp(name(b)));
+            Box::new(index)
+        })
+    }
+}
+
+impl NameIndex {
+    /// The position of the first entry in `sorted` named `name` that `wanted` accepts.
+    fn first(
+        &self,
+        sorted: &[u32],
+        name: &str,
+        name_of: impl Fn(&Entry) -> Option<&str>,
+        entries: &[Entry],
+        wanted: impl Fn(&Entry) -> bool,
+    ) -> Option<usize> {
+        let of = |i: u32| name_of(&entries[i as usize]).unwrap_or("");
+        let start = sorted.partition_point(|&i| of(i) < name);
+        sorted[start..]
+            .iter()
+            .take_while(|&&i| of(i) == name)
+            .map(|&i| i as usize)
+            .find(|&i| wanted(&entries[i]))
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.entries == other.entries && self.span == other.span
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Body")
+            .field("entries", &self.entries)
+            .field("span", &self.span)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -221,5 +368,52 @@ pub fn walk_items<'a>(items: &'a [Item], f: &mut dyn FnMut(&'a Item, usize)) {
     }
     for item in items {
         go(item, 0, f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::FileId;
+
+    /// A large body is searched through its index, and finds what a scan finds: the first
+    /// of a name, the item of the keyword asked for, and only the variants declared.
+    #[test]
+    fn lookups_in_a_large_body_find_what_a_scan_finds() {
+        let mut text = String::from("profile p {\n  dup: 1\n  record x { }\n  field x: text\n");
+        for i in 0..40 {
+            text.push_str(&format!("  f{i}: {i}\n  field g{i}: text\n"));
+        }
+        text.push_str("  dup: 2\n  field x: int\n}\nenum e { ");
+        let variants: Vec<String> = (0..40).map(|i| format!("v{i}")).collect();
+        text.push_str(&variants.join(", "));
+        text.push_str(" }\n");
+        let parsed = crate::syntax::parse(FileId(0), &text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let (p, e) = (&parsed.ast.items[0], &parsed.ast.items[1]);
+        assert!(p.entries().len() > super::SCANNED_ENTRIES);
+        for name in ["dup", "f0", "f39", "f17", "nope", ""] {
+            let scanned = p.fields().find(|f| f.name.text == name);
+            assert_eq!(
+                p.field(name).map(|f| f.span),
+                scanned.map(|f| f.span),
+                "{name}"
+            );
+        }
+        assert_eq!(p.field("dup").unwrap().value.span, {
+            let at = text.find("dup: 1").unwrap() + 5;
+            crate::source::Span::new(at, at + 1)
+        });
+        let x = p.child("field", "x").unwrap();
+        assert_eq!(x.keyword(), "field");
+        assert!(
+            text[x.span.range()].ends_with("text"),
+            "the first `field x`"
+        );
+        assert_eq!(p.child("record", "x").unwrap().keyword(), "record");
+        assert!(p.child("field", "g39").is_some());
+        assert!(p.child("field", "f1").is_none());
+        assert!(p.child("enum", "x").is_none());
+        assert!(e.has_variant("v0") && e.has_variant("v39") && e.has_variant("v17"));
+        assert!(!e.has_variant("v40") && !e.has_variant("v"));
     }
 }

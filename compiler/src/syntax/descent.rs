@@ -187,10 +187,7 @@ impl Descent<'_> {
         }
         self.pos += 1;
         let entries = self.entries.drain(mark..).collect();
-        Some(Body {
-            entries,
-            span: self.span_since(start),
-        })
+        Some(Body::new(entries, self.span_since(start)))
     }
 
     fn value(&mut self) -> Option<Value> {

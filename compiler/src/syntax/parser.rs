@@ -365,10 +365,7 @@ where
                 },
             ))
             .then_ignore(close)
-            .map_with(|entries, e| Body {
-                entries,
-                span: to_span(e.span()),
-            });
+            .map_with(|entries, e| Body::new(entries, to_span(e.span())));
 
         let rest = ident
             .clone()

@@ -1,0 +1,107 @@
+//! Declarations of unusual size, each used in full: a profile of 20,000 fields given by an
+//! engagement, an enum of 20,000 variants and a record of 5,000 fields. They are checked in
+//! bounded time and memory (each lookup scanned the declaration: 20,000 × 20,000 string
+//! comparisons), and the notes of their diagnostics list the first 20 names, not all.
+
+use std::time::{Duration, Instant};
+
+use sdd::codes::Code;
+use sdd::estate::Estate;
+use sdd_tests::bounded::bounded;
+
+/// Wall time the check of one case may take: a safety net, not a benchmark.
+const TIME_BOUND: Duration = Duration::from_secs(10);
+
+fn check(files: Vec<(String, String)>) -> Vec<sdd::diagnostic::Diagnostic> {
+    let estate = Estate::from_sources(files);
+    let start = Instant::now();
+    let diagnostics = sdd::analysis::check(&estate, &sdd_tests::options_at(sdd_tests::CASE_DATE));
+    let elapsed = start.elapsed();
+    eprintln!("checked in {elapsed:?}");
+    assert!(elapsed < TIME_BOUND, "checking took {elapsed:?}");
+    diagnostics
+}
+
+#[test]
+fn a_profile_of_20_000_fields_given_in_full_is_checked_in_bounded_time() {
+    bounded(
+        "a_profile_of_20_000_fields_given_in_full_is_checked_in_bounded_time",
+        || {
+            let n = 20_000;
+            let mut profile = String::from("profile p {\n");
+            let mut engagement = String::from("engagement e {\n  profile: p\n");
+            for i in 0..n {
+                profile.push_str(&format!("  field f{i}: text\n"));
+                engagement.push_str(&format!("  f{i}: \"x\"\n"));
+            }
+            // Two mistakes: a misspelt field and one nothing is like.
+            engagement.push_str("  f19999x: \"x\"\n  zzzzzzzzzzzz: \"x\"\n}\n");
+            profile.push_str("}\n");
+            let diagnostics = check(vec![
+                ("p.sdd".into(), profile),
+                ("e.sdd".into(), engagement),
+            ]);
+            let unknown: Vec<_> = (diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd105)
+                .collect();
+            assert_eq!(unknown.len(), 2, "{unknown:?}");
+            assert_eq!(unknown[0].help.as_deref(), Some("did you mean `f19999`?"));
+            let note = unknown[1].notes.join("\n");
+            assert!(note.starts_with("fields here: "), "{note}");
+            assert!(note.ends_with(", …"), "{note}");
+            assert!(note.len() < 400, "{note}");
+            // Every field the profile declares was found: none is missing or unknown.
+            assert!(
+                !diagnostics.iter().any(|d| d.message.contains("`f1`")),
+                "{diagnostics:?}"
+            );
+        },
+    );
+}
+
+#[test]
+fn an_enum_of_20_000_variants_and_a_record_of_5_000_fields_are_checked_in_bounded_time() {
+    bounded(
+        "an_enum_of_20_000_variants_and_a_record_of_5_000_fields_are_checked_in_bounded_time",
+        || {
+            let variants = 20_000;
+            let fields = 5_000;
+            let names: Vec<String> = (0..variants).map(|i| format!("v{i}")).collect();
+            let record: String = (0..fields).map(|i| format!("  r{i}: text\n")).collect();
+            let types = format!(
+                "enum big {{ {} }}\nrecord wide {{\n{record}}}\n\
+                 profile p {{\n  field bigs: list<big>\n  field wides: list<wide>\n}}\n",
+                names.join(", ")
+            );
+            let value: String = (0..fields).map(|i| format!("r{i}: \"x\" ")).collect();
+            let engagement = format!(
+                "engagement e {{\n  profile: p\n  bigs: [{}, nope]\n  wides: [{{ {value} }}, {{ {value} extra: \"x\" }}]\n}}\n",
+                names.join(", ")
+            );
+            let diagnostics = check(vec![
+                ("types.sdd".into(), types),
+                ("e.sdd".into(), engagement),
+            ]);
+            let not_variant: Vec<_> = (diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd106)
+                .collect();
+            assert_eq!(not_variant.len(), 1, "{not_variant:?}");
+            assert!(not_variant[0].message.contains("`nope`"));
+            let note = not_variant[0].notes.join("\n");
+            assert!(note.starts_with("variants: v0, v1, v2,"), "{note}");
+            assert!(note.ends_with(", …"), "{note}");
+            let unknown: Vec<_> = (diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd105)
+                .collect();
+            assert_eq!(unknown.len(), 1, "{unknown:?}");
+            assert!(unknown[0].message.contains("`extra` in record `wide`"));
+            // Both records give every declared field.
+            assert!(
+                !diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::Sdd104 && d.message.contains("of record `wide`")),
+                "{diagnostics:?}"
+            );
+        },
+    );
+}
