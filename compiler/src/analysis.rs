@@ -55,11 +55,13 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The facts of the engagement of this name (the first, if it is declared twice).
     pub fn facts(&self, name: &str) -> Option<&Facts> {
-        self.engagements
-            .iter()
+        // Sorted by name, stably: the first of a name is the one a scan would find.
+        let at = (self.engagements).partition_point(|(_, f)| f.name.as_str() < name);
+        (self.engagements.get(at))
             .map(|(_, f)| &**f)
-            .find(|f| f.name == name)
+            .filter(|f| f.name == name)
     }
 
     /// Does this engagement's file hold an error inside the engagement?

@@ -120,16 +120,25 @@ pub(crate) fn items_around(items: &[Item], offset: usize) -> Vec<&Item> {
 
 /// The item of a file with exactly this span, searched at every depth.
 pub(crate) fn item_with_span(items: &[Item], span: Span) -> Option<&Item> {
-    fn find_in(item: &Item, span: Span) -> Option<&Item> {
+    // Items and entries are in source order: at each level, the one to descend into is the
+    // last that starts at or before the span (a search, not a scan: completion asks this
+    // once per candidate).
+    let after = items.partition_point(|i| i.span.start <= span.start);
+    let mut item = items.get(after.checked_sub(1)?)?;
+    loop {
         if item.span == span {
             return Some(item);
         }
-        if item.span.start <= span.start && span.end <= item.span.end {
-            return item.items().find_map(|child| find_in(child, span));
+        if !(item.span.start <= span.start && span.end <= item.span.end) {
+            return None;
         }
-        None
+        let entries = item.entries();
+        let after = entries.partition_point(|e| e.span().start <= span.start);
+        match entries.get(after.checked_sub(1)?)? {
+            Entry::Item(child) => item = child,
+            _ => return None,
+        }
     }
-    items.iter().find_map(|item| find_in(item, span))
 }
 
 /// The largest character boundary at or before `offset`, within the text.
@@ -157,4 +166,39 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && name != "true"
         && name != "false"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every item of every example file, at any depth, is found by its span (and nothing
+    /// else is): the search descends by position as a scan of the whole tree would find it.
+    #[test]
+    fn every_item_of_the_examples_is_found_by_its_span() {
+        fn all<'a>(items: impl Iterator<Item = &'a Item>, out: &mut Vec<&'a Item>) {
+            for item in items {
+                out.push(item);
+                all(item.items(), out);
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let estate = Estate::load(&[root]).expect("the examples load");
+        let mut found = 0;
+        for file in estate.file_ids() {
+            let items = &estate.ast(file).items;
+            let mut every = Vec::new();
+            all(items.iter(), &mut every);
+            for item in every {
+                let at = item_with_span(items, item.span).expect("found");
+                assert!(std::ptr::eq(at, item), "{}", estate.files.name(file));
+                found += 1;
+                let inside = Span::new(item.span.start as usize + 1, item.span.end as usize);
+                if let Some(other) = item_with_span(items, inside) {
+                    assert_eq!(other.span, inside);
+                }
+            }
+        }
+        assert!(found > 300, "{found} items");
+    }
 }
