@@ -145,12 +145,12 @@ pub fn check_gate(
     let owner = e.owner();
     let approvers = eng::approvers(gate);
     let mut valid: Vec<&str> = Vec::new();
-    let mut listed: Vec<&str> = Vec::new();
+    // Each person counts once, however often listed.
+    let mut listed = NameSet::default();
     for (person, span) in &approvers {
-        if listed.contains(person) {
+        if !listed.insert(person) {
             continue;
         }
-        listed.push(person);
         if Some(*person) == owner {
             holds = false;
             out.push(
