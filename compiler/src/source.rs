@@ -140,6 +140,12 @@ impl SourceFile {
     }
 
     /// The characters before a byte offset of the text.
+    /// The characters (Unicode scalar values) before a byte offset, from the start of the
+    /// text: the offset rich reports give ariadne, which counts in characters.
+    pub fn char_offset(&self, offset: usize) -> usize {
+        self.chars_before(offset.min(self.text.len())).chars
+    }
+
     fn chars_before(&self, offset: usize) -> CharCount {
         let bytes = self.text.as_bytes();
         let blocks = self.char_blocks.get_or_init(|| {

@@ -186,3 +186,22 @@ fn a_doc_comment_before_a_variant_comma_stays_unattached() {
         "enum e { a, b }\n"
     );
 }
+
+/// Found by `check` (a rich report panicked in ariadne): a snippet of a file other than the
+/// primary label's is headed by its first label's place, which ariadne took as a byte offset
+/// when it was a character offset, so characters of several bytes before it moved the header
+/// and could cut a character in two. Reports now give ariadne character offsets throughout.
+#[test]
+fn a_snippet_in_another_file_after_multibyte_characters() {
+    let first = "// €€€€€€€€€€x\nperson alice { name: \"A\" }\n";
+    let second = "person alice { name: \"B\" }\n";
+    let estate = Estate::from_sources([("a.sdd", first), ("b.sdd", second)]);
+    let diagnostics = sdd::analysis::check(&estate, &sdd_tests::options_at("2026-11-24"));
+    let twice = (diagnostics.iter())
+        .find(|d| d.code == sdd::codes::Code::Sdd102)
+        .expect("alice is declared twice");
+    let report = sdd::render::rich::render(twice, &estate.files, false);
+    assert!(report.contains("╭─[ b.sdd:1:8 ]"), "{report}");
+    assert!(report.contains("├─[ a.sdd:2:8 ]"), "{report}");
+    assert!(report.contains("person alice { name: \"A\" }"), "{report}");
+}

@@ -1,4 +1,5 @@
-//! Rich terminal reports with ariadne, byte-indexed, colour only when asked.
+//! Rich terminal reports with ariadne, colour only when asked. Spans are given to ariadne in
+//! characters, converted from the byte spans of diagnostics here.
 //!
 //! A [`Renderer`] keeps ariadne's index of each file's lines between reports, so rendering
 //! every diagnostic of a large file costs the file once, not once per diagnostic.
@@ -80,7 +81,10 @@ impl<'a> Renderer<'a> {
         let mut report = Report::build(kind, spans[0].clone())
             .with_config(
                 Config::default()
-                    .with_index_type(IndexType::Byte)
+                    // Characters: with byte offsets ariadne took a snippet's character
+                    // offset for a byte offset when it headed a snippet of another source
+                    // (and sliced a character in two).
+                    .with_index_type(IndexType::Char)
                     .with_color(self.color),
             )
             .with_code(diagnostic.code)
@@ -128,6 +132,7 @@ impl Renderer<'_> {
     /// label joins the snippet of the one before when it is in the same file, not above it
     /// and at most [`MAX_SNIPPET_GAP`] lines below it; otherwise it starts a new snippet. A
     /// label over more than [`MAX_LABEL_LINES`] lines is cut to the end of its first line.
+    /// The spans are in characters, as ariadne is told to count.
     fn snippet_spans(&self, diagnostic: &Diagnostic) -> Vec<(SnippetId, std::ops::Range<usize>)> {
         let files = self.sources.files;
         let mut snippet = 0;
@@ -151,6 +156,7 @@ impl Renderer<'_> {
                     snippet += 1;
                 }
                 previous = Some((label.file, last));
+                let range = file.char_offset(range.start)..file.char_offset(range.end);
                 ((label.file, snippet), range)
             })
             .collect()
