@@ -30,6 +30,16 @@ struct Sources<'a> {
     indexed: HashMap<FileId, Source<&'a str>>,
 }
 
+impl<'a> Sources<'a> {
+    /// A file's text and line index, indexed the first time it is asked for.
+    fn source(&mut self, file: FileId) -> &Source<&'a str> {
+        let files = self.files;
+        (self.indexed)
+            .entry(file)
+            .or_insert_with(|| Source::from(files.text(file)))
+    }
+}
+
 /// What ariadne knows a label's source by: the file, and which snippet of this report the
 /// label is shown in (ariadne puts labels of different sources in different snippets).
 type SnippetId = (FileId, u32);
@@ -38,12 +48,7 @@ impl<'a> Cache<SnippetId> for Sources<'a> {
     type Storage = &'a str;
 
     fn fetch(&mut self, id: &SnippetId) -> Result<&Source<&'a str>, impl fmt::Debug> {
-        let files = self.files;
-        Ok::<_, ()>(
-            self.indexed
-                .entry(id.0)
-                .or_insert_with(|| Source::from(files.text(id.0))),
-        )
+        Ok::<_, ()>(self.source(id.0))
     }
 
     fn display<'b>(&self, id: &'b SnippetId) -> Option<impl fmt::Display + 'b> {
@@ -133,7 +138,10 @@ impl Renderer<'_> {
     /// and at most [`MAX_SNIPPET_GAP`] lines below it; otherwise it starts a new snippet. A
     /// label over more than [`MAX_LABEL_LINES`] lines is cut to the end of its first line.
     /// The spans are in characters, as ariadne is told to count.
-    fn snippet_spans(&self, diagnostic: &Diagnostic) -> Vec<(SnippetId, std::ops::Range<usize>)> {
+    fn snippet_spans(
+        &mut self,
+        diagnostic: &Diagnostic,
+    ) -> Vec<(SnippetId, std::ops::Range<usize>)> {
         let files = self.sources.files;
         let mut snippet = 0;
         let mut previous: Option<(FileId, usize)> = None;
@@ -156,10 +164,30 @@ impl Renderer<'_> {
                     snippet += 1;
                 }
                 previous = Some((label.file, last));
-                let range = file.char_offset(range.start)..file.char_offset(range.end);
-                ((label.file, snippet), range)
+                (label.file, snippet, range)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(file, snippet, range)| {
+                let chars = self.char_offset(file, range.start)..self.char_offset(file, range.end);
+                ((file, snippet), chars)
             })
             .collect()
+    }
+
+    /// The characters before a byte offset of a file: ariadne's line of it (which knows
+    /// its first character's offset) and the characters of that line before it.
+    fn char_offset(&mut self, file: FileId, byte: usize) -> usize {
+        let files = self.sources.files;
+        let source = self.sources.source(file);
+        let in_line = source.get_byte_line(byte).and_then(|(line, _, column)| {
+            let text = source.get_line_text(line)?;
+            (column <= MAX_SHOWN_LINE).then_some(())?;
+            Some(line.offset() + text.get(..column)?.chars().count())
+        });
+        // Far into a long line (the end of a label), past the end, or (never for a
+        // diagnostic's span) inside a character: the file's own count, by 4 KiB blocks.
+        in_line.unwrap_or_else(|| files.get(file).char_offset(byte))
     }
 
     /// The first line a label of the diagnostic is on that is too long to show.
@@ -361,5 +389,24 @@ mod tests {
         let report = render(&near, &files, false);
         assert!(!report.contains("├─["), "{report}");
         assert!(report.contains("and just below"), "{report}");
+    }
+
+    /// The character offsets given to ariadne, read off its own lines, are the file's own
+    /// count at every character boundary: across lines ariadne alone breaks (U+2028, a lone
+    /// carriage return), characters of two to four bytes, and far into a long line.
+    #[test]
+    fn character_offsets_agree_with_the_files_count() {
+        let long = "é".repeat(MAX_SHOWN_LINE);
+        let text = format!("a é €\u{2028}🚀 b\r\nc\rd\n{long}x\n\nend");
+        let mut files = Files::new();
+        let a = files.add("a.sdd", text.as_str());
+        let mut renderer = Renderer::new(&files, false);
+        for byte in (0..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+            assert_eq!(
+                renderer.char_offset(a, byte),
+                text[..byte].chars().count(),
+                "at byte {byte}"
+            );
+        }
     }
 }
