@@ -85,21 +85,11 @@ impl Item {
         if body.entries.len() <= SCANNED_ENTRIES {
             return self.fields().find(|f| f.name.text == name);
         }
-        let index = body.index();
-        let entry = index.first(
-            &index.fields,
-            name,
-            |e| match e {
-                Entry::Field(f) => Some(f.name.text.as_str()),
+        body.named(&body.index().fields, name)
+            .find_map(|e| match e {
+                Entry::Field(f) => Some(f),
                 _ => None,
-            },
-            &body.entries,
-            |_| true,
-        )?;
-        match &body.entries[entry] {
-            Entry::Field(f) => Some(f),
-            _ => None,
-        }
+            })
     }
 
     /// Does the body declare this enum variant?
@@ -110,15 +100,7 @@ impl Item {
         if body.entries.len() <= SCANNED_ENTRIES {
             return (body.entries.iter()).any(|e| matches!(e, Entry::Variant(v) if v.text == name));
         }
-        let index = body.index();
-        let of = |i: u32| match &body.entries[i as usize] {
-            Entry::Variant(v) => v.text.as_str(),
-            _ => "",
-        };
-        index
-            .variants
-            .binary_search_by(|&i| of(i).cmp(name))
-            .is_ok()
+        (body.named(&body.index().variants, name).next()).is_some()
     }
 
     /// The first nested item with this keyword and name (a profile's `field f`).
@@ -129,21 +111,10 @@ impl Item {
                 .items()
                 .find(|i| i.keyword() == keyword && i.name_text() == Some(name));
         }
-        let index = body.index();
-        let entry = index.first(
-            &index.items,
-            name,
-            |e| match e {
-                Entry::Item(i) => i.name_text(),
-                _ => None,
-            },
-            &body.entries,
-            |e| matches!(e, Entry::Item(i) if i.keyword() == keyword),
-        )?;
-        match &body.entries[entry] {
-            Entry::Item(i) => Some(i),
+        body.named(&body.index().items, name).find_map(|e| match e {
+            Entry::Item(i) if i.keyword() == keyword => Some(&**i),
             _ => None,
-        }
+        })
     }
 
     /// The span that names the item: its name, else its keyword.
@@ -198,11 +169,7 @@ impl Body {
                     Entry::Item(_) => {}
                 }
             }
-            let name = |i: &u32| match &self.entries[*i as usize] {
-                Entry::Field(f) => f.name.text.as_str(),
-                Entry::Item(item) => item.name_text().unwrap_or(""),
-                Entry::Variant(v) => v.text.as_str(),
-            };
+            let name = |i: &u32| self.entries[*i as usize].name();
             // Stable: entries of one name stay in source order.
             index.fields.sort_by(|a, b| name(a).cmp(name(b)));
             index.items.sort_by(|a, b| name(a).cmp(name(b)));
@@ -210,25 +177,18 @@ impl Body {
             Box::new(index)
         })
     }
-}
 
-impl NameIndex {
-    /// The position of the first entry in `sorted` named `name` that `wanted` accepts.
-    fn first(
-        &self,
-        sorted: &[u32],
-        name: &str,
-        name_of: impl Fn(&Entry) -> Option<&str>,
-        entries: &[Entry],
-        wanted: impl Fn(&Entry) -> bool,
-    ) -> Option<usize> {
-        let of = |i: u32| name_of(&entries[i as usize]).unwrap_or("");
-        let start = sorted.partition_point(|&i| of(i) < name);
+    /// The entries of `sorted` (one of the index's lists) named `name`, in source order.
+    fn named<'b, 'n>(
+        &'b self,
+        sorted: &'b [u32],
+        name: &'n str,
+    ) -> impl Iterator<Item = &'b Entry> + use<'b, 'n> {
+        let start = sorted.partition_point(|&i| self.entries[i as usize].name() < name);
         sorted[start..]
             .iter()
-            .take_while(|&&i| of(i) == name)
-            .map(|&i| i as usize)
-            .find(|&i| wanted(&entries[i]))
+            .map(|&i| &self.entries[i as usize])
+            .take_while(move |e| e.name() == name)
     }
 }
 
@@ -256,6 +216,15 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The field's, the item's or the variant's name ("" for an item without one).
+    fn name(&self) -> &str {
+        match self {
+            Entry::Field(f) => &f.name.text,
+            Entry::Item(item) => item.name_text().unwrap_or(""),
+            Entry::Variant(v) => &v.text,
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Entry::Field(f) => f.span,
