@@ -14,6 +14,19 @@ use std::time::{Duration, Instant};
 pub const CHILD_TIME_BOUND: Duration = Duration::from_secs(60);
 /// Peak resident memory any one limit case may use, in KiB.
 pub const MEMORY_BOUND_KIB: i64 = 512 * 1024;
+/// Wall time one step of a case (a check, a build) may take: a safety net, not a benchmark.
+pub const STEP_TIME_BOUND: Duration = Duration::from_secs(10);
+
+/// Run one step of a case, print its time and assert it took less than [`STEP_TIME_BOUND`].
+pub fn timed<T>(what: &str, step: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = step();
+    let elapsed = start.elapsed();
+    eprintln!("{what} in {elapsed:?}");
+    assert!(elapsed < STEP_TIME_BOUND, "{what} took {elapsed:?}");
+    out
+}
+
 /// Set in the child process that runs one case.
 pub const CHILD: &str = "SDD_LIMITS_CHILD";
 
