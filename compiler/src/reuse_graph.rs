@@ -199,9 +199,56 @@ pub struct Inventory<'a> {
     pub assets: BTreeMap<&'a str, Asset<'a>>,
     /// Capability → the active assets that provide it, by name.
     providers: BTreeMap<&'a str, Vec<&'a str>>,
-    /// A deprecated or retired asset of more than one capability → the active assets that
-    /// provide any of them, by name. Assets of the same capabilities share one list.
-    replacements: BTreeMap<&'a str, Arc<[&'a str]>>,
+    /// A deprecated or retired asset of more than one capability → the shortlist of the
+    /// active assets that provide any of them. Assets of the same capabilities share one.
+    replacements: BTreeMap<&'a str, Arc<Shortlist<'a>>>,
+}
+
+/// The first few of a list of asset names sorted by name, and how long the whole list is:
+/// what a diagnostic names of a list that may run to thousands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shortlist<'a> {
+    /// At most [`SHORTLISTED`] names, sorted.
+    pub first: Vec<&'a str>,
+    pub total: usize,
+}
+
+/// How many names a [`Shortlist`] keeps: as many as a diagnostic names.
+const SHORTLISTED: usize = checks::PROVIDERS_SHOWN;
+
+impl<'a> Shortlist<'a> {
+    fn of(sorted: &[&'a str]) -> Shortlist<'a> {
+        Shortlist {
+            first: sorted.iter().take(SHORTLISTED).copied().collect(),
+            total: sorted.len(),
+        }
+    }
+
+    /// The shortlist of the union of sorted, duplicate-free lists of names. Only the lists
+    /// other than the longest are gathered and sorted; the longest is searched, so a set of
+    /// capabilities of which one is provided by thousands of assets costs what the others do.
+    fn of_union(lists: &[&[&'a str]]) -> Shortlist<'a> {
+        let Some(longest) = (0..lists.len()).max_by_key(|&i| lists[i].len()) else {
+            return Shortlist::default();
+        };
+        let mut others: Vec<&'a str> = (lists.iter().enumerate())
+            .filter(|&(i, _)| i != longest)
+            .flat_map(|(_, list)| list.iter().copied())
+            .filter(|name| lists[longest].binary_search(name).is_err())
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let mut first: Vec<&'a str> = (lists[longest].iter().take(SHORTLISTED))
+            .chain(others.iter().take(SHORTLISTED))
+            .copied()
+            .collect();
+        first.sort_unstable();
+        first.truncate(SHORTLISTED);
+        Shortlist {
+            first,
+            total: lists[longest].len() + others.len(),
+        }
+    }
 }
 
 impl<'a> Inventory<'a> {
@@ -223,7 +270,7 @@ impl<'a> Inventory<'a> {
             }
         }
         let mut replacements = BTreeMap::new();
-        let mut by_capabilities: BTreeMap<Vec<&'a str>, Arc<[&'a str]>> = BTreeMap::new();
+        let mut by_capabilities: BTreeMap<Vec<&'a str>, Arc<Shortlist<'a>>> = BTreeMap::new();
         for a in assets.values() {
             if !matches!(a.status, Some("deprecated" | "retired")) {
                 continue;
@@ -237,14 +284,11 @@ impl<'a> Inventory<'a> {
             let list = by_capabilities
                 .entry(capabilities)
                 .or_insert_with_key(|caps| {
-                    let mut names: Vec<&'a str> = (caps.iter())
+                    let lists: Vec<&[&'a str]> = (caps.iter())
                         .filter_map(|c| providers.get(c))
-                        .flatten()
-                        .copied()
+                        .map(Vec::as_slice)
                         .collect();
-                    names.sort_unstable();
-                    names.dedup();
-                    names.into()
+                    Arc::new(Shortlist::of_union(&lists))
                 });
             replacements.insert(a.name, list.clone());
         }
@@ -261,15 +305,16 @@ impl<'a> Inventory<'a> {
     }
 
     /// What could replace a deprecated or retired asset: the active assets that provide any
-    /// capability it provides, sorted by name. Empty for an asset of another status.
-    pub fn replacements(&self, asset: &Asset<'a>) -> &[&'a str] {
+    /// capability it provides, sorted by name, as a shortlist. Empty for an asset of another
+    /// status.
+    pub fn replacements(&self, asset: &Asset<'a>) -> Shortlist<'a> {
         if !matches!(asset.status, Some("deprecated" | "retired")) {
-            return &[];
+            return Shortlist::default();
         }
         match self.replacements.get(asset.name) {
-            Some(list) => list,
+            Some(list) => (**list).clone(),
             // Of one capability: the lists kept above are of two or more.
-            None => asset.provides.first().map_or(&[], |c| self.providers(c)),
+            None => Shortlist::of(asset.provides.first().map_or(&[], |c| self.providers(c))),
         }
     }
 
@@ -642,5 +687,35 @@ impl ReuseGraph {
             }
         }
         g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NAMES: [&str; 24] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
+        "s", "t", "u", "v", "w", "x",
+    ];
+
+    proptest! {
+        /// The shortlist of a union is the first names and the length of the union itself,
+        /// whichever list is longest and however the lists overlap.
+        #[test]
+        fn the_shortlist_of_a_union_is_that_of_the_union(
+            picks in prop::collection::vec(prop::collection::btree_set(0..NAMES.len(), 0..20), 0..5)
+        ) {
+            let lists: Vec<Vec<&str>> = (picks.iter())
+                .map(|set| set.iter().map(|&i| NAMES[i]).collect())
+                .collect();
+            let slices: Vec<&[&str]> = lists.iter().map(Vec::as_slice).collect();
+            let union: Vec<&str> = (lists.iter().flatten().copied())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            prop_assert_eq!(Shortlist::of_union(&slices), Shortlist::of(&union));
+        }
     }
 }

@@ -132,14 +132,14 @@ fn check_reference(
             format!("`{}` is {status} here", asset.name),
         );
         let replacements = inventory.replacements(asset);
-        d = if replacements.is_empty() {
+        d = if replacements.total == 0 {
             d.with_help(
                 "move to a supported asset, or ask the owner whether it is still maintained",
             )
         } else {
             d.with_help(format!(
                 "active assets that provide the same: {}",
-                listing(inventory, replacements, replacements.len())
+                listing(inventory, &replacements.first, replacements.total)
             ))
         };
         out.push(d);
