@@ -109,7 +109,7 @@ fn one_line_body(w: &Writer<'_>, b: &Body) -> Option<String> {
         [Entry::Field(f)] => Some(format!(
             "{{ {}: {} }}",
             f.name.text,
-            one_line(w.src(), &f.value)?
+            one_line(w.src(), &f.value, w.room(0))?
         )),
         entries => {
             let names: Option<Vec<&str>> = entries
@@ -162,7 +162,7 @@ fn value(w: &mut Writer<'_>, v: &Value, suffix: usize) {
     let src = w.src();
     match &v.kind {
         ValueKind::List(elements) => {
-            if let Some(s) = one_line_group(w, v) {
+            if let Some(s) = one_line_group(w, v, suffix) {
                 if w.fits(&s, suffix) {
                     w.token(&s, v.span);
                     return;
@@ -186,7 +186,7 @@ fn value(w: &mut Writer<'_>, v: &Value, suffix: usize) {
             w.token("]", Span::new(close, v.span.end as usize));
         }
         ValueKind::Record(fields) => {
-            if let Some(s) = one_line_group(w, v) {
+            if let Some(s) = one_line_group(w, v, suffix) {
                 if w.fits(&s, suffix) {
                     w.token(&s, v.span);
                     return;
@@ -222,45 +222,102 @@ fn value(w: &mut Writer<'_>, v: &Value, suffix: usize) {
     }
 }
 
-/// The one-line form of a list or record that holds no comment.
-fn one_line_group(w: &Writer<'_>, v: &Value) -> Option<String> {
+/// The one-line form of a list or record that holds no comment, if it fits on the current
+/// line after which `suffix` columns follow.
+fn one_line_group(w: &Writer<'_>, v: &Value, suffix: usize) -> Option<String> {
     if w.has_comment_in(v.span) {
         return None;
     }
-    one_line(w.src(), v)
+    one_line(w.src(), v, w.room(suffix))
 }
 
-/// A value on one line, if it can be written so (a text block over several lines cannot).
-/// Comments inside are the caller's concern.
-fn one_line(src: &str, v: &Value) -> Option<String> {
-    Some(match &v.kind {
-        ValueKind::List(elements) => {
-            let parts: Option<Vec<String>> = elements.iter().map(|e| one_line(src, e)).collect();
-            format!("[{}]", parts?.join(", "))
+/// A value on one line, if it can be written so (a text block over several lines cannot) in
+/// at most `budget` characters. Comments inside are the caller's concern.
+///
+/// Past its budget it gives up: a value that does not fit is broken over lines and each of
+/// its elements tried on its own, so without the budget a value nested 64 deep was written
+/// out once per level.
+fn one_line(src: &str, v: &Value, budget: usize) -> Option<String> {
+    let mut line = OneLine {
+        src,
+        out: String::new(),
+        room: budget,
+    };
+    line.value(v)?;
+    Some(line.out)
+}
+
+/// A one-line value being written, and how many more characters it may take.
+struct OneLine<'s> {
+    src: &'s str,
+    out: String,
+    room: usize,
+}
+
+impl OneLine<'_> {
+    fn push(&mut self, text: &str) -> Option<()> {
+        // A character takes at most four bytes: a text that long cannot fit, uncounted.
+        if text.len() / 4 > self.room {
+            return None;
         }
-        ValueKind::Record(fields) if fields.is_empty() => "{}".to_string(),
-        ValueKind::Record(fields) => {
-            let parts: Option<Vec<String>> = fields
-                .iter()
-                .map(|f| Some(format!("{}: {}", f.name.text, one_line(src, &f.value)?)))
-                .collect();
-            format!("{{ {} }}", parts?.join(" "))
-        }
-        ValueKind::Str(s) => {
-            let raw = source(src, v.span);
-            if strings::is_text_block(raw) {
-                strings::text_block_one_line(raw, s)?
-            } else {
-                strings::string(raw, s)
+        self.room = self.room.checked_sub(text.chars().count())?;
+        self.out.push_str(text);
+        Some(())
+    }
+
+    /// `open`, the parts `each` writes separated by `separator`, `close`.
+    fn group<T>(
+        &mut self,
+        open: &str,
+        parts: &[T],
+        separator: &str,
+        close: &str,
+        mut each: impl FnMut(&mut Self, &T) -> Option<()>,
+    ) -> Option<()> {
+        self.push(open)?;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.push(separator)?;
             }
+            each(self, part)?;
         }
-        ValueKind::Ref { name, spec } => format!("{} {}", name.text, one_line(src, spec)?),
-        ValueKind::Generic { name, args } => {
-            let parts: Option<Vec<String>> = args.iter().map(|a| one_line(src, a)).collect();
-            format!("{}<{}>", name.text, parts?.join(", "))
+        self.push(close)
+    }
+
+    fn value(&mut self, v: &Value) -> Option<()> {
+        match &v.kind {
+            ValueKind::List(elements) => self.group("[", elements, ", ", "]", Self::value),
+            ValueKind::Record(fields) if fields.is_empty() => self.push("{}"),
+            ValueKind::Record(fields) => self.group("{ ", fields, " ", " }", |line, f| {
+                line.push(&f.name.text)?;
+                line.push(": ")?;
+                line.value(&f.value)
+            }),
+            ValueKind::Str(s) => {
+                // Quoted, the value takes at least its own characters and two more.
+                if s.len() / 4 + 2 > self.room {
+                    return None;
+                }
+                let raw = source(self.src, v.span);
+                let spelled = if strings::is_text_block(raw) {
+                    strings::text_block_one_line(raw, s)?
+                } else {
+                    strings::string(raw, s)
+                };
+                self.push(&spelled)
+            }
+            ValueKind::Ref { name, spec } => {
+                self.push(&name.text)?;
+                self.push(" ")?;
+                self.value(spec)
+            }
+            ValueKind::Generic { name, args } => {
+                self.push(&name.text)?;
+                self.group("<", args, ", ", ">", Self::value)
+            }
+            _ => self.push(source(self.src, v.span)),
         }
-        _ => source(src, v.span).to_string(),
-    })
+    }
 }
 
 /// A string or text block (a value or an item's title).

@@ -133,6 +133,11 @@ impl<'s> Writer<'s> {
         line.chars().count() + usize::from(self.want_space)
     }
 
+    /// How many characters fit on the current line before `suffix` more columns.
+    pub fn room(&self, suffix: usize) -> usize {
+        MAX_WIDTH.saturating_sub(self.column() + suffix)
+    }
+
     /// Would `s`, followed by `suffix` more columns, fit on the current line?
     pub fn fits(&self, s: &str, suffix: usize) -> bool {
         !s.contains('\n') && self.column() + s.chars().count() + suffix <= MAX_WIDTH
