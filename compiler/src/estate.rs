@@ -37,6 +37,18 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// Why a path named on the command line is neither a file nor a folder to read: it does not
+/// exist, it is a symbolic link to nothing, or it is something else (a pipe, a device, a
+/// socket), which is never read: a pipe could block the reader forever.
+pub fn not_readable(path: &Path) -> String {
+    let what = match std::fs::symlink_metadata(path) {
+        Err(_) => "no such file or folder",
+        Ok(m) if m.file_type().is_symlink() => "a symbolic link to nothing that exists",
+        Ok(_) => "not a regular file or folder (a pipe, a device or a socket is not read)",
+    };
+    format!("{}: {what}", path.display())
+}
+
 impl Estate {
     /// Load every `.sdd` file under the given paths (files or folders).
     pub fn load(paths: &[PathBuf]) -> Result<Estate, LoadError> {
@@ -48,10 +60,7 @@ impl Estate {
                 walk(path, &mut found)
                     .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
             } else {
-                return Err(LoadError(format!(
-                    "{}: no such file or folder",
-                    path.display()
-                )));
+                return Err(LoadError(not_readable(path)));
             }
             if found.len() > MAX_FILES {
                 return Err(LoadError(format!(

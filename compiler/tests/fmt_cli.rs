@@ -109,6 +109,43 @@ fn missing_paths_are_io_errors() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A pipe named on the command line is refused, not opened: opening it would wait for a
+/// writer forever. A dangling symbolic link is named as one. Both `fmt` and `check` say so.
+#[cfg(unix)]
+#[test]
+fn pipes_and_dangling_links_are_refused_with_what_they_are() {
+    let dir = workspace("special");
+    let fifo = dir.join("pipe.sdd");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::os::unix::fs::symlink(dir.join("gone.sdd"), dir.join("dangling.sdd")).unwrap();
+    for command in ["fmt", "check"] {
+        let out = sdd(&[command, "pipe.sdd"], &dir);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&out).contains(
+                "pipe.sdd: not a regular file or folder (a pipe, a device or a socket is not read)"
+            ),
+            "{command}: {}",
+            stderr(&out)
+        );
+        let out = sdd(&[command, "dangling.sdd"], &dir);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&out).contains("dangling.sdd: a symbolic link to nothing that exists"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+    // Inside a folder, neither is an estate file: the rest is read as usual.
+    let out = sdd(&["fmt", "--check", "."], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[cfg(unix)]
 #[test]
 fn permissions_and_symbolic_links_survive() {

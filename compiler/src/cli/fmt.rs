@@ -41,7 +41,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
         } else if path.is_file() {
             files.push(path);
         } else {
-            eprintln!("error: {}: no such file or folder", path.display());
+            eprintln!("error: {}", sdd::estate::not_readable(&path));
             failed = true;
         }
     }
