@@ -201,7 +201,7 @@ pub struct Inventory<'a> {
     providers: BTreeMap<&'a str, Vec<&'a str>>,
     /// A deprecated or retired asset of more than one capability → the shortlist of the
     /// active assets that provide any of them. Assets of the same capabilities share one.
-    replacements: BTreeMap<&'a str, Arc<Shortlist<'a>>>,
+    replacements: BTreeMap<&'a str, Shortlist<'a>>,
 }
 
 /// The first few of a list of asset names sorted by name, and how long the whole list is:
@@ -270,7 +270,7 @@ impl<'a> Inventory<'a> {
             }
         }
         let mut replacements = BTreeMap::new();
-        let mut by_capabilities: BTreeMap<Vec<&'a str>, Arc<Shortlist<'a>>> = BTreeMap::new();
+        let mut by_capabilities: BTreeMap<Vec<&'a str>, Shortlist<'a>> = BTreeMap::new();
         for a in assets.values() {
             if !matches!(a.status, Some("deprecated" | "retired")) {
                 continue;
@@ -288,7 +288,7 @@ impl<'a> Inventory<'a> {
                         .filter_map(|c| providers.get(c))
                         .map(Vec::as_slice)
                         .collect();
-                    Arc::new(Shortlist::of_union(&lists))
+                    Shortlist::of_union(&lists)
                 });
             replacements.insert(a.name, list.clone());
         }
@@ -312,7 +312,7 @@ impl<'a> Inventory<'a> {
             return Shortlist::default();
         }
         match self.replacements.get(asset.name) {
-            Some(list) => (**list).clone(),
+            Some(list) => list.clone(),
             // Of one capability: the lists kept above are of two or more.
             None => Shortlist::of(asset.provides.first().map_or(&[], |c| self.providers(c))),
         }
