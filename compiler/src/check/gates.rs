@@ -6,6 +6,8 @@
 //! content was ready for it. SDD202/SDD203 report a missing gate; a recorded gate that does
 //! not hold is reported by its own code, once, and blocks execution just the same.
 
+use std::sync::PoisonError;
+
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
@@ -14,6 +16,7 @@ use crate::syntax::Item;
 
 use super::engagement::{self as eng, Engagement};
 use super::names::{NameSet, Namespace};
+use super::values::listed;
 
 /// An unmet readiness criterion: what is missing and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +25,31 @@ pub struct Unmet {
     pub span: Span,
 }
 
-/// Why a person may not approve: `None` when they may.
+/// Why a person may not approve: `None` when they may. Worked out once per person, approval
+/// and domain, and then remembered by the namespace.
 pub fn lacks_authority(
+    ns: &Namespace<'_>,
+    person: &str,
+    approval: &str,
+    domain: Option<&str>,
+) -> Option<String> {
+    let key = (
+        person.to_string(),
+        approval.to_string(),
+        domain.map(str::to_string),
+    );
+    let memo = || ns.authority.lock().unwrap_or_else(PoisonError::into_inner);
+    let known = memo().get(&key).cloned();
+    if let Some(known) = known {
+        return known;
+    }
+    // Not locked meanwhile: two threads may both work it out, to the same answer.
+    let why = why_not_authorised(ns, person, approval, domain);
+    memo().insert(key, why.clone());
+    why
+}
+
+fn why_not_authorised(
     ns: &Namespace<'_>,
     person: &str,
     approval: &str,
@@ -44,17 +70,9 @@ pub fn lacks_authority(
             return None;
         }
     }
-    let held = if roles.is_empty() {
-        "holds no role".to_string()
-    } else {
-        format!(
-            "holds {}",
-            roles
-                .iter()
-                .map(|r| format!("`{r}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+    let held = match listed(roles.iter().map(|r| format!("`{r}`"))) {
+        None => "holds no role".to_string(),
+        Some(roles) => format!("holds {roles}"),
     };
     Some(format!(
         "@{person} {held}, and none approves {approval} in the {domain_text} domain"

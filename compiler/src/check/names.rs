@@ -7,7 +7,7 @@
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use foldhash::fast::FixedState;
 
@@ -43,7 +43,15 @@ pub struct Namespace<'a> {
     /// Each kind's names, sorted, built the first time one is asked for (a did-you-mean).
     /// Owned: a cell holding borrowed names would make the namespace invariant in `'a`.
     sorted: OnceLock<BTreeMap<String, Vec<String>>>,
+    /// Why a person may not give an approval in a domain, or `None` when they may, by
+    /// (person, approval, domain): `gates::lacks_authority` works each out once, so an
+    /// approver of thousands of gates or deviations has their roles read once. Owned, as
+    /// `sorted` is.
+    pub(crate) authority: Mutex<HashMap<Authority, Option<String>>>,
 }
+
+/// Who gives which approval in which domain.
+pub(crate) type Authority = (String, String, Option<String>);
 
 impl<'a> Namespace<'a> {
     /// Collect declarations in file-name order; report duplicates.

@@ -9,17 +9,19 @@ use crate::syntax::{Field, Item, Value, ValueKind};
 use super::names::{did_you_mean, Locals, NameSet, Namespace};
 use super::schema::{Ty, BUILTIN_TYPES};
 
-/// The most ids an unknown short id's note lists (the first by name).
+/// The most names a note lists (the first ones): ids of an unknown short id, enum variants,
+/// the roles of an approver without authority.
 const LISTED_IDS: usize = 20;
 
 /// Names for a note: all of them when there are at most [`LISTED_IDS`], else the first ones
-/// and `…`. None when there are none.
-fn listed<'n>(names: impl Iterator<Item = &'n str>) -> Option<String> {
-    let first: Vec<&str> = names.take(LISTED_IDS + 1).collect();
+/// and `…`. None when there are none. Only the names listed are taken from `names`.
+pub(crate) fn listed<T: AsRef<str>>(names: impl Iterator<Item = T>) -> Option<String> {
+    let first: Vec<T> = names.take(LISTED_IDS + 1).collect();
+    let shown: Vec<&str> = first.iter().take(LISTED_IDS).map(T::as_ref).collect();
     match first.len() {
         0 => None,
-        n if n > LISTED_IDS => Some(format!("{}, …", first[..LISTED_IDS].join(", "))),
-        _ => Some(first.join(", ")),
+        n if n > LISTED_IDS => Some(format!("{}, …", shown.join(", "))),
+        _ => Some(shown.join(", ")),
     }
 }
 
