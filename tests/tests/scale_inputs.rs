@@ -526,7 +526,8 @@ fn the_report_counts_the_dependents_of_40_000_reused_assets_in_one_pass() {
 }
 
 /// `sdd impact` and `sdd graph --asset` of the last asset of a `requires` chain of 50,000:
-/// each dependent copied the whole chain below it, 1.25 billion names in all.
+/// each dependent copied the whole chain below it, 1.25 billion names in all, and the text
+/// printed them all.
 #[test]
 fn impact_of_the_end_of_a_50_000_asset_chain_is_linear() {
     bounded(
@@ -556,6 +557,14 @@ fn impact_of_the_end_of_a_50_000_asset_chain_is_linear() {
             let path: Vec<&str> = first.path.iter().collect();
             assert_eq!(path[..2], ["a000001", "a000002"]);
             assert_eq!(path[n - 2], last);
+            // The text names the first five steps of each chain, then how many more.
+            let text = timed("the text", || sdd::emit::graph::impact_text(&impact));
+            assert!(text.len() < 200 * n, "{} bytes", text.len());
+            let first_line = format!(
+                "  a000000  requires a000001 \"*\"  via a000001 -> a000002 -> a000003 -> a000004 -> a000005 -> … {} more -> {last}\n",
+                n - 7
+            );
+            assert!(text.contains(&first_line), "{}", &text[..400]);
             let around = timed("around", || graph.around_asset(&last).expect("the asset"));
             assert_eq!(around.nodes().count(), n);
         },

@@ -187,7 +187,12 @@ pub fn json(graph: &ReuseGraph, details: &Details) -> Json {
     json!({"nodes": nodes, "edges": edges})
 }
 
-fn dependent_lines(list: &[crate::reuse_graph::Dependent], out: &mut String) {
+/// How many names of a longer `via` chain the text names: the first ones, then how many
+/// more (two or more), then the changed asset it ends at. A chain of depth D otherwise printed
+/// D²/2 names.
+const VIA_SHOWN: usize = 6;
+
+fn dependent_lines(list: &[crate::reuse_graph::Dependent], asset: &str, out: &mut String) {
     if list.is_empty() {
         out.push_str("  none\n");
     }
@@ -207,7 +212,15 @@ fn dependent_lines(list: &[crate::reuse_graph::Dependent], out: &mut String) {
             "  {label}{pad}  {verb} {} \"{}\"",
             d.on, d.constraint
         ));
-        if d.path.len() > 1 {
+        if d.path.len() > VIA_SHOWN + 1 {
+            // The chain ends at the changed asset: only its first names are walked.
+            let first: Vec<&str> = d.path.iter().take(VIA_SHOWN - 1).collect();
+            let more = d.path.len() - VIA_SHOWN;
+            out.push_str(&format!(
+                "  via {} -> … {more} more -> {asset}",
+                first.join(" -> ")
+            ));
+        } else if d.path.len() > 1 {
             let path: Vec<&str> = d.path.iter().collect();
             out.push_str(&format!("  via {}", path.join(" -> ")));
         }
@@ -227,7 +240,7 @@ pub fn impact_text(impact: &Impact) -> String {
     ];
     for (title, list) in sections {
         out.push_str(&format!("\n{title} ({}):\n", list.len()));
-        dependent_lines(list, &mut out);
+        dependent_lines(list, &impact.asset, &mut out);
     }
     out.push_str(&format!("\nengagements ({}):\n", impact.engagements.len()));
     if impact.engagements.is_empty() {
@@ -241,7 +254,7 @@ pub fn impact_text(impact: &Impact) -> String {
             "\nnot affected: their constraint excludes {v} ({}):\n",
             impact.unaffected.len()
         ));
-        dependent_lines(&impact.unaffected, &mut out);
+        dependent_lines(&impact.unaffected, &impact.asset, &mut out);
     }
     out
 }
