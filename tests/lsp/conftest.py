@@ -96,20 +96,43 @@ def published(diagnostics) -> list[tuple]:
     ]
 
 
-async def wait_for_diagnostics(client: LanguageClient, uris) -> None:
-    """Until every URI has had diagnostics published. Polls: the client records a
-    notification after waking its waiters, so waiting on notifications could miss the last."""
+async def wait_for_diagnostics(client: LanguageClient, uris, version: int | None = None) -> None:
+    """Until every URI has had diagnostics published (for `version` of the document, when
+    given: a publish for an earlier version may still be in flight after an edit). Polls: the
+    client records a notification after waking its waiters, so waiting on notifications could
+    miss the last."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + TIMEOUT
-    while not all(u in client.diagnostics for u in uris):
-        missing = [u for u in uris if u not in client.diagnostics]
-        assert loop.time() < deadline, f"no diagnostics for {missing}"
+
+    def arrived(u: str) -> bool:
+        if u not in client.diagnostics:
+            return False
+        return version is None or client.diagnostic_versions.get(u) == version
+
+    while not all(arrived(u) for u in uris):
+        missing = [u for u in uris if not arrived(u)]
+        assert loop.time() < deadline, f"no diagnostics for {missing} (version {version})"
         await asyncio.sleep(0.02)
+
+
+def record_diagnostic_versions(client: LanguageClient) -> None:
+    """Wrap the client's own `publishDiagnostics` handler so that the document version each
+    publish is for is kept beside the diagnostics, in `client.diagnostic_versions`."""
+    client.diagnostic_versions = {}
+    features = client.protocol.fm.features
+    default = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def publish(params: types.PublishDiagnosticsParams):
+        client.diagnostic_versions[params.uri] = params.version
+        return default(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
 
 
 async def initialize(client: LanguageClient, root: pathlib.Path) -> None:
     """`initialize` as VS Code would, accepting the file watchers the server registers."""
     client.registrations = []
+    record_diagnostic_versions(client)
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
     def register(client: LanguageClient, params: types.RegistrationParams):
