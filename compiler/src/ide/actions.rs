@@ -217,10 +217,14 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
         s.push_str(&inner);
         s.push_str(line);
     }
-    // A body closed on the line of its last entry gets its `}` on a line of its own.
-    let close = body.span.end as usize - 1;
+    // A body closed on the line of its last entry gets its `}` on a line of its own. A body
+    // the parser closed for want of a `}` (a syntax error) gets no edit.
+    let close = (body.span.end as usize).checked_sub(1)?;
+    if text.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
     let mut end = after_last;
-    if !text[after_last..close].contains('\n') {
+    if !text.get(after_last..close)?.contains('\n') {
         s.push('\n');
         s.push_str(&outer);
         end = close;
@@ -230,4 +234,43 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
         span: Span::new(after_last, end),
         text: s,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Options};
+    use crate::estate::Estate;
+    use crate::ide::{Ide, Index};
+    use crate::source::{FileId, Span};
+
+    /// The actions offered with the cursor at `marker` (removed from the text).
+    fn titles_at(text: &str, marker: &str) -> Vec<String> {
+        let at = text.find(marker).expect("the marker");
+        let text = text.replace(marker, "");
+        let estate = Estate::from_sources([("eng.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        (ide.code_actions(FileId(0), Span::new(at, at)).into_iter())
+            .map(|a| a.title)
+            .collect()
+    }
+
+    /// A body the parser closed at the end of the file, for want of a `}`, gets no entry
+    /// inserted (it used to panic slicing past the body's end), while a closed one does.
+    #[test]
+    fn a_body_without_its_closing_brace_gets_no_inserted_entry() {
+        let unclosed = "engagement e1 {\n  requirements {\n    requirement R1 \"one\" {\n      pri|ority: must";
+        let titles = titles_at(unclosed, "|");
+        assert!(
+            !titles.iter().any(|t| t.contains("acceptance")),
+            "{titles:?}"
+        );
+        let closed = format!("{unclosed}\n    }}\n  }}\n}}\n");
+        let titles = titles_at(&closed, "|");
+        assert!(
+            titles.iter().any(|t| t.contains("acceptance")),
+            "{titles:?}"
+        );
+    }
 }
