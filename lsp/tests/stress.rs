@@ -1,8 +1,9 @@
 //! Stress: thousands of random edits replayed against the server over the real wire format
 //! (inserts, deletes and multi-change notifications at random UTF-16 positions, many next to
-//! or inside multi-byte characters; whole-file replaces; files opened and closed), with hover
-//! and completion requests in between. The server must answer every request, log no failure,
-//! and end with exactly the diagnostics `sdd check` gives for the final texts.
+//! or inside multi-byte characters; whole-file replaces; files opened and closed), with
+//! requests of every kind the server offers in between, at random positions and ranges. The
+//! server must answer every request without an error, log no failure, and end with exactly the
+//! diagnostics `sdd check` gives for the final texts.
 //!
 //! `SDD_STRESS_STEPS` sets the number of operations (default 3,000) and `SDD_STRESS_SEED` the
 //! seed; a failure prints both so it replays.
@@ -230,24 +231,66 @@ impl Session {
             .insert(name.to_string(), Document { text, version });
     }
 
-    /// A hover or completion at a random position: any answer is fine, no answer is not.
+    /// One request of any kind the server offers, at a random position or over a random
+    /// range where it takes one: any answer is fine, no answer or an error is not.
     async fn ask(&mut self, name: &str) {
         let text = &self.open[name].text;
         let (line, character) = random_position(&mut self.random, text);
-        let method = if self.random.usize(..2) == 0 {
-            "textDocument/hover"
+        let (end_line, end_character) = random_position(&mut self.random, text);
+        let (start, end) = if (end_line, end_character) < (line, character) {
+            ((end_line, end_character), (line, character))
         } else {
-            "textDocument/completion"
+            ((line, character), (end_line, end_character))
         };
         let uri = self.folder.uri(name);
+        let document = json!({"uri": uri});
+        let position = json!({"line": line, "character": character});
+        let range = json!({"start": {"line": start.0, "character": start.1},
+                           "end": {"line": end.0, "character": end.1}});
+        let at = json!({"textDocument": document, "position": position});
+        let whole = json!({"textDocument": document});
+        let (method, params) = match self.random.usize(..14) {
+            0 => ("textDocument/hover", at),
+            1 => ("textDocument/completion", at),
+            2 => ("textDocument/definition", at),
+            3 => (
+                "textDocument/references",
+                json!({"textDocument": document, "position": position,
+                       "context": {"includeDeclaration": true}}),
+            ),
+            4 => ("textDocument/prepareRename", at),
+            // A name nothing declares: the rename is never refused for a collision.
+            5 => (
+                "textDocument/rename",
+                json!({"textDocument": document, "position": position,
+                       "newName": "stress-renamed"}),
+            ),
+            6 => (
+                "textDocument/codeAction",
+                json!({"textDocument": document, "range": range,
+                       "context": {"diagnostics": []}}),
+            ),
+            7 => (
+                "textDocument/inlayHint",
+                json!({"textDocument": document, "range": range}),
+            ),
+            8 => ("textDocument/documentSymbol", whole),
+            9 => ("textDocument/semanticTokens/full", whole),
+            10 => ("textDocument/foldingRange", whole),
+            11 => ("textDocument/codeLens", whole),
+            12 => (
+                "workspace/symbol",
+                json!({"query": pick(&mut self.random, INSERTS)}),
+            ),
+            _ => (
+                "textDocument/formatting",
+                json!({"textDocument": document,
+                       "options": {"tabSize": 2, "insertSpaces": true}}),
+            ),
+        };
         let answer = self
             .client
-            .request(
-                method,
-                json!({"textDocument": {"uri": uri},
-                       "position": {"line": line, "character": character}}),
-                TIMEOUT,
-            )
+            .request(method, params, TIMEOUT)
             .await
             .expect("the server answers");
         assert!(answer.get("error").is_none(), "{method}: {answer}");
@@ -293,7 +336,7 @@ async fn random_edits_end_with_the_diagnostics_of_sdd_check() {
                 let name = pick(&mut s.random, &open).clone();
                 s.close_one(&name).await;
             }
-            3 | 4 if !open.is_empty() => {
+            3..=5 if !open.is_empty() => {
                 let name = pick(&mut s.random, &open).clone();
                 s.ask(&name).await;
             }
