@@ -143,8 +143,8 @@ pub fn run(files: &[(String, String)], seed: u64, rounds: usize) -> Sweep {
     sweep
 }
 
-/// The text with one to three random edits.
-fn broken(random: &mut fastrand::Rng, original: &str) -> String {
+/// The text with one to three random edits (the output sweep uses it too).
+pub(crate) fn broken(random: &mut fastrand::Rng, original: &str) -> String {
     let mut text = original.to_string();
     for _ in 0..1 + random.usize(..3) {
         let start = floor_boundary(&text, random.usize(..=text.len()));

@@ -154,4 +154,5 @@ pub fn render_all(estate: &Estate, analysis: &Analysis) -> String {
 pub mod bounded;
 pub mod generate;
 pub mod ide_sweep;
+pub mod output_sweep;
 pub mod shapes;
