@@ -60,13 +60,10 @@ impl std::fmt::Display for Failure {
         let at = self
             .offset
             .map_or("the whole file".into(), |o| format!("offset {o}"));
-        // A slicing panic quotes the whole text: its first line is enough.
-        let message = self.message.lines().next().unwrap_or_default();
-        let message: String = message.chars().take(240).collect();
         write!(
             f,
-            "round {} (edited {}): {} at {at}: {message}",
-            self.round, self.edited, self.file
+            "round {} (edited {}): {} at {at}: {}",
+            self.round, self.edited, self.file, self.message
         )
     }
 }
@@ -85,19 +82,7 @@ pub fn run(files: &[(String, String)], seed: u64, rounds: usize) -> Sweep {
     let options = crate::options_at(crate::CASE_DATE);
     let mut sweep = Sweep::default();
     for round in 0..rounds {
-        let which = random.usize(..files.len());
-        let text = broken(&mut random, &files[which].1);
-        let sources = files.iter().enumerate().map(|(i, (name, original))| {
-            (
-                name.clone(),
-                if i == which {
-                    text.clone()
-                } else {
-                    original.clone()
-                },
-            )
-        });
-        let estate = Estate::from_sources(sources);
+        let (which, estate) = broken_estate(&mut random, files);
         let analysis = analyze(&estate, &options);
         let index = Index::build(&estate);
         let ide = Ide::new(&estate, &analysis, &index);
@@ -109,15 +94,12 @@ pub fn run(files: &[(String, String)], seed: u64, rounds: usize) -> Sweep {
         let mut ask = |file: FileId, offset: Option<usize>, query: &dyn Fn()| {
             sweep.queries += 1;
             if let Err(panic) = catch_unwind(AssertUnwindSafe(query)) {
-                let message = (panic.downcast_ref::<String>().cloned())
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
                 sweep.failures.push(Failure {
                     round,
                     edited: files[which].0.clone(),
                     file: estate.files.name(file).to_string(),
                     offset,
-                    message,
+                    message: panic_message(panic.as_ref()),
                 });
                 return false;
             }
@@ -143,8 +125,38 @@ pub fn run(files: &[(String, String)], seed: u64, rounds: usize) -> Sweep {
     sweep
 }
 
-/// The text with one to three random edits (the output sweep uses it too).
-pub(crate) fn broken(random: &mut fastrand::Rng, original: &str) -> String {
+/// The estate of these files with one of them, at random, broken by [`broken`]: its index in
+/// `files`, and the estate (the output sweep uses it too).
+pub(crate) fn broken_estate(
+    random: &mut fastrand::Rng,
+    files: &[(String, String)],
+) -> (usize, Estate) {
+    let which = random.usize(..files.len());
+    let text = broken(random, &files[which].1);
+    let sources = (files.iter().enumerate()).map(|(i, (name, original))| {
+        let text = if i == which { &text } else { original };
+        (name.clone(), text.clone())
+    });
+    (which, Estate::from_sources(sources))
+}
+
+/// What a caught panic said: its first line (a slicing panic quotes the whole text), at most
+/// 240 characters.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let message = (panic.downcast_ref::<String>().map(String::as_str))
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(240)
+        .collect()
+}
+
+/// The text with one to three random edits.
+fn broken(random: &mut fastrand::Rng, original: &str) -> String {
     let mut text = original.to_string();
     for _ in 0..1 + random.usize(..3) {
         let start = floor_boundary(&text, random.usize(..=text.len()));

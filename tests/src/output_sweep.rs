@@ -24,30 +24,9 @@ pub fn run(files: &[(String, String)], seed: u64, rounds: usize) -> Vec<String> 
     let options = crate::options_at(crate::CASE_DATE);
     let mut failures = Vec::new();
     for round in 0..rounds {
-        let which = random.usize(..files.len());
-        let text = crate::ide_sweep::broken(&mut random, &files[which].1);
-        let sources = files.iter().enumerate().map(|(i, (name, original))| {
-            (
-                name.clone(),
-                if i == which {
-                    text.clone()
-                } else {
-                    original.clone()
-                },
-            )
-        });
-        let estate = Estate::from_sources(sources);
+        let (which, estate) = crate::ide_sweep::broken_estate(&mut random, files);
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| every_output(&estate, &options))) {
-            let message = (panic.downcast_ref::<String>().cloned())
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            let message: String = message
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(240)
-                .collect();
+            let message = crate::ide_sweep::panic_message(panic.as_ref());
             failures.push(format!(
                 "round {round} (edited {}): {message}",
                 files[which].0
