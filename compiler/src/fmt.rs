@@ -59,7 +59,11 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     if !parsed.diagnostics.is_empty() {
         return Err(FormatError::Syntax(parsed.diagnostics));
     }
-    let formatted = layout::file(text, &parsed);
+    let mut formatted = layout::file(text, &parsed);
+    // A leading byte order mark is the file's encoding, not its layout: it stays.
+    if text.starts_with(syntax::token::BYTE_ORDER_MARK) {
+        formatted.insert(0, syntax::token::BYTE_ORDER_MARK);
+    }
     let again = syntax::parse(file, &formatted);
     equivalence::check(text, &parsed, &formatted, &again).map_err(FormatError::Unstable)?;
     Ok(formatted)
@@ -89,6 +93,16 @@ mod tests {
             fmt(text),
             "// head\n\n/// doc\nperson bob { // open\n  // lead\n  name: \"B\" // tail\n\n  // before close\n}\n// end\n"
         );
+    }
+
+    #[test]
+    fn keeps_a_leading_byte_order_mark() {
+        assert_eq!(
+            fmt("\u{feff}person  bob {name:\"B\"}"),
+            "\u{feff}person bob { name: \"B\" }\n"
+        );
+        let formatted = fmt("\u{feff}// head\nperson bob {}\n");
+        assert_eq!(fmt(&formatted), formatted);
     }
 
     #[test]

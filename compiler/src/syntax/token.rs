@@ -173,6 +173,9 @@ pub struct Lexed {
 }
 
 /// Lex a whole file.
+/// U+FEFF, accepted only as a file's first character.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut out = Lexed {
         // Sized once for the densest usual source (about 12 bytes a token in an estate, more
@@ -183,6 +186,11 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     // A run of adjacent bad characters is reported once.
     let mut bad_run: Option<Span> = None;
     let mut lexer = Token::lexer(text);
+    // A byte order mark at the very start (Windows editors and PowerShell write one) is not
+    // part of the text: it is skipped, and spans stay offsets into the text as given.
+    if text.starts_with(BYTE_ORDER_MARK) {
+        lexer.bump(BYTE_ORDER_MARK.len_utf8());
+    }
     while let Some(result) = lexer.next() {
         let span = Span::from(lexer.span());
         match result {
@@ -300,6 +308,16 @@ mod tests {
         assert_eq!(lexed.diagnostics.len(), 3, "{:?}", lexed.diagnostics);
         // the unterminated string is still a string for the parser
         assert_eq!(lexed.tokens.iter().filter(|t| t.0 == Token::Str).count(), 1);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_and_only_there() {
+        let lexed = lex(FileId(0), "\u{feff}person a {}");
+        assert!(lexed.diagnostics.is_empty(), "{:?}", lexed.diagnostics);
+        // Spans are offsets into the text as given, the mark's three bytes included.
+        assert_eq!(lexed.tokens[0], (Token::Ident, Span::new(3, 9)));
+        let inside = lex(FileId(0), "person \u{feff}a {}");
+        assert_eq!(inside.diagnostics.len(), 1, "{:?}", inside.diagnostics);
     }
 
     #[test]
