@@ -325,6 +325,23 @@ fn file_order_does_not_change_the_bytes() {
     assert_eq!(build_at(forward, CASE_DATE), build_at(reverse, CASE_DATE));
 }
 
+/// Files saved with a UTF-8 byte order mark (as Windows editors write them) are the same
+/// estate: clean, with the same fingerprints and manifests.
+#[test]
+fn a_byte_order_mark_on_every_file_changes_nothing() {
+    let marked: Vec<(String, String)> = (example_sources().into_iter())
+        .map(|(name, text)| (name, format!("\u{feff}{text}")))
+        .collect();
+    let estate = Estate::from_sources(marked.clone());
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    assert!(
+        analysis.diagnostics.is_empty(),
+        "{:?}",
+        analysis.diagnostics
+    );
+    assert_eq!(build_at(marked, CASE_DATE), examples_set());
+}
+
 #[test]
 fn thread_count_does_not_change_the_bytes() {
     let run = |threads: usize| {
