@@ -22,6 +22,14 @@ pub fn repo_root() -> PathBuf {
 /// The date every case is checked at unless its header says otherwise.
 pub const CASE_DATE: &str = "2026-11-24";
 
+/// The environment variable `name` parsed as a `T`, or `default` when it is unset or does not
+/// parse (the sweeps' seed and round count).
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    (std::env::var(name).ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Options with a fixed date, so no test depends on today.
 pub fn options_at(date: &str) -> Options {
     Options {

@@ -7,10 +7,7 @@ use sdd_tests::ide_sweep;
 
 #[test]
 fn every_editor_feature_answers_at_every_offset_of_a_broken_file() {
-    let seed = std::env::var("SDD_SWEEP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed);
+    let seed = sdd_tests::env_or("SDD_SWEEP_SEED", 0x5eed);
     let sweep = ide_sweep::run(&ide_sweep::example_estate(), seed, 12);
     let failures: Vec<String> = sweep.failures.iter().map(|f| f.to_string()).collect();
     assert!(

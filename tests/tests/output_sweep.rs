@@ -4,14 +4,8 @@
 
 #[test]
 fn every_output_of_a_broken_estate_is_produced() {
-    let seed = std::env::var("SDD_SWEEP_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed);
-    let rounds = std::env::var("SDD_SWEEP_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(40);
+    let seed = sdd_tests::env_or("SDD_SWEEP_SEED", 0x5eed);
+    let rounds = sdd_tests::env_or("SDD_SWEEP_ROUNDS", 40);
     std::panic::set_hook(Box::new(|_| {}));
     let files = sdd_tests::ide_sweep::example_estate();
     let failures = sdd_tests::output_sweep::run(&files, seed, rounds);

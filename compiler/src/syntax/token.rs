@@ -172,10 +172,10 @@ pub struct Lexed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lex a whole file.
 /// U+FEFF, accepted only as a file's first character.
 pub const BYTE_ORDER_MARK: char = '\u{feff}';
 
+/// Lex a whole file.
 pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut out = Lexed {
         // Sized once for the densest usual source (about 12 bytes a token in an estate, more
