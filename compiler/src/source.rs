@@ -7,6 +7,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// U+FEFF, accepted only as a file's first character (Windows editors and PowerShell write
+/// one). The lexer skips it, and no column counts it: an editor does not show it.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Index of a file in [`Files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct FileId(pub u32);
@@ -83,6 +87,15 @@ impl SourceFile {
         &self.text
     }
 
+    /// Where the text proper starts: after a leading [`BYTE_ORDER_MARK`], else at 0. Spans
+    /// count the mark's bytes; columns on the first line start after it.
+    pub fn text_start(&self) -> usize {
+        match self.text.starts_with(BYTE_ORDER_MARK) {
+            true => BYTE_ORDER_MARK.len_utf8(),
+            false => 0,
+        }
+    }
+
     /// The text, given back (the language server edits it in place between parses).
     pub fn into_text(self) -> String {
         self.text
@@ -128,10 +141,11 @@ impl SourceFile {
     }
 
     /// The characters between `line_start` and `offset`, and how many of them lie outside the
-    /// Basic Multilingual Plane (the language server counts those twice, in UTF-16).
+    /// Basic Multilingual Plane (the language server counts those twice, in UTF-16). A
+    /// leading byte order mark is not counted.
     pub fn column_counts(&self, line_start: usize, offset: usize) -> CharCount {
         let offset = offset.min(self.text.len());
-        let line_start = line_start.min(offset);
+        let line_start = line_start.max(self.text_start()).min(offset);
         if offset - line_start <= CHAR_BLOCK {
             return CharCount::of(&self.text.as_bytes()[line_start..offset]);
         }
@@ -321,6 +335,22 @@ mod tests {
         // 'x' is after two two-byte characters and a space
         assert_eq!(f.line_col(3 + 5), (2, 4));
         assert_eq!(f.line_col(100), (3, 1));
+    }
+
+    /// A leading byte order mark is no column: `b` is in column 2 of line 1, as an editor
+    /// shows it, in a short line and far into a long one alike.
+    #[test]
+    fn a_byte_order_mark_is_not_counted_in_columns() {
+        let f = SourceFile::new("a.sdd", "\u{feff}ab\nc");
+        assert_eq!(f.text_start(), 3);
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(4), (1, 2));
+        assert_eq!(f.line_col(6), (2, 1));
+        let long = format!("\u{feff}{}b", "é".repeat(5000));
+        let f = SourceFile::new("b.sdd", long.as_str());
+        assert_eq!(f.line_col(long.len() - 1), (1, 5001));
+        assert_eq!(SourceFile::new("c.sdd", "ab").text_start(), 0);
     }
 
     /// Columns far into a long line come from the block index and agree with a plain count of

@@ -30,7 +30,8 @@ pub fn offset(file: &SourceFile, position: Position) -> Option<usize> {
     if line >= file.line_count() {
         return None;
     }
-    let start = file.line_start(line);
+    // A leading byte order mark is not a character of the first line (editors hide it).
+    let start = file.line_start(line).max(file.text_start());
     let end = file.line_start(line + 1);
     let text = file.text()[start..end].trim_end_matches(['\n', '\r']);
     let mut units = 0usize;
@@ -192,6 +193,18 @@ mod tests {
         );
         assert_eq!(offset(&file, Position::new(2, 0)), Some(file.text().len()));
         assert_eq!(offset(&file, Position::new(3, 0)), None);
+    }
+
+    /// A file read from disk with a byte order mark: the mark is no character of line 0, as
+    /// in the editor, which strips it from the buffer.
+    #[test]
+    fn a_byte_order_mark_is_no_utf16_unit() {
+        let file = SourceFile::new("a.sdd", "\u{feff}ab\nc");
+        assert_eq!(position(&file, 4), Position::new(0, 1));
+        assert_eq!(offset(&file, Position::new(0, 1)), Some(4));
+        assert_eq!(offset(&file, Position::new(0, 0)), Some(3));
+        assert_eq!(position(&file, 0), Position::new(0, 0));
+        assert_eq!(offset(&file, Position::new(1, 0)), Some(6));
     }
 
     /// Far into a long line (past the core's 4 KiB blocks, which cut through characters

@@ -31,12 +31,13 @@ struct Sources<'a> {
 }
 
 impl<'a> Sources<'a> {
-    /// A file's text and line index, indexed the first time it is asked for.
-    fn source(&mut self, file: FileId) -> &Source<&'a str> {
-        let files = self.files;
+    /// A file's text and line index, indexed the first time it is asked for. A leading byte
+    /// order mark is left out, so that ariadne's columns on line 1 are an editor's.
+    fn source(&mut self, id: FileId) -> &Source<&'a str> {
+        let file = self.files.get(id);
         (self.indexed)
-            .entry(file)
-            .or_insert_with(|| Source::from(files.text(file)))
+            .entry(id)
+            .or_insert_with(|| Source::from(&file.text()[file.text_start()..]))
     }
 }
 
@@ -177,17 +178,23 @@ impl Renderer<'_> {
 
     /// The characters before a byte offset of a file: ariadne's line of it (which knows
     /// its first character's offset) and the characters of that line before it.
-    fn char_offset(&mut self, file: FileId, byte: usize) -> usize {
-        let files = self.sources.files;
-        let source = self.sources.source(file);
-        let in_line = source.get_byte_line(byte).and_then(|(line, _, column)| {
-            let text = source.get_line_text(line)?;
-            (column <= MAX_SHOWN_LINE).then_some(())?;
-            Some(line.offset() + text.get(..column)?.chars().count())
-        });
+    /// Offsets are into the text ariadne has, which starts after a byte order mark.
+    fn char_offset(&mut self, id: FileId, byte: usize) -> usize {
+        let file = self.sources.files.get(id);
+        let start = file.text_start();
+        let source = self.sources.source(id);
+        let byte = byte.max(start);
+        let in_line = source
+            .get_byte_line(byte - start)
+            .and_then(|(line, _, column)| {
+                let text = source.get_line_text(line)?;
+                (column <= MAX_SHOWN_LINE).then_some(())?;
+                Some(line.offset() + text.get(..column)?.chars().count())
+            });
         // Far into a long line (the end of a label), past the end, or (never for a
-        // diagnostic's span) inside a character: the file's own count, by 4 KiB blocks.
-        in_line.unwrap_or_else(|| files.get(file).char_offset(byte))
+        // diagnostic's span) inside a character: the file's own count, by 4 KiB blocks (less
+        // the byte order mark's one character).
+        in_line.unwrap_or_else(|| file.char_offset(byte) - usize::from(start > 0))
     }
 
     /// The first line a label of the diagnostic is on that is too long to show.
@@ -286,6 +293,21 @@ mod tests {
                 assert_eq!(report, render(d, &files, color));
             }
         }
+    }
+
+    /// In a file saved with a byte order mark, a label on line 1 is in the column an editor
+    /// shows, as the short format says, and the quoted line does not carry the mark.
+    #[test]
+    fn a_byte_order_mark_moves_no_column() {
+        let mut files = Files::new();
+        let a = files.add("a.sdd", "\u{feff}person bob { nme: \"B\" }\n");
+        let bob = files.text(a).find("bob").unwrap();
+        let d = Diagnostic::new(Code::Sdd104, a, Span::new(bob, bob + 3), "missing `name`")
+            .with_label("add `name: …`");
+        let report = render(&d, &files, false);
+        assert!(report.contains("a.sdd:1:8 "), "{report}");
+        assert!(!report.contains('\u{feff}'), "{report}");
+        assert!(crate::render::short::render(&d, &files).starts_with("a.sdd:1:8:"));
     }
 
     /// A label on a line too long to show gets the report without the source, and the report

@@ -172,8 +172,7 @@ pub struct Lexed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// U+FEFF, accepted only as a file's first character.
-pub const BYTE_ORDER_MARK: char = '\u{feff}';
+pub use crate::source::BYTE_ORDER_MARK;
 
 /// Lex a whole file.
 pub fn lex(file: FileId, text: &str) -> Lexed {
