@@ -1,6 +1,8 @@
 //! The `sdd` command line. Parses arguments, calls the library, prints, and sets the exit code:
-//! 0 clean, 1 errors found (or refused), 2 usage or I/O error.
+//! 0 clean, 1 errors found (or refused), 2 usage or I/O error (a failed write of the output
+//! included; a reader that has gone, as in `sdd check | head`, is none).
 
+#[macro_use]
 mod cli;
 
 use std::process::ExitCode;
@@ -13,11 +15,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    match cli::run(args) {
+    let code = match cli::run(args) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             ExitCode::from(2)
         }
+    };
+    // A cut-off output is a failure, whatever the command found.
+    match cli::console::finish() {
+        Some(failure) => {
+            errln!("error: {failure}");
+            ExitCode::from(2)
+        }
+        None => code,
     }
 }

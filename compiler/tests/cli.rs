@@ -311,3 +311,81 @@ fn ready_reports_unmet_criteria() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Run `sdd` with its standard output a pipe whose reader has gone, as `sdd … | head`
+/// leaves it once `head` has read its lines.
+fn sdd_with_closed_reader(args: &[&str], dir: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sdd runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("sdd ends")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdd-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `sdd check | head`: the reader goes long before the report ends (it is far larger than a
+/// pipe holds). No panic, and the exit code still says what the check found.
+#[test]
+fn a_reader_that_goes_is_no_crash_and_keeps_the_exit_code() {
+    let dir = scratch("closed-reader");
+    let persons: String = (0..2000)
+        .map(|i| format!("person p{i} {{\n  name: {i}\n}}\n"))
+        .collect();
+    std::fs::write(dir.join("people.sdd"), persons).unwrap();
+    for format in ["rich", "short", "json", "sarif"] {
+        let run = sdd_with_closed_reader(&["check", "--format", format, "."], &dir);
+        assert_eq!(run.status.code(), Some(1), "{format}: {}", text(&run));
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `sdd fmt . | head`: every file is still formatted after the reader of the list of
+/// reformatted files has gone.
+#[test]
+fn fmt_formats_every_file_when_its_reader_goes() {
+    let dir = scratch("fmt-closed-reader");
+    for i in 0..3000 {
+        let name = format!("a-long-file-name-so-the-list-outgrows-a-pipe-{i:04}.sdd");
+        std::fs::write(dir.join(name), format!("person p{i} {{name:\"P\"}}\n")).unwrap();
+    }
+    let run = sdd_with_closed_reader(&["fmt", "."], &dir);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("panicked"));
+    let check = sdd(&["fmt", "--check", "."], &dir);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write that fails for another reason (a full disk behind `> report.json`) is an error:
+/// a pipeline must not take a cut-off report for a whole one.
+#[test]
+fn a_failed_write_of_the_output_is_exit_code_2() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let run = Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .args(["check", "--format", "json", "examples"])
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .expect("sdd runs");
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("error: cannot write to the standard output"),
+        "{stderr}"
+    );
+}

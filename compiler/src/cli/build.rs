@@ -32,7 +32,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
     let set = match build(&estate, &analysis, &args.out, args.allow_errors) {
         Ok(set) => set,
         Err(BuildError::Errors(_)) => {
-            eprintln!(
+            errln!(
                 "error: the estate has {}; nothing written (`sdd check` shows them; `--allow-errors` writes non-executable manifests anyway)",
                 sdd::render::summary(tally)
             );
@@ -40,7 +40,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
         }
         Err(BuildError::Io(e)) => return Err(format!("cannot write {}: {e}", args.out.display())),
     };
-    println!(
+    outln!(
         "wrote {} manifest{} and {} to {} ({} executable)",
         set.engagements,
         if set.engagements == 1 { "" } else { "s" },
@@ -49,7 +49,7 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
         set.executable
     );
     if tally.errors > 0 {
-        eprintln!(
+        errln!(
             "warning: written with {}; the engagements they affect are not executable",
             sdd::render::summary(tally)
         );

@@ -15,20 +15,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let diagnostics = sdd::analysis::check(&estate, &options);
     let tally = Tally::of(&diagnostics);
     match args.format {
-        Format::Json => println!("{}", render::json::render(&diagnostics, &estate.files)),
-        Format::Sarif => println!("{}", sdd::emit::sarif::render(&diagnostics, &estate.files)),
+        Format::Json => outln!("{}", render::json::render(&diagnostics, &estate.files)),
+        Format::Sarif => outln!("{}", sdd::emit::sarif::render(&diagnostics, &estate.files)),
         Format::Short => {
             for d in &diagnostics {
-                println!("{}", render::short::render(d, &estate.files));
+                outln!("{}", render::short::render(d, &estate.files));
             }
-            eprintln!("{}", render::summary(tally));
+            errln!("{}", render::summary(tally));
         }
         Format::Rich => {
             let mut renderer = render::rich::Renderer::new(&estate.files, use_color());
             for d in &diagnostics {
-                print!("{}", renderer.render(d));
+                out!("{}", renderer.render(d));
             }
-            println!(
+            outln!(
                 "{} file{} checked: {}",
                 estate.files.len(),
                 if estate.files.len() == 1 { "" } else { "s" },

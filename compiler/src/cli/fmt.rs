@@ -35,13 +35,13 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     for path in estate_paths(&args.paths) {
         if path.is_dir() {
             if let Err(e) = sdd::estate::sdd_files_under(&path, &mut files) {
-                eprintln!("error: cannot read {}: {e}", path.display());
+                errln!("error: cannot read {}: {e}", path.display());
                 failed = true;
             }
         } else if path.is_file() {
             files.push(path);
         } else {
-            eprintln!("error: {}", sdd::estate::not_readable(&path));
+            errln!("error: {}", sdd::estate::not_readable(&path));
             failed = true;
         }
     }
@@ -59,7 +59,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
             Outcome::Unchanged => {}
             Outcome::Changed => {
                 changed += 1;
-                println!("{}", shown(path));
+                outln!("{}", shown(path));
             }
             Outcome::Refused => refused += 1,
             Outcome::Failed => failed = true,
@@ -70,7 +70,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     } else {
         "reformatted"
     };
-    eprintln!(
+    errln!(
         "{changed} of {} file{} {verb}{}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
@@ -93,12 +93,12 @@ fn format_file(path: &Path, check: bool) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            errln!("error: cannot read {}: {e}", path.display());
             return Outcome::Failed;
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("{}: not UTF-8 text; left unchanged", path.display());
+        errln!("{}: not UTF-8 text; left unchanged", path.display());
         return Outcome::Refused;
     };
     let mut db = Files::new();
@@ -108,10 +108,10 @@ fn format_file(path: &Path, check: bool) -> Outcome {
         Err(error) => {
             if let FormatError::Syntax(diagnostics) = &error {
                 for d in diagnostics {
-                    eprintln!("{}", sdd::render::short::render(d, &db));
+                    errln!("{}", sdd::render::short::render(d, &db));
                 }
             }
-            eprintln!("{}: {error}; left unchanged", shown(path));
+            errln!("{}: {error}; left unchanged", shown(path));
             return Outcome::Refused;
         }
     };
@@ -120,7 +120,7 @@ fn format_file(path: &Path, check: bool) -> Outcome {
     }
     if !check {
         if let Err(e) = write(path, &formatted) {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            errln!("error: cannot write {}: {e}", path.display());
             return Outcome::Failed;
         }
     }

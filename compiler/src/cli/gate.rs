@@ -47,11 +47,11 @@ pub fn fingerprint(
         .facts(engagement)
         .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
     match gate {
-        Some("spec") => println!("{}", facts.spec_fingerprint),
-        Some(_) => println!("{}", facts.design_fingerprint),
+        Some("spec") => outln!("{}", facts.spec_fingerprint),
+        Some(_) => outln!("{}", facts.design_fingerprint),
         None => {
-            println!("spec   {}", facts.spec_fingerprint);
-            println!("design {}", facts.design_fingerprint);
+            outln!("spec   {}", facts.spec_fingerprint);
+            outln!("design {}", facts.design_fingerprint);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -79,7 +79,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
             let path = PathBuf::from(estate.files.name(edit.file));
             sdd::write::atomic_write(&path, edit.text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            println!(
+            outln!(
                 "recorded gate {} of {} approved by {} on {on}: {}",
                 args.gate,
                 args.engagement,
@@ -93,12 +93,14 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Err(refusal) => {
-            eprintln!(
+            errln!(
                 "refused: gate {} of {} cannot be approved by @{}:",
-                args.gate, args.engagement, request.by
+                args.gate,
+                args.engagement,
+                request.by
             );
             for reason in refusal.0 {
-                eprintln!("  - {reason}");
+                errln!("  - {reason}");
             }
             Ok(ExitCode::from(1))
         }
@@ -134,16 +136,16 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     };
     let file = estate.files.get(decl.file);
     if unmet.is_empty() {
-        println!("{engagement} is ready for gate {gate}");
+        outln!("{engagement} is ready for gate {gate}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{engagement} is not ready for gate {gate}: {} unmet criteria",
         unmet.len()
     );
     for u in &unmet {
         let (line, col) = file.line_col(u.span.start as usize);
-        println!("  {}:{line}:{col}: {}", file.name, u.message);
+        outln!("  {}:{line}:{col}: {}", file.name, u.message);
     }
     Ok(ExitCode::from(1))
 }

@@ -84,9 +84,9 @@ pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
     };
     let details = render::details(&Inventory::new(&ns), &analysis);
     match args.format {
-        GraphFormat::Dot => print!("{}", render::dot(&graph, &details)),
-        GraphFormat::Mermaid => print!("{}", render::mermaid(&graph, &details)),
-        GraphFormat::Json => println!(
+        GraphFormat::Dot => out!("{}", render::dot(&graph, &details)),
+        GraphFormat::Mermaid => out!("{}", render::mermaid(&graph, &details)),
+        GraphFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&render::json(&graph, &details)).unwrap_or_default()
         ),
@@ -108,8 +108,8 @@ pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
         .impact(&args.asset, version.as_ref())
         .ok_or_else(|| unknown_asset(&ns, &args.asset))?;
     match args.format {
-        ImpactFormat::Text => print!("{}", render::impact_text(&impact)),
-        ImpactFormat::Json => println!(
+        ImpactFormat::Text => out!("{}", render::impact_text(&impact)),
+        ImpactFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&impact).unwrap_or_default()
         ),

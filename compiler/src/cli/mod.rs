@@ -1,5 +1,8 @@
 //! Argument definitions (clap) and the dispatch to each command.
 
+// First: the other modules print with its macros.
+#[macro_use]
+pub mod console;
 mod build;
 mod check;
 mod fmt;
@@ -110,7 +113,7 @@ fn explain(code: Option<String>) -> Result<ExitCode, String> {
     match code {
         None => {
             for code in sdd::codes::Code::ALL {
-                println!(
+                outln!(
                     "{}  {:<8} {}",
                     code,
                     code.default_severity().as_str(),
@@ -121,7 +124,7 @@ fn explain(code: Option<String>) -> Result<ExitCode, String> {
         }
         Some(text) => match sdd::codes::Code::parse(&text) {
             Some(code) => {
-                print!("{}", code.explanation());
+                out!("{}", code.explanation());
                 Ok(ExitCode::SUCCESS)
             }
             None => Err(format!(

@@ -34,9 +34,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
     let analysis = sdd::analysis::analyze(&estate, &options);
     let r = report::report(&estate, &analysis, options.as_of);
     match args.format {
-        ReportFormat::Text => print!("{}", report_tables::text(&r)),
-        ReportFormat::Markdown => print!("{}", report_tables::markdown(&r)),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
+        ReportFormat::Text => out!("{}", report_tables::text(&r)),
+        ReportFormat::Markdown => out!("{}", report_tables::markdown(&r)),
+        ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
     }
     Ok(ExitCode::SUCCESS)
 }
