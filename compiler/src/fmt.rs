@@ -60,13 +60,38 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
         return Err(FormatError::Syntax(parsed.diagnostics));
     }
     let mut formatted = layout::file(text, &parsed);
-    // A leading byte order mark is the file's encoding, not its layout: it stays.
+    // The line ends and a leading byte order mark are the file's encoding (a Windows checkout
+    // has `\r\n`), not its layout: they stay, so `sdd fmt --check` passes the same files on
+    // every system.
+    if ends_lines_with_crlf(text) {
+        formatted = with_crlf(&formatted);
+    }
     if text.starts_with(syntax::token::BYTE_ORDER_MARK) {
         formatted.insert(0, syntax::token::BYTE_ORDER_MARK);
     }
     let again = syntax::parse(file, &formatted);
     equivalence::check(text, &parsed, &formatted, &again).map_err(FormatError::Unstable)?;
     Ok(formatted)
+}
+
+/// Does the file end its lines with `\r\n`? Its first line end says (a file of mixed line
+/// ends gets that one throughout).
+fn ends_lines_with_crlf(text: &str) -> bool {
+    text.find('\n').is_some_and(|at| text[..at].ends_with('\r'))
+}
+
+/// The layout's text (line ends `\n`) with `\r\n` line ends. The carriage returns the layout
+/// left before a line end, if any, are dropped first: a line end is one `\r\n`, never more,
+/// and what a line end is made of changes no value (a text block's lines lose their `\r`).
+fn with_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        out.push_str(line.trim_end_matches('\r'));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -278,13 +278,34 @@ fn every_test_input_keeps_its_meaning() {
     assert!(refused >= 1, "no test input with syntax errors was refused");
 }
 
+/// A file keeps its line ends (a Windows checkout's `\r\n`), so `sdd fmt --check` passes
+/// the same files on every system; the layout, the final newline included, is the same.
 #[test]
-fn line_endings_and_final_newline_are_canonical() {
+fn line_ends_are_kept_and_the_final_newline_is_canonical() {
     let crlf = "person bob {\r\n  name: \"Bob\" // trailing  \r\n  /* a\r\n  block */\r\n  note: \"\"\"\r\n    one\r\n    two\r\n    \"\"\"\r\n}";
+    let lf = "person bob {\n  name: \"Bob\" // trailing\n  /* a\n  block */\n  note: \"\"\"\n    one\n    two\n    \"\"\"\n}\n";
     let out = format(FileId(0), crlf).unwrap();
+    assert_eq!(out, lf.replace('\n', "\r\n"));
+    assert_eq!(format(FileId(0), &out).unwrap(), out, "not idempotent");
+    assert_eq!(format(FileId(0), &crlf.replace("\r\n", "\n")).unwrap(), lf);
+    // The same values either way: the text block's lines do not keep a `\r`.
+    let note = |text: &str| {
+        let parsed = parse(FileId(0), text);
+        let field = parsed.ast.items[0].field("note").map(|f| f.value.clone());
+        field.and_then(|v| v.as_str().map(str::to_string))
+    };
+    assert_eq!(note(&out), Some("one\ntwo".to_string()));
+    assert_eq!(note(&out), note(lf));
+    // Mixed line ends: the first one is the file's.
+    let mixed = "person bob {\r\n  name: \"Bob\"\n  roles: [a]\n}\n";
     assert_eq!(
-        out,
-        "person bob {\n  name: \"Bob\" // trailing\n  /* a\n  block */\n  note: \"\"\"\n    one\n    two\n    \"\"\"\n}\n"
+        format(FileId(0), mixed).unwrap(),
+        "person bob {\r\n  name: \"Bob\"\r\n  roles: [a]\r\n}\r\n"
+    );
+    let mixed = "person bob {\n  name: \"Bob\"\r\n  roles: [a]\r\n}\r\n";
+    assert_eq!(
+        format(FileId(0), mixed).unwrap(),
+        "person bob {\n  name: \"Bob\"\n  roles: [a]\n}\n"
     );
     assert_eq!(format(FileId(0), "").unwrap(), "");
     assert_eq!(

@@ -143,18 +143,23 @@ fn approve_refuses_a_bare_name_in_the_engagement_as_a_syntax_error() {
 /// Found by `fmt`: a block comment whose line ends in two carriage returns (`/*\r\r\n*/`)
 /// parses cleanly, but the formatter refused it (its safety net found the comment changed):
 /// it wrote `\r\r\n` as `\r\n`, which reads back as `\n`. Line ends of any number of carriage
-/// returns are now written as `\n`; a carriage return inside a line is kept.
+/// returns are now written as one line end, the file's (`\r\n` when its first line ends so);
+/// a carriage return inside a line is kept.
 #[test]
 fn block_comment_line_ends_with_several_carriage_returns_format() {
     for text in [
         "/*\r\r\n*/\n",
         "/* a\r\r\r\nb\r\n*/\nperson p { name: \"P\" }\n",
         "/* a\rb\r\r\n*/\n",
+        "person p { name: \"P\" }\n/*\r\r\n*/\n",
     ] {
         assert!(parse(FileId(0), text).diagnostics.is_empty(), "{text:?}");
         let formatted = sdd::fmt::format(FileId(0), text)
             .unwrap_or_else(|e| panic!("{text:?} was refused: {e}"));
-        assert!(!formatted.contains("\r\n"), "{formatted:?}");
+        assert!(!formatted.contains("\r\r\n"), "{formatted:?}");
+        let crlf = formatted.matches("\r\n").count();
+        let lines = formatted.matches('\n').count();
+        assert!(crlf == 0 || crlf == lines, "mixed line ends: {formatted:?}");
         let again = sdd::fmt::format(FileId(0), &formatted)
             .unwrap_or_else(|e| panic!("the output of {text:?} was refused: {e}"));
         assert_eq!(again, formatted, "not idempotent for {text:?}");

@@ -10,6 +10,8 @@
 //!   no comment and fit; otherwise one element per line (list elements with a trailing comma).
 //! - Strings are re-escaped canonically, text blocks re-indented one level below the line they
 //!   open on; every other literal is written as the author wrote it.
+//! - Lines end in `\n` here; [`super::format`] turns them into `\r\n` for a file whose first
+//!   line ends so.
 //!
 //! [`MAX_WIDTH`]: super::writer::MAX_WIDTH
 
