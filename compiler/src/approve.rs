@@ -13,7 +13,7 @@ use crate::check::names::Namespace;
 use crate::codes::Code;
 use crate::estate::Estate;
 use crate::fingerprint;
-use crate::source::FileId;
+use crate::source::{line_end_of, FileId};
 use crate::syntax::{Entry, Item};
 
 /// What to approve.
@@ -152,7 +152,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     let new_text = match existing {
         Some(gate) => {
             let indent = indent_of(text, gate.span.start as usize);
-            let block = gate_block(&request.gate, &approvers, on, &current, &indent);
+            let block = gate_block(&request.gate, &approvers, on, &current, &indent, text);
             format!(
                 "{}{}{}",
                 &text[..gate.span.start as usize],
@@ -190,7 +190,10 @@ fn gate_block(
     on: NaiveDate,
     fingerprint: &str,
     indent: &str,
+    text: &str,
 ) -> String {
+    // The file's own line end: a block of `\n` lines in a `\r\n` file would mix them.
+    let nl = line_end_of(text);
     let by = match approvers {
         [one] => format!("@{one}"),
         many => format!(
@@ -202,7 +205,7 @@ fn gate_block(
         ),
     };
     format!(
-        "{indent}gate {gate} {{\n{indent}  approved_by: {by}\n{indent}  on: {on}\n{indent}  fingerprint: \"{fingerprint}\"\n{indent}}}"
+        "{indent}gate {gate} {{{nl}{indent}  approved_by: {by}{nl}{indent}  on: {on}{nl}{indent}  fingerprint: \"{fingerprint}\"{nl}{indent}}}"
     )
 }
 
@@ -236,10 +239,11 @@ fn insert_gate(
         Some(first) => indent_of(text, first.span().start as usize),
         None => format!("{}  ", indent_of(text, engagement.span.start as usize)),
     };
-    let block = gate_block(gate, approvers, on, fp, &indent);
+    let block = gate_block(gate, approvers, on, fp, &indent, text);
     let at = match before.last() {
         Some(entry) => entry.span().end as usize,
         None => body.span.start as usize + 1,
     };
-    format!("{}\n\n{}{}", &text[..at], block, &text[at..])
+    let nl = line_end_of(text);
+    format!("{}{nl}{nl}{}{}", &text[..at], block, &text[at..])
 }

@@ -63,7 +63,7 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     // The line ends and a leading byte order mark are the file's encoding (a Windows checkout
     // has `\r\n`), not its layout: they stay, so `sdd fmt --check` passes the same files on
     // every system.
-    if ends_lines_with_crlf(text) {
+    if crate::source::line_end_of(text) == "\r\n" {
         formatted = with_crlf(&formatted);
     }
     if text.starts_with(syntax::token::BYTE_ORDER_MARK) {
@@ -72,12 +72,6 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     let again = syntax::parse(file, &formatted);
     equivalence::check(text, &parsed, &formatted, &again).map_err(FormatError::Unstable)?;
     Ok(formatted)
-}
-
-/// Does the file end its lines with `\r\n`? Its first line end says (a file of mixed line
-/// ends gets that one throughout).
-fn ends_lines_with_crlf(text: &str) -> bool {
-    text.find('\n').is_some_and(|at| text[..at].ends_with('\r'))
 }
 
 /// The layout's text (line ends `\n`) with `\r\n` line ends. The carriage returns the layout

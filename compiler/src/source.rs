@@ -11,6 +11,15 @@ use std::sync::OnceLock;
 /// one). The lexer skips it, and no column counts it: an editor does not show it.
 pub const BYTE_ORDER_MARK: char = '\u{feff}';
 
+/// The line end a text uses: `\r\n` when its first line ends so (a Windows checkout), else
+/// `\n`. The formatter and `sdd approve` write it, so that an edit never mixes line ends.
+pub fn line_end_of(text: &str) -> &'static str {
+    match text.find('\n').is_some_and(|at| text[..at].ends_with('\r')) {
+        true => "\r\n",
+        false => "\n",
+    }
+}
+
 /// Index of a file in [`Files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct FileId(pub u32);

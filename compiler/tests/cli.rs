@@ -389,3 +389,42 @@ fn a_failed_write_of_the_output_is_exit_code_2() {
         "{stderr}"
     );
 }
+
+/// In a file with `\r\n` line ends (a Windows checkout), `sdd approve` writes its block with
+/// them too, whether it inserts the block or rewrites it: a file never gets mixed line ends.
+#[test]
+fn approve_keeps_the_files_line_ends() {
+    let dir = temp_estate("approve-crlf");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        without_gate(&original, "design").replace('\n', "\r\n"),
+    )
+    .unwrap();
+    for by in ["@marcus", "@priya"] {
+        let run = sdd(
+            &[
+                "approve",
+                "dc2-edge-bgp-peering",
+                "--gate",
+                "design",
+                "--by",
+                by,
+                "--on",
+                "2026-08-24",
+                "--estate",
+                ".",
+            ],
+            &dir,
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+        let after = std::fs::read_to_string(&file).unwrap();
+        assert!(after.contains("gate design {\r\n"), "{by}: no block?");
+        let lone = after.matches('\n').count() - after.matches("\r\n").count();
+        assert_eq!(lone, 0, "{by} left {lone} lines ending in a bare \\n");
+    }
+    let check = sdd(&["check", "."], &dir);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let _ = std::fs::remove_dir_all(&dir);
+}
