@@ -138,8 +138,29 @@ impl Estate {
 
     /// Re-parse one file after its text changed (the language server).
     pub fn update(&mut self, id: FileId, text: String) {
-        self.parsed[id.0 as usize] = syntax::parse(id, &text);
-        self.files.set_text(id, text);
+        self.replace(
+            id,
+            Read {
+                text,
+                problem: None,
+            },
+        );
+    }
+
+    /// Give a file what [`read_file`] read from disk: parsed, or kept out by its SDD002 (given
+    /// the file's id here) exactly as [`Estate::load`] keeps it out.
+    pub fn replace(&mut self, id: FileId, read: Read) {
+        self.parsed[id.0 as usize] = match read.problem {
+            Some(mut d) => {
+                d.primary.file = id;
+                Parsed {
+                    diagnostics: vec![d],
+                    ..Parsed::default()
+                }
+            }
+            None => syntax::parse(id, &read.text),
+        };
+        self.files.set_text(id, read.text);
     }
 
     pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
@@ -162,6 +183,30 @@ struct Source {
     name: String,
     bytes: Vec<u8>,
     size: u64,
+}
+
+/// One file as the estate reads it from disk.
+#[derive(Debug)]
+pub struct Read {
+    /// The text; for a file kept out, what of it is shown in its report (perhaps nothing).
+    pub text: String,
+    /// The SDD002 that keeps the file out: too large, or not UTF-8 text. It names the file
+    /// [`FileId`]`(0)` until [`Estate::replace`] gives it the file's id.
+    pub problem: Option<Diagnostic>,
+}
+
+/// Read one file as [`Estate::load`] reads each: no more than the size limit, and decoded,
+/// with the SDD002 of a file too large or not UTF-8 text (the language server, on a file
+/// changed on disk, so that it reports what `sdd check` reports).
+pub fn read_file(path: &Path) -> std::io::Result<Read> {
+    let (bytes, size) = read_at_most_the_limit(path)?;
+    let source = Source {
+        name: String::new(),
+        bytes,
+        size,
+    };
+    let (_, text, problem) = decode(FileId(0), source);
+    Ok(Read { text, problem })
 }
 
 /// A file's bytes, but no more than one past [`syntax::MAX_FILE_BYTES`] (so a file over the
@@ -199,30 +244,52 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
         .with_help("split the estate into smaller files");
         return (name, String::new(), Some(d));
     }
+    if let Some(encoding) = wide_encoding(&bytes) {
+        let why = format!("it is {encoding} text (it starts with a {encoding} byte order mark)");
+        let d = not_text(id, Span::default(), &why)
+            .with_help("save it as UTF-8 (in Windows PowerShell 5: `Set-Content -Encoding utf8`)");
+        return (name, String::new(), Some(d));
+    }
     let binary = bytes.iter().take(8192).any(|&b| b == 0);
     match String::from_utf8(bytes) {
         Ok(text) if !binary => (name, text, None),
         Ok(_) => (
             name,
             String::new(),
-            Some(not_text(id, "it contains NUL bytes")),
+            Some(not_text(id, Span::default(), "it contains NUL bytes")),
         ),
         Err(e) => {
+            // The text before the bad byte is kept (the file is still not parsed), so that
+            // the report shows the line and column of the byte.
             let at = e.utf8_error().valid_up_to();
-            (
-                name,
-                String::new(),
-                Some(not_text(id, &format!("byte {at} is not valid UTF-8"))),
-            )
+            let mut valid = e.into_bytes();
+            valid.truncate(at);
+            let before = String::from_utf8(valid).unwrap_or_default();
+            let why = format!("byte {at} is not valid UTF-8");
+            let d = not_text(id, Span::new(at, at), &why).with_help(
+                "it may be in another encoding (Latin-1, Windows-1252): save it as UTF-8",
+            );
+            (name, before, Some(d))
         }
     }
 }
 
-fn not_text(id: FileId, why: &str) -> Diagnostic {
+/// The UTF-16 or UTF-32 encoding a byte order mark at the start names, if any.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xff, 0xfe, 0, 0, ..] => Some("UTF-32 LE"),
+        [0, 0, 0xfe, 0xff, ..] => Some("UTF-32 BE"),
+        [0xff, 0xfe, ..] => Some("UTF-16 LE"),
+        [0xfe, 0xff, ..] => Some("UTF-16 BE"),
+        _ => None,
+    }
+}
+
+fn not_text(id: FileId, span: Span, why: &str) -> Diagnostic {
     Diagnostic::new(
         Code::Sdd002,
         id,
-        Span::default(),
+        span,
         format!("not a UTF-8 text file: {why}"),
     )
     .with_label("file skipped")

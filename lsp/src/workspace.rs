@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use sdd::analysis::{self, Analysis, Options};
-use sdd::estate::Estate;
+use sdd::estate::{Estate, Read};
 use sdd::ide::{Ide, Index};
 use sdd::source::{FileId, Files};
-use sdd::syntax::{self, Parsed};
+use sdd::syntax::Parsed;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
@@ -151,10 +151,10 @@ impl Workspace {
     /// estate when it is not on disk under a workspace folder.
     pub fn close(&mut self, name: &str) {
         self.open.remove(name);
-        match self.disk_text(name) {
-            Some(text) => {
-                if self.text(name) != Some(text.as_str()) {
-                    set_text(&mut self.estate, name, text);
+        match self.disk_file(name) {
+            Some(read) => {
+                if self.differs(name, &read) {
+                    set_file(&mut self.estate, name, read);
                     self.changed();
                 }
             }
@@ -168,10 +168,10 @@ impl Workspace {
         if self.open.contains_key(name) {
             return;
         }
-        match self.disk_text(name) {
-            Some(text) => {
-                if self.text(name) != Some(text.as_str()) {
-                    set_text(&mut self.estate, name, text);
+        match self.disk_file(name) {
+            Some(read) => {
+                if self.differs(name, &read) {
+                    set_file(&mut self.estate, name, read);
                     self.touched.insert(name.to_string());
                     self.changed();
                 }
@@ -195,14 +195,21 @@ impl Workspace {
             .map(|id| self.estate.files.text(id))
     }
 
-    /// The text of a `.sdd` file on disk under a workspace folder.
-    fn disk_text(&self, name: &str) -> Option<String> {
+    /// A `.sdd` file on disk under a workspace folder, read as `sdd check` reads it: a file
+    /// too large or not UTF-8 text stays in the estate with its SDD002.
+    fn disk_file(&self, name: &str) -> Option<Read> {
         let path = Path::new(name);
         let under_root = self.roots.iter().any(|r| path.starts_with(r));
         if !under_root || !is_estate_file(path) {
             return None;
         }
-        std::fs::read_to_string(path).ok()
+        sdd::estate::read_file(path).ok()
+    }
+
+    /// Is what was read from disk not what the estate holds? A file kept out by an SDD002
+    /// always is (its text is only what its report shows).
+    fn differs(&self, name: &str, read: &Read) -> bool {
+        read.problem.is_some() || self.text(name) != Some(read.text.as_str())
     }
 
     pub fn file(&self, name: &str) -> Option<FileId> {
@@ -281,25 +288,39 @@ pub fn is_estate_file(path: &Path) -> bool {
 
 /// Set a file's text, adding the file in name order when the estate does not have it.
 fn set_text(estate: &mut Estate, name: &str, text: String) {
-    match estate.files.find(name) {
-        Some(id) => estate.update(id, text),
-        None => insert_file(estate, name, text),
-    }
+    set_file(
+        estate,
+        name,
+        Read {
+            text,
+            problem: None,
+        },
+    );
 }
 
-/// Insert a file at its place in name order, renumbering the files after it.
-fn insert_file(estate: &mut Estate, name: &str, text: String) {
+/// Set a file to what was read of it, adding the file in name order when the estate does not
+/// have it.
+fn set_file(estate: &mut Estate, name: &str, read: Read) {
+    let id = match estate.files.find(name) {
+        Some(id) => id,
+        None => insert_file(estate, name),
+    };
+    estate.replace(id, read);
+}
+
+/// Insert an empty file at its place in name order, renumbering the files after it.
+fn insert_file(estate: &mut Estate, name: &str) -> FileId {
     let at = estate
         .files
         .ids()
         .position(|id| estate.files.name(id) > name)
         .unwrap_or(estate.files.len());
-    let parsed = syntax::parse(FileId(at as u32), &text);
     let mut sources: Vec<(String, String)> = take_sources(&mut estate.files);
-    sources.insert(at, (name.to_string(), text));
+    sources.insert(at, (name.to_string(), String::new()));
     estate.files = files_of(sources);
-    estate.parsed.insert(at, parsed);
+    estate.parsed.insert(at, Parsed::default());
     renumber(&mut estate.parsed[at + 1..], at + 1);
+    FileId(at as u32)
 }
 
 /// Remove a file, renumbering the files after it.

@@ -309,6 +309,47 @@ async fn files_created_changed_and_deleted_on_disk_are_picked_up() {
     client.stop(TIMEOUT).await.expect("stop");
 }
 
+/// A file that changes on disk into one `sdd check` keeps out (UTF-16 text, as Windows
+/// PowerShell 5 writes, or a bad byte) gets the SDD002 `sdd check` gives it, where it gives
+/// it, and its declarations leave the estate; it is not dropped without a word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_changed_on_disk_into_one_not_utf8_gets_what_sdd_check_reports() {
+    let folder = Folder::new("encoding", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    let people = folder.uri("people.sdd");
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(PEOPLE.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let late: Vec<u8> = (PEOPLE.as_bytes().iter().copied())
+        .chain(*b"// caf\xe9\n")
+        .collect();
+    for bytes in [utf16, late] {
+        std::fs::write(folder.path.join("people.sdd"), &bytes).unwrap();
+        let want = expected(&folder.path);
+        let want = want.get(&people).expect("sdd check reports the file");
+        assert_eq!(want.len(), 1);
+        assert_eq!(want[0].0, "SDD002");
+        client
+            .notify("workspace/didChangeWatchedFiles", watched(&people, 2))
+            .await;
+        client
+            .notification(
+                "textDocument/publishDiagnostics",
+                |p| p["uri"] == json!(people) && published(p) == *want,
+                TIMEOUT,
+            )
+            .await
+            .expect("the server publishes what sdd check reports");
+        let symbols = client
+            .request("workspace/symbol", json!({"query": ""}), TIMEOUT)
+            .await
+            .expect("symbols");
+        assert_eq!(symbols["result"].as_array().map_or(0, Vec::len), 0);
+    }
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_buffer_wins_over_the_disk_until_it_is_closed() {
     let folder = Folder::new("buffer", &[("people.sdd".into(), PEOPLE.into())]);

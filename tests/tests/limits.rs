@@ -320,6 +320,21 @@ fn every_kind_of_binary_garbage_gets_one_sdd002_beside_a_good_file() {
             }
             assert!(codes_of(&estate, &diagnostics, "e-good.sdd").is_empty());
             assert_eq!(diagnostics.len(), 4, "{diagnostics:#?}");
+            // The encoding is named, with what to do about it.
+            let utf16 = &codes_of(&estate, &diagnostics, "c-utf16.sdd")[0];
+            assert!(
+                utf16.message.contains("UTF-16 LE text"),
+                "{}",
+                utf16.message
+            );
+            assert!(utf16.help.as_deref().is_some_and(|h| h.contains("UTF-8")));
+            // A bad byte after good text is reported where it is: the last line, after the
+            // comment's words.
+            let late = &codes_of(&estate, &diagnostics, "b-late-invalid-utf8.sdd")[0];
+            let file = estate.files.get(late.primary.file);
+            let (line, column) = file.line_col(late.primary.span.start as usize);
+            assert_eq!(line, file.line_count(), "{}", late.message);
+            assert_eq!(column, "// and then ".len() + 1);
         },
     );
 }
