@@ -342,6 +342,28 @@ fn a_byte_order_mark_on_every_file_changes_nothing() {
     assert_eq!(build_at(marked, CASE_DATE), examples_set());
 }
 
+/// A Windows checkout (`core.autocrlf`: every line ends `\r\n`) is the same estate: clean,
+/// with the same fingerprints, so its approvals hold, and the same manifests; and `sdd fmt`
+/// leaves every file as it is.
+#[test]
+fn crlf_line_ends_on_every_file_change_nothing() {
+    let crlf: Vec<(String, String)> = (example_sources().into_iter())
+        .map(|(name, text)| (name, text.replace('\n', "\r\n")))
+        .collect();
+    let estate = Estate::from_sources(crlf.clone());
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    assert!(
+        analysis.diagnostics.is_empty(),
+        "{:?}",
+        analysis.diagnostics
+    );
+    for (id, (name, text)) in estate.file_ids().zip(&crlf) {
+        let formatted = sdd::fmt::format(id, text).expect("formats");
+        assert!(formatted == *text, "sdd fmt would change {name}");
+    }
+    assert_eq!(build_at(crlf, CASE_DATE), examples_set());
+}
+
 #[test]
 fn thread_count_does_not_change_the_bytes() {
     let run = |threads: usize| {
