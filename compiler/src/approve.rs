@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use crate::analysis::Analysis;
 use crate::check::engagement::{self as eng, Engagement, PHASES};
-use crate::check::gates::{self, lacks_authority};
+use crate::check::gates::{self, lacks_authority, Unmet};
+use crate::check::governance::Facts;
 use crate::check::names::Namespace;
 use crate::codes::Code;
 use crate::estate::Estate;
@@ -84,11 +85,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         .ok_or_else(|| refuse("the engagement could not be analysed".into()))?;
 
     let mut reasons = Vec::new();
-    let unmet = if request.gate == "spec" {
-        gates::spec_readiness(&e, true)
-    } else {
-        gates::design_readiness(&e)
-    };
+    let unmet = readiness(&e, facts, &request.gate);
     let text = estate.files.text(file);
     let source = estate.files.get(file);
     for u in &unmet {
@@ -174,6 +171,26 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         fingerprint: current,
         approvers,
     })
+}
+
+/// What keeps an engagement from being ready for a gate (`spec` or `design`): what `sdd check
+/// --ready` lists and what `approve` refuses over. Gate 2 needs Gate 1 to hold, besides its
+/// own content.
+pub fn readiness(e: &Engagement<'_>, facts: &Facts, gate: &str) -> Vec<Unmet> {
+    if gate == "spec" {
+        return gates::spec_readiness(e, true);
+    }
+    let mut unmet = gates::design_readiness(e);
+    if !facts.spec_holds {
+        unmet.insert(
+            0,
+            Unmet {
+                message: "Gate 1 (spec) does not hold".into(),
+                span: e.item.name_span(),
+            },
+        );
+    }
+    unmet
 }
 
 fn indent_of(text: &str, offset: usize) -> String {

@@ -428,3 +428,49 @@ fn approve_keeps_the_files_line_ends() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Gate 2 needs Gate 1: with no spec approval, or a stale one, `approve --gate design` is
+/// refused as `--ready design` reports, and nothing is written.
+#[test]
+fn a_design_approval_is_refused_while_gate_1_does_not_hold() {
+    let dir = temp_estate("approve-no-gate1");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let no_design = without_gate(&original, "design");
+    let stale_spec = no_design.replacen("priority: must", "priority: should", 1);
+    assert_ne!(stale_spec, no_design, "a requirement to edit");
+    for (what, content) in [
+        ("no gate spec", without_gate(&no_design, "spec")),
+        ("a stale gate spec", stale_spec),
+    ] {
+        std::fs::write(&file, &content).unwrap();
+        let ready = sdd(
+            &["check", "--ready", "design", "dc2-edge-bgp-peering", "."],
+            &dir,
+        );
+        assert_eq!(ready.status.code(), Some(1), "{what}: {}", text(&ready));
+        assert!(
+            text(&ready).contains("Gate 1 (spec) does not hold"),
+            "{what}"
+        );
+        let run = sdd(
+            &[
+                "approve",
+                "dc2-edge-bgp-peering",
+                "--gate",
+                "design",
+                "--by",
+                "@marcus",
+                "--on",
+                "2026-08-24",
+                "--estate",
+                ".",
+            ],
+            &dir,
+        );
+        assert_eq!(run.status.code(), Some(1), "{what}: {}", text(&run));
+        assert!(text(&run).contains("Gate 1 (spec) does not hold"), "{what}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), content, "{what}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

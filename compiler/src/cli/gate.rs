@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use sdd::analysis::{analyze, Options};
 use sdd::check::engagement::Engagement;
-use sdd::check::gates;
 use sdd::check::names::Namespace;
 use sdd::estate::Estate;
 
@@ -118,22 +117,10 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
         .get_kind(engagement, "engagement")
         .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
     let e = Engagement::new(&ns, decl.file, decl.item);
-    let unmet = if gate == "spec" {
-        gates::spec_readiness(&e, true)
-    } else {
-        let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
-        let mut unmet = gates::design_readiness(&e);
-        if !analysis.facts(engagement).is_some_and(|f| f.spec_holds) {
-            unmet.insert(
-                0,
-                gates::Unmet {
-                    message: "Gate 1 (spec) does not hold".into(),
-                    span: decl.item.name_span(),
-                },
-            );
-        }
-        unmet
-    };
+    let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
+    let facts = (analysis.facts(engagement))
+        .ok_or_else(|| format!("{engagement} could not be analysed"))?;
+    let unmet = sdd::approve::readiness(&e, facts, gate);
     let file = estate.files.get(decl.file);
     if unmet.is_empty() {
         outln!("{engagement} is ready for gate {gate}");
