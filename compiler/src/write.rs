@@ -4,7 +4,26 @@
 use std::io::Write;
 use std::path::Path;
 
+/// Write a new file (or replace one) atomically, with the default permissions.
 pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_then_rename(path, contents, None)
+}
+
+/// Replace an existing file's contents atomically, as an edit in place would (`sdd fmt`,
+/// `sdd approve`): a symbolic link is followed, not replaced by a file, and the file keeps
+/// its permissions (given to the new file before it takes the old one's place, so a private
+/// file is never readable by others, not even for a moment).
+pub fn replace_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    write_then_rename(&target, contents, Some(permissions))
+}
+
+fn write_then_rename(
+    path: &Path,
+    contents: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -16,6 +35,9 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)

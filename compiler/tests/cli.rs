@@ -474,3 +474,46 @@ fn a_design_approval_is_refused_while_gate_1_does_not_hold() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `sdd approve` edits the file in place as an editor would: a symbolic link stays a link
+/// (the file it points to gets the approval) and a private file stays private.
+#[cfg(unix)]
+#[test]
+fn approve_follows_a_symbolic_link_and_keeps_the_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_estate("approve-link");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let real = dir.join("kept-elsewhere.txt");
+    std::fs::write(&real, without_gate(&original, "design")).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&real, &file).unwrap();
+    let run = sdd(
+        &[
+            "approve",
+            "dc2-edge-bgp-peering",
+            "--gate",
+            "design",
+            "--by",
+            "@marcus",
+            "--on",
+            "2026-08-24",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let link = std::fs::symlink_metadata(&file).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .contains("gate design {"));
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "permissions {mode:o}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

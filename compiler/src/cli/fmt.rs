@@ -119,21 +119,12 @@ fn format_file(path: &Path, check: bool) -> Outcome {
         return Outcome::Unchanged;
     }
     if !check {
-        if let Err(e) = write(path, &formatted) {
+        if let Err(e) = sdd::write::replace_file(path, formatted.as_bytes()) {
             errln!("error: cannot write {}: {e}", path.display());
             return Outcome::Failed;
         }
     }
     Outcome::Changed
-}
-
-/// Replace the file atomically, keeping its permissions; a symbolic link is followed, not
-/// replaced.
-fn write(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    sdd::write::atomic_write(&target, text.as_bytes())?;
-    std::fs::set_permissions(&target, permissions)
 }
 
 /// A path as the user would write it.

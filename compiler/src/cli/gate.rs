@@ -76,7 +76,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
     match sdd::approve::approve(&estate, &analysis, &request) {
         Ok(edit) => {
             let path = PathBuf::from(estate.files.name(edit.file));
-            sdd::write::atomic_write(&path, edit.text.as_bytes())
+            sdd::write::replace_file(&path, edit.text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             outln!(
                 "recorded gate {} of {} approved by {} on {on}: {}",
