@@ -69,8 +69,7 @@ impl Estate {
                 )));
             }
         }
-        found.sort();
-        found.dedup();
+        one_path_per_file(&mut found);
         let sources: Vec<Source> = found
             .par_iter()
             .map(|p| {
@@ -293,6 +292,38 @@ fn not_text(id: FileId, span: Span, why: &str) -> Diagnostic {
         format!("not a UTF-8 text file: {why}"),
     )
     .with_label("file skipped")
+}
+
+/// Sort paths and keep one per file: a file reached twice (`sdd check . engagements`, a
+/// symbolic link to another `.sdd` file) is read once, under the first of its paths in sorted
+/// order, so it is not declared twice. A path that cannot be resolved is kept as it is (its
+/// read reports it).
+pub fn one_path_per_file(paths: &mut Vec<PathBuf>) {
+    paths.sort();
+    paths.dedup();
+    // One `stat` per file, on every core (an estate may have 100,000 files).
+    let keys: Vec<Option<FileKey>> = paths.par_iter().map(|p| file_key(p)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut keys = keys.into_iter();
+    paths.retain(|_| keys.next().flatten().is_none_or(|key| seen.insert(key)));
+}
+
+/// What tells files apart whatever the path: the device and inode on Unix, the resolved path
+/// elsewhere.
+#[cfg(unix)]
+type FileKey = (u64, u64);
+#[cfg(not(unix))]
+type FileKey = PathBuf;
+
+#[cfg(unix)]
+fn file_key(path: &Path) -> Option<FileKey> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_key(path: &Path) -> Option<FileKey> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden folders,

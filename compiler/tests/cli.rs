@@ -517,3 +517,29 @@ fn approve_follows_a_symbolic_link_and_keeps_the_permissions() {
     assert_eq!(mode, 0o600, "permissions {mode:o}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file reached by two paths (a folder and one inside it, `./x.sdd` and `x.sdd`) is one
+/// file: read once, so it is not declared twice, and formatted once.
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let examples = root().join("examples");
+    for args in [
+        &["check", ".", "engagements"][..],
+        &["check", "./people.sdd", "people.sdd", "."],
+        &[
+            "build",
+            ".",
+            "engagements",
+            "-o",
+            "../target/sdd-named-twice",
+        ],
+    ] {
+        let run = sdd(args, &examples);
+        assert_eq!(run.status.code(), Some(0), "{args:?}: {}", text(&run));
+    }
+    let once = text(&sdd(&["fmt", "--check", "."], &examples));
+    let twice = text(&sdd(&["fmt", "--check", ".", "engagements"], &examples));
+    assert!(once.contains(" files would be reformatted"), "{once}");
+    assert_eq!(twice, once);
+    let _ = std::fs::remove_dir_all(root().join("target/sdd-named-twice"));
+}

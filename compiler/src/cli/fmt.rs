@@ -45,8 +45,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
             failed = true;
         }
     }
-    files.sort();
-    files.dedup();
+    sdd::estate::one_path_per_file(&mut files);
     if files.len() > sdd::estate::MAX_FILES {
         return Err(format!(
             "more than {} .sdd files (SDD002 input limit)",
