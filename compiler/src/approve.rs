@@ -53,6 +53,14 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     }
     let mut scratch = Vec::new();
     let ns = Namespace::build(estate, &mut scratch);
+    for (name, what) in [
+        (&request.engagement, "engagement"),
+        (&request.by, "approver"),
+    ] {
+        if ns.declared_twice(name) {
+            return Err(refuse(twice(name, what)));
+        }
+    }
     let decl = ns
         .get_kind(&request.engagement, "engagement")
         .ok_or_else(|| {
@@ -171,6 +179,14 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         fingerprint: current,
         approvers,
     })
+}
+
+/// Why a command that acts on one declaration will not act on a name declared twice: which
+/// one is meant is the author's to say, not the tool's.
+pub fn twice(name: &str, what: &str) -> String {
+    format!(
+        "`{name}` is declared more than once (SDD102): rename one before using it as the {what}"
+    )
 }
 
 /// What keeps an engagement from being ready for a gate (`spec` or `design`): what `sdd check

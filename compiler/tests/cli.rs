@@ -543,3 +543,53 @@ fn a_file_named_twice_is_read_once() {
     assert_eq!(twice, once);
     let _ = std::fs::remove_dir_all(root().join("target/sdd-named-twice"));
 }
+
+/// A name declared twice (SDD102) is not resolved by picking the first: `approve`,
+/// `fingerprint` and `--ready` refuse an engagement or an approver declared twice.
+#[test]
+fn commands_on_one_declaration_refuse_a_name_declared_twice() {
+    let approve = |dir: &Path, by: &str| {
+        sdd(
+            &[
+                "approve",
+                "dc2-edge-bgp-peering",
+                "--gate",
+                "design",
+                "--by",
+                by,
+                "--on",
+                "2026-08-24",
+                "--estate",
+                ".",
+            ],
+            dir,
+        )
+    };
+    let dir = temp_estate("declared-twice");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, without_gate(&original, "design")).unwrap();
+    // An approver declared twice: the second `marcus` could hold any role.
+    std::fs::write(dir.join("zz.sdd"), "person marcus { name: \"Other\" }\n").unwrap();
+    let run = approve(&dir, "@marcus");
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(text(&run).contains("`marcus` is declared more than once"));
+    // The engagement declared twice.
+    std::fs::remove_file(dir.join("zz.sdd")).unwrap();
+    std::fs::write(dir.join("zz.sdd"), &original).unwrap();
+    let run = approve(&dir, "@marcus");
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(text(&run).contains("`dc2-edge-bgp-peering` is declared more than once"));
+    let fingerprint = sdd(
+        &["fingerprint", "dc2-edge-bgp-peering", "--estate", "."],
+        &dir,
+    );
+    assert_eq!(fingerprint.status.code(), Some(2), "{}", text(&fingerprint));
+    let ready = sdd(
+        &["check", "--ready", "spec", "dc2-edge-bgp-peering", "."],
+        &dir,
+    );
+    assert_eq!(ready.status.code(), Some(2), "{}", text(&ready));
+    assert!(text(&ready).contains("declared more than once"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -48,6 +48,8 @@ pub struct Namespace<'a> {
     /// approver of thousands of gates or deviations has their roles read once. Owned, as
     /// `sorted` is.
     pub(crate) authority: Mutex<HashMap<Authority, Option<String>>>,
+    /// The names declared more than once (each reported as SDD102).
+    duplicated: NameSet<'a>,
 }
 
 /// Who gives which approval in which domain.
@@ -63,7 +65,9 @@ impl<'a> Namespace<'a> {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
                 match ns.decls.get(name.text.as_str()) {
-                    Some(first) => out.push(
+                    Some(first) => {
+                        ns.duplicated.insert(&name.text);
+                        out.push(
                         Diagnostic::new(
                             Code::Sdd102,
                             file,
@@ -79,7 +83,8 @@ impl<'a> Namespace<'a> {
                         .with_help(
                             "every name in an estate is visible in every file: rename one of them",
                         ),
-                    ),
+                        )
+                    }
                     None => {
                         ns.decls.insert(&name.text, Decl { file, item });
                     }
@@ -87,6 +92,12 @@ impl<'a> Namespace<'a> {
             }
         }
         ns
+    }
+
+    /// Is this name declared more than once? A command that acts on one declaration
+    /// (`approve`, `fingerprint`, `--ready`) then refuses rather than pick one.
+    pub fn declared_twice(&self, name: &str) -> bool {
+        self.duplicated.contains(name)
     }
 
     pub fn get(&self, name: &str) -> Option<Decl<'a>> {

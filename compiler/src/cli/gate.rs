@@ -41,6 +41,9 @@ pub fn fingerprint(
     gate: Option<&str>,
 ) -> Result<ExitCode, String> {
     let estate = load(paths)?;
+    if Namespace::build(&estate, &mut Vec::new()).declared_twice(engagement) {
+        return Err(sdd::approve::twice(engagement, "engagement"));
+    }
     let analysis = analyze(&estate, &Options::default());
     let facts = analysis
         .facts(engagement)
@@ -113,6 +116,9 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     let estate = load(&args.paths)?;
     let mut scratch = Vec::new();
     let ns = Namespace::build(&estate, &mut scratch);
+    if ns.declared_twice(engagement) {
+        return Err(sdd::approve::twice(engagement, "engagement"));
+    }
     let decl = ns
         .get_kind(engagement, "engagement")
         .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
