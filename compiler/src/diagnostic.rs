@@ -101,6 +101,14 @@ impl Diagnostic {
     }
 }
 
+/// A keyword with its indefinite article, for messages: `a person`, `an engagement`.
+pub fn with_article(noun: &str) -> String {
+    match noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => format!("an {noun}"),
+        false => format!("a {noun}"),
+    }
+}
+
 /// Sort diagnostics into the order users and pipelines see: file name, span, code, message.
 /// Sorting by file *name* (not id) keeps the output independent of the order files were read.
 pub fn sort(diagnostics: &mut [Diagnostic], files: &Files) {
@@ -128,5 +136,20 @@ impl Tally {
             errors,
             warnings: diagnostics.len() - errors,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Messages read as English: "`boss` is a person, not an engagement".
+    #[test]
+    fn keywords_get_the_article_they_take() {
+        assert_eq!(super::with_article("engagement"), "an engagement");
+        assert_eq!(super::with_article("asset"), "an asset");
+        assert_eq!(super::with_article("person"), "a person");
+        assert_eq!(
+            super::with_article("requirement or test"),
+            "a requirement or test"
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 use foldhash::fast::FixedState;
 
 use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{with_article, Diagnostic};
 use crate::estate::Estate;
 use crate::source::FileId;
 use crate::syntax::{Entry, Item};
@@ -74,11 +74,11 @@ impl<'a> Namespace<'a> {
                             name.span,
                             format!("`{}` is declared twice", name.text),
                         )
-                        .with_label(format!("second declaration, as a {}", item.keyword()))
+                        .with_label(format!("second declaration, as {}", with_article(item.keyword())))
                         .with_secondary(
                             first.file,
                             first.item.name_span(),
-                            format!("first declared here, as a {}", first.kind()),
+                            format!("first declared here, as {}", with_article(first.kind())),
                         )
                         .with_help(
                             "every name in an estate is visible in every file: rename one of them",
@@ -241,11 +241,14 @@ impl<'a> Locals<'a> {
                                 engagement.name_text().unwrap_or("?")
                             ),
                         )
-                        .with_label(format!("second declaration, as a {}", item.keyword()))
+                        .with_label(format!(
+                            "second declaration, as {}",
+                            with_article(item.keyword())
+                        ))
                         .with_secondary(
                             file,
                             first.name_span(),
-                            format!("first declared here, as a {}", first.keyword()),
+                            format!("first declared here, as {}", with_article(first.keyword())),
                         ),
                     );
                 } else {

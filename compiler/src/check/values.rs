@@ -2,7 +2,7 @@
 //! (`list<cidr>`, an enum, a record). Reports SDD101, SDD103, SDD104, SDD105, SDD106, SDD401.
 
 use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{with_article, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::{Field, Item, Value, ValueKind};
 
@@ -167,9 +167,13 @@ impl Scope<'_, '_> {
                 self.err(
                     Code::Sdd103,
                     span,
-                    format!("`{name}` is a {}, not a {kind}", d.kind()),
+                    format!(
+                        "`{name}` is {}, not {}",
+                        with_article(d.kind()),
+                        with_article(kind)
+                    ),
                 )
-                .with_label(format!("expected a {kind}"))
+                .with_label(format!("expected {}", with_article(kind)))
                 .with_secondary(
                     d.file,
                     d.item.name_span(),
@@ -199,9 +203,13 @@ impl Scope<'_, '_> {
                 .err(
                     Code::Sdd103,
                     span,
-                    format!("`{name}` is a {}, not a {what}", item.keyword()),
+                    format!(
+                        "`{name}` is {}, not {}",
+                        with_article(item.keyword()),
+                        with_article(&what)
+                    ),
                 )
-                .with_label(format!("expected a {what}")),
+                .with_label(format!("expected {}", with_article(&what))),
             None => self
                 .err(
                     Code::Sdd101,

@@ -133,8 +133,13 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "{engagement} is not ready for gate {gate}: {} unmet criteria",
-        unmet.len()
+        "{engagement} is not ready for gate {gate}: {} unmet {}",
+        unmet.len(),
+        if unmet.len() == 1 {
+            "criterion"
+        } else {
+            "criteria"
+        }
     );
     for u in &unmet {
         let (line, col) = file.line_col(u.span.start as usize);
