@@ -390,6 +390,20 @@ fn a_failed_write_of_the_output_is_exit_code_2() {
     );
 }
 
+/// `sdd approve dc2-edge-bgp-peering --gate design --by BY --on 2026-08-24` in `dir`.
+fn approve_design(dir: &Path, by: &str) -> Output {
+    let args = [
+        "approve",
+        "dc2-edge-bgp-peering",
+        "--gate",
+        "design",
+        "--by",
+        by,
+    ];
+    let more = ["--on", "2026-08-24", "--estate", "."];
+    sdd(&[&args[..], &more[..]].concat(), dir)
+}
+
 /// In a file with `\r\n` line ends (a Windows checkout), `sdd approve` writes its block with
 /// them too, whether it inserts the block or rewrites it: a file never gets mixed line ends.
 #[test]
@@ -403,21 +417,7 @@ fn approve_keeps_the_files_line_ends() {
     )
     .unwrap();
     for by in ["@marcus", "@priya"] {
-        let run = sdd(
-            &[
-                "approve",
-                "dc2-edge-bgp-peering",
-                "--gate",
-                "design",
-                "--by",
-                by,
-                "--on",
-                "2026-08-24",
-                "--estate",
-                ".",
-            ],
-            &dir,
-        );
+        let run = approve_design(&dir, by);
         assert_eq!(run.status.code(), Some(0), "{}", text(&run));
         let after = std::fs::read_to_string(&file).unwrap();
         assert!(after.contains("gate design {\r\n"), "{by}: no block?");
@@ -453,21 +453,7 @@ fn a_design_approval_is_refused_while_gate_1_does_not_hold() {
             text(&ready).contains("Gate 1 (spec) does not hold"),
             "{what}"
         );
-        let run = sdd(
-            &[
-                "approve",
-                "dc2-edge-bgp-peering",
-                "--gate",
-                "design",
-                "--by",
-                "@marcus",
-                "--on",
-                "2026-08-24",
-                "--estate",
-                ".",
-            ],
-            &dir,
-        );
+        let run = approve_design(&dir, "@marcus");
         assert_eq!(run.status.code(), Some(1), "{what}: {}", text(&run));
         assert!(text(&run).contains("Gate 1 (spec) does not hold"), "{what}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), content, "{what}");
@@ -489,21 +475,7 @@ fn approve_follows_a_symbolic_link_and_keeps_the_permissions() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
     std::fs::remove_file(&file).unwrap();
     std::os::unix::fs::symlink(&real, &file).unwrap();
-    let run = sdd(
-        &[
-            "approve",
-            "dc2-edge-bgp-peering",
-            "--gate",
-            "design",
-            "--by",
-            "@marcus",
-            "--on",
-            "2026-08-24",
-            "--estate",
-            ".",
-        ],
-        &dir,
-    );
+    let run = approve_design(&dir, "@marcus");
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let link = std::fs::symlink_metadata(&file).unwrap();
     assert!(
@@ -548,36 +520,19 @@ fn a_file_named_twice_is_read_once() {
 /// `fingerprint` and `--ready` refuse an engagement or an approver declared twice.
 #[test]
 fn commands_on_one_declaration_refuse_a_name_declared_twice() {
-    let approve = |dir: &Path, by: &str| {
-        sdd(
-            &[
-                "approve",
-                "dc2-edge-bgp-peering",
-                "--gate",
-                "design",
-                "--by",
-                by,
-                "--on",
-                "2026-08-24",
-                "--estate",
-                ".",
-            ],
-            dir,
-        )
-    };
     let dir = temp_estate("declared-twice");
     let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
     let original = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, without_gate(&original, "design")).unwrap();
     // An approver declared twice: the second `marcus` could hold any role.
     std::fs::write(dir.join("zz.sdd"), "person marcus { name: \"Other\" }\n").unwrap();
-    let run = approve(&dir, "@marcus");
+    let run = approve_design(&dir, "@marcus");
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(text(&run).contains("`marcus` is declared more than once"));
     // The engagement declared twice.
     std::fs::remove_file(dir.join("zz.sdd")).unwrap();
     std::fs::write(dir.join("zz.sdd"), &original).unwrap();
-    let run = approve(&dir, "@marcus");
+    let run = approve_design(&dir, "@marcus");
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(text(&run).contains("`dc2-edge-bgp-peering` is declared more than once"));
     let fingerprint = sdd(
