@@ -153,6 +153,20 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         }
         None => (vec![request.by.clone()], request.on),
     };
+    // SDD208 would fault the approval just written: it cannot predate what it approves.
+    let spec_on = (request.gate == "design")
+        .then(|| e.gate_spec.and_then(|g| eng::date(g, "on")))
+        .flatten();
+    for (date, what) in [
+        (e.opened(), "the engagement was opened"),
+        (spec_on, "Gate 1"),
+    ] {
+        if let Some(date) = date.filter(|d| on < *d) {
+            return Err(refuse(format!(
+                "an approval on {on} would be dated before {what} ({date}): give `--on` a later date"
+            )));
+        }
+    }
 
     let new_text = match existing {
         Some(gate) => {

@@ -392,6 +392,11 @@ fn a_failed_write_of_the_output_is_exit_code_2() {
 
 /// `sdd approve dc2-edge-bgp-peering --gate design --by BY --on 2026-08-24` in `dir`.
 fn approve_design(dir: &Path, by: &str) -> Output {
+    approve_design_on(dir, by, "2026-08-24")
+}
+
+/// `sdd approve dc2-edge-bgp-peering --gate design --by BY --on ON` in `dir`.
+fn approve_design_on(dir: &Path, by: &str, on: &str) -> Output {
     let args = [
         "approve",
         "dc2-edge-bgp-peering",
@@ -400,8 +405,7 @@ fn approve_design(dir: &Path, by: &str) -> Output {
         "--by",
         by,
     ];
-    let more = ["--on", "2026-08-24", "--estate", "."];
-    sdd(&[&args[..], &more[..]].concat(), dir)
+    sdd(&[&args[..], &["--on", on, "--estate", "."]].concat(), dir)
 }
 
 /// In a file with `\r\n` line ends (a Windows checkout), `sdd approve` writes its block with
@@ -546,5 +550,31 @@ fn commands_on_one_declaration_refuse_a_name_declared_twice() {
     );
     assert_eq!(ready.status.code(), Some(2), "{}", text(&ready));
     assert!(text(&ready).contains("declared more than once"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An approval cannot predate what it approves: `--on` before the engagement was opened, or
+/// a design approval before Gate 1, is refused (the check would fault it as SDD208).
+#[test]
+fn approve_refuses_a_date_before_the_engagement_or_gate_1() {
+    let dir = temp_estate("approve-early");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let stripped = without_gate(&std::fs::read_to_string(&file).unwrap(), "design");
+    std::fs::write(&file, &stripped).unwrap();
+    // Opened 2026-08-03; Gate 1 approved on 2026-08-10.
+    for (on, what) in [
+        ("2026-08-01", "the engagement was opened"),
+        ("2026-08-05", "Gate 1"),
+    ] {
+        let run = approve_design_on(&dir, "@marcus", on);
+        assert_eq!(run.status.code(), Some(1), "{on}: {}", text(&run));
+        assert!(
+            text(&run).contains(&format!("dated before {what}")),
+            "{}",
+            text(&run)
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), stripped, "{on}");
+    }
+    assert_eq!(approve_design(&dir, "@marcus").status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
