@@ -171,7 +171,8 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     let new_text = match existing {
         Some(gate) => {
             let indent = indent_of(text, gate.span.start as usize);
-            let block = gate_block(&request.gate, &approvers, on, &current, &indent, text);
+            let nl = line_end_of(text);
+            let block = gate_block(&request.gate, &approvers, on, &current, &indent, nl);
             format!(
                 "{}{}{}",
                 &text[..gate.span.start as usize],
@@ -237,10 +238,9 @@ fn gate_block(
     on: NaiveDate,
     fingerprint: &str,
     indent: &str,
-    text: &str,
-) -> String {
     // The file's own line end: a block of `\n` lines in a `\r\n` file would mix them.
-    let nl = line_end_of(text);
+    nl: &str,
+) -> String {
     let by = match approvers {
         [one] => format!("@{one}"),
         many => format!(
@@ -286,11 +286,11 @@ fn insert_gate(
         Some(first) => indent_of(text, first.span().start as usize),
         None => format!("{}  ", indent_of(text, engagement.span.start as usize)),
     };
-    let block = gate_block(gate, approvers, on, fp, &indent, text);
+    let nl = line_end_of(text);
+    let block = gate_block(gate, approvers, on, fp, &indent, nl);
     let at = match before.last() {
         Some(entry) => entry.span().end as usize,
         None => body.span.start as usize + 1,
     };
-    let nl = line_end_of(text);
     format!("{}{nl}{nl}{}{}", &text[..at], block, &text[at..])
 }

@@ -64,31 +64,26 @@ impl<'a> Namespace<'a> {
         for file in ids {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
-                match ns.decls.get(name.text.as_str()) {
-                    Some(first) => {
-                        ns.duplicated.insert(&name.text);
-                        out.push(
-                        Diagnostic::new(
-                            Code::Sdd102,
-                            file,
-                            name.span,
-                            format!("`{}` is declared twice", name.text),
-                        )
-                        .with_label(format!("second declaration, as {}", with_article(item.keyword())))
-                        .with_secondary(
-                            first.file,
-                            first.item.name_span(),
-                            format!("first declared here, as {}", with_article(first.kind())),
-                        )
-                        .with_help(
-                            "every name in an estate is visible in every file: rename one of them",
-                        ),
-                        )
-                    }
-                    None => {
-                        ns.decls.insert(&name.text, Decl { file, item });
-                    }
-                }
+                let Some(first) = ns.decls.get(name.text.as_str()) else {
+                    ns.decls.insert(&name.text, Decl { file, item });
+                    continue;
+                };
+                let second = format!("second declaration, as {}", with_article(item.keyword()));
+                let first_here = format!("first declared here, as {}", with_article(first.kind()));
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd102,
+                        file,
+                        name.span,
+                        format!("`{}` is declared twice", name.text),
+                    )
+                    .with_label(second)
+                    .with_secondary(first.file, first.item.name_span(), first_here)
+                    .with_help(
+                        "every name in an estate is visible in every file: rename one of them",
+                    ),
+                );
+                ns.duplicated.insert(&name.text);
             }
         }
         ns
