@@ -354,11 +354,19 @@ fn a_string_over_one_mib_gets_sdd002() {
             "block.sdd",
             format!("role s {{\n  approves: [spec]\n  domains: [network]\n  note: \"\"\"\n{long}\n\"\"\"\n}}\n"),
         );
-        // Exactly at the limit (quotes included) is still fine.
-        let fits = "y".repeat(sdd::syntax::MAX_STRING_BYTES - 2);
+        // Exactly at the limit is still fine: the quotes do not count. One byte more is not.
+        let fits = "y".repeat(sdd::syntax::MAX_STRING_BYTES);
         dir.write("fits.sdd", format!("person p {{\n  name: \"{fits}\"\n}}\n"));
+        dir.write(
+            "block-fits.sdd",
+            format!("person q {{\n  name: \"\"\"{fits}\"\"\"\n}}\n"),
+        );
+        dir.write(
+            "one-over.sdd",
+            format!("person o {{\n  name: \"{fits}z\"\n}}\n"),
+        );
         let (estate, diagnostics) = check(&dir.0);
-        for file in ["string.sdd", "block.sdd"] {
+        for file in ["string.sdd", "block.sdd", "one-over.sdd"] {
             let limit: Vec<_> = codes_of(&estate, &diagnostics, file)
                 .into_iter()
                 .filter(|d| d.code == Code::Sdd002)
@@ -370,12 +378,14 @@ fn a_string_over_one_mib_gets_sdd002() {
                 limit[0].message
             );
         }
-        assert!(
-            !codes_of(&estate, &diagnostics, "fits.sdd")
-                .iter()
-                .any(|d| d.code == Code::Sdd002),
-            "{diagnostics:#?}"
-        );
+        for file in ["fits.sdd", "block-fits.sdd"] {
+            assert!(
+                !codes_of(&estate, &diagnostics, file)
+                    .iter()
+                    .any(|d| d.code == Code::Sdd002),
+                "{file}: {diagnostics:#?}"
+            );
+        }
     });
 }
 

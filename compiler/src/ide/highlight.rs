@@ -111,6 +111,7 @@ impl Ide<'_> {
                 | Token::Decimal
                 | Token::Date
                 | Token::DateTime
+                | Token::BadDateTime
                 | Token::Duration
                 | Token::Version => token(TokenKind::Number, 0),
                 Token::Person => {

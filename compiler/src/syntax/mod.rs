@@ -71,16 +71,20 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let lexed = token::lex(file, text);
     let mut diagnostics = lexed.diagnostics;
     for &(kind, span) in &lexed.tokens {
-        if matches!(kind, Token::Str | Token::TextBlock) && span.range().len() > MAX_STRING_BYTES {
+        // The limit is on what the string holds: its quotes do not count.
+        let quotes = match kind {
+            Token::Str => 2,
+            Token::TextBlock => 6,
+            _ => continue,
+        };
+        let content = span.range().len().saturating_sub(quotes);
+        if content > MAX_STRING_BYTES {
             diagnostics.push(
                 Diagnostic::new(
                     Code::Sdd002,
                     file,
                     Span::new(span.start as usize, span.start as usize + 1),
-                    format!(
-                        "string of {} bytes; the limit is {MAX_STRING_BYTES}",
-                        span.range().len()
-                    ),
+                    format!("string of {content} bytes; the limit is {MAX_STRING_BYTES}"),
                 )
                 .with_label("string too long"),
             );
@@ -98,7 +102,13 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         None => {
             let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
-            let syntax: Vec<Diagnostic> = errors.iter().map(|e| syntax_error(file, e)).collect();
+            let syntax: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| {
+                    missing_value(file, text, &lexed.tokens, e)
+                        .unwrap_or_else(|| syntax_error(file, e))
+                })
+                .collect();
             (items, syntax)
         }
     };
@@ -314,6 +324,54 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
             Diagnostic::new(Code::Sdd001, file, span, message).with_label(label)
         }
     }
+}
+
+/// A field whose value is missing at the end of its line (`name:` and then a new line) is
+/// reported at its `:`, not at whatever the next line starts with.
+fn missing_value(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    error: &Rich<'_, Token, SimpleSpan>,
+) -> Option<Diagnostic> {
+    let RichReason::ExpectedFound { expected, .. } = error.reason() else {
+        return None;
+    };
+    let at = tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start);
+    let wants_value = expected
+        .iter()
+        .any(|p| matches!(p, RichPattern::Label(l) if l.as_ref() == "a value"));
+    // Either the value is wanted at the next line's first token, or the next line's field
+    // name was taken for the value and the error is at its `:`.
+    let next = match at {
+        _ if wants_value => at,
+        3.. if tokens.get(at).is_some_and(|t| t.0 == Token::Colon)
+            && tokens[at - 1].0 == Token::Ident =>
+        {
+            at - 1
+        }
+        _ => return None,
+    };
+    let (before, colon) = match next {
+        2.. => (tokens[next - 2], tokens[next - 1]),
+        _ => return None,
+    };
+    let next_start = tokens.get(next).map_or(text.len(), |t| t.1.start as usize);
+    let gap = &text[colon.1.end as usize..next_start];
+    if colon.0 != Token::Colon || before.0 != Token::Ident || !gap.contains('\n') {
+        return None;
+    }
+    let name = &text[before.1.range()];
+    Some(
+        Diagnostic::new(
+            Code::Sdd001,
+            file,
+            colon.1,
+            format!("expected a value after `{name}:`, found the end of the line"),
+        )
+        .with_label("the value is missing")
+        .with_help("a field is written `name: value` on one line"),
+    )
 }
 
 /// The lines that hold a lexical error (a bad character or string, or an input limit). A

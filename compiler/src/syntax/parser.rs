@@ -205,6 +205,7 @@ where
             Token::Duration => Token::Duration,
             Token::Version => Token::Version,
             Token::Person => Token::Person,
+            Token::BadDateTime => Token::BadDateTime,
         }
         .validate(move |token, e, emitter| {
             let span: SimpleSpan = e.span();
@@ -222,6 +223,8 @@ where
                 Token::DateTime => ValueKind::DateTime(text.into()),
                 Token::Duration => ValueKind::Duration(text.into()),
                 Token::Version => ValueKind::Version(text.into()),
+                // The lexer has reported it.
+                Token::BadDateTime => ValueKind::Error,
                 _ => ValueKind::Person(text[1..].into()),
             };
             Value {
@@ -285,9 +288,13 @@ where
                 }
             }),
         ));
+        // A name is never followed by `:` as a value: `name:` at the end of a line and a
+        // field on the next is a missing value, not the next field's name read as one.
+        let not_a_field_name = none_of([Token::Colon]).rewind().ignored().or(end());
         let named = ident
             .then(generic_args.or_not())
             .then(spec.or_not())
+            .then_ignore(not_a_field_name)
             .map_with(|((name, args), spec), e| {
                 let span = to_span(e.span());
                 let kind = match (args, spec) {
@@ -401,7 +408,14 @@ where
         )));
         let other_entry = ident
             .filter(move |i| !is_keyword(i))
-            .then(field_or_variant.or(empty().to(Tail::NotAField)));
+            // A `:` commits to a field: a broken value after it is reported at the value.
+            .then(
+                field_or_variant.or(none_of([Token::Colon])
+                    .rewind()
+                    .ignored()
+                    .or(end())
+                    .to(Tail::NotAField)),
+            );
 
         keyword_entry
             .or(other_entry)

@@ -20,6 +20,8 @@ pub enum LexError {
     UnexpectedCharacter,
     UnterminatedTextBlock,
     UnterminatedBlockComment,
+    /// A date followed by `T` and a time that is not `HH:MM[:SS]` and a zone: the reason.
+    BadDateTime(&'static str),
 }
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,12 +71,43 @@ pub enum Token {
     Decimal,
     #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")]
     Date,
-    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})")]
+    /// Everything that looks like a date-time is one token, checked by [`date_time`]: a
+    /// missing zone or fractional seconds is one clear error, not a date and stray names.
+    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9A-Za-z:.+-]*", date_time)]
     DateTime,
     #[regex(r"[0-9]+[smhdw]")]
     Duration,
     #[regex(r"[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?")]
     Version,
+    /// Never made by logos: what a malformed date-time is repaired to, after its one error,
+    /// so the parser reads it as an invalid value and no later check reports it again.
+    BadDateTime,
+}
+
+/// The time after a date's `T`: `HH:MM`, optional `:SS`, then `Z` or an offset `±HH:MM`.
+fn date_time(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    let time = &lex.slice()["2026-11-28T".len()..];
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    let zone_at = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    let (clock, zone) = time.split_at(zone_at);
+    let parts: Vec<&str> = clock.split(':').collect();
+    let clock_ok = matches!(parts.len(), 2 | 3) && parts.iter().all(|p| digits(p));
+    let zone_ok = zone == "Z"
+        || (zone.len() == 6
+            && zone[1..]
+                .split_once(':')
+                .is_some_and(|(h, m)| digits(h) && digits(m)));
+    match (clock_ok, zone_ok) {
+        (true, true) => Ok(()),
+        _ if clock.contains('.') => Err(LexError::BadDateTime(
+            "fractional seconds are not supported",
+        )),
+        (true, false) if zone.is_empty() => Err(LexError::BadDateTime("the zone is missing")),
+        (true, false) => Err(LexError::BadDateTime("the zone is not `Z` or `±HH:MM`")),
+        (false, _) => Err(LexError::BadDateTime(
+            "the time is not `HH:MM` or `HH:MM:SS`",
+        )),
+    }
 }
 
 fn block_comment(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
@@ -135,7 +168,7 @@ impl Token {
             Token::Int => "an integer",
             Token::Decimal => "a decimal",
             Token::Date => "a date",
-            Token::DateTime => "a date-time",
+            Token::DateTime | Token::BadDateTime => "a date-time",
             Token::Duration => "a duration",
             Token::Version => "a version",
         }
@@ -232,6 +265,19 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                     kind: Token::BlockComment,
                     span,
                 });
+            }
+            Err(LexError::BadDateTime(why)) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        span,
+                        format!("malformed date-time: {why}"),
+                    )
+                    .with_label("not a date-time")
+                    .with_help("write a date-time as `2026-11-28T02:00Z`, `2026-11-28T02:00:30Z` or with an offset `2026-11-28T02:00+01:00`"),
+                );
+                out.tokens.push((Token::BadDateTime, span));
             }
             Ok(Token::UnterminatedStr) => {
                 out.diagnostics.push(
