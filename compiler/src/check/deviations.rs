@@ -99,8 +99,9 @@ pub fn check(
                                     .with_label("the approver is the engagement's owner or build operator")
                                     .with_note("separation of duties: a builder cannot accept their own deviation"),
                             );
-                        } else if ns.get_kind(p, "person").is_some() {
-                            if let Some(why) = lacks_authority(ns, p, "deviation", e.domain()) {
+                        } else if let (Some(_), Some(domain)) = (ns.get_kind(p, "person"), e.domain()) {
+                            // With no domain (an unknown profile, SDD101) authority is not judged.
+                            if let Some(why) = lacks_authority(ns, p, "deviation", Some(domain)) {
                                 out.push(
                                     Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, who may not approve deviations"))
                                         .with_label("approver lacks authority")

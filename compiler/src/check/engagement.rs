@@ -92,6 +92,11 @@ impl<'a> Engagement<'a> {
         person(self.item, "owner")
     }
 
+    /// `profile:` names a profile the estate does not declare (SDD101).
+    pub fn profile_unknown(&self) -> bool {
+        self.profile.is_none() && self.item.field("profile").is_some()
+    }
+
     pub fn domain(&self) -> Option<&'a str> {
         self.profile?.field("domain")?.value.as_name()
     }

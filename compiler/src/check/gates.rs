@@ -139,7 +139,9 @@ pub fn check_gate(
         }
         Some((value, Some(recorded))) if recorded != current => {
             holds = false;
-            if unchanged_if != Some(recorded) {
+            // Without its profile the fingerprint holds none of the profile's fields: the
+            // unknown profile (SDD101) is the one report, not a stale approval.
+            if unchanged_if != Some(recorded) && !e.profile_unknown() {
                 out.push(
                     Diagnostic::new(
                         Code::Sdd204,
@@ -190,7 +192,11 @@ pub fn check_gate(
             holds = false;
             continue; // SDD101 from the type checker
         }
-        if let Some(why) = lacks_authority(ns, person, kind, e.domain()) {
+        let Some(domain) = e.domain() else {
+            holds = false;
+            continue; // no profile or no domain: reported as such (SDD101, SDD104)
+        };
+        if let Some(why) = lacks_authority(ns, person, kind, Some(domain)) {
             holds = false;
             out.push(
                 Diagnostic::new(
