@@ -38,6 +38,53 @@ pub fn check_file(
     }
 }
 
+/// SDD102 for a profile's `field` declared twice or named like a built-in engagement field
+/// (which it could never type), and for an enum variant listed twice.
+fn declared_twice(file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
+    let place = describe(item);
+    let builtin = FILE.item("engagement").map(|e| e.block);
+    let mut seen: NameMap<'_, Span> = NameMap::default();
+    for entry in item.entries() {
+        let (name, span, what) = match entry {
+            Entry::Item(field) if field.keyword() == "field" => match &field.name {
+                Some(name) => (name.text.as_str(), name.span, "field"),
+                None => continue,
+            },
+            Entry::Variant(v) => (v.text.as_str(), v.span, "variant"),
+            _ => continue,
+        };
+        if let Some(first) = seen.get(name) {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd102,
+                    file,
+                    span,
+                    format!("{what} `{name}` is declared twice in {place}"),
+                )
+                .with_label("second declaration")
+                .with_secondary(file, *first, "first declared here"),
+            );
+            continue;
+        }
+        seen.insert(name, span);
+        if what == "field" && builtin.is_some_and(|b| b.field(name).is_some()) {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd102,
+                    file,
+                    span,
+                    format!("{place} declares `{name}`, a built-in engagement field"),
+                )
+                .with_label("already a field of every engagement")
+                .with_note(format!(
+                    "every engagement has `{name}`, with its own type; a profile adds fields beside the built-in ones"
+                ))
+                .with_help("remove this declaration, or give the field another name"),
+            );
+        }
+    }
+}
+
 fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnostic {
     let allowed: Vec<&str> = parent.items.iter().map(|r| r.keyword).collect();
     let mut d = Diagnostic::new(
@@ -211,6 +258,9 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
         None
     };
     let first_fields = FirstFields::of(&body.entries);
+    if matches!(item.keyword(), "profile" | "enum") {
+        declared_twice(file, item, out);
+    }
     for entry in &body.entries {
         match entry {
             Entry::Field(field) => {
