@@ -284,11 +284,12 @@ impl Files {
 
 impl<'a> codespan_reporting::files::Files<'a> for Files {
     type FileId = FileId;
-    type Name = &'a str;
+    type Name = std::borrow::Cow<'a, str>;
     type Source = &'a str;
 
-    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        Ok(&self.get(id).name)
+    /// The name as printed (a control character in a path is shown escaped).
+    fn name(&'a self, id: FileId) -> Result<Self::Name, codespan_reporting::files::Error> {
+        Ok(crate::render::printable::escaped(&self.get(id).name))
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {

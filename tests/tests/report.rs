@@ -214,3 +214,44 @@ fn the_examples_show_what_their_readme_promises() {
         (4, 4)
     );
 }
+
+/// A deviation title with a line break, a terminal escape and a bidirectional override: the
+/// text report keeps its row on one line and shows the characters escaped, never raw.
+#[test]
+fn titles_cannot_split_rows_or_reach_the_terminal() {
+    let dir = repo_root().join("tests/cases/report/small-estate");
+    let mut sources: Vec<(String, String)> = ["a", "b", "c", "d", "e", "shared"]
+        .iter()
+        .map(|n| {
+            let name = format!("{n}.sdd");
+            let text = std::fs::read_to_string(dir.join(&name)).expect("case file");
+            (name, text)
+        })
+        .collect();
+    let d = &mut sources[3].1;
+    assert!(d.contains("\"Check run by hand\""));
+    *d = d.replace(
+        "\"Check run by hand\"",
+        r#""Check run\nby hand \u{1b}[2J\u{7} \u{202e}dnah""#,
+    );
+    let estate = Estate::from_sources(sources);
+    let analysis = analyze(&estate, &options_at(CASE_DATE));
+    let r = report(&estate, &analysis, options_at(CASE_DATE).as_of);
+    let text = report_tables::text(&r);
+    let markdown = report_tables::markdown(&r);
+    for shown in [&text, &markdown] {
+        assert!(
+            !shown.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "raw control characters: {shown:?}"
+        );
+        assert!(shown.contains("\\u{1b}[2J\\u{7} \\u{202e}dnah"), "{shown}");
+    }
+    let row = text
+        .lines()
+        .find(|l| l.contains("Check run"))
+        .expect("the deviation's row");
+    assert!(
+        row.contains("d-delivered") && row.contains("Check run\\nby hand"),
+        "{text}"
+    );
+}

@@ -7,6 +7,7 @@ use sdd::analysis::{analyze, Options};
 use sdd::check::engagement::Engagement;
 use sdd::check::names::Namespace;
 use sdd::estate::Estate;
+use sdd::render::printable::escaped;
 
 use super::{estate_paths, options, CheckArgs};
 
@@ -102,7 +103,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
                 request.by
             );
             for reason in refusal.0 {
-                errln!("  - {reason}");
+                errln!("  - {}", escaped(&reason.to_string()));
             }
             Ok(ExitCode::from(1))
         }
@@ -143,7 +144,11 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     );
     for u in &unmet {
         let (line, col) = file.line_col(u.span.start as usize);
-        outln!("  {}:{line}:{col}: {}", file.name, u.message);
+        outln!(
+            "  {}:{line}:{col}: {}",
+            escaped(&file.name),
+            escaped(&u.message)
+        );
     }
     Ok(ExitCode::from(1))
 }

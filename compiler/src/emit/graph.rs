@@ -256,5 +256,6 @@ pub fn impact_text(impact: &Impact) -> String {
         ));
         dependent_lines(&impact.unaffected, &impact.asset, &mut out);
     }
-    out
+    // A constraint is a string from the estate: its control characters are shown escaped.
+    crate::render::printable::escaped(&out).into_owned()
 }

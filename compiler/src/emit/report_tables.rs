@@ -3,6 +3,7 @@
 //! Both renderings come from one list of sections, so they always show the same figures.
 
 use super::report::{DeviationEntry, Ratio, Report};
+use crate::render::printable::{escaped, one_line};
 
 /// How many assets "most reused" lists.
 pub const TOP_ASSETS: usize = 10;
@@ -230,7 +231,12 @@ fn numeric_columns(t: &Table) -> Vec<bool> {
 fn text_table(t: &Table, out: &mut String) {
     let count = t.headers.len();
     let mut widths: Vec<usize> = t.headers.iter().map(|h| h.chars().count()).collect();
-    for row in &t.rows {
+    // A value is shown on one line, its control characters escaped: a title with a line
+    // break or a terminal escape in it never splits or rewrites the table.
+    let rows: Vec<Vec<String>> = (t.rows.iter())
+        .map(|row| row.iter().map(|c| one_line(c).into_owned()).collect())
+        .collect();
+    for row in &rows {
         for (i, cell) in row.iter().enumerate().take(count) {
             widths[i] = widths[i].max(cell.chars().count());
         }
@@ -255,7 +261,7 @@ fn text_table(t: &Table, out: &mut String) {
     line(&t.headers, out);
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     line(&rule, out);
-    for row in &t.rows {
+    for row in &rows {
         line(row, out);
     }
 }
@@ -272,7 +278,7 @@ pub fn text(r: &Report) -> String {
             match body {
                 Body::Lines(lines) => {
                     for l in lines {
-                        out.push_str(&format!("  {l}\n"));
+                        out.push_str(&format!("  {}\n", escaped(l)));
                     }
                 }
                 Body::Table(t) => text_table(t, &mut out),
@@ -283,7 +289,7 @@ pub fn text(r: &Report) -> String {
 }
 
 fn md_cell(cell: &str) -> String {
-    cell.replace('|', "\\|").replace('\n', " ")
+    escaped(cell).replace('|', "\\|").replace('\n', " ")
 }
 
 /// The report as Markdown.

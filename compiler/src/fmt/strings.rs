@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+use crate::render::printable::is_bidi_control;
 use crate::syntax::literal;
 
 const FENCE: &str = r#"""""#;
@@ -35,11 +36,6 @@ pub(super) fn string(raw: &str, value: &str) -> String {
     } else {
         raw.to_string()
     }
-}
-
-/// Characters that reorder how text is displayed; written as escapes so a reviewer sees them.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Is this source spelling a text block?

@@ -4,6 +4,7 @@
 //! Each takes diagnostics already sorted by [`crate::diagnostic::sort`].
 
 pub mod json;
+pub mod printable;
 pub mod rich;
 pub mod short;
 

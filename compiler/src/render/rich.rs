@@ -10,11 +10,13 @@
 //! apart go into separate snippets of the same file, and a label over more than
 //! [`MAX_LABEL_LINES`] lines is shown on its first line only.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
 use ariadne::{Cache, Color, Config, IndexType, Label, Report, ReportKind, Source};
 
+use super::printable::{self, escaped};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Files};
 
@@ -27,17 +29,18 @@ pub struct Renderer<'a> {
 /// ariadne's view of the files: each file's text and line index, built when first needed.
 struct Sources<'a> {
     files: &'a Files,
-    indexed: HashMap<FileId, Source<&'a str>>,
+    indexed: HashMap<FileId, Source<Cow<'a, str>>>,
 }
 
 impl<'a> Sources<'a> {
     /// A file's text and line index, indexed the first time it is asked for. A leading byte
-    /// order mark is left out, so that ariadne's columns on line 1 are an editor's.
-    fn source(&mut self, id: FileId) -> &Source<&'a str> {
+    /// order mark is left out, so that ariadne's columns on line 1 are an editor's, and
+    /// control characters are shown as visible ones, each in its own column.
+    fn source(&mut self, id: FileId) -> &Source<Cow<'a, str>> {
         let file = self.files.get(id);
         (self.indexed)
             .entry(id)
-            .or_insert_with(|| Source::from(&file.text()[file.text_start()..]))
+            .or_insert_with(|| Source::from(printable::pictured(&file.text()[file.text_start()..])))
     }
 }
 
@@ -46,14 +49,14 @@ impl<'a> Sources<'a> {
 type SnippetId = (FileId, u32);
 
 impl<'a> Cache<SnippetId> for Sources<'a> {
-    type Storage = &'a str;
+    type Storage = Cow<'a, str>;
 
-    fn fetch(&mut self, id: &SnippetId) -> Result<&Source<&'a str>, impl fmt::Debug> {
+    fn fetch(&mut self, id: &SnippetId) -> Result<&Source<Cow<'a, str>>, impl fmt::Debug> {
         Ok::<_, ()>(self.source(id.0))
     }
 
     fn display<'b>(&self, id: &'b SnippetId) -> Option<impl fmt::Display + 'b> {
-        Some(self.files.name(id.0).to_string())
+        Some(printable::escaped(self.files.name(id.0)).into_owned())
     }
 }
 
@@ -94,25 +97,25 @@ impl<'a> Renderer<'a> {
                     .with_color(self.color),
             )
             .with_code(diagnostic.code)
-            .with_message(&diagnostic.message);
+            .with_message(escaped(&diagnostic.message));
         let mut primary = Label::new(spans[0].clone()).with_color(primary_color);
         if !diagnostic.primary.message.is_empty() {
-            primary = primary.with_message(&diagnostic.primary.message);
+            primary = primary.with_message(escaped(&diagnostic.primary.message));
         }
         report = report.with_label(primary);
         for (i, (label, span)) in diagnostic.secondary.iter().zip(&spans[1..]).enumerate() {
             report = report.with_label(
                 Label::new(span.clone())
-                    .with_message(&label.message)
+                    .with_message(escaped(&label.message))
                     .with_color(Color::Blue)
                     .with_order(i as i32 + 1),
             );
         }
         for note in &diagnostic.notes {
-            report = report.with_note(note);
+            report = report.with_note(escaped(note));
         }
         if let Some(help) = &diagnostic.help {
-            report = report.with_help(help);
+            report = report.with_help(escaped(help));
         }
         let mut out = Vec::new();
         // Writing to a Vec cannot fail; a broken span would only lose this one report.
@@ -221,7 +224,7 @@ impl Renderer<'_> {
         let files = self.sources.files;
         let at = |label: &crate::diagnostic::Label| {
             let (line, column) = files.get(label.file).line_col(label.span.start as usize);
-            format!("{}:{line}:{column}", files.name(label.file))
+            format!("{}:{line}:{column}", escaped(files.name(label.file)))
         };
         let kind = match diagnostic.severity {
             Severity::Error => "Error",
@@ -230,26 +233,26 @@ impl Renderer<'_> {
         let mut out = format!(
             "[{}] {kind}: {}\n   ╭─[ {} ]\n   │\n",
             diagnostic.code,
-            diagnostic.message,
+            escaped(&diagnostic.message),
             at(&diagnostic.primary)
         );
         for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
             if !label.message.is_empty() {
-                let _ = writeln!(out, "   │ {}: {}", at(label), label.message);
+                let _ = writeln!(out, "   │ {}: {}", at(label), escaped(&label.message));
             }
         }
         let _ = writeln!(
             out,
             "   │ \n   │ Note: line {} of {} is {} bytes long; it is not shown",
             long.line,
-            files.name(long.file),
+            escaped(files.name(long.file)),
             long.bytes
         );
         for note in &diagnostic.notes {
-            let _ = writeln!(out, "   │ Note: {note}");
+            let _ = writeln!(out, "   │ Note: {}", escaped(note));
         }
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(out, "   │ Help: {help}");
+            let _ = writeln!(out, "   │ Help: {}", escaped(help));
         }
         out.push_str("───╯\n");
         out
@@ -308,6 +311,35 @@ mod tests {
         assert!(report.contains("a.sdd:1:8 "), "{report}");
         assert!(!report.contains('\u{feff}'), "{report}");
         assert!(crate::render::short::render(&d, &files).starts_with("a.sdd:1:8:"));
+    }
+
+    /// Control characters and bidirectional overrides from the estate (in a message, a note
+    /// or the quoted line) never reach the terminal raw, and the label stays under its text.
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let mut files = Files::new();
+        let text = "person p { ip: \"\u{1b}[2J\u{202e}x\" zz: 1 }\n";
+        let a = files.add("a\u{7}.sdd", text);
+        let at = text.find("zz").unwrap();
+        let d = Diagnostic::new(Code::Sdd103, a, Span::new(at, at + 2), "`\u{1b}[2J` is bad")
+            .with_label("here \u{7}")
+            .with_note("was \"\u{202e}x\"")
+            .with_help("\u{9b}31m");
+        let unsafe_chars = ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'];
+        for report in [
+            render(&d, &files, false),
+            crate::render::short::render(&d, &files),
+        ] {
+            assert!(!report.contains(unsafe_chars), "{report:?}");
+        }
+        let report = render(&d, &files, false);
+        assert!(report.contains("\\u{1b}[2J` is bad"), "{report}");
+        assert!(report.contains("was \"\\u{202e}x\""), "{report}");
+        // The quoted line keeps one column per character: the label is under `zz`.
+        let quoted = report.lines().find(|l| l.contains("zz: 1")).unwrap();
+        let marks = report.lines().find(|l| l.contains("──")).unwrap();
+        let column = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+        assert_eq!(column(quoted, "zz"), column(marks, "──"), "{report}");
     }
 
     /// A label on a line too long to show gets the report without the source, and the report

@@ -6,6 +6,7 @@ use codespan_reporting::diagnostic::{
 };
 use codespan_reporting::term::{self, Config, DisplayStyle};
 
+use super::printable::escaped;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{FileId, Files};
 
@@ -17,7 +18,7 @@ pub fn render(diagnostic: &Diagnostic, files: &Files) -> String {
     };
     let cs: CsDiagnostic<FileId> = CsDiagnostic::new(severity)
         .with_code(diagnostic.code.as_str())
-        .with_message(&diagnostic.message)
+        .with_message(escaped(&diagnostic.message))
         .with_labels(vec![CsLabel::primary(
             diagnostic.primary.file,
             diagnostic.primary.span.range(),
@@ -34,10 +35,10 @@ pub fn render(diagnostic: &Diagnostic, files: &Files) -> String {
                 .line_col(diagnostic.primary.span.start as usize);
             format!(
                 "{}:{line}:{col}: {}[{}]: {}",
-                files.name(diagnostic.file()),
+                escaped(files.name(diagnostic.file())),
                 diagnostic.severity.as_str(),
                 diagnostic.code,
-                diagnostic.message
+                escaped(&diagnostic.message)
             )
         }
     }

@@ -1,0 +1,104 @@
+//! Text from an estate made safe to print on a terminal.
+//!
+//! Strings in `.sdd` files may hold control characters (an escape sequence, a bell) and the
+//! bidirectional overrides that make text display in another order than it is read. Printed
+//! raw, the first can rewrite a terminal and the second can make a reviewer read something
+//! other than what is there. Every renderer for people passes such text through here: the
+//! characters are shown as `\u{…}` escapes (as the formatter writes them in a string), or, in
+//! a source snippet where columns must stay where they are, as one visible character each.
+
+use std::borrow::Cow;
+
+/// Characters that reorder how text is displayed.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A character a terminal would act on or that reorders text: every control character but
+/// the line feed and the tab, and the bidirectional controls.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+fn rewrite(
+    text: &str,
+    unsafe_char: impl Fn(char) -> bool,
+    mut write: impl FnMut(&mut String, char),
+) -> Cow<'_, str> {
+    if !text.chars().any(&unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            write(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for a message, a note or a table: unsafe characters as `\u{…}` escapes.
+pub fn escaped(text: &str) -> Cow<'_, str> {
+    rewrite(text, is_unsafe, |out, c| {
+        out.push_str(&format!("\\u{{{:x}}}", c as u32));
+    })
+}
+
+/// Text for one cell of a table row: as [`escaped`], and a line break as `\n`, so one value
+/// never splits its row.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    rewrite(
+        text,
+        |c| c == '\n' || is_unsafe(c),
+        |out, c| match c {
+            '\n' => out.push_str("\\n"),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        },
+    )
+}
+
+/// Source text for a snippet: each unsafe character (other than a carriage return, which
+/// ends lines) becomes one visible character, so every column stays where it is. C0 controls
+/// show as their Unicode control pictures (ESC as `␛`), anything else as `�`.
+pub fn pictured(text: &str) -> Cow<'_, str> {
+    rewrite(
+        text,
+        |c| c != '\r' && is_unsafe(c),
+        |out, c| {
+            out.push(match c as u32 {
+                n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
+                0x7f => '\u{2421}',
+                _ => '\u{FFFD}',
+            })
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_not_copied() {
+        assert!(matches!(escaped("BGP to AS 64901\n\tok"), Cow::Borrowed(_)));
+        assert!(matches!(pictured("line\r\nline"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn terminal_controls_and_bidi_overrides_are_escaped() {
+        assert_eq!(escaped("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
+        assert_eq!(escaped("x\u{202e}cba\u{2069}"), "x\\u{202e}cba\\u{2069}");
+        assert_eq!(escaped("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(one_line("two\nlines\u{1b}"), "two\\nlines\\u{1b}");
+    }
+
+    #[test]
+    fn pictures_keep_the_character_count() {
+        let text = "name: \"a\u{1b}[31m\u{202e}b\u{7f}\"";
+        let shown = pictured(text);
+        assert_eq!(shown, "name: \"a␛[31m�b␡\"");
+        assert_eq!(shown.chars().count(), text.chars().count());
+    }
+}
