@@ -172,7 +172,18 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         Some(gate) => {
             let indent = indent_of(text, gate.span.start as usize);
             let nl = line_end_of(text);
-            let block = gate_block(&request.gate, &approvers, on, &current, &indent, nl);
+            let mut block = gate_block(&request.gate, &approvers, on, &current, &indent, nl);
+            // The block is written anew: the comments inside the old one are kept, at its top.
+            let kept: Vec<&str> = (estate.parsed[file.0 as usize].comments.iter())
+                .filter(|c| gate.span.start <= c.span.start && c.span.end <= gate.span.end)
+                .map(|c| &text[c.span.range()])
+                .collect();
+            if let Some(open) = block.find('{') {
+                let lines: String = (kept.iter())
+                    .map(|c| format!("{nl}{indent}  {}", c.trim_end()))
+                    .collect();
+                block.insert_str(open + 1, &lines);
+            }
             format!(
                 "{}{}{}",
                 &text[..gate.span.start as usize],
@@ -282,15 +293,48 @@ fn insert_gate(
         .position(|e| matches!(e, Entry::Item(i) if phase_of(i).is_some_and(|p| p > phase)));
     let before = &entries[..first_later.unwrap_or(entries.len())];
     let body = engagement.body.as_ref().expect("an engagement has a body");
+    // The entries' indent, when the first starts its own line; otherwise (a one-line
+    // engagement) one level below the engagement.
     let indent = match entries.first() {
-        Some(first) => indent_of(text, first.span().start as usize),
-        None => format!("{}  ", indent_of(text, engagement.span.start as usize)),
+        Some(first) if starts_line(text, first.span().start as usize) => {
+            indent_of(text, first.span().start as usize)
+        }
+        _ => format!("{}  ", indent_of(text, engagement.span.start as usize)),
     };
     let nl = line_end_of(text);
     let block = gate_block(gate, approvers, on, fp, &indent, nl);
     let at = match before.last() {
-        Some(entry) => entry.span().end as usize,
+        // After the entry's line, so a comment at the end of it stays with it.
+        Some(entry) => after_line_comment(text, entry.span().end as usize),
         None => body.span.start as usize + 1,
     };
+    // In a one-line engagement the closing `}` goes on a line of its own after the block.
+    let close = (body.span.end as usize).saturating_sub(1);
+    let gap = text.get(at..close).unwrap_or("\n");
+    if gap.trim().is_empty() && !gap.contains('\n') {
+        let outer = indent_of(text, engagement.span.start as usize);
+        return format!(
+            "{}{nl}{nl}{block}{nl}{outer}{}",
+            &text[..at],
+            &text[close..]
+        );
+    }
     format!("{}{nl}{nl}{}{}", &text[..at], block, &text[at..])
+}
+
+/// Is only white space before this offset on its line?
+fn starts_line(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].trim().is_empty()
+}
+
+/// `offset`, or the end of its line when the rest of the line is a `//` comment.
+fn after_line_comment(text: &str, offset: usize) -> usize {
+    let rest = &text[offset..];
+    let line = rest.find('\n').map_or(rest, |i| &rest[..i]);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    match line.trim_start().starts_with("//") {
+        true => offset + line.len(),
+        false => offset,
+    }
 }

@@ -578,3 +578,73 @@ fn approve_refuses_a_date_before_the_engagement_or_gate_1() {
     assert_eq!(approve_design(&dir, "@marcus").status.code(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `sdd approve` keeps the author's comments: one at the end of the entry the new gate
+/// follows stays on that entry's line, and those inside a gate it rewrites stay in the gate.
+#[test]
+fn approve_keeps_comments_where_they_were() {
+    let dir = temp_estate("approve-comments");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let stripped = without_gate(&original, "design");
+    // The design block is the last entry before where Gate 2 goes.
+    let design_end = stripped.find("\n  build {").expect("a build block");
+    let close = stripped[..design_end].rfind("  }").unwrap() + 3;
+    let commented = format!(
+        "{} // reviewed with the NOC{}",
+        &stripped[..close],
+        &stripped[close..]
+    );
+    std::fs::write(&file, &commented).unwrap();
+
+    let ok = approve_design(&dir, "@marcus");
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let after = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        after.contains("  } // reviewed with the NOC\n\n  gate design {\n"),
+        "{after}"
+    );
+
+    // A comment inside the gate survives the gate being written again with a second approver.
+    let noted = after.replace("  gate design {\n", "  gate design {\n    // CAB-2291\n");
+    std::fs::write(&file, &noted).unwrap();
+    let second = approve_design(&dir, "@priya");
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    let after = std::fs::read_to_string(&file).unwrap();
+    let gate = &after[after.find("  gate design {").unwrap()..];
+    let gate = &gate[..gate.find("\n  }").unwrap()];
+    assert!(gate.contains("\n    // CAB-2291\n"), "{gate}");
+    assert!(gate.contains("approved_by: [@marcus, @priya]"), "{gate}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A gate inserted into an engagement written on one line is indented one level below it,
+/// and the engagement's `}` closes on a line of its own.
+#[test]
+fn approve_indents_a_gate_in_a_one_line_engagement() {
+    let dir = std::env::temp_dir().join(format!("sdd-cli-one-line-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let head = "person priya { name: \"Priya Raman\" roles: [network-lead] }\n\
+        person aisha { name: \"Aisha Bello\" }\n\
+        role network-lead { approves: [spec] domains: [network] }\n\
+        profile p { domain: network }\n";
+    let engagement = "engagement e { profile: p title: \"T\" owner: @aisha opened: 2026-09-01 \
+        requirements { requirement R1 \"x\" { priority: must acceptance: \"y\" } } }\n";
+    std::fs::write(dir.join("e.sdd"), format!("{head}{engagement}")).unwrap();
+    let args = ["approve", "e", "--gate", "spec", "--by", "@priya"];
+    let out = sdd(
+        &[&args[..], &["--on", "2026-09-03", "--estate", "."]].concat(),
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let after = std::fs::read_to_string(dir.join("e.sdd")).unwrap();
+    assert!(
+        after.contains("acceptance: \"y\" } }\n\n  gate spec {\n    approved_by: @priya\n"),
+        "{after}"
+    );
+    assert!(after.ends_with("\"\n  }\n}\n"), "{after}");
+    let check = sdd(&["check", "."], &dir);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let _ = std::fs::remove_dir_all(&dir);
+}
