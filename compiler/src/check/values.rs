@@ -320,6 +320,17 @@ impl Scope<'_, '_> {
             ValueKind::Generic { name, args } if name.text == "list" && args.len() == 1 => {
                 self.check_type_expr(&args[0], out)
             }
+            ValueKind::Generic { name, args } if name.text == "list" => out.push(
+                self.err(
+                    Code::Sdd103,
+                    value.span,
+                    format!(
+                        "`list` takes one type parameter, not {}: write `list<T>`",
+                        args.len()
+                    ),
+                )
+                .with_label("invalid type"),
+            ),
             ValueKind::Generic { name, .. } => out.push(
                 self.err(
                     Code::Sdd103,
