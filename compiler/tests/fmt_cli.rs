@@ -94,7 +94,33 @@ fn files_with_syntax_errors_are_refused_and_left_untouched() {
     std::fs::write(dir.join("latin1.sdd"), b"person x { name: \"caf\xe9\" }\n").unwrap();
     let out = sdd(&["fmt", "latin1.sdd"], &dir);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("not UTF-8 text; left unchanged"));
+    assert!(
+        stderr(&out).contains("latin1.sdd: left unchanged"),
+        "{}",
+        stderr(&out)
+    );
+    // A file `check` keeps out as not text is the same SDD002 here, where it points.
+    std::fs::write(dir.join("nul.sdd"), b"person x {\n  name: \"a\0b\"\n}\n").unwrap();
+    for (file, why) in [
+        (
+            "latin1.sdd",
+            "latin1.sdd:1:22: error[SDD002]: not a UTF-8 text file",
+        ),
+        (
+            "nul.sdd",
+            "nul.sdd:1:1: error[SDD002]: not a UTF-8 text file: it contains NUL",
+        ),
+    ] {
+        let out = sdd(&["fmt", file], &dir);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+        let check = sdd(&["check", "--format", "short", file], &dir);
+        assert!(stdout(&check).contains(why), "{}", stdout(&check));
+    }
+    assert_eq!(
+        std::fs::read(dir.join("nul.sdd")).unwrap(),
+        b"person x {\n  name: \"a\0b\"\n}\n"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

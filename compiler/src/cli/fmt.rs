@@ -89,19 +89,23 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
 }
 
 fn format_file(path: &Path, check: bool) -> Outcome {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    // Read as `check` reads it: a file too large, not UTF-8 or binary is the same SDD002.
+    let read = match sdd::estate::read_file(path) {
+        Ok(read) => read,
         Err(e) => {
             errln!("error: cannot read {}: {e}", path.display());
             return Outcome::Failed;
         }
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        errln!("{}: not UTF-8 text; left unchanged", path.display());
-        return Outcome::Refused;
-    };
+    let text = read.text;
     let mut db = Files::new();
     let id = db.add(shown(path), text.clone());
+    // The problem names FileId(0), the first file of this database: `id`.
+    if let Some(problem) = read.problem.filter(|_| id.0 == 0) {
+        errln!("{}", sdd::render::short::render(&problem, &db));
+        errln!("{}: left unchanged", shown(path));
+        return Outcome::Refused;
+    }
     let formatted = match sdd::fmt::format(id, &text) {
         Ok(f) => f,
         Err(error) => {
