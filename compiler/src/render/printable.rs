@@ -60,16 +60,17 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 }
 
 /// Source text for a snippet: each unsafe character (other than a carriage return, which
-/// ends lines) becomes one visible character, so every column stays where it is. C0 controls
-/// show as their Unicode control pictures (ESC as `␛`), anything else as `�`.
+/// ends lines) becomes one visible character of the same length in bytes, so every byte
+/// offset and every column stays where it is: `?` for a one-byte control (ESC, BEL, NUL), `¿`
+/// for a two-byte C1 control, `�` for a bidirectional control.
 pub fn pictured(text: &str) -> Cow<'_, str> {
     rewrite(
         text,
         |c| c != '\r' && is_unsafe(c),
         |out, c| {
-            out.push(match c as u32 {
-                n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
-                0x7f => '\u{2421}',
+            out.push(match c.len_utf8() {
+                1 => '?',
+                2 => '\u{BF}',
                 _ => '\u{FFFD}',
             })
         },
@@ -95,10 +96,14 @@ mod tests {
     }
 
     #[test]
-    fn pictures_keep_the_character_count() {
-        let text = "name: \"a\u{1b}[31m\u{202e}b\u{7f}\"";
+    fn pictures_keep_every_offset() {
+        let text = "name: \"a\u{1b}[31m\u{202e}b\u{7f}\u{0}\u{9b}\u{b}\"";
         let shown = pictured(text);
-        assert_eq!(shown, "name: \"a␛[31m�b␡\"");
+        assert_eq!(shown, "name: \"a?[31m�b??¿?\"");
+        assert_eq!(shown.len(), text.len());
         assert_eq!(shown.chars().count(), text.chars().count());
+        for (a, b) in shown.char_indices().zip(text.char_indices()) {
+            assert_eq!(a.0, b.0);
+        }
     }
 }
