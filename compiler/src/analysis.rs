@@ -21,7 +21,6 @@ use crate::check::governance::{self, Facts};
 use crate::check::history::{self, HistoryCache};
 use crate::check::names::{self, Namespace};
 use crate::check::types;
-use crate::codes::Code;
 use crate::diagnostic::{self, Diagnostic};
 use crate::estate::Estate;
 use crate::reuse_graph::{self, Inventory};
@@ -260,22 +259,10 @@ fn check_file(
             (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}
             _ => continue,
         }
-        let e = Engagement::new(ns, file, item);
-        let before = found.len();
+        let mut e = Engagement::new(ns, file, item);
+        e.partly_read =
+            (syntax_errors.iter()).any(|s| item.span.start <= s.start && s.end <= item.span.end);
         let evaluated = governance::evaluate(ns, &e, options.as_of, &mut found);
-        // An engagement with a syntax error inside was only partly read, so its fingerprints
-        // are of the recovered tree: the syntax error is the one report, not a stale approval.
-        let span = item.span;
-        if syntax_errors
-            .iter()
-            .any(|s| span.start <= s.start && s.end <= span.end)
-        {
-            let kept: Vec<_> = found
-                .drain(before..)
-                .filter(|d| d.code != Code::Sdd204)
-                .collect();
-            found.extend(kept);
-        }
         facts.push((file, Arc::new(evaluated)));
         reuse_graph::check_engagement(inventory, &e, &mut found);
     }

@@ -174,15 +174,12 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
             let nl = line_end_of(text);
             let mut block = gate_block(&request.gate, &approvers, on, &current, &indent, nl);
             // The block is written anew: the comments inside the old one are kept, at its top.
-            let kept: Vec<&str> = (estate.parsed[file.0 as usize].comments.iter())
+            let kept: String = (estate.parsed[file.0 as usize].comments.iter())
                 .filter(|c| gate.span.start <= c.span.start && c.span.end <= gate.span.end)
-                .map(|c| &text[c.span.range()])
+                .map(|c| format!("{nl}{indent}  {}", text[c.span.range()].trim_end()))
                 .collect();
             if let Some(open) = block.find('{') {
-                let lines: String = (kept.iter())
-                    .map(|c| format!("{nl}{indent}  {}", c.trim_end()))
-                    .collect();
-                block.insert_str(open + 1, &lines);
+                block.insert_str(open + 1, &kept);
             }
             format!(
                 "{}{}{}",

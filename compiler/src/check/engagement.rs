@@ -48,6 +48,9 @@ pub struct Engagement<'a> {
     pub file: FileId,
     pub item: &'a Item,
     pub profile: Option<&'a Item>,
+    /// A syntax error lies inside the engagement: it was only partly read, so its
+    /// fingerprints are of the recovered tree (set by the checker, which knows the errors).
+    pub partly_read: bool,
     pub requirements: Option<&'a Item>,
     pub gate_spec: Option<&'a Item>,
     pub feasibility: Option<&'a Item>,
@@ -74,6 +77,7 @@ impl<'a> Engagement<'a> {
             file,
             item,
             profile,
+            partly_read: false,
             requirements: phases[0],
             gate_spec: phases[1],
             feasibility: phases[2],

@@ -139,9 +139,10 @@ pub fn check_gate(
         }
         Some((value, Some(recorded))) if recorded != current => {
             holds = false;
-            // Without its profile the fingerprint holds none of the profile's fields: the
-            // unknown profile (SDD101) is the one report, not a stale approval.
-            if unchanged_if != Some(recorded) && !e.profile_unknown() {
+            // A fingerprint not of the whole content (the profile unknown, so none of its
+            // fields; or a syntax error inside) is not a stale approval: the SDD101 or SDD001
+            // is the one report. The gate does not hold all the same.
+            if unchanged_if != Some(recorded) && !e.profile_unknown() && !e.partly_read {
                 out.push(
                     Diagnostic::new(
                         Code::Sdd204,
