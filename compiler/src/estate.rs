@@ -251,7 +251,23 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
     }
     let binary = bytes.iter().take(8192).any(|&b| b == 0);
     match String::from_utf8(bytes) {
-        Ok(text) if !binary => (name, text, None),
+        Ok(text) if !binary => match lone_carriage_return(&text) {
+            None => (name, text, None),
+            // As for a bad byte, the text before it is kept so that the report shows its line.
+            Some(at) => {
+                let d = Diagnostic::new(
+                    Code::Sdd002,
+                    id,
+                    Span::new(at, at),
+                    "this line ends with a carriage return alone (an old Mac line end)",
+                )
+                .with_label("file skipped")
+                .with_help("save the file with LF or CRLF line ends: `sdd` reads no other");
+                let mut before = text;
+                before.truncate(at);
+                (name, before, Some(d))
+            }
+        },
         Ok(_) => (
             name,
             String::new(),
@@ -271,6 +287,23 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
             (name, before, Some(d))
         }
     }
+}
+
+/// The offset of the first `\r` not followed by `\n`, if any. Such a file (saved with old Mac
+/// line ends, or a CRLF file with a stray `\r`) is refused rather than read: an editor shows
+/// a line break there, but a `//` comment would run on past it, hiding the lines after it,
+/// and every report would be on the wrong line.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text[from..].find('\r') {
+        let at = from + found;
+        if bytes.get(at + 1) != Some(&b'\n') {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
 }
 
 /// The UTF-16 or UTF-32 encoding a byte order mark at the start names, if any.

@@ -340,6 +340,34 @@ fn every_kind_of_binary_garbage_gets_one_sdd002_beside_a_good_file() {
 }
 
 #[test]
+fn a_lone_carriage_return_gets_one_sdd002_on_its_line() {
+    let dir = TempDir::new("carriage-return");
+    // Old Mac line ends: before the fix, the comment ran on to the end of the file and the
+    // file was checked as empty, with no error.
+    dir.write(
+        "a-mac.sdd",
+        "// people\rperson p {\r  name: \"P\"\r  bogus: 1\r}\r",
+    );
+    // A CRLF file with one stray `\r` on its third line.
+    dir.write(
+        "b-stray.sdd",
+        "person q {\r\n  name: \"Q\"\r\n  roles: []\r\r\n}\r\n",
+    );
+    dir.write("c-crlf.sdd", "person r {\r\n  name: \"R\"\r\n}\r\n");
+    let (estate, diagnostics) = check(&dir.0);
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    for (file, line, column) in [("a-mac.sdd", 1, 10), ("b-stray.sdd", 3, 12)] {
+        let found = codes_of(&estate, &diagnostics, file);
+        assert_eq!(found.len(), 1, "{file}: {found:#?}");
+        assert_eq!(found[0].code, Code::Sdd002, "{file}");
+        assert!(found[0].message.contains("carriage return"), "{file}");
+        let source = estate.files.get(found[0].primary.file);
+        let at = source.line_col(found[0].primary.span.start as usize);
+        assert_eq!(at, (line, column), "{file}");
+    }
+}
+
+#[test]
 fn a_string_over_one_mib_gets_sdd002() {
     bounded("a_string_over_one_mib_gets_sdd002", || {
         let dir = TempDir::new("string");
