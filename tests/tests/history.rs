@@ -295,3 +295,34 @@ fn many_stale_approvals_in_one_file_search_its_history_once() {
         },
     );
 }
+
+/// A file moved since the approval (`git mv`, here into a sub-folder and edited in the same
+/// commit) is followed back through the move to the commit that had the approved content.
+#[test]
+fn a_file_moved_since_the_approval_is_followed_through_the_move() {
+    let repo = Repo::new("moved");
+    let zeros = vec![ZEROS.to_string()];
+    repo.commit(&engagements(&["v1"], &[0], &zeros), "first");
+    let approved = spec_fingerprints(&engagements(&["v1"], &[0], &zeros), 1);
+    std::fs::create_dir_all(repo.0.join("network")).unwrap();
+    git(&repo.0, &["mv", "e.sdd", "network/renamed.sdd"]);
+    let moved = repo.0.join("network/renamed.sdd");
+    std::fs::write(&moved, engagements(&["v2"], &[0], &zeros)).unwrap();
+    git(&repo.0, &["commit", "-q", "-am", "moved and edited"]);
+    std::fs::write(&moved, engagements(&["v3"], &[0], &approved)).unwrap();
+
+    let estate = Estate::load(std::slice::from_ref(&repo.0)).unwrap();
+    let mut options = options_at(CASE_DATE);
+    options.git_history = true;
+    let analysis = analyze(&estate, &options);
+    let stale: Vec<_> = (analysis.diagnostics.iter())
+        .filter(|d| d.code == Code::Sdd204)
+        .collect();
+    assert_eq!(stale.len(), 1, "{:?}", analysis.diagnostics);
+    let notes = stale[0].notes.join("\n");
+    assert!(notes.contains("\"first\""), "{notes}");
+    assert!(
+        notes.contains("requirement R1 text changed from \"v1\" to \"v3\""),
+        "{notes}"
+    );
+}

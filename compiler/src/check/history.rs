@@ -3,7 +3,7 @@
 //! rest are counted).
 //!
 //! Only the file that holds the engagement now is searched (the 200 newest commits that
-//! touched it), and old content is fingerprinted against the current profile. Outside a git
+//! touched it, following renames), and old content is fingerprinted against the current profile. Outside a git
 //! repository, or when git is not installed, the diagnostic simply keeps its plain form.
 //!
 //! The search is the expensive part (a `git show` per commit). The stale approvals of one
@@ -174,6 +174,66 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// One commit that touched a file, and the file's path (from the repository's top) in it.
+struct FileCommit {
+    full: String,
+    short: String,
+    date: String,
+    subject: Option<String>,
+    path: String,
+}
+
+/// The [`MAX_COMMITS`] newest commits that touched `name` in `dir`, newest first, following
+/// renames (`git mv`, or a move git detects as one), each with the path the file had then.
+fn file_log(dir: &Path, name: &str) -> Vec<FileCommit> {
+    const START: &str = "\u{1}";
+    let Some(log) = git(
+        dir,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--follow",
+            "--name-only",
+            &format!("--format={START}%H %h %as %s"),
+            "-n",
+            &MAX_COMMITS.to_string(),
+            "--",
+            name,
+        ],
+    ) else {
+        return Vec::new();
+    };
+    // The path now, from the repository's top: the newest commit names it too, but a merge
+    // lists no path, and then the newer commit's path is the one to read.
+    let Some(top) = git(dir, &["ls-files", "--full-name", "--", name]) else {
+        return Vec::new();
+    };
+    let mut path = top.lines().next().unwrap_or(name).to_string();
+    let mut commits = Vec::new();
+    for entry in log.split(START).filter(|e| !e.is_empty()) {
+        let mut lines = entry.lines();
+        let mut parts = lines.next().unwrap_or("").splitn(4, ' ');
+        let (Some(full), Some(short), Some(date), subject) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        // A path git had to quote (a control character in it) cannot be given back to it.
+        if let Some(named) = lines.find(|l| !l.is_empty() && !l.starts_with('"')) {
+            path = named.to_string();
+        }
+        commits.push(FileCommit {
+            full: full.to_string(),
+            short: short.to_string(),
+            date: date.to_string(),
+            subject: subject.map(str::to_string),
+            path: path.clone(),
+        });
+    }
+    commits
+}
+
 /// For each stale approval of one file, the newest of the file's commits whose engagement
 /// had the recorded fingerprint. The commits are read newest first, each once, until every
 /// approval is found or [`MAX_COMMITS`] were read.
@@ -184,31 +244,14 @@ fn search(
     stale: &[&Stale<'_>],
 ) -> Vec<Option<Approved>> {
     let mut found: Vec<Option<Approved>> = vec![None; stale.len()];
-    let Some(log) = git(
-        dir,
-        &[
-            "log",
-            "--format=%H %h %as %s",
-            "-n",
-            &MAX_COMMITS.to_string(),
-            "--",
-            name,
-        ],
-    ) else {
-        return found;
-    };
     let mut pending: Vec<usize> = (0..stale.len()).collect();
-    for line in log.lines() {
+    for commit in file_log(dir, name) {
         if pending.is_empty() {
             break;
         }
-        let mut parts = line.splitn(4, ' ');
-        let (Some(full), Some(short), Some(date), subject) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (short, date, subject) = (&commit.short, &commit.date, &commit.subject);
+        let Some(old_text) = git(dir, &["show", &format!("{}:{}", commit.full, commit.path)])
         else {
-            continue;
-        };
-        let Some(old_text) = git(dir, &["show", &format!("{full}:./{name}")]) else {
             continue;
         };
         let file = stale[0].current.file;
@@ -240,7 +283,7 @@ fn search(
                 found[q] = Some(Approved {
                     short: short.to_string(),
                     date: date.to_string(),
-                    subject: subject.map(str::to_string),
+                    subject: subject.clone(),
                     old: old.clone(),
                     old_item: index,
                 });
