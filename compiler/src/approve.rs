@@ -64,9 +64,11 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     let decl = ns
         .get_kind(&request.engagement, "engagement")
         .ok_or_else(|| {
-            refuse(format!(
-                "no engagement `{}` in the estate",
-                request.engagement
+            refuse(not_in_estate(
+                estate,
+                &ns,
+                "engagement",
+                &request.engagement,
             ))
         })?;
     let file = decl.file;
@@ -210,6 +212,27 @@ pub fn twice(name: &str, what: &str) -> String {
     format!(
         "`{name}` is declared more than once (SDD102): rename one before using it as the {what}"
     )
+}
+
+/// Why a command that acts on one declaration found none of that name: a did-you-mean, and
+/// the files that were skipped whole (SDD002: not text, too large, old Mac line ends), since
+/// the declaration may be in one of them.
+pub fn not_in_estate(estate: &Estate, ns: &Namespace<'_>, kind: &str, name: &str) -> String {
+    let mut text = format!("no {kind} `{name}` in the estate");
+    if let Some(s) = crate::check::names::did_you_mean(name, ns.names_of(kind)) {
+        text.push_str(&format!("; {s}"));
+    }
+    let skipped: Vec<&str> = estate.skipped().map(|f| estate.files.name(f)).collect();
+    if let Some(first) = skipped.first() {
+        let others = match skipped.len() {
+            1 => String::new(),
+            n => format!(" and {} other file{}", n - 1, if n == 2 { "" } else { "s" }),
+        };
+        text.push_str(&format!(
+            " (it may be in {first}{others}, which could not be read: see `sdd check`)"
+        ));
+    }
+    text
 }
 
 /// What keeps an engagement from being ready for a gate (`spec` or `design`): what `sdd check

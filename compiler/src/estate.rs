@@ -170,6 +170,13 @@ impl Estate {
         &self.parsed[id.0 as usize].ast
     }
 
+    /// The files kept out whole by their SDD002 (too large, not UTF-8 text, a lone carriage
+    /// return): never parsed, so nothing they declare is in the estate.
+    pub fn skipped(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.file_ids()
+            .filter(|id| self.parsed[id.0 as usize].revision == 0)
+    }
+
     /// The syntax and input-limit diagnostics of every file.
     pub fn syntax_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.parsed.iter().flat_map(|p| p.diagnostics.iter())

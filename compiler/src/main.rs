@@ -18,7 +18,8 @@ fn main() -> ExitCode {
     let code = match cli::run(args) {
         Ok(code) => code,
         Err(message) => {
-            errln!("error: {message}");
+            // The message may quote names and paths from the estate.
+            errln!("error: {}", sdd::render::printable::escaped(&message));
             ExitCode::from(2)
         }
     };

@@ -648,3 +648,45 @@ fn approve_indents_a_gate_in_a_one_line_engagement() {
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A command told of a name it cannot find says when the estate has files it could not read
+/// (here one saved with old Mac line ends), since the name may be declared in one of them.
+#[test]
+fn a_name_not_found_points_at_the_files_that_could_not_be_read() {
+    let dir = temp_estate("skipped-file");
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mac = original.replace('\n', "\r");
+    std::fs::write(&file, &mac).unwrap();
+    let run = approve_design(&dir, "@marcus");
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(
+        text(&run).contains(
+            "no engagement `dc2-edge-bgp-peering` in the estate (it may be in \
+             engagements/network-provisioning/dc2-edge-bgp-peering.sdd, which could not be read"
+        ),
+        "{}",
+        text(&run)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), mac, "left alone");
+    let fingerprint = sdd(
+        &["fingerprint", "dc2-edge-bgp-peering", "--estate", "."],
+        &dir,
+    );
+    assert_eq!(fingerprint.status.code(), Some(2), "{}", text(&fingerprint));
+    assert!(text(&fingerprint).contains("which could not be read"));
+    // With every file readable, a name not found is only that.
+    std::fs::write(&file, &original).unwrap();
+    let ready = sdd(
+        &["check", "--ready", "spec", "no-such-engagement", "."],
+        &dir,
+    );
+    assert_eq!(ready.status.code(), Some(2), "{}", text(&ready));
+    assert!(text(&ready).contains("no engagement `no-such-engagement` in the estate"));
+    assert!(
+        !text(&ready).contains("could not be read"),
+        "{}",
+        text(&ready)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -42,13 +42,14 @@ pub fn fingerprint(
     gate: Option<&str>,
 ) -> Result<ExitCode, String> {
     let estate = load(paths)?;
-    if Namespace::build(&estate, &mut Vec::new()).declared_twice(engagement) {
+    let ns = Namespace::build(&estate, &mut Vec::new());
+    if ns.declared_twice(engagement) {
         return Err(sdd::approve::twice(engagement, "engagement"));
     }
     let analysis = analyze(&estate, &Options::default());
     let facts = analysis
         .facts(engagement)
-        .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
+        .ok_or_else(|| sdd::approve::not_in_estate(&estate, &ns, "engagement", engagement))?;
     match gate {
         Some("spec") => outln!("{}", facts.spec_fingerprint),
         Some(_) => outln!("{}", facts.design_fingerprint),
@@ -122,7 +123,7 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     }
     let decl = ns
         .get_kind(engagement, "engagement")
-        .ok_or_else(|| format!("no engagement `{engagement}` in the estate"))?;
+        .ok_or_else(|| sdd::approve::not_in_estate(&estate, &ns, "engagement", engagement))?;
     let e = Engagement::new(&ns, decl.file, decl.item);
     let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
     let facts = (analysis.facts(engagement))

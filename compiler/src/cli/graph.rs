@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use sdd::approve::not_in_estate;
 use sdd::check::names::Namespace;
 use sdd::emit::graph as render;
 use sdd::estate::Estate;
@@ -58,28 +59,17 @@ fn load(paths: &[PathBuf]) -> Result<Estate, String> {
     Estate::load(&estate_paths(paths)).map_err(|e| e.to_string())
 }
 
-fn unknown_asset(ns: &Namespace<'_>, name: &str) -> String {
-    let mut text = format!("no asset `{name}` in the estate");
-    if let Some(s) = sdd::check::names::did_you_mean(name, ns.names_of("asset")) {
-        text.push_str(&format!("; {s}"));
-    }
-    text
-}
-
 pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
     let estate = load(&args.paths)?;
     let analysis = sdd::analysis::analyze(&estate, &options(None)?);
     let ns = Namespace::build(&estate, &mut Vec::new());
     let full = ReuseGraph::new(&ns);
     let graph = match (&args.engagement, &args.asset) {
-        (Some(e), _) => full.around_engagement(e).ok_or_else(|| {
-            let mut text = format!("no engagement `{e}` in the estate");
-            if let Some(s) = sdd::check::names::did_you_mean(e, ns.names_of("engagement")) {
-                text.push_str(&format!("; {s}"));
-            }
-            text
-        })?,
-        (None, Some(a)) => full.around_asset(a).ok_or_else(|| unknown_asset(&ns, a))?,
+        (Some(e), _) => (full.around_engagement(e))
+            .ok_or_else(|| not_in_estate(&estate, &ns, "engagement", e))?,
+        (None, Some(a)) => {
+            (full.around_asset(a)).ok_or_else(|| not_in_estate(&estate, &ns, "asset", a))?
+        }
         (None, None) => full,
     };
     let details = render::details(&Inventory::new(&ns), &analysis);
@@ -106,7 +96,7 @@ pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
     let graph = ReuseGraph::new(&ns);
     let impact = graph
         .impact(&args.asset, version.as_ref())
-        .ok_or_else(|| unknown_asset(&ns, &args.asset))?;
+        .ok_or_else(|| not_in_estate(&estate, &ns, "asset", &args.asset))?;
     match args.format {
         ImpactFormat::Text => out!("{}", render::impact_text(&impact)),
         ImpactFormat::Json => outln!(
