@@ -3,8 +3,9 @@
 //! rest are counted).
 //!
 //! Only the file that holds the engagement now is searched (the 200 newest commits that
-//! touched it, following renames), and old content is fingerprinted against the current profile. Outside a git
-//! repository, or when git is not installed, the diagnostic simply keeps its plain form.
+//! touched it, following renames), and old content is fingerprinted against the current
+//! profile. Outside a git repository, or when git is not installed, the diagnostic simply
+//! keeps its plain form.
 //!
 //! The search is the expensive part (a `git show` per commit). The stale approvals of one
 //! file are searched together, so each old version of the file is read and parsed once
