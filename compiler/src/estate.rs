@@ -137,13 +137,7 @@ impl Estate {
 
     /// Re-parse one file after its text changed (the language server).
     pub fn update(&mut self, id: FileId, text: String) {
-        self.replace(
-            id,
-            Read {
-                text,
-                problem: None,
-            },
-        );
+        self.replace(id, Read::buffer(text));
     }
 
     /// Give a file what [`read_file`] read from disk: parsed, or kept out by its SDD002 (given
@@ -199,6 +193,16 @@ pub struct Read {
     /// The SDD002 that keeps the file out: too large, or not UTF-8 text. It names the file
     /// [`FileId`]`(0)` until [`Estate::replace`] gives it the file's id.
     pub problem: Option<Diagnostic>,
+}
+
+impl Read {
+    /// An editor's buffer, taken as [`Estate::load`] takes a file's text: a lone carriage
+    /// return keeps it out with the same SDD002. The whole text is kept (the editor's next
+    /// change applies to it), so the report's line runs on past the `\r`.
+    pub fn buffer(text: String) -> Read {
+        let problem = lone_carriage_return(&text).map(|at| lone_carriage_return_at(FileId(0), at));
+        Read { text, problem }
+    }
 }
 
 /// Read one file as [`Estate::load`] reads each: no more than the size limit, and decoded,
@@ -262,17 +266,9 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
             None => (name, text, None),
             // As for a bad byte, the text before it is kept so that the report shows its line.
             Some(at) => {
-                let d = Diagnostic::new(
-                    Code::Sdd002,
-                    id,
-                    Span::new(at, at),
-                    "this line ends with a carriage return alone (an old Mac line end)",
-                )
-                .with_label("file skipped")
-                .with_help("save the file with LF or CRLF line ends: `sdd` reads no other");
                 let mut before = text;
                 before.truncate(at);
-                (name, before, Some(d))
+                (name, before, Some(lone_carriage_return_at(id, at)))
             }
         },
         Ok(_) => (
@@ -311,6 +307,17 @@ fn lone_carriage_return(text: &str) -> Option<usize> {
         from = at + 2;
     }
     None
+}
+
+fn lone_carriage_return_at(id: FileId, at: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd002,
+        id,
+        Span::new(at, at),
+        "this line ends with a carriage return alone (an old Mac line end)",
+    )
+    .with_label("file skipped")
+    .with_help("save the file with LF or CRLF line ends: `sdd` reads no other")
 }
 
 /// The UTF-16 or UTF-32 encoding a byte order mark at the start names, if any.

@@ -288,14 +288,7 @@ pub fn is_estate_file(path: &Path) -> bool {
 
 /// Set a file's text, adding the file in name order when the estate does not have it.
 fn set_text(estate: &mut Estate, name: &str, text: String) {
-    set_file(
-        estate,
-        name,
-        Read {
-            text,
-            problem: None,
-        },
-    );
+    set_file(estate, name, Read::buffer(text));
 }
 
 /// Set a file to what was read of it, adding the file in name order when the estate does not

@@ -350,6 +350,52 @@ async fn a_file_changed_on_disk_into_one_not_utf8_gets_what_sdd_check_reports() 
     client.stop(TIMEOUT).await.expect("stop");
 }
 
+/// A buffer with old Mac line ends (Neovim sends one for `fileformat=mac`) gets the SDD002 that
+/// `sdd check` gives the file, at the same place, and keeps its text: the next change applies
+/// to the whole of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buffer_with_old_mac_line_ends_gets_what_sdd_check_reports() {
+    let mac = "// people\rperson p {\r  name: \"P\"\r  bogus: 1\r}\r";
+    let folder = Folder::new("mac", &[("people.sdd".into(), mac.into())]);
+    let mut client = start(&folder, 0).await;
+    let uri = folder.uri("people.sdd");
+    let want = expected(&folder.path);
+    let want = want.get(&uri).expect("sdd check reports the file");
+    assert_eq!(want.len(), 1);
+    assert_eq!(want[0].0, "SDD002");
+    open(&mut client, &uri, mac).await;
+    assert_eq!(diagnostics_at(&mut client, &uri, 1).await, *want);
+    // The line ends fixed by one change to the end of the buffer's first line, `\r` → `\n`.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [
+                    {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 10}}, "text": "\n"},
+                ],
+            }),
+        )
+        .await;
+    let found = diagnostics_at(&mut client, &uri, 2).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "SDD002");
+    assert_eq!(found[0].2["start"], json!({"line": 1, "character": 10}));
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": 3},
+                "contentChanges": [{"text": mac.replace('\r', "\n")}],
+            }),
+        )
+        .await;
+    let found = diagnostics_at(&mut client, &uri, 3).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "SDD105");
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_buffer_wins_over_the_disk_until_it_is_closed() {
     let folder = Folder::new("buffer", &[("people.sdd".into(), PEOPLE.into())]);
