@@ -479,5 +479,31 @@ fn a_folder_that_is_not_a_build_output_is_never_replaced() {
         std::fs::read_to_string(root.join("notes.txt")).unwrap(),
         "mine"
     );
+    // A file named like the index does not make a folder of sources a build output: it held
+    // the estate itself, and replacing it deleted every `.sdd` file.
+    let sources = temp_dir("sources-with-an-index");
+    std::fs::write(sources.join("estate.json"), "{}").unwrap();
+    std::fs::write(sources.join("people.sdd"), "person p { name: \"P\" }\n").unwrap();
+    let err = build(&estate, &analysis, &sources, false).expect_err("refused");
+    assert!(
+        err.to_string()
+            .contains("no estate.json that `sdd build` wrote"),
+        "{err}"
+    );
+    assert!(sources.join("people.sdd").is_file());
+    // A real build output with anything else beside it is refused too.
+    let out = temp_dir("build-and-more");
+    let out = out.join("sdd");
+    build(&estate, &analysis, &out, false).expect("a new folder is written");
+    std::fs::write(out.join("people.sdd"), "person p { name: \"P\" }\n").unwrap();
+    let err = build(&estate, &analysis, &out, false).expect_err("refused");
+    assert!(err.to_string().contains("it holds people.sdd"), "{err}");
+    std::fs::remove_file(out.join("people.sdd")).unwrap();
+    std::fs::write(out.join("engagements/notes.md"), "mine").unwrap();
+    let err = build(&estate, &analysis, &out, false).expect_err("refused");
+    assert!(err.to_string().contains("engagements/notes.md"), "{err}");
+    std::fs::remove_file(out.join("engagements/notes.md")).unwrap();
+    build(&estate, &analysis, &out, false).expect("its own output is replaced");
     let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&sources);
 }

@@ -3,8 +3,8 @@
 //! The set is written into a hidden temporary folder beside the output folder and then swapped
 //! in with renames: a reader, or a build killed half way, never sees a partial or mixed set,
 //! and manifests of engagements that no longer exist disappear with the old folder. A folder
-//! that is not an earlier build's output (it has files but no `estate.json`) is never
-//! replaced.
+//! that is not an earlier build's output (it holds anything but an index `sdd build` wrote and
+//! `engagements/*.json`) is never replaced.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -75,10 +75,10 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
                 out.display()
             )));
         }
-        let empty = std::fs::read_dir(out)?.next().is_none();
-        if !empty && !out.join(INDEX_FILE).is_file() {
+        if let Some(why) = not_build_output(out)? {
             return Err(io::Error::other(format!(
-                "refusing to replace {}: it is not the output of `sdd build` (no {INDEX_FILE})",
+                "refusing to replace {}: it is not the output of `sdd build` ({why}); \
+                 name an empty or new folder",
                 out.display()
             )));
         }
@@ -111,6 +111,53 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
         std::fs::rename(&staging, out)?;
     }
     Ok(())
+}
+
+/// Why a folder is not one `replace_folder` may replace, if it is not: it holds something
+/// other than an earlier build's output. An empty folder may be replaced; otherwise it must
+/// hold an index that `sdd build` wrote and nothing but `engagements/*.json` beside it, so
+/// that no source file, note or other tool's output is ever deleted.
+fn not_build_output(out: &Path) -> io::Result<Option<String>> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(out)? {
+        entries.push(entry?);
+    }
+    if entries.is_empty() {
+        return Ok(None);
+    }
+    let index = out.join(INDEX_FILE);
+    let is_index = std::fs::read(&index)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|json| {
+            ["format_version", "engagements", "assets", "totals"]
+                .iter()
+                .all(|key| json.get(key).is_some())
+        });
+    if !is_index {
+        return Ok(Some(format!("no {INDEX_FILE} that `sdd build` wrote")));
+    }
+    for entry in entries {
+        let name = entry.file_name();
+        let kind = entry.file_type()?;
+        if name == INDEX_FILE && kind.is_file() {
+            continue;
+        }
+        if name != "engagements" || !kind.is_dir() {
+            return Ok(Some(format!("it holds {}", name.to_string_lossy())));
+        }
+        for manifest in std::fs::read_dir(entry.path())? {
+            let manifest = manifest?;
+            let path = manifest.path();
+            if !manifest.file_type()?.is_file() || path.extension().is_none_or(|e| e != "json") {
+                return Ok(Some(format!(
+                    "it holds engagements/{}",
+                    manifest.file_name().to_string_lossy()
+                )));
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn write_all(folder: &Path, set: &BuildSet) -> io::Result<()> {
