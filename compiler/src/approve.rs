@@ -12,9 +12,10 @@ use crate::check::gates::{self, lacks_authority, Unmet};
 use crate::check::governance::Facts;
 use crate::check::names::Namespace;
 use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
-use crate::source::{line_end_of, FileId};
+use crate::source::{line_end_of, FileId, Span};
 use crate::syntax::{Entry, Item};
 
 /// What to approve.
@@ -95,7 +96,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         .ok_or_else(|| refuse("the engagement could not be analysed".into()))?;
 
     let mut reasons = Vec::new();
-    let unmet = readiness(&e, facts, &request.gate);
+    let unmet = readiness(&e, facts, &analysis.diagnostics, &request.gate);
     let text = estate.files.text(file);
     let source = estate.files.get(file);
     for u in &unmet {
@@ -111,6 +112,9 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
             "@{} owns this engagement and cannot approve it (separation of duties)",
             request.by
         ));
+    } else if e.profile_unknown() {
+        // Without the profile there is no domain to judge authority in; the unknown profile
+        // is already an unmet criterion.
     } else if let Some(why) = lacks_authority(&ns, &request.by, &request.gate, e.domain()) {
         reasons.push(format!("no authority: {why}"));
     }
@@ -238,11 +242,19 @@ pub fn not_in_estate(estate: &Estate, ns: &Namespace<'_>, kind: &str, name: &str
 /// What keeps an engagement from being ready for a gate (`spec` or `design`): what `sdd check
 /// --ready` lists and what `approve` refuses over. Gate 2 needs Gate 1 to hold, besides its
 /// own content.
-pub fn readiness(e: &Engagement<'_>, facts: &Facts, gate: &str) -> Vec<Unmet> {
+pub fn readiness(
+    e: &Engagement<'_>,
+    facts: &Facts,
+    diagnostics: &[Diagnostic],
+    gate: &str,
+) -> Vec<Unmet> {
     if gate == "spec" {
-        return gates::spec_readiness(e, true);
+        let mut unmet = content_errors(e, diagnostics, gate);
+        unmet.extend(gates::spec_readiness(e, true));
+        return unmet;
     }
-    let mut unmet = gates::design_readiness(e);
+    let mut unmet = content_errors(e, diagnostics, gate);
+    unmet.extend(gates::design_readiness(e));
     if !facts.spec_holds {
         unmet.insert(
             0,
@@ -253,6 +265,34 @@ pub fn readiness(e: &Engagement<'_>, facts: &Facts, gate: &str) -> Vec<Unmet> {
         );
     }
     unmet
+}
+
+/// The errors in what a gate approves (syntax, names and types: SDD001–SDD106), each one
+/// unmet criterion: an approval records a fingerprint of that content, and content the
+/// checker cannot read or type is not ready, however complete it looks. Gate 1 approves the
+/// engagement's own fields and `requirements`; Gate 2 its `feasibility` and `design`.
+pub fn content_errors(e: &Engagement<'_>, diagnostics: &[Diagnostic], gate: &str) -> Vec<Unmet> {
+    let approved = |keyword: &str| match gate {
+        "spec" => keyword == "requirements",
+        _ => keyword == "feasibility" || keyword == "design",
+    };
+    let blocks: Vec<(Span, bool)> = (e.item.items())
+        .map(|block| (block.span, approved(block.keyword())))
+        .collect();
+    let within = |outer: Span, inner: Span| outer.start <= inner.start && inner.end <= outer.end;
+    let in_content = |span: Span| match blocks.iter().find(|(b, _)| within(*b, span)) {
+        Some((_, approved)) => *approved,
+        // Outside every block: the engagement's own fields, which Gate 1 approves.
+        None => gate == "spec" && within(e.item.span, span),
+    };
+    (diagnostics.iter())
+        .filter(|d| d.is_error() && d.file() == e.file && d.code.as_str() < "SDD200")
+        .filter(|d| in_content(d.primary.span))
+        .map(|d| Unmet {
+            message: format!("{} [{}]", d.message, d.code.as_str()),
+            span: d.primary.span,
+        })
+        .collect()
 }
 
 fn indent_of(text: &str, offset: usize) -> String {

@@ -690,3 +690,84 @@ fn a_name_not_found_points_at_the_files_that_could_not_be_read() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Content with errors is not ready and gets no fingerprint: `--ready` lists the error,
+/// `approve` refuses and leaves the file alone, `fingerprint` prints none (exit 2). Before,
+/// an invalid VLAN was "ready", was approved, and then failed the check.
+#[test]
+fn content_with_errors_is_not_ready_and_gets_no_fingerprint() {
+    let dir = temp_estate("content-errors");
+    let file = dir.join("engagements/network-provisioning/dc3-evpn-vlan-stretch.sdd");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let invalid = original.replacen("vlans: [1410, 1411]", "vlans: [1410, 5000]", 1);
+    assert_ne!(invalid, original);
+    std::fs::write(&file, &invalid).unwrap();
+    let ready = sdd(
+        &["check", "--ready", "spec", "dc3-evpn-vlan-stretch", "."],
+        &dir,
+    );
+    assert_eq!(ready.status.code(), Some(1), "{}", text(&ready));
+    assert!(text(&ready).contains("VLAN 5000 is outside 1–4094 [SDD103]"));
+    let approve = sdd(
+        &[
+            "approve",
+            "dc3-evpn-vlan-stretch",
+            "--gate",
+            "spec",
+            "--by",
+            "@priya",
+            "--on",
+            "2026-11-20",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(approve.status.code(), Some(1), "{}", text(&approve));
+    assert!(text(&approve).contains("not ready: not a valid vlan"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), invalid);
+    let fingerprint = sdd(
+        &["fingerprint", "dc3-evpn-vlan-stretch", "--estate", "."],
+        &dir,
+    );
+    assert_eq!(fingerprint.status.code(), Some(2), "{}", text(&fingerprint));
+    assert!(text(&fingerprint).contains("cannot fingerprint `dc3-evpn-vlan-stretch`"));
+    assert!(!text(&fingerprint).contains("sha256:"));
+    // A misspelt profile: one reason, the unknown profile, and no word on authority.
+    let misspelt = original.replacen(
+        "profile: network-provisioning",
+        "profile: network-provisionin",
+        1,
+    );
+    std::fs::write(&file, &misspelt).unwrap();
+    let approve = sdd(
+        &[
+            "approve",
+            "dc3-evpn-vlan-stretch",
+            "--gate",
+            "spec",
+            "--by",
+            "@priya",
+            "--on",
+            "2026-11-20",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(approve.status.code(), Some(1), "{}", text(&approve));
+    assert!(
+        text(&approve).contains("network-provisionin"),
+        "{}",
+        text(&approve)
+    );
+    assert!(!text(&approve).contains("authority"), "{}", text(&approve));
+    // With the errors fixed, the engagement is ready again.
+    std::fs::write(&file, &original).unwrap();
+    let ready = sdd(
+        &["check", "--ready", "spec", "dc3-evpn-vlan-stretch", "."],
+        &dir,
+    );
+    assert_eq!(ready.status.code(), Some(0), "{}", text(&ready));
+    let _ = std::fs::remove_dir_all(&dir);
+}

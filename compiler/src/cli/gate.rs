@@ -50,6 +50,30 @@ pub fn fingerprint(
     let facts = analysis
         .facts(engagement)
         .ok_or_else(|| sdd::approve::not_in_estate(&estate, &ns, "engagement", engagement))?;
+    // A fingerprint of content the checker could not read or type is not the one an
+    // approval would record once the errors are fixed: none is printed. The design
+    // fingerprint chains the spec's, so both contents count for it.
+    let decl = ns.get_kind(engagement, "engagement").expect("analysed");
+    let e = Engagement::new(&ns, decl.file, decl.item);
+    let mut errors = sdd::approve::content_errors(&e, &analysis.diagnostics, "spec");
+    if gate != Some("spec") {
+        errors.extend(sdd::approve::content_errors(
+            &e,
+            &analysis.diagnostics,
+            "design",
+        ));
+    }
+    if let Some(first) = errors.first() {
+        let file = estate.files.get(decl.file);
+        let (line, col) = file.line_col(first.span.start as usize);
+        return Err(format!(
+            "cannot fingerprint `{engagement}`: its content has {} error{} (the first at {}:{line}:{col}: {}); run `sdd check`",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            file.name,
+            first.message
+        ));
+    }
     match gate {
         Some("spec") => outln!("{}", facts.spec_fingerprint),
         Some(_) => outln!("{}", facts.design_fingerprint),
@@ -128,7 +152,7 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
     let facts = (analysis.facts(engagement))
         .ok_or_else(|| format!("{engagement} could not be analysed"))?;
-    let unmet = sdd::approve::readiness(&e, facts, gate);
+    let unmet = sdd::approve::readiness(&e, facts, &analysis.diagnostics, gate);
     let file = estate.files.get(decl.file);
     if unmet.is_empty() {
         outln!("{engagement} is ready for gate {gate}");
