@@ -111,7 +111,7 @@ impl Ide<'_> {
                 | Token::Decimal
                 | Token::Date
                 | Token::DateTime
-                | Token::BadDateTime
+                | Token::BadLiteral
                 | Token::Duration
                 | Token::Version => token(TokenKind::Number, 0),
                 Token::Person => {

@@ -198,7 +198,7 @@ impl Descent<'_> {
             Token::Decimal => ValueKind::Decimal(text.into()),
             Token::Date => ValueKind::Date(text.into()),
             Token::DateTime => ValueKind::DateTime(text.into()),
-            Token::BadDateTime => ValueKind::Error,
+            Token::BadLiteral => ValueKind::Error,
             Token::Duration => ValueKind::Duration(text.into()),
             Token::Version => ValueKind::Version(text.into()),
             Token::Person => ValueKind::Person(text[1..].into()),

@@ -205,7 +205,7 @@ where
             Token::Duration => Token::Duration,
             Token::Version => Token::Version,
             Token::Person => Token::Person,
-            Token::BadDateTime => Token::BadDateTime,
+            Token::BadLiteral => Token::BadLiteral,
         }
         .validate(move |token, e, emitter| {
             let span: SimpleSpan = e.span();
@@ -224,7 +224,7 @@ where
                 Token::Duration => ValueKind::Duration(text.into()),
                 Token::Version => ValueKind::Version(text.into()),
                 // The lexer has reported it.
-                Token::BadDateTime => ValueKind::Error,
+                Token::BadLiteral => ValueKind::Error,
                 _ => ValueKind::Person(text[1..].into()),
             };
             Value {

@@ -22,6 +22,10 @@ pub enum LexError {
     UnterminatedBlockComment,
     /// A date followed by `T` and a time that is not `HH:MM[:SS]` and a zone: the reason.
     BadDateTime(&'static str),
+    /// A version with `+` build metadata, which `.sdd` versions do not take.
+    BuildMetadata,
+    /// A line comment begun with `#`.
+    HashComment,
 }
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,9 +83,21 @@ pub enum Token {
     Duration,
     #[regex(r"[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?")]
     Version,
-    /// Never made by logos: what a malformed date-time is repaired to, after its one error,
-    /// so the parser reads it as an invalid value and no later check reports it again.
-    BadDateTime,
+    /// A version with semver build metadata (`1.2.3+build.5`): one error, not a version and
+    /// a stray `+` followed by a name.
+    #[regex(
+        r"[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z.-]*)?\+[0-9A-Za-z.-]*",
+        build_metadata
+    )]
+    VersionWithBuild,
+    /// Never made by logos: what a malformed date-time or version is repaired to, after its
+    /// one error, so the parser reads it as an invalid value and no later check reports it
+    /// again.
+    BadLiteral,
+    /// A `#`, as in YAML or a shell, up to the end of its line: one error, then skipped, so
+    /// that the words after it are not read as entries.
+    #[regex(r"#[^\n]*", hash_comment, allow_greedy = true)]
+    HashComment,
 }
 
 /// The time after a date's `T`: `HH:MM`, optional `:SS`, then `Z` or an offset `±HH:MM`.
@@ -108,6 +124,14 @@ fn date_time(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
             "the time is not `HH:MM` or `HH:MM:SS`",
         )),
     }
+}
+
+fn build_metadata(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    Err(LexError::BuildMetadata)
+}
+
+fn hash_comment(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    Err(LexError::HashComment)
 }
 
 fn block_comment(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
@@ -168,7 +192,10 @@ impl Token {
             Token::Int => "an integer",
             Token::Decimal => "a decimal",
             Token::Date => "a date",
-            Token::DateTime | Token::BadDateTime => "a date-time",
+            Token::DateTime => "a date-time",
+            Token::BadLiteral => "a malformed value",
+            Token::HashComment => "a `#` comment",
+            Token::VersionWithBuild => "a version",
             Token::Duration => "a duration",
             Token::Version => "a version",
         }
@@ -277,7 +304,33 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                     .with_label("not a date-time")
                     .with_help("write a date-time as `2026-11-28T02:00Z`, `2026-11-28T02:00:30Z` or with an offset `2026-11-28T02:00+01:00`"),
                 );
-                out.tokens.push((Token::BadDateTime, span));
+                out.tokens.push((Token::BadLiteral, span));
+            }
+            Err(LexError::BuildMetadata) => {
+                let plus = text[span.range()].find('+').unwrap_or(0);
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        Span::new(span.start as usize + plus, span.end as usize),
+                        "a version takes no build metadata",
+                    )
+                    .with_label("`+…` is not part of a version here")
+                    .with_help("write the version as `MAJOR.MINOR.PATCH`, with an optional `-pre-release`; put build details in a string field"),
+                );
+                out.tokens.push((Token::BadLiteral, span));
+            }
+            Err(LexError::HashComment) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        Span::new(span.start as usize, span.start as usize + 1),
+                        "`#` does not start a comment",
+                    )
+                    .with_label("the rest of this line is skipped")
+                    .with_help("write a comment as `// …` (or `/* … */`)"),
+                );
             }
             Ok(Token::UnterminatedStr) => {
                 out.diagnostics.push(
