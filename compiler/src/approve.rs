@@ -38,6 +38,8 @@ pub struct Edit {
     pub text: String,
     pub fingerprint: String,
     pub approvers: Vec<String>,
+    /// What the approval leaves for the check to report, to say beside it.
+    pub warnings: Vec<String>,
 }
 
 /// Why an approval is refused; each entry is one reason.
@@ -173,6 +175,19 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
             )));
         }
     }
+    // An approval after the build started is recorded (it is how a build run without its
+    // gate is brought back under one, SDD203's fix), with a warning: the check faults the
+    // build's date (SDD208) until the build is restarted under the approval.
+    let warnings: Vec<String> = (e.build.and_then(|b| eng::date(b, "started")))
+        .filter(|started| *started < on)
+        .map(|started| {
+            format!(
+                "the build started on {started}, before this approval: `sdd check` reports it \
+                 (SDD208) until the build, restarted under the approval, records its new `started`"
+            )
+        })
+        .into_iter()
+        .collect();
 
     let new_text = match existing {
         Some(gate) => {
@@ -207,6 +222,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         text: new_text,
         fingerprint: current,
         approvers,
+        warnings,
     })
 }
 

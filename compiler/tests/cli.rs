@@ -771,3 +771,36 @@ fn content_with_errors_is_not_ready_and_gets_no_fingerprint() {
     assert_eq!(ready.status.code(), Some(0), "{}", text(&ready));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A design approval after the build started (SDD203's fix) is recorded with a warning that
+/// the check reports the build's date until the build records its restart.
+#[test]
+fn an_approval_after_the_build_started_is_recorded_with_a_warning() {
+    let dir = scratch("approval-after-build");
+    copy(
+        &root().join("examples/broken/sdd203-build-without-design-gate"),
+        &dir,
+    );
+    let run = sdd(
+        &[
+            "approve",
+            "aws-payments-sandbox-account",
+            "--gate",
+            "design",
+            "--by",
+            "@kenji",
+            "--on",
+            "2026-11-20",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("warning: the build started on 2026-11-09, before this approval"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -118,6 +118,9 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
                     .join(", "),
                 edit.fingerprint
             );
+            for warning in &edit.warnings {
+                errln!("warning: {}", escaped(warning));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(refusal) => {
