@@ -353,8 +353,41 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// Most list items one change names; a list that changed more is shown whole.
+const MAX_ITEMS: usize = 3;
+
+/// How a list changed, when a few items tell it: "in item 8, from A to B" for lists of one
+/// length, else "by adding A, removing B". Both lists shortened alike could look the same.
+fn list_change(old: &[Json], new: &[Json]) -> Option<String> {
+    if old.len() == new.len() {
+        let changed: Vec<String> = (old.iter().zip(new).enumerate())
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| format!("in item {}, from {} to {}", i + 1, show(a), show(b)))
+            .collect();
+        return (changed.len() <= MAX_ITEMS).then(|| changed.join("; "));
+    }
+    let added: Vec<String> = new.iter().filter(|j| !old.contains(j)).map(show).collect();
+    let removed: Vec<String> = old.iter().filter(|j| !new.contains(j)).map(show).collect();
+    if added.len() + removed.len() > MAX_ITEMS || added.len() + removed.len() == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("adding {}", added.join(", ")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("removing {}", removed.join(", ")));
+    }
+    Some(format!("by {}", parts.join(", ")))
+}
+
 /// "from A to B", showing where two long texts differ rather than their common start.
 fn change(old: &Json, new: &Json) -> String {
+    if let (Json::Array(a), Json::Array(b)) = (old, new) {
+        if let Some(told) = list_change(a, b) {
+            return told;
+        }
+    }
     match (old, new) {
         (Json::String(a), Json::String(b)) if a.chars().count() > 60 || b.chars().count() > 60 => {
             let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
@@ -465,4 +498,50 @@ fn diff_children(old: Option<&Item>, new: Option<&Item>) -> Vec<String> {
         out.extend(diff_maps(&format!("{} ", n.keyword()), &own(o), &own(n)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::change;
+    use serde_json::json;
+
+    /// A long list that changed in one item is told by that item: cut to 60 characters, both
+    /// sides of `targets` used to show the same unchanged start.
+    #[test]
+    fn a_list_change_names_the_items_that_changed() {
+        let old = json!([
+            "bldg4-dist-sw01",
+            "bldg4-dist-sw02",
+            "bldg4-acc-sw01",
+            "bldg4-acc-sw06"
+        ]);
+        let new = json!([
+            "bldg4-dist-sw01",
+            "bldg4-dist-sw02",
+            "bldg4-acc-sw01",
+            "bldg4-acc-sw07"
+        ]);
+        assert_eq!(
+            change(&old, &new),
+            "in item 4, from \"bldg4-acc-sw06\" to \"bldg4-acc-sw07\""
+        );
+        let longer = json!([
+            "bldg4-dist-sw01",
+            "bldg4-dist-sw02",
+            "bldg4-acc-sw01",
+            "bldg4-acc-sw07",
+            "x"
+        ]);
+        assert_eq!(
+            change(&old, &longer),
+            "by adding \"bldg4-acc-sw07\", \"x\", removing \"bldg4-acc-sw06\""
+        );
+        // Many changes: the lists themselves, as before.
+        let all = json!(["a", "b", "c", "d"]);
+        assert!(
+            change(&old, &all).starts_with("from ["),
+            "{}",
+            change(&old, &all)
+        );
+    }
 }
