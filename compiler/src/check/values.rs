@@ -374,8 +374,15 @@ impl Scope<'_, '_> {
             ("text", ValueKind::Str(_))
             | ("int", ValueKind::Int(_))
             | ("decimal", ValueKind::Decimal(_) | ValueKind::Int(_))
-            | ("bool", ValueKind::Bool(_))
-            | ("duration", ValueKind::Duration(_)) => {}
+            | ("bool", ValueKind::Bool(_)) => {}
+            ("duration", ValueKind::Duration(d)) => {
+                if duration_seconds(d).is_none() {
+                    out.push(bad(&format!(
+                        "`{d}` is out of range (at most {} seconds)",
+                        i64::MAX
+                    )));
+                }
+            }
             ("date", ValueKind::Date(d)) => self.check_date(value.span, d, out),
             ("datetime", ValueKind::DateTime(d)) => {
                 if parse_datetime(d).is_none() {
@@ -528,4 +535,18 @@ fn check_cidr(s: &str) -> Result<(), String> {
         Ok(n) if n <= max => Ok(()),
         _ => Err(format!("prefix length `/{len}` is outside 0–{max}")),
     }
+}
+
+/// A duration literal (`90s`, `15m`, `4h`, `2d`, `1w`) in seconds, when it fits an `i64`.
+pub fn duration_seconds(text: &str) -> Option<i64> {
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let per_unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    number.parse::<i64>().ok()?.checked_mul(per_unit)
 }
