@@ -210,3 +210,22 @@ fn a_snippet_in_another_file_after_multibyte_characters() {
     assert!(report.contains("├─[ a.sdd:2:8 ]"), "{report}");
     assert!(report.contains("person alice { name: \"A\" }"), "{report}");
 }
+
+/// Found by `fmt` ("formatting changed a diagnostic"): a lone carriage return among the tabs
+/// before a declaration parses, but the estate keeps the file out with SDD002, and formatting
+/// drops it, so the formatted file was read and checked. `sdd fmt` refuses such a file before
+/// formatting (it reads it as `sdd check` does), and the fuzz target now does too. Here: the
+/// estate, from disk or from an editor's buffer, keeps the input out with one SDD002.
+#[test]
+fn a_lone_carriage_return_in_the_layout_keeps_the_file_out() {
+    let text = format!("{}\r{}engagement dec3", "\t".repeat(29), "\t".repeat(18));
+    assert!(parse(FileId(0), &text).diagnostics.is_empty());
+    let buffer = sdd::estate::Read::buffer(text.clone());
+    let problem = buffer.problem.expect("an editor's buffer is kept out");
+    assert_eq!(problem.code, sdd::codes::Code::Sdd002);
+    assert_eq!(buffer.text, text, "the buffer keeps its whole text");
+    let estate = Estate::from_sources([("a.sdd", text.as_str())]);
+    let found: Vec<_> = estate.syntax_diagnostics().collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, sdd::codes::Code::Sdd002);
+}
