@@ -708,21 +708,24 @@ fn content_with_errors_is_not_ready_and_gets_no_fingerprint() {
     );
     assert_eq!(ready.status.code(), Some(1), "{}", text(&ready));
     assert!(text(&ready).contains("VLAN 5000 is outside 1–4094 [SDD103]"));
-    let approve = sdd(
-        &[
-            "approve",
-            "dc3-evpn-vlan-stretch",
-            "--gate",
-            "spec",
-            "--by",
-            "@priya",
-            "--on",
-            "2026-11-20",
-            "--estate",
-            ".",
-        ],
-        &dir,
-    );
+    let approve_spec = || {
+        sdd(
+            &[
+                "approve",
+                "dc3-evpn-vlan-stretch",
+                "--gate",
+                "spec",
+                "--by",
+                "@priya",
+                "--on",
+                "2026-11-20",
+                "--estate",
+                ".",
+            ],
+            &dir,
+        )
+    };
+    let approve = approve_spec();
     assert_eq!(approve.status.code(), Some(1), "{}", text(&approve));
     assert!(text(&approve).contains("not ready: not a valid vlan"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), invalid);
@@ -740,21 +743,7 @@ fn content_with_errors_is_not_ready_and_gets_no_fingerprint() {
         1,
     );
     std::fs::write(&file, &misspelt).unwrap();
-    let approve = sdd(
-        &[
-            "approve",
-            "dc3-evpn-vlan-stretch",
-            "--gate",
-            "spec",
-            "--by",
-            "@priya",
-            "--on",
-            "2026-11-20",
-            "--estate",
-            ".",
-        ],
-        &dir,
-    );
+    let approve = approve_spec();
     assert_eq!(approve.status.code(), Some(1), "{}", text(&approve));
     assert!(
         text(&approve).contains("network-provisionin"),
