@@ -281,10 +281,21 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
         RichReason::Custom(message) => {
             let label = if message.contains("after the field name") {
                 "a field is written `name: value`"
+            } else if message.starts_with("unknown keyword") {
+                "not a keyword"
             } else {
                 "here"
             };
-            Diagnostic::new(Code::Sdd001, file, span, message.clone()).with_label(label)
+            // "unknown keyword `x`; did you mean `y`?": the suggestion is the help, which the
+            // language server's quick fix applies.
+            match message.split_once("; ") {
+                Some((message, help)) if help.starts_with("did you mean") => {
+                    Diagnostic::new(Code::Sdd001, file, span, message)
+                        .with_label(label)
+                        .with_help(help)
+                }
+                _ => Diagnostic::new(Code::Sdd001, file, span, message.clone()).with_label(label),
+            }
         }
         RichReason::ExpectedFound { expected, found } => {
             let mut wanted: Vec<String> = expected

@@ -75,7 +75,9 @@ where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
 {
     let declaration = ident(src)
-        .filter(|i: &Ident| KEYWORDS.contains(&i.text.as_str()))
+        .filter(|i: &Ident| {
+            KEYWORDS.contains(&i.text.as_str()) || misspelt_keyword(&i.text).is_some()
+        })
         .labelled("a declaration (person, role, enum, record, profile, asset, engagement)")
         .rewind();
     // Junk that no item can be recovered from is skipped to the end of the file.
@@ -329,6 +331,20 @@ enum Tail {
     Item(ItemRest),
     /// After a name that is not a keyword, something other than `:`, `,` or `}`.
     NotAField,
+    /// After a misspelt keyword (see [`misspelt_keyword`]), what would follow the keyword.
+    Misspelt(ItemRest),
+}
+
+/// The keyword a name that is not one was most likely meant to be: `requirments` for
+/// `requirements`. Only a name followed by a block is read as a misspelt keyword, so a field
+/// missing its `:` is still reported as one.
+pub(super) fn misspelt_keyword(name: &str) -> Option<&'static str> {
+    let limit = (name.chars().count() / 3).max(1);
+    (KEYWORDS.iter())
+        .map(|k| (strsim::osa_distance(name, k), *k))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, k)| k)
 }
 
 type ItemRest = (
@@ -404,8 +420,36 @@ where
             field_or_variant.clone(),
             none_of([Token::Colon])
                 .rewind()
-                .ignore_then(rest.map(Tail::Item)),
+                .ignore_then(rest.clone().map(Tail::Item)),
         )));
+        // A misspelt keyword followed by what follows a keyword is read as that keyword's
+        // item, with one error: the block is checked, and nothing that refers into it is
+        // reported unknown as well.
+        let misspelt_entry = ident
+            .clone()
+            .filter(move |i| !is_keyword(i) && misspelt_keyword(&i.text).is_some())
+            .then(
+                none_of([Token::Colon, Token::Comma, Token::RBrace])
+                    .rewind()
+                    .ignore_then(rest.clone())
+                    .filter(|rest: &ItemRest| rest.5.is_some())
+                    .map(Tail::Misspelt),
+            )
+            .validate(|(name, tail), _, emitter| match tail {
+                Tail::Misspelt(rest) => {
+                    let keyword = misspelt_keyword(&name.text).unwrap_or_default();
+                    emitter.emit(Rich::custom(
+                        name.span.into_simple(),
+                        format!("unknown keyword `{}`; did you mean `{keyword}`?", name.text),
+                    ));
+                    let name = Ident {
+                        text: keyword.into(),
+                        span: name.span,
+                    };
+                    (name, Tail::Item(rest))
+                }
+                other => (name, other),
+            });
         let other_entry = ident
             .filter(move |i| !is_keyword(i))
             // A `:` commits to a field: a broken value after it is reported at the value.
@@ -418,6 +462,7 @@ where
             );
 
         keyword_entry
+            .or(misspelt_entry)
             .or(other_entry)
             .try_map(|(keyword, tail), span: SimpleSpan| match tail {
                 Tail::Field(value) => Ok(Entry::Field(Field {
@@ -426,7 +471,7 @@ where
                     span: to_span(span),
                 })),
                 Tail::Variant => Ok(Entry::Variant(keyword)),
-                Tail::NotAField => Err(Rich::custom(
+                Tail::NotAField | Tail::Misspelt(_) => Err(Rich::custom(
                     keyword.span.into_simple(),
                     format!("expected `:` after the field name `{}`", keyword.text),
                 )),
