@@ -2,7 +2,8 @@
 //!
 //! [`parse`] never fails. It enforces the input limits (SDD002), guards nesting depth before
 //! the recursive parser runs, reads the file with the fast path (`descent`) or, when it has
-//! mistakes, with chumsky (`parser`), turns chumsky's errors into SDD001 diagnostics and
+//! mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout shows is
+//! missing), turns chumsky's errors into SDD001 diagnostics and
 //! attaches doc comments to the items they precede.
 
 pub mod ast;
@@ -10,6 +11,7 @@ mod descent;
 pub mod literal;
 pub mod parser;
 pub mod token;
+mod unclosed;
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
@@ -100,15 +102,13 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let (mut items, syntax) = match fast {
         Some(items) => (items, Vec::new()),
         None => {
-            let (tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
+            let (mut tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
+            let mut syntax = Vec::new();
+            unclosed::close_by_indentation(file, text, &mut tokens, &mut syntax);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
-            let syntax: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| {
-                    missing_value(file, text, &lexed.tokens, e)
-                        .unwrap_or_else(|| syntax_error(file, e))
-                })
-                .collect();
+            syntax.extend(errors.iter().map(|e| {
+                missing_value(file, text, &lexed.tokens, e).unwrap_or_else(|| syntax_error(file, e))
+            }));
             (items, syntax)
         }
     };

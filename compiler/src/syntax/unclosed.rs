@@ -1,0 +1,178 @@
+//! Recovery from a missing `}`: where the indentation shows a block ended, close it there.
+//!
+//! Braces alone cannot tell where a block that was never closed was meant to end: without
+//! help, everything after it is read as its content (each later block "not allowed in
+//! requirement `R1`") and the one error is reported at the end of the file. The layout can:
+//! a line indented no deeper than the line that opened a block (deeper than which the block's
+//! content was written) starts after the block. [`close_by_indentation`] inserts the missing
+//! `}` there and reports it once, at the `{` that was not closed.
+//!
+//! It runs only on a file that has more `{` than `}`, and inserts no more `}` than are
+//! missing, so a file whose braces balance is parsed exactly as written, however it is
+//! indented. A block whose content starts on its own line (`{` then a new line) is the only
+//! kind it closes: one written on one line, or unindented, has no layout to go by.
+
+use chumsky::span::SimpleSpan;
+
+use super::token::Token;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// A `{` not closed yet.
+struct Open {
+    /// The `{` token.
+    span: SimpleSpan,
+    /// The indentation of the line it is on.
+    indent: usize,
+    /// Whether the block's content starts on a new line indented deeper than `indent`;
+    /// `None` until the first token after the `{`.
+    laid_out: Option<bool>,
+}
+
+/// Insert the `}` a file is missing where its indentation shows each unclosed block ended,
+/// reporting each one (SDD001).
+pub(super) fn close_by_indentation(
+    file: FileId,
+    text: &str,
+    tokens: &mut Vec<(Token, SimpleSpan)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let opens = tokens.iter().filter(|(t, _)| *t == Token::LBrace).count();
+    let closes = tokens.iter().filter(|(t, _)| *t == Token::RBrace).count();
+    let mut missing = opens.saturating_sub(closes);
+    if missing == 0 {
+        return;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + missing);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut previous_end = 0usize;
+    for (i, &(kind, span)) in tokens.iter().enumerate() {
+        let first_on_line = i == 0 || text[previous_end..span.start].contains('\n');
+        let indent = indentation(text, span.start);
+        if let Some(top) = stack.last_mut() {
+            if top.laid_out.is_none() {
+                top.laid_out = Some(first_on_line && indent > top.indent);
+            }
+        }
+        while first_on_line && missing > 0 {
+            let Some(top) = stack.last() else { break };
+            // A `}` at the block's own indentation is its close; a line of content is not.
+            let ends_block = match kind {
+                Token::RBrace => indent < top.indent,
+                _ => indent <= top.indent,
+            };
+            if top.laid_out != Some(true) || !ends_block {
+                break;
+            }
+            diagnostics.push(unclosed(file, text, top.span, span));
+            out.push((Token::RBrace, SimpleSpan::from(previous_end..previous_end)));
+            stack.pop();
+            missing -= 1;
+        }
+        match kind {
+            Token::LBrace => stack.push(Open {
+                span,
+                indent: indentation(text, span.start),
+                laid_out: None,
+            }),
+            Token::RBrace => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        out.push((kind, span));
+        previous_end = span.end;
+    }
+    *tokens = out;
+}
+
+/// How far the line holding `offset` is indented, in characters of leading space or tab.
+fn indentation(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count()
+}
+
+fn unclosed(file: FileId, text: &str, open: SimpleSpan, next: SimpleSpan) -> Diagnostic {
+    let line = text[..next.start].matches('\n').count() + 1;
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        Span::from(open),
+        format!("this block is not closed: `}}` is missing before line {line}"),
+    )
+    .with_label("this `{` has no `}`")
+    .with_secondary(
+        file,
+        Span::from(next),
+        "indented as the block's first line, so the block ends before it",
+    )
+    .with_help("add the `}` where the block ends")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(text: &str) -> (Vec<Token>, Vec<String>) {
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let mut tokens: Vec<_> = (lexed.tokens.iter())
+            .map(|&(t, s)| (t, SimpleSpan::from(s.range())))
+            .collect();
+        let mut found = Vec::new();
+        close_by_indentation(FileId(0), text, &mut tokens, &mut found);
+        let kinds = tokens.iter().map(|(t, _)| *t).collect();
+        (kinds, found.into_iter().map(|d| d.message).collect())
+    }
+
+    fn braces(kinds: &[Token]) -> String {
+        (kinds.iter())
+            .filter_map(|t| match t {
+                Token::LBrace => Some('{'),
+                Token::RBrace => Some('}'),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_block_is_closed_before_the_first_line_indented_as_its_own() {
+        let text = "a {\n  r1 {\n    p: 1\n  r2 {\n    p: 2\n  }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{}}");
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 4"]
+        );
+    }
+
+    #[test]
+    fn a_close_indented_less_than_the_block_closes_the_block_around_it() {
+        let text = "a {\n  b {\n    r1 {\n      p: 1\n  }\n  c {\n  }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{{}}{}}");
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 5"]
+        );
+    }
+
+    #[test]
+    fn balanced_braces_are_left_as_written_however_they_are_indented() {
+        let text = "a {\n  r1 {\n    p: 1\nr2 {\n  }\n  }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{{}}}");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_block_without_layout_is_not_closed_by_it() {
+        let text = "a {\nr1 { p: 1\nr2 {\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{{}");
+        assert!(found.is_empty());
+    }
+}
