@@ -178,7 +178,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     // An approval after the build started is recorded (it is how a build run without its
     // gate is brought back under one, SDD203's fix), with a warning: the check faults the
     // build's date (SDD208) until the build is restarted under the approval.
-    let warnings: Vec<String> = (e.build.and_then(|b| eng::date(b, "started")))
+    let mut warnings: Vec<String> = (e.build.and_then(|b| eng::date(b, "started")))
         .filter(|started| *started < on)
         .map(|started| {
             format!(
@@ -188,6 +188,17 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         })
         .into_iter()
         .collect();
+    // The design fingerprint rests on the spec's: a new spec approval leaves the design
+    // approval stale (SDD204) until it is given again.
+    if let (true, Some(design)) = (request.gate == "spec", e.gate_design) {
+        let since = eng::date(design, "on").map_or(String::new(), |d| format!(" on {d}"));
+        warnings.push(format!(
+            "gate design, approved{since}, rests on the spec approval: `sdd check` reports it \
+             stale (SDD204) until it is given again with `sdd approve {} --gate design --by \
+             @PERSON --replace`",
+            e.name()
+        ));
+    }
 
     let new_text = match existing {
         Some(gate) => {

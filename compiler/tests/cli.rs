@@ -793,3 +793,49 @@ fn an_approval_after_the_build_started_is_recorded_with_a_warning() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_spec_approved_again_leaves_the_design_approval_stale_once_with_a_warning() {
+    let dir = scratch("spec-again-over-design");
+    copy(&root().join("examples"), &dir);
+    std::fs::remove_dir_all(dir.join("broken")).unwrap();
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let source = std::fs::read_to_string(&file).unwrap();
+    let edited = source.replacen("nothing else\"", "nothing else at all\"", 1);
+    assert_ne!(source, edited);
+    std::fs::write(&file, edited).unwrap();
+    let run = sdd(
+        &[
+            "approve",
+            "dc2-edge-bgp-peering",
+            "--gate",
+            "spec",
+            "--by",
+            "@priya",
+            "--replace",
+            "--on",
+            "2026-12-01",
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("warning: gate design, approved on 2026-08-24, rests on the spec approval"),
+        "{stderr}"
+    );
+    // One error: the design approval is stale. It is not also dated before Gate 1 (SDD208).
+    let check = sdd(&["check", ".", "--format", "short", "--no-git"], &dir);
+    let out = String::from_utf8_lossy(&check.stdout);
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert!(
+        errors[0].contains(
+            "error[SDD204]: stale approval: the spec was approved again after gate design"
+        ),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

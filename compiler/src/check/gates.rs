@@ -422,8 +422,9 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     unmet
 }
 
-/// SDD208: dates out of order.
-pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
+/// SDD208: dates out of order. A stale design approval (`design_stale`, reported as SDD204)
+/// is not also reported as dated before the spec approval: giving it again dates it after.
+pub fn check_dates(e: &Engagement<'_>, design_stale: bool, out: &mut Vec<Diagnostic>) {
     let file = e.file;
     let opened = e.opened();
     let spec_on = e.gate_spec.and_then(|g| eng::date(g, "on"));
@@ -469,7 +470,9 @@ pub fn check_dates(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
         }),
     );
     pair(
-        design_on.zip(e.gate_design).map(|(d, g)| (d, g, "on")),
+        (design_on.zip(e.gate_design))
+            .filter(|_| !design_stale)
+            .map(|(d, g)| (d, g, "on")),
         spec_on.map(|d| (d, at(e.gate_spec, "on"), "gate spec")),
     );
     pair(

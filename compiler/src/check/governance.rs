@@ -167,6 +167,7 @@ pub fn evaluate(
             },
         );
     }
+    let mut design_stale = false;
     let design_holds = match e.gate_design {
         Some(g) => {
             // A design approval whose content is unchanged but whose spec approval went stale
@@ -183,7 +184,8 @@ pub fn evaluate(
                 .filter(|u| u.message != "Gate 1 does not hold")
                 .cloned()
                 .collect();
-            gates::check_gate(
+            let before = out.len();
+            let outcome = gates::check_gate(
                 ns,
                 e,
                 g,
@@ -192,13 +194,13 @@ pub fn evaluate(
                 unchanged.as_deref(),
                 &unmet,
                 out,
-            )
-            .holds
-                && spec_holds
+            );
+            design_stale = explain_stale_design(e, &mut out[before..]);
+            outcome.holds && spec_holds
         }
         None => false,
     };
-    gates::check_dates(e, out);
+    gates::check_dates(e, design_stale, out);
     let reconciled = deviations::check(ns, e, as_of, out);
     contract::check(e, out);
 
@@ -241,4 +243,26 @@ fn join_and(items: &[&str]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// Is the design approval stale (an SDD204 among its gate's diagnostics)? When the spec was
+/// approved again after it, that is why: the design fingerprint rests on the spec's, so the
+/// SDD204 says so, and the dates of the two approvals are not also reported out of order
+/// (SDD208): the design's re-approval dates it after the spec's.
+fn explain_stale_design(e: &Engagement<'_>, design_gate: &mut [Diagnostic]) -> bool {
+    let Some(stale) = design_gate.iter_mut().find(|d| d.code == Code::Sdd204) else {
+        return false;
+    };
+    let spec_on = e.gate_spec.and_then(|g| eng::date(g, "on"));
+    let design_on = e.gate_design.and_then(|g| eng::date(g, "on"));
+    if let (Some(spec_on), Some(design_on)) = (spec_on, design_on) {
+        if design_on < spec_on {
+            stale.message = "stale approval: the spec was approved again after gate design".into();
+            stale.notes.push(format!(
+                "the spec was approved again ({spec_on}) after the design ({design_on}): the \
+                 design approval rests on the spec approval and needs to be given again"
+            ));
+        }
+    }
+    true
 }
