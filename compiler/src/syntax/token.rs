@@ -26,6 +26,8 @@ pub enum LexError {
     BuildMetadata,
     /// A line comment begun with `#`.
     HashComment,
+    /// A number run into letters (`1y`, `1.5e3`, `10GB`) that is not a duration.
+    NumberWithLetters,
 }
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,6 +100,14 @@ pub enum Token {
     /// that the words after it are not read as entries.
     #[regex(r"#[^\n]*", hash_comment, allow_greedy = true)]
     HashComment,
+    /// A number run into letters that make no duration (`1y`, `1.5e3`, `10GB`): one error,
+    /// not a number followed by a name read as the next field's.
+    #[regex(
+        r"-?[0-9]+(\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*",
+        number_with_letters,
+        priority = 1
+    )]
+    NumberWithLetters,
 }
 
 /// The time after a date's `T`: `HH:MM`, optional `:SS`, then `Z` or an offset `±HH:MM`.
@@ -128,6 +138,10 @@ fn date_time(lex: &mut logos::Lexer<Token>) -> Result<(), LexError> {
 
 fn build_metadata(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
     Err(LexError::BuildMetadata)
+}
+
+fn number_with_letters(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    Err(LexError::NumberWithLetters)
 }
 
 fn hash_comment(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
@@ -196,6 +210,7 @@ impl Token {
             Token::BadLiteral => "a malformed value",
             Token::HashComment => "a `#` comment",
             Token::VersionWithBuild => "a version",
+            Token::NumberWithLetters => "a malformed value",
             Token::Duration => "a duration",
             Token::Version => "a version",
         }
@@ -320,6 +335,19 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 );
                 out.tokens.push((Token::BadLiteral, span));
             }
+            Err(LexError::NumberWithLetters) => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Sdd001,
+                        file,
+                        span,
+                        format!("malformed value `{}`", &text[span.range()]),
+                    )
+                    .with_label("a number run into letters")
+                    .with_help(number_help(&text[span.range()])),
+                );
+                out.tokens.push((Token::BadLiteral, span));
+            }
             Err(LexError::HashComment) => {
                 out.diagnostics.push(
                     Diagnostic::new(
@@ -353,6 +381,21 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     out
 }
 
+/// What to write instead of a number run into letters.
+fn number_help(written: &str) -> &'static str {
+    let unsigned = written.trim_start_matches('-');
+    let exponent = (unsigned.split_once(['e', 'E'])).is_some_and(|(mantissa, power)| {
+        !power.is_empty()
+            && power.bytes().all(|b| b.is_ascii_digit())
+            && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    });
+    if exponent {
+        "a number is written out in full, without an exponent (`1500`, `2.5`)"
+    } else {
+        "a duration is a whole number and one of `s`, `m`, `h`, `d` or `w` (`90d`, `2h`); other text is a string in quotes"
+    }
+}
+
 fn bad_characters(file: FileId, text: &str, run: Span) -> Diagnostic {
     let shown: String = text[run.range()].chars().take(8).collect();
     let message = if text[run.range()].chars().count() == 1 {
@@ -377,6 +420,10 @@ mod tests {
         assert_eq!(
             kinds("42 1.5 2.3.0 2.3.0-rc.1 2026-11-20 2026-11-28T02:00Z 2026-11-28T02:00+01:00 90s 2h"),
             vec![Int, Decimal, Version, Version, Date, DateTime, DateTime, Duration, Duration]
+        );
+        assert_eq!(
+            kinds("1y 1.5e3 10GB -3x 4w 4w2"),
+            vec![BadLiteral, BadLiteral, BadLiteral, BadLiteral, Duration, BadLiteral]
         );
         assert_eq!(
             kinds("dc2-edge @bob level-1 _x"),
