@@ -531,10 +531,27 @@ fn check_cidr(s: &str) -> Result<(), String> {
         .parse()
         .map_err(|_| format!("`{addr}` is not an IP address"))?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
-    match len.parse::<u8>() {
-        Ok(n) if n <= max => Ok(()),
-        _ => Err(format!("prefix length `/{len}` is outside 0–{max}")),
+    let n = match len.parse::<u8>() {
+        Ok(n) if n <= max => n,
+        _ => return Err(format!("prefix length `/{len}` is outside 0–{max}")),
+    };
+    // A network has no host bits: `10.0.0.1/24` is an address in `10.0.0.0/24`.
+    let network = match addr {
+        std::net::IpAddr::V4(a) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(n)).unwrap_or(0);
+            std::net::IpAddr::V4((u32::from(a) & mask).into())
+        }
+        std::net::IpAddr::V6(a) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(n)).unwrap_or(0);
+            std::net::IpAddr::V6((u128::from(a) & mask).into())
+        }
+    };
+    if network != addr {
+        return Err(format!(
+            "`{s}` has host bits set: the network is `{network}/{n}`"
+        ));
     }
+    Ok(())
 }
 
 /// A duration literal (`90s`, `15m`, `4h`, `2d`, `1w`) in seconds, when it fits an `i64`.
