@@ -658,8 +658,9 @@ fn a_name_not_found_points_at_the_files_that_could_not_be_read() {
     let original = std::fs::read_to_string(&file).unwrap();
     let mac = original.replace('\n', "\r");
     std::fs::write(&file, &mac).unwrap();
+    // A name not found is a mistake in the command: exit 2, as for every command.
     let run = approve_design(&dir, "@marcus");
-    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
     assert!(
         text(&run).contains(
             "no engagement `dc2-edge-bgp-peering` in the estate (it may be in \
@@ -837,5 +838,48 @@ fn a_spec_approved_again_leaves_the_design_approval_stale_once_with_a_warning() 
         ),
         "{out}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_approval_dated_ahead_of_today_is_refused_and_nothing_is_written() {
+    let dir = scratch("approval-ahead");
+    copy(
+        &root().join("examples/broken/sdd203-build-without-design-gate"),
+        &dir,
+    );
+    let contents = || {
+        let mut paths: Vec<_> = (std::fs::read_dir(&dir).unwrap())
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        (paths.into_iter())
+            .map(|p| std::fs::read(p).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let before = contents();
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
+    let run = sdd(
+        &[
+            "approve",
+            "aws-payments-sandbox-account",
+            "--gate",
+            "design",
+            "--by",
+            "@kenji",
+            "--on",
+            &tomorrow,
+            "--estate",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(&format!("--on {tomorrow} is after today")),
+        "{stderr}"
+    );
+    assert_eq!(before, contents());
     let _ = std::fs::remove_dir_all(&dir);
 }

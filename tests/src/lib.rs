@@ -20,7 +20,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// The date every case is checked at unless its header says otherwise.
-pub const CASE_DATE: &str = "2026-11-24";
+pub const CASE_DATE: &str = "2026-12-01";
 
 /// The environment variable `name` parsed as a `T`, or `default` when it is unset or does not
 /// parse (the sweeps' seed and round count).
@@ -61,13 +61,14 @@ impl Case {
         Estate::from_sources(self.sources.clone())
     }
 
+    /// The date the case is checked at: its `// as-of:` header, or [`CASE_DATE`].
+    pub fn as_of(&self) -> String {
+        (self.header("as-of").pop()).unwrap_or_else(|| CASE_DATE.to_string())
+    }
+
     pub fn analyze(&self) -> (Estate, Analysis) {
-        let date = self
-            .header("as-of")
-            .pop()
-            .unwrap_or_else(|| CASE_DATE.to_string());
         let estate = self.estate();
-        let analysis = analyze(&estate, &options_at(&date));
+        let analysis = analyze(&estate, &options_at(&self.as_of()));
         (estate, analysis)
     }
 }

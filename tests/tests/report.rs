@@ -36,7 +36,7 @@ fn small_estate() -> Report {
         .find(|c| c.name == "report/small-estate")
         .expect("cases/report/small-estate exists");
     let (estate, analysis) = case.analyze();
-    report(&estate, &analysis, options_at(CASE_DATE).as_of)
+    report(&estate, &analysis, options_at(&case.as_of()).as_of)
 }
 
 #[test]

@@ -422,10 +422,18 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     unmet
 }
 
-/// SDD208: dates out of order. A stale design approval (`design_stale`, reported as SDD204)
-/// is not also reported as dated before the spec approval: giving it again dates it after.
-pub fn check_dates(e: &Engagement<'_>, design_stale: bool, out: &mut Vec<Diagnostic>) {
+/// SDD208: dates out of order, or after the date checked against (`as_of`, today): a record
+/// of what happened is not dated ahead. A stale design approval (`design_stale`, reported as
+/// SDD204) is not also reported as dated before the spec approval: giving it again dates it
+/// after.
+pub fn check_dates(
+    e: &Engagement<'_>,
+    design_stale: bool,
+    as_of: chrono::NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) {
     let file = e.file;
+    check_not_ahead(e, as_of, out);
     let opened = e.opened();
     let spec_on = e.gate_spec.and_then(|g| eng::date(g, "on"));
     let design_on = e.gate_design.and_then(|g| eng::date(g, "on"));
@@ -489,6 +497,39 @@ pub fn check_dates(e: &Engagement<'_>, design_stale: bool, out: &mut Vec<Diagnos
         pair(
             eng::date(ab, "recorded").map(|d| (d, ab, "recorded")),
             started.map(|d| (d, at(e.build, "started"), "the start of the build")),
+        );
+    }
+}
+
+/// SDD208 for each recorded step dated after `as_of`.
+fn check_not_ahead(e: &Engagement<'_>, as_of: chrono::NaiveDate, out: &mut Vec<Diagnostic>) {
+    let steps = [
+        (e.gate_spec, "on"),
+        (e.gate_design, "on"),
+        (e.build, "started"),
+    ]
+    .into_iter()
+    .chain(Engagement::children(e.as_built, "verified").map(|v| (Some(v), "on")))
+    .chain([(e.as_built, "recorded")]);
+    for (item, field) in steps {
+        let Some(item) = item else { continue };
+        let Some(date) = eng::date(item, field).filter(|d| *d > as_of) else {
+            continue;
+        };
+        let span = item.field(field).map_or(item.name_span(), |f| f.value.span);
+        out.push(
+            Diagnostic::new(
+                Code::Sdd208,
+                e.file,
+                span,
+                format!(
+                    "{} is dated {date}, after the day checked ({as_of})",
+                    describe(item, field)
+                ),
+            )
+            .with_label("a date ahead")
+            .with_note("a record of what happened is dated the day it happened")
+            .with_help("write the date it happened; the day checked is today unless `--as-of` sets another"),
         );
     }
 }

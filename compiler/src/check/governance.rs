@@ -200,7 +200,7 @@ pub fn evaluate(
         }
         None => false,
     };
-    gates::check_dates(e, design_stale, out);
+    gates::check_dates(e, design_stale, as_of, out);
     let reconciled = deviations::check(ns, e, as_of, out);
     contract::check(e, out);
 

@@ -87,12 +87,30 @@ pub fn fingerprint(
 
 pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
     let estate = load(&args.paths)?;
+    // A name that is not in the estate is a mistake in the command (exit 2), as for
+    // `check --ready`, `fingerprint` and `impact`; a refusal (exit 1) is about the engagement.
+    let ns = Namespace::build(&estate, &mut Vec::new());
+    if ns.get_kind(&args.engagement, "engagement").is_none() {
+        return Err(sdd::approve::not_in_estate(
+            &estate,
+            &ns,
+            "engagement",
+            &args.engagement,
+        ));
+    }
+    drop(ns);
     let mut opts = options(None)?;
     let on = match &args.on {
         Some(text) => sdd::check::values::parse_date(text)
             .ok_or_else(|| format!("--on expects a date such as 2026-11-24, not `{text}`"))?,
         None => opts.as_of,
     };
+    if on > opts.as_of {
+        return Err(format!(
+            "--on {on} is after today ({}): an approval is dated the day it is given",
+            opts.as_of
+        ));
+    }
     opts.git_history = false;
     let analysis = analyze(&estate, &opts);
     let request = sdd::approve::Request {
