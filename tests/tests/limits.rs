@@ -245,6 +245,39 @@ fn a_large_file_under_the_size_limit_is_checked() {
     });
 }
 
+/// Tens of thousands of blocks, each missing its `}`: the missing braces are found from the
+/// layout in one pass over the file (each is an error, the report stops at the limit), on
+/// many lines or on one.
+#[test]
+fn a_file_of_unclosed_blocks_is_checked_in_bounded_time() {
+    bounded(
+        "a_file_of_unclosed_blocks_is_checked_in_bounded_time",
+        || {
+            let dir = TempDir::new("unclosed");
+            let block = "  requirement R {\n    priority: must\n";
+            dir.write(
+                "lines.sdd",
+                format!("engagement e {{\n{}}}\n", block.repeat(30_000)),
+            );
+            let one_line = block.replace('\n', " ");
+            dir.write(
+                "one-line.sdd",
+                format!("engagement f {{ {}}}\n", one_line.repeat(30_000)),
+            );
+            let (estate, diagnostics) = check(&dir.0);
+            let unclosed = |file: &str| {
+                codes_of(&estate, &diagnostics, file)
+                    .iter()
+                    .filter(|d| d.message.contains("is not closed"))
+                    .count()
+            };
+            assert_eq!(unclosed("lines.sdd"), sdd::syntax::MAX_SYNTAX_ERRORS);
+            // One line has no layout to go by: the braces are left as they are.
+            assert_eq!(unclosed("one-line.sdd"), 0);
+        },
+    );
+}
+
 #[test]
 fn ten_thousand_unclosed_levels_of_mixed_nesting_get_sdd002() {
     bounded(

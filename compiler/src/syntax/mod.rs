@@ -102,9 +102,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let (mut items, syntax) = match fast {
         Some(items) => (items, Vec::new()),
         None => {
-            let (mut tokens, depth) = limit_depth(file, &lexed.tokens, &mut diagnostics);
             let mut syntax = Vec::new();
-            unclosed::close_by_indentation(file, text, &mut tokens, &mut syntax);
+            let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax);
+            let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
+            let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
             syntax.extend(errors.iter().map(|e| {
                 missing_value(file, text, &lexed.tokens, e).unwrap_or_else(|| syntax_error(file, e))

@@ -339,8 +339,11 @@ enum Tail {
 /// `requirements`. Only a name followed by a block is read as a misspelt keyword, so a field
 /// missing its `:` is still reported as one.
 pub(super) fn misspelt_keyword(name: &str) -> Option<&'static str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let chars = name.chars().count();
+    let limit = (chars / 3).max(1);
     (KEYWORDS.iter())
+        // The distance is at least the difference in length.
+        .filter(|k| k.len().abs_diff(chars) <= limit)
         .map(|k| (strsim::osa_distance(name, k), *k))
         .filter(|&(d, _)| d <= limit)
         .min()
@@ -425,13 +428,15 @@ where
         // A misspelt keyword followed by what follows a keyword is read as that keyword's
         // item, with one error: the block is checked, and nothing that refers into it is
         // reported unknown as well.
+        // The names are compared with the keywords only after the look-ahead: a field's name,
+        // followed by `:`, never is.
         let misspelt_entry = ident
             .clone()
-            .filter(move |i| !is_keyword(i) && misspelt_keyword(&i.text).is_some())
+            .filter(move |i| !is_keyword(i))
+            .then_ignore(none_of([Token::Colon, Token::Comma, Token::RBrace]).rewind())
+            .filter(|i: &Ident| misspelt_keyword(&i.text).is_some())
             .then(
-                none_of([Token::Colon, Token::Comma, Token::RBrace])
-                    .rewind()
-                    .ignore_then(rest.clone())
+                rest.clone()
                     .filter(|rest: &ItemRest| rest.5.is_some())
                     .map(Tail::Misspelt),
             )

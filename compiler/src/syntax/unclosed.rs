@@ -12,8 +12,6 @@
 //! indented. A block whose content starts on its own line (`{` then a new line) is the only
 //! kind it closes: one written on one line, or unindented, has no layout to go by.
 
-use chumsky::span::SimpleSpan;
-
 use super::token::Token;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -22,7 +20,7 @@ use crate::source::{FileId, Span};
 /// A `{` not closed yet.
 struct Open {
     /// The `{` token.
-    span: SimpleSpan,
+    span: Span,
     /// The indentation of the line it is on.
     indent: usize,
     /// Whether the block's content starts on a new line indented deeper than `indent`;
@@ -30,26 +28,36 @@ struct Open {
     laid_out: Option<bool>,
 }
 
-/// Insert the `}` a file is missing where its indentation shows each unclosed block ended,
-/// reporting each one (SDD001).
+/// The tokens with the `}` a file is missing inserted where its indentation shows each
+/// unclosed block ended, reporting each one (SDD001); `None` when there is none to insert.
 pub(super) fn close_by_indentation(
     file: FileId,
     text: &str,
-    tokens: &mut Vec<(Token, SimpleSpan)>,
+    tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Option<Vec<(Token, Span)>> {
     let opens = tokens.iter().filter(|(t, _)| *t == Token::LBrace).count();
     let closes = tokens.iter().filter(|(t, _)| *t == Token::RBrace).count();
     let mut missing = opens.saturating_sub(closes);
     if missing == 0 {
-        return;
+        return None;
     }
+    let found_before = diagnostics.len();
     let mut out = Vec::with_capacity(tokens.len() + missing);
     let mut stack: Vec<Open> = Vec::new();
     let mut previous_end = 0usize;
+    // The indentation of the line the current token is on: computed from the gap before the
+    // first token of each line, so the whole pass reads the text once.
+    let mut indent = 0usize;
+    // The 1-based line of the current token.
+    let mut line = 1usize;
     for (i, &(kind, span)) in tokens.iter().enumerate() {
-        let first_on_line = i == 0 || text[previous_end..span.start].contains('\n');
-        let indent = indentation(text, span.start);
+        let gap = &text[previous_end..span.start as usize];
+        line += gap.matches('\n').count();
+        let first_on_line = i == 0 || gap.contains('\n');
+        if first_on_line {
+            indent = indentation(&gap[gap.rfind('\n').map_or(0, |at| at + 1)..]);
+        }
         if let Some(top) = stack.last_mut() {
             if top.laid_out.is_none() {
                 top.laid_out = Some(first_on_line && indent > top.indent);
@@ -65,15 +73,15 @@ pub(super) fn close_by_indentation(
             if top.laid_out != Some(true) || !ends_block {
                 break;
             }
-            diagnostics.push(unclosed(file, text, top.span, span));
-            out.push((Token::RBrace, SimpleSpan::from(previous_end..previous_end)));
+            diagnostics.push(unclosed(file, top.span, span, line));
+            out.push((Token::RBrace, Span::new(previous_end, previous_end)));
             stack.pop();
             missing -= 1;
         }
         match kind {
             Token::LBrace => stack.push(Open {
                 span,
-                indent: indentation(text, span.start),
+                indent,
                 laid_out: None,
             }),
             Token::RBrace => {
@@ -82,32 +90,32 @@ pub(super) fn close_by_indentation(
             _ => {}
         }
         out.push((kind, span));
-        previous_end = span.end;
+        // A text block may span lines.
+        line += text[span.range()].matches('\n').count();
+        previous_end = span.end as usize;
     }
-    *tokens = out;
+    (diagnostics.len() > found_before).then_some(out)
 }
 
-/// How far the line holding `offset` is indented, in characters of leading space or tab.
-fn indentation(text: &str, offset: usize) -> usize {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..offset]
-        .chars()
+/// How far a line is indented, given what precedes its first token: in characters of leading
+/// space or tab (a byte order mark or a comment before the token ends the count).
+fn indentation(line_start: &str) -> usize {
+    (line_start.chars())
         .take_while(|c| *c == ' ' || *c == '\t')
         .count()
 }
 
-fn unclosed(file: FileId, text: &str, open: SimpleSpan, next: SimpleSpan) -> Diagnostic {
-    let line = text[..next.start].matches('\n').count() + 1;
+fn unclosed(file: FileId, open: Span, next: Span, line: usize) -> Diagnostic {
     Diagnostic::new(
         Code::Sdd001,
         file,
-        Span::from(open),
+        open,
         format!("this block is not closed: `}}` is missing before line {line}"),
     )
     .with_label("this `{` has no `}`")
     .with_secondary(
         file,
-        Span::from(next),
+        next,
         "indented as the block's first line, so the block ends before it",
     )
     .with_help("add the `}` where the block ends")
@@ -119,11 +127,9 @@ mod tests {
 
     fn closed(text: &str) -> (Vec<Token>, Vec<String>) {
         let lexed = crate::syntax::token::lex(FileId(0), text);
-        let mut tokens: Vec<_> = (lexed.tokens.iter())
-            .map(|&(t, s)| (t, SimpleSpan::from(s.range())))
-            .collect();
         let mut found = Vec::new();
-        close_by_indentation(FileId(0), text, &mut tokens, &mut found);
+        let tokens = close_by_indentation(FileId(0), text, &lexed.tokens, &mut found)
+            .unwrap_or(lexed.tokens);
         let kinds = tokens.iter().map(|(t, _)| *t).collect();
         (kinds, found.into_iter().map(|d| d.message).collect())
     }
