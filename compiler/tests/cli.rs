@@ -408,6 +408,21 @@ fn approve_design_on(dir: &Path, by: &str, on: &str) -> Output {
     sdd(&[&args[..], &["--on", on, "--estate", "."]].concat(), dir)
 }
 
+/// `sdd approve ENGAGEMENT --gate GATE --by BY --on ON [EXTRA…] --estate .` in `dir`.
+fn approve_at(
+    dir: &Path,
+    engagement: &str,
+    gate: &str,
+    by: &str,
+    on: &str,
+    extra: &[&str],
+) -> Output {
+    let args = [
+        "approve", engagement, "--gate", gate, "--by", by, "--on", on,
+    ];
+    sdd(&[&args[..], extra, &["--estate", "."]].concat(), dir)
+}
+
 /// In a file with `\r\n` line ends (a Windows checkout), `sdd approve` writes its block with
 /// them too, whether it inserts the block or rewrites it: a file never gets mixed line ends.
 #[test]
@@ -771,20 +786,13 @@ fn an_approval_after_the_build_started_is_recorded_with_a_warning() {
         &root().join("examples/broken/sdd203-build-without-design-gate"),
         &dir,
     );
-    let run = sdd(
-        &[
-            "approve",
-            "aws-payments-sandbox-account",
-            "--gate",
-            "design",
-            "--by",
-            "@kenji",
-            "--on",
-            "2026-11-20",
-            "--estate",
-            ".",
-        ],
+    let run = approve_at(
         &dir,
+        "aws-payments-sandbox-account",
+        "design",
+        "@kenji",
+        "2026-11-20",
+        &[],
     );
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -805,21 +813,13 @@ fn a_spec_approved_again_leaves_the_design_approval_stale_once_with_a_warning() 
     let edited = source.replacen("nothing else\"", "nothing else at all\"", 1);
     assert_ne!(source, edited);
     std::fs::write(&file, edited).unwrap();
-    let run = sdd(
-        &[
-            "approve",
-            "dc2-edge-bgp-peering",
-            "--gate",
-            "spec",
-            "--by",
-            "@priya",
-            "--replace",
-            "--on",
-            "2026-12-01",
-            "--estate",
-            ".",
-        ],
+    let run = approve_at(
         &dir,
+        "dc2-edge-bgp-peering",
+        "spec",
+        "@priya",
+        "2026-12-01",
+        &["--replace"],
     );
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -859,20 +859,13 @@ fn an_approval_dated_ahead_of_today_is_refused_and_nothing_is_written() {
     };
     let before = contents();
     let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
-    let run = sdd(
-        &[
-            "approve",
-            "aws-payments-sandbox-account",
-            "--gate",
-            "design",
-            "--by",
-            "@kenji",
-            "--on",
-            &tomorrow,
-            "--estate",
-            ".",
-        ],
+    let run = approve_at(
         &dir,
+        "aws-payments-sandbox-account",
+        "design",
+        "@kenji",
+        &tomorrow,
+        &[],
     );
     assert_eq!(run.status.code(), Some(2), "{}", text(&run));
     let stderr = String::from_utf8_lossy(&run.stderr);
