@@ -265,6 +265,12 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     if text.starts_with(BYTE_ORDER_MARK) {
         lexer.bump(BYTE_ORDER_MARK.len_utf8());
     }
+    // A lexical mistake: one SDD001 with its label and help.
+    let mistake = |at: Span, message: &str, label: &str, help: &str| {
+        Diagnostic::new(Code::Sdd001, file, at, message)
+            .with_label(label)
+            .with_help(help)
+    };
     while let Some(result) = lexer.next() {
         let span = Span::from(lexer.span());
         match result {
@@ -280,92 +286,69 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 continue;
             }
             Err(LexError::UnterminatedTextBlock) => {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        Span::new(span.start as usize, span.start as usize + 3),
-                        "unterminated text block",
-                    )
-                    .with_label("this text block is never closed")
-                    .with_help("close it with `\"\"\"`"),
-                );
+                out.diagnostics.push(mistake(
+                    Span::new(span.start as usize, span.start as usize + 3),
+                    "unterminated text block",
+                    "this text block is never closed",
+                    "close it with `\"\"\"`",
+                ));
                 out.tokens.push((Token::TextBlock, span));
             }
             Err(LexError::UnterminatedBlockComment) => {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        Span::new(span.start as usize, span.start as usize + 2),
-                        "unterminated block comment",
-                    )
-                    .with_label("this comment is never closed")
-                    .with_help("close it with `*/`"),
-                );
+                out.diagnostics.push(mistake(
+                    Span::new(span.start as usize, span.start as usize + 2),
+                    "unterminated block comment",
+                    "this comment is never closed",
+                    "close it with `*/`",
+                ));
                 out.comments.push(Comment {
                     kind: Token::BlockComment,
                     span,
                 });
             }
             Err(LexError::BadDateTime(why)) => {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        span,
-                        format!("malformed date-time: {why}"),
-                    )
-                    .with_label("not a date-time")
-                    .with_help("write a date-time as `2026-11-28T02:00Z`, `2026-11-28T02:00:30Z` or with an offset `2026-11-28T02:00+01:00`"),
-                );
+                out.diagnostics.push(mistake(
+                    span,
+                    &format!("malformed date-time: {why}"),
+                    "not a date-time",
+                    "write a date-time as `2026-11-28T02:00Z`, `2026-11-28T02:00:30Z` or with an offset `2026-11-28T02:00+01:00`",
+                ));
                 out.tokens.push((Token::BadLiteral, span));
             }
             Err(LexError::BuildMetadata) => {
                 let plus = text[span.range()].find('+').unwrap_or(0);
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        Span::new(span.start as usize + plus, span.end as usize),
-                        "a version takes no build metadata",
-                    )
-                    .with_label("`+…` is not part of a version here")
-                    .with_help("write the version as `MAJOR.MINOR.PATCH`, with an optional `-pre-release`; put build details in a string field"),
-                );
+                out.diagnostics.push(mistake(
+                    Span::new(span.start as usize + plus, span.end as usize),
+                    "a version takes no build metadata",
+                    "`+…` is not part of a version here",
+                    "write the version as `MAJOR.MINOR.PATCH`, with an optional `-pre-release`; put build details in a string field",
+                ));
                 out.tokens.push((Token::BadLiteral, span));
             }
             Err(LexError::NumberWithLetters) => {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        span,
-                        format!("malformed value `{}`", &text[span.range()]),
-                    )
-                    .with_label("a number run into letters")
-                    .with_help(number_help(&text[span.range()])),
-                );
+                out.diagnostics.push(mistake(
+                    span,
+                    &format!("malformed value `{}`", &text[span.range()]),
+                    "a number run into letters",
+                    number_help(&text[span.range()]),
+                ));
                 out.tokens.push((Token::BadLiteral, span));
             }
             Err(LexError::HashComment) => {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::Sdd001,
-                        file,
-                        Span::new(span.start as usize, span.start as usize + 1),
-                        "`#` does not start a comment",
-                    )
-                    .with_label("the rest of this line is skipped")
-                    .with_help("write a comment as `// …` (or `/* … */`)"),
-                );
+                out.diagnostics.push(mistake(
+                    Span::new(span.start as usize, span.start as usize + 1),
+                    "`#` does not start a comment",
+                    "the rest of this line is skipped",
+                    "write a comment as `// …` (or `/* … */`)",
+                ));
             }
             Ok(Token::UnterminatedStr) => {
-                out.diagnostics.push(
-                    Diagnostic::new(Code::Sdd001, file, span, "unterminated string")
-                        .with_label("this string has no closing `\"` on its line")
-                        .with_help("add the closing quote, or use a text block `\"\"\"…\"\"\"` for text over several lines"),
-                );
+                out.diagnostics.push(mistake(
+                    span,
+                    "unterminated string",
+                    "this string has no closing `\"` on its line",
+                    "add the closing quote, or use a text block `\"\"\"…\"\"\"` for text over several lines",
+                ));
                 out.tokens.push((Token::Str, span));
             }
             Ok(kind) if kind.is_trivia() => out.comments.push(Comment { kind, span }),
