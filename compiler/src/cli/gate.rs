@@ -89,16 +89,18 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
     let estate = load(&args.paths)?;
     // A name that is not in the estate is a mistake in the command (exit 2), as for
     // `check --ready`, `fingerprint` and `impact`; a refusal (exit 1) is about the engagement.
-    let ns = Namespace::build(&estate, &mut Vec::new());
-    if ns.get_kind(&args.engagement, "engagement").is_none() {
-        return Err(sdd::approve::not_in_estate(
-            &estate,
-            &ns,
-            "engagement",
-            &args.engagement,
-        ));
+    {
+        let ns = Namespace::build(&estate, &mut Vec::new());
+        if ns.get_kind(&args.engagement, "engagement").is_none() {
+            let name = &args.engagement;
+            return Err(sdd::approve::not_in_estate(
+                &estate,
+                &ns,
+                "engagement",
+                name,
+            ));
+        }
     }
-    drop(ns);
     let mut opts = options(None)?;
     let on = match &args.on {
         Some(text) => sdd::check::values::parse_date(text)

@@ -331,8 +331,6 @@ enum Tail {
     Item(ItemRest),
     /// After a name that is not a keyword, something other than `:`, `,` or `}`.
     NotAField,
-    /// After a misspelt keyword (see [`misspelt_keyword`]), what would follow the keyword.
-    Misspelt(ItemRest),
 }
 
 /// The keyword a name that is not one was most likely meant to be: `requirments` for
@@ -435,25 +433,18 @@ where
             .filter(move |i| !is_keyword(i))
             .then_ignore(none_of([Token::Colon, Token::Comma, Token::RBrace]).rewind())
             .filter(|i: &Ident| misspelt_keyword(&i.text).is_some())
-            .then(
-                rest.clone()
-                    .filter(|rest: &ItemRest| rest.5.is_some())
-                    .map(Tail::Misspelt),
-            )
-            .validate(|(name, tail), _, emitter| match tail {
-                Tail::Misspelt(rest) => {
-                    let keyword = misspelt_keyword(&name.text).unwrap_or_default();
-                    emitter.emit(Rich::custom(
-                        name.span.into_simple(),
-                        format!("unknown keyword `{}`; did you mean `{keyword}`?", name.text),
-                    ));
-                    let name = Ident {
-                        text: keyword.into(),
-                        span: name.span,
-                    };
-                    (name, Tail::Item(rest))
-                }
-                other => (name, other),
+            .then(rest.clone().filter(|rest: &ItemRest| rest.5.is_some()))
+            .validate(|(name, rest), _, emitter| {
+                let keyword = misspelt_keyword(&name.text).unwrap_or_default();
+                emitter.emit(Rich::custom(
+                    name.span.into_simple(),
+                    format!("unknown keyword `{}`; did you mean `{keyword}`?", name.text),
+                ));
+                let keyword = Ident {
+                    text: keyword.into(),
+                    span: name.span,
+                };
+                (keyword, Tail::Item(rest))
             });
         let other_entry = ident
             .filter(move |i| !is_keyword(i))
@@ -476,7 +467,7 @@ where
                     span: to_span(span),
                 })),
                 Tail::Variant => Ok(Entry::Variant(keyword)),
-                Tail::NotAField | Tail::Misspelt(_) => Err(Rich::custom(
+                Tail::NotAField => Err(Rich::custom(
                     keyword.span.into_simple(),
                     format!("expected `:` after the field name `{}`", keyword.text),
                 )),
