@@ -25,6 +25,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::estate::Estate;
 use crate::reuse_graph::{self, Inventory};
 use crate::source::FileId;
+use crate::syntax::Keyword;
 
 /// What the checks depend on besides the estate.
 #[derive(Debug, Clone)]
@@ -75,7 +76,7 @@ impl Analysis {
                     .ast(*file)
                     .items
                     .iter()
-                    .find(|i| i.keyword() == "engagement" && i.name_text() == Some(name))
+                    .find(|i| i.kind() == Keyword::Engagement && i.name_text() == Some(name))
                     .map(|i| (*file, i.span))
             });
         let Some((file, span)) = ns_item else {
@@ -211,7 +212,7 @@ fn exports(estate: &Estate, file: FileId) -> u64 {
     let text = estate.files.text(file);
     for item in &estate.ast(file).items {
         (item.keyword(), item.name_text()).hash(&mut hasher);
-        if item.keyword() != "engagement" {
+        if item.kind() != Keyword::Engagement {
             text.get(item.span.range()).hash(&mut hasher);
         }
     }
@@ -253,7 +254,7 @@ fn check_file(
         .collect();
     types::check_file(ns, file, items, &syntax_errors, &mut found);
     let mut facts = Vec::new();
-    for item in items.iter().filter(|i| i.keyword() == "engagement") {
+    for item in items.iter().filter(|i| i.kind() == Keyword::Engagement) {
         // A duplicate engagement is reported by SDD102 and not checked twice.
         match (item.name_text(), ns.get(item.name_text().unwrap_or(""))) {
             (Some(_), Some(decl)) if std::ptr::eq(decl.item, item) => {}

@@ -23,6 +23,7 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
+use crate::syntax::Keyword;
 use crate::syntax::{Entry, Item, Value, ValueKind};
 
 /// The canonical JSON of a value.
@@ -69,7 +70,7 @@ fn type_text(value: &Value) -> String {
 /// The canonical JSON of an item and everything inside it.
 pub fn item_json(item: &Item) -> Json {
     let mut m = Map::new();
-    m.insert("kind".into(), Json::String(item.keyword.text.to_string()));
+    m.insert("kind".into(), Json::String(item.keyword().to_string()));
     if let Some(name) = &item.name {
         m.insert("name".into(), Json::String(name.text.to_string()));
     }
@@ -142,7 +143,7 @@ pub fn spec_content(
         .unwrap_or("");
     let mut fields = Map::new();
     if let Some(profile) = profile {
-        for decl in profile.items().filter(|i| i.keyword() == "field") {
+        for decl in profile.items().filter(|i| i.kind() == Keyword::Field) {
             let Some(name) = decl.name_text() else {
                 continue;
             };
@@ -194,7 +195,7 @@ pub fn spec_fingerprint(
         .unwrap_or("");
     let mut fields: Vec<(&str, &Value)> = Vec::new();
     if let Some(profile) = profile {
-        for decl in profile.items().filter(|i| i.keyword() == "field") {
+        for decl in profile.items().filter(|i| i.kind() == Keyword::Field) {
             let Some(name) = decl.name_text() else {
                 continue;
             };
@@ -354,7 +355,7 @@ impl<'t> HashWriter<'t> {
             first = false;
         }
         self.raw("],\"kind\":");
-        self.string(&item.keyword.text);
+        self.string(item.keyword());
         if let Some(name) = &item.name {
             self.raw(",\"name\":");
             self.string(&name.text);

@@ -25,6 +25,7 @@ use crate::check::names::{Decl, Namespace};
 use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::source::{FileId, Span};
+use crate::syntax::Keyword;
 use crate::syntax::{Item, Value, ValueKind};
 
 pub use impact::{Dependent, Impact, Path};
@@ -360,14 +361,14 @@ impl<'a> Component<'a> {
 
 /// Every design component of an engagement, in source order.
 pub fn components<'a>(e: &Engagement<'a>) -> Vec<Component<'a>> {
-    Engagement::children(e.design, "component")
+    Engagement::children(e.design, Keyword::Component)
         .map(|c| Component::read(e.file, c))
         .collect()
 }
 
 /// `built X { produces: ASSET v }` entries: (component name, reference).
 pub fn produced<'a>(e: &Engagement<'a>) -> Vec<(&'a str, AssetRef<'a>)> {
-    Engagement::children(e.as_built, "built")
+    Engagement::children(e.as_built, Keyword::Built)
         .filter_map(|b| {
             let r = AssetRef::read(e.file, &b.field("produces")?.value)?;
             Some((b.name_text().unwrap_or(""), r))

@@ -18,6 +18,7 @@ use sdd::source::FileId;
 use sdd::syntax::{parse, Item};
 
 use crate::fixture::{self, Slot, DECLARATIONS, ENGAGEMENTS, INVENTORY};
+use sdd::syntax::Keyword;
 
 /// The example people, in file order (approvers the fuzzer picks from).
 const PEOPLE: &[&str] = &[
@@ -73,7 +74,7 @@ fn engagement_names() -> &'static [Option<String>] {
                     .ast
                     .items
                     .iter()
-                    .find(|i| i.keyword() == "engagement")
+                    .find(|i| i.kind() == Keyword::Engagement)
                     .and_then(|i| i.name_text().map(str::to_string))
             })
             .collect()
@@ -153,7 +154,7 @@ pub fn approve_bytes(data: &[u8]) {
         .iter()
         .filter(|i| is_engagement(i, &case.request))
         .flat_map(Item::items)
-        .filter(|i| i.keyword() == "gate" && i.name_text() == Some(case.request.gate.as_str()))
+        .filter(|i| i.kind() == Keyword::Gate && i.name_text() == Some(case.request.gate.as_str()))
         .filter_map(|g| sdd::check::engagement::text(g, "fingerprint"))
         .collect();
     assert!(
@@ -163,7 +164,7 @@ pub fn approve_bytes(data: &[u8]) {
 }
 
 fn is_engagement(item: &Item, request: &Request) -> bool {
-    item.keyword() == "engagement" && item.name_text() == Some(request.engagement.as_str())
+    item.kind() == Keyword::Engagement && item.name_text() == Some(request.engagement.as_str())
 }
 
 /// The spans of the requested engagement's gate blocks for the requested gate.
@@ -172,7 +173,7 @@ fn gate_spans(items: &[Item], request: &Request) -> Vec<(usize, usize)> {
         .iter()
         .filter(|i| is_engagement(i, request))
         .flat_map(Item::items)
-        .filter(|i| i.keyword() == "gate" && i.name_text() == Some(request.gate.as_str()))
+        .filter(|i| i.kind() == Keyword::Gate && i.name_text() == Some(request.gate.as_str()))
         .map(|g| (g.span.start as usize, g.span.end as usize))
         .collect()
 }

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use sdd::check::engagement::Engagement;
 use sdd::check::names::Namespace;
 use sdd::estate::Estate;
+use sdd::syntax::Keyword;
 
 /// Requirements per engagement and engagements per file (about 1,000 requirements a file).
 pub const REQS_PER_ENGAGEMENT: usize = 20;
@@ -154,7 +155,7 @@ fn approve(common: &str, text: &str) -> String {
         .ast(file)
         .items
         .iter()
-        .filter(|i| i.keyword() == "engagement")
+        .filter(|i| i.kind() == Keyword::Engagement)
     {
         let e = Engagement::new(&ns, file, item);
         let (spec, design) = sdd::check::governance::fingerprints(&e);

@@ -16,6 +16,7 @@ use crate::syntax::{Item, ValueKind};
 use super::engagement::{self as eng, Engagement};
 use super::gates::lacks_authority;
 use super::names::{did_you_mean, Namespace};
+use crate::syntax::Keyword;
 
 /// Check a delivered engagement; returns whether it is reconciled.
 pub fn check(
@@ -29,13 +30,13 @@ pub fn check(
     };
     let file = e.file;
     let before = out.len();
-    let components: BTreeMap<&str, &Item> = Engagement::children(e.design, "component")
+    let components: BTreeMap<&str, &Item> = Engagement::children(e.design, Keyword::Component)
         .filter_map(|c| Some((c.name_text()?, c)))
         .collect();
-    let built: BTreeMap<&str, &Item> = Engagement::children(Some(as_built), "built")
+    let built: BTreeMap<&str, &Item> = Engagement::children(Some(as_built), Keyword::Built)
         .filter_map(|b| Some((b.name_text()?, b)))
         .collect();
-    let deviations: Vec<&Item> = Engagement::children(Some(as_built), "deviation").collect();
+    let deviations: Vec<&Item> = Engagement::children(Some(as_built), Keyword::Deviation).collect();
     let affected: BTreeSet<&str> = deviations
         .iter()
         .filter_map(|d| eng::name(d, "affects"))
@@ -176,11 +177,12 @@ pub fn check(
 
     // By requirement name, each name's entries in source order (the sort is stable): a
     // lookup per requirement, not a scan of every entry.
-    let mut verifications: Vec<(&str, &Item)> = Engagement::children(Some(as_built), "verified")
-        .filter_map(|v| Some((v.name_text()?, v)))
-        .collect();
+    let mut verifications: Vec<(&str, &Item)> =
+        Engagement::children(Some(as_built), Keyword::Verified)
+            .filter_map(|v| Some((v.name_text()?, v)))
+            .collect();
     verifications.sort_by_key(|(name, _)| *name);
-    for r in Engagement::children(e.requirements, "requirement") {
+    for r in Engagement::children(e.requirements, Keyword::Requirement) {
         let id = r.name_text().unwrap_or("?");
         let first = verifications.partition_point(|(name, _)| *name < id);
         let count = verifications[first..]

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use crate::syntax::{Item, ValueKind};
+use crate::syntax::{Item, Keyword, ValueKind};
 
 use super::names::Namespace;
 use super::values::parse_date;
@@ -28,17 +28,17 @@ pub const PHASES: &[&str] = &[
 /// The index in [`PHASES`] of a phase block (called for every child of every engagement on
 /// every analysis, so a match rather than a search of the list).
 fn phase_of(item: &Item) -> Option<usize> {
-    Some(match item.keyword() {
-        "requirements" => 0,
-        "gate" => match item.name_text()? {
+    Some(match item.kind() {
+        Keyword::Requirements => 0,
+        Keyword::Gate => match item.name_text()? {
             "spec" => 1,
             "design" => 4,
             _ => return None,
         },
-        "feasibility" => 2,
-        "design" => 3,
-        "build" => 5,
-        "as_built" => 6,
+        Keyword::Feasibility => 2,
+        Keyword::Design => 3,
+        Keyword::Build => 5,
+        Keyword::AsBuilt => 6,
         _ => return None,
     })
 }
@@ -135,11 +135,11 @@ impl<'a> Engagement<'a> {
     /// Items of one keyword inside a phase block.
     pub fn children(
         block: Option<&'a Item>,
-        keyword: &'a str,
+        keyword: Keyword,
     ) -> impl Iterator<Item = &'a Item> + 'a {
         block
             .into_iter()
-            .flat_map(move |b| b.items().filter(move |i| i.keyword() == keyword))
+            .flat_map(move |b| b.items().filter(move |i| i.kind() == keyword))
     }
 }
 

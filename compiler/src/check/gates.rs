@@ -17,6 +17,7 @@ use crate::syntax::Item;
 use super::engagement::{self as eng, Engagement};
 use super::names::{NameSet, Namespace};
 use super::values::listed;
+use crate::syntax::Keyword;
 
 /// An unmet readiness criterion: what is missing and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,7 +280,8 @@ pub fn spec_readiness(e: &Engagement<'_>, with_fields: bool) -> Vec<Unmet> {
 /// Gate 1 readiness of the requirements alone: what an approval of the spec rests on.
 pub fn spec_content_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     let mut unmet = Vec::new();
-    let requirements: Vec<&Item> = Engagement::children(e.requirements, "requirement").collect();
+    let requirements: Vec<&Item> =
+        Engagement::children(e.requirements, Keyword::Requirement).collect();
     if requirements.is_empty() {
         unmet.push(Unmet {
             message: "the engagement has no requirement".into(),
@@ -311,7 +313,7 @@ pub fn missing_profile_fields(e: &Engagement<'_>) -> Vec<Unmet> {
     if let Some(p) = e.profile {
         for decl in p
             .items()
-            .filter(|i| i.keyword() == "field" && i.optional.is_none())
+            .filter(|i| i.kind() == Keyword::Field && i.optional.is_none())
         {
             if let Some(name) = decl.name_text() {
                 if e.item.field(name).is_none() {
@@ -329,8 +331,8 @@ pub fn missing_profile_fields(e: &Engagement<'_>) -> Vec<Unmet> {
 /// Gate 2 readiness.
 pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     let mut unmet = Vec::new();
-    let components: Vec<&Item> = Engagement::children(e.design, "component").collect();
-    let tests: Vec<&Item> = Engagement::children(e.design, "test").collect();
+    let components: Vec<&Item> = Engagement::children(e.design, Keyword::Component).collect();
+    let tests: Vec<&Item> = Engagement::children(e.design, Keyword::Test).collect();
     // Sets: an engagement may have thousands of requirements.
     let satisfied: NameSet<'_> = (components.iter())
         .flat_map(|c| eng::names(c, "satisfies"))
@@ -349,7 +351,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
             span: design_span,
         });
     }
-    for r in Engagement::children(e.requirements, "requirement") {
+    for r in Engagement::children(e.requirements, Keyword::Requirement) {
         let id = r.name_text().unwrap_or("?");
         if eng::name(r, "priority") == Some("must") && !satisfied.contains(id) {
             unmet.push(Unmet {
@@ -364,7 +366,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
             });
         }
     }
-    for c in Engagement::children(e.requirements, "constraint") {
+    for c in Engagement::children(e.requirements, Keyword::Constraint) {
         let id = c.name_text().unwrap_or("?");
         if !satisfied.contains(id) {
             unmet.push(Unmet {
@@ -390,7 +392,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
         }),
         Some(_) => {}
     }
-    for f in Engagement::children(e.feasibility, "finding") {
+    for f in Engagement::children(e.feasibility, Keyword::Finding) {
         if let Some(status @ ("open" | "blocked")) = eng::name(f, "status") {
             unmet.push(Unmet {
                 message: format!("finding {} is {status}", f.name_text().unwrap_or("?")),
@@ -398,7 +400,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
             });
         }
     }
-    for r in Engagement::children(e.feasibility, "risk") {
+    for r in Engagement::children(e.feasibility, Keyword::Risk) {
         if eng::name(r, "severity") == Some("high") && r.field("mitigation").is_none() {
             unmet.push(Unmet {
                 message: format!(
@@ -487,7 +489,7 @@ pub fn check_dates(
         started.zip(e.build).map(|(d, b)| (d, b, "started")),
         design_on.map(|d| (d, at(e.gate_design, "on"), "gate design")),
     );
-    for v in Engagement::children(e.as_built, "verified") {
+    for v in Engagement::children(e.as_built, Keyword::Verified) {
         pair(
             eng::date(v, "on").map(|d| (d, v, "on")),
             started.map(|d| (d, at(e.build, "started"), "the start of the build")),
@@ -509,7 +511,7 @@ fn check_not_ahead(e: &Engagement<'_>, as_of: chrono::NaiveDate, out: &mut Vec<D
         (e.build, "started"),
     ]
     .into_iter()
-    .chain(Engagement::children(e.as_built, "verified").map(|v| (Some(v), "on")))
+    .chain(Engagement::children(e.as_built, Keyword::Verified).map(|v| (Some(v), "on")))
     .chain([(e.as_built, "recorded")]);
     for (item, field) in steps {
         let Some(item) = item else { continue };

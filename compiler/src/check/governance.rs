@@ -16,6 +16,7 @@ use super::engagement::{self as eng, Engagement};
 use super::gates::{self, Unmet};
 use super::names::Namespace;
 use super::{contract, deviations};
+use crate::syntax::Keyword;
 
 /// The derived status of an engagement; never written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -88,7 +89,7 @@ pub fn evaluate(
     // A gate of another name (`gate spek`) is SDD106's: it may be the gate found missing, so
     // no bypass is reported beside it. The gates still do not hold.
     let misnamed_gate = (e.item.items())
-        .any(|i| i.keyword() == "gate" && !matches!(i.name_text(), Some("spec" | "design")));
+        .any(|i| i.kind() == Keyword::Gate && !matches!(i.name_text(), Some("spec" | "design")));
     if misnamed_gate {
         // Nothing more to report.
     } else if e.gate_spec.is_none() {

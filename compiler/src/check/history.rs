@@ -32,6 +32,7 @@ use crate::syntax::{Item, Parsed};
 use super::engagement::Engagement;
 use super::governance::fingerprints;
 use super::names::Namespace;
+use crate::syntax::Keyword;
 
 const MAX_COMMITS: usize = 200;
 /// Most changes one note lists; the rest are counted.
@@ -150,7 +151,7 @@ pub fn explain_stale_with(
 fn engagement_around(items: &[Item], span: Span) -> Option<&Item> {
     let after = items.partition_point(|i| i.span.start <= span.start);
     let item = &items[after.checked_sub(1)?];
-    (item.keyword() == "engagement" && span.end <= item.span.end).then_some(item)
+    (item.kind() == Keyword::Engagement && span.end <= item.span.end).then_some(item)
 }
 
 /// The folder and the file name of an estate file's path.
@@ -260,7 +261,7 @@ fn search(
         // The first engagement of each name, as the checks read an estate.
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for (i, item) in old.ast.items.iter().enumerate() {
-            if item.keyword() == "engagement" {
+            if item.kind() == Keyword::Engagement {
                 if let Some(n) = item.name_text() {
                     by_name.entry(n).or_insert(i);
                 }

@@ -15,7 +15,7 @@ use crate::codes::Code;
 use crate::diagnostic::{with_article, Diagnostic};
 use crate::estate::Estate;
 use crate::source::FileId;
-use crate::syntax::{Entry, Item};
+use crate::syntax::{Entry, Item, Keyword};
 
 /// A top-level declaration.
 #[derive(Debug, Clone, Copy)]
@@ -191,14 +191,14 @@ pub fn did_you_mean<'c>(
 }
 
 /// Item keywords that declare a name in an engagement's own scope.
-pub const LOCAL_KINDS: &[&str] = &[
-    "requirement",
-    "constraint",
-    "finding",
-    "risk",
-    "component",
-    "test",
-    "deviation",
+pub const LOCAL_KINDS: &[Keyword] = &[
+    Keyword::Requirement,
+    Keyword::Constraint,
+    Keyword::Finding,
+    Keyword::Risk,
+    Keyword::Component,
+    Keyword::Test,
+    Keyword::Deviation,
 ];
 
 /// An engagement's local names.
@@ -220,7 +220,7 @@ impl<'a> Locals<'a> {
         for phase in engagement.items() {
             for entry in phase.entries() {
                 let Entry::Item(item) = entry else { continue };
-                if !LOCAL_KINDS.contains(&item.keyword()) {
+                if !LOCAL_KINDS.contains(&item.kind()) {
                     continue;
                 }
                 let Some(name) = &item.name else { continue };
@@ -265,7 +265,7 @@ impl<'a> Locals<'a> {
     pub fn names_of<'s>(&'s self, kinds: &'s [&str]) -> impl Iterator<Item = &'s str> {
         let sorted = self.sorted.get_or_init(|| {
             // Every local's keyword is one of LOCAL_KINDS (`build` keeps no other).
-            let kind_of = |i: &Item| LOCAL_KINDS.iter().copied().find(|k| *k == i.keyword());
+            let kind_of = |i: &Item| Some(i.keyword()).filter(|_| LOCAL_KINDS.contains(&i.kind()));
             let mut all: Vec<(String, &'static str)> = (self.names.iter())
                 .filter_map(|(n, i)| Some((n.to_string(), kind_of(i)?)))
                 .collect();

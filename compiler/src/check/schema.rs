@@ -75,7 +75,7 @@ pub enum Need {
 
 #[derive(Debug, Clone, Copy)]
 pub struct ItemRule {
-    pub keyword: &'static str,
+    pub keyword: Keyword,
     pub name: Need,
     pub title: Need,
     pub by: Need,
@@ -119,7 +119,7 @@ const fn block(fields: &'static [FieldRule], items: &'static [ItemRule]) -> Bloc
 
 #[allow(clippy::too_many_arguments)]
 const fn item(
-    keyword: &'static str,
+    keyword: Keyword,
     name: Need,
     title: Need,
     by: Need,
@@ -141,6 +141,7 @@ const fn item(
     }
 }
 
+use crate::syntax::Keyword;
 use Need::{Never, Optional as Opt, Required as Req};
 
 pub const DOMAINS: &[&str] = &["network", "infrastructure"];
@@ -251,7 +252,7 @@ static PROFILE: Block = block(
         ),
     ],
     &[ItemRule {
-        keyword: "field",
+        keyword: Keyword::Field,
         name: Req,
         title: Never,
         by: Never,
@@ -334,7 +335,7 @@ static REQUIREMENTS: Block = block(
     &[],
     &[
         item(
-            "requirement",
+            Keyword::Requirement,
             Req,
             Req,
             Never,
@@ -344,7 +345,7 @@ static REQUIREMENTS: Block = block(
             "A requirement: `requirement ID \"text\" { priority: … acceptance: … }`.",
         ),
         item(
-            "constraint",
+            Keyword::Constraint,
             Req,
             Req,
             Never,
@@ -406,7 +407,7 @@ static FEASIBILITY: Block = block(
     )],
     &[
         item(
-            "finding",
+            Keyword::Finding,
             Req,
             Req,
             Never,
@@ -416,7 +417,7 @@ static FEASIBILITY: Block = block(
             "A feasibility finding.",
         ),
         item(
-            "risk",
+            Keyword::Risk,
             Req,
             Req,
             Never,
@@ -477,7 +478,7 @@ static DESIGN: Block = block(
     )],
     &[
         item(
-            "component",
+            Keyword::Component,
             Req,
             Opt,
             Never,
@@ -487,7 +488,7 @@ static DESIGN: Block = block(
             "A design component.",
         ),
         item(
-            "test",
+            Keyword::Test,
             Req,
             Req,
             Never,
@@ -589,7 +590,7 @@ static AS_BUILT: Block = block(
     )],
     &[
         item(
-            "built",
+            Keyword::Built,
             Req,
             Never,
             Never,
@@ -599,7 +600,7 @@ static AS_BUILT: Block = block(
             "What was built for a design component.",
         ),
         item(
-            "deviation",
+            Keyword::Deviation,
             Req,
             Req,
             Never,
@@ -609,7 +610,7 @@ static AS_BUILT: Block = block(
             "A deviation from the approved design.",
         ),
         item(
-            "verified",
+            Keyword::Verified,
             Req,
             Never,
             Req,
@@ -645,7 +646,7 @@ static ENGAGEMENT: Block = Block {
     ],
     items: &[
         item(
-            "requirements",
+            Keyword::Requirements,
             Never,
             Never,
             Never,
@@ -655,7 +656,7 @@ static ENGAGEMENT: Block = Block {
             "Requirements and constraints (Gate 1 content).",
         ),
         item(
-            "gate",
+            Keyword::Gate,
             Req,
             Never,
             Never,
@@ -665,7 +666,7 @@ static ENGAGEMENT: Block = Block {
             "An approval: `gate spec { … }` or `gate design { … }`.",
         ),
         item(
-            "feasibility",
+            Keyword::Feasibility,
             Never,
             Never,
             Never,
@@ -675,7 +676,7 @@ static ENGAGEMENT: Block = Block {
             "Feasibility findings and risks.",
         ),
         item(
-            "design",
+            Keyword::Design,
             Never,
             Never,
             Never,
@@ -685,7 +686,7 @@ static ENGAGEMENT: Block = Block {
             "The solution design (Gate 2 content).",
         ),
         item(
-            "build",
+            Keyword::Build,
             Never,
             Never,
             Never,
@@ -695,7 +696,7 @@ static ENGAGEMENT: Block = Block {
             "The execution record.",
         ),
         item(
-            "as_built",
+            Keyword::AsBuilt,
             Never,
             Never,
             Never,
@@ -714,7 +715,7 @@ pub static FILE: Block = block(
     &[],
     &[
         item(
-            "person",
+            Keyword::Person,
             Req,
             Never,
             Never,
@@ -724,7 +725,7 @@ pub static FILE: Block = block(
             "A person who can own or approve work.",
         ),
         item(
-            "role",
+            Keyword::Role,
             Req,
             Never,
             Never,
@@ -734,7 +735,7 @@ pub static FILE: Block = block(
             "Who may approve which gate, in which domain.",
         ),
         item(
-            "enum",
+            Keyword::Enum,
             Req,
             Never,
             Never,
@@ -744,7 +745,7 @@ pub static FILE: Block = block(
             "An enumeration: `enum NAME { a, b }`.",
         ),
         item(
-            "record",
+            Keyword::Record,
             Req,
             Never,
             Never,
@@ -754,7 +755,7 @@ pub static FILE: Block = block(
             "A record type: `record NAME { FIELD: TYPE … }`.",
         ),
         item(
-            "profile",
+            Keyword::Profile,
             Req,
             Never,
             Never,
@@ -764,7 +765,7 @@ pub static FILE: Block = block(
             "The typed schema of a class of engagement.",
         ),
         item(
-            "asset",
+            Keyword::Asset,
             Req,
             Never,
             Never,
@@ -774,7 +775,7 @@ pub static FILE: Block = block(
             "An entry of the automation asset inventory.",
         ),
         item(
-            "engagement",
+            Keyword::Engagement,
             Req,
             Never,
             Never,
@@ -791,7 +792,7 @@ impl Block {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    pub fn item(&self, keyword: &str) -> Option<&'static ItemRule> {
+    pub fn item(&self, keyword: Keyword) -> Option<&'static ItemRule> {
         self.items.iter().find(|i| i.keyword == keyword)
     }
 }
@@ -801,7 +802,7 @@ pub fn rule_for(path: &[&str]) -> Option<&'static ItemRule> {
     let mut block: &'static Block = &FILE;
     let mut rule = None;
     for keyword in path {
-        let r = block.item(keyword)?;
+        let r = block.item(Keyword::from_text(keyword)?)?;
         block = r.block;
         rule = Some(r);
     }

@@ -8,7 +8,7 @@
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use crate::syntax::{Entry, Field, Item};
+use crate::syntax::{Entry, Field, Item, Keyword};
 
 use super::names::{did_you_mean, Locals, NameMap, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
@@ -23,11 +23,11 @@ pub fn check_file(
     out: &mut Vec<Diagnostic>,
 ) {
     for item in items {
-        let Some(rule) = FILE.item(item.keyword()) else {
+        let Some(rule) = FILE.item(item.kind()) else {
             out.push(misplaced(file, item, &FILE, "the top level"));
             continue;
         };
-        let locals = (item.keyword() == "engagement").then(|| Locals::build(file, item, out));
+        let locals = (item.kind() == Keyword::Engagement).then(|| Locals::build(file, item, out));
         let scope = Scope {
             ns,
             file,
@@ -42,11 +42,11 @@ pub fn check_file(
 /// (which it could never type), and for an enum variant listed twice.
 fn declared_twice(file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
     let place = describe(item);
-    let builtin = FILE.item("engagement").map(|e| e.block);
+    let builtin = FILE.item(Keyword::Engagement).map(|e| e.block);
     let mut seen: NameMap<'_, Span> = NameMap::default();
     for entry in item.entries() {
         let (name, span, what) = match entry {
-            Entry::Item(field) if field.keyword() == "field" => match &field.name {
+            Entry::Item(field) if field.kind() == Keyword::Field => match &field.name {
                 Some(name) => (name.text.as_str(), name.span, "field"),
                 None => continue,
             },
@@ -86,7 +86,7 @@ fn declared_twice(file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
 }
 
 fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnostic {
-    let allowed: Vec<&str> = parent.items.iter().map(|r| r.keyword).collect();
+    let allowed: Vec<&str> = parent.items.iter().map(|r| r.keyword.as_str()).collect();
     let mut d = Diagnostic::new(
         Code::Sdd105,
         file,
@@ -99,23 +99,23 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
     } else {
         d = d.with_note(format!("blocks allowed here: {}", allowed.join(", ")));
     }
-    if let Some(home) = home_of(item.keyword()) {
+    if let Some(home) = home_of(item.kind()) {
         d = d.with_help(format!("`{}` belongs inside `{home}`", item.keyword()));
     }
     d
 }
 
-fn home_of(keyword: &str) -> Option<&'static str> {
+fn home_of(keyword: Keyword) -> Option<&'static str> {
     fn search(
         block: &'static Block,
-        keyword: &str,
+        keyword: Keyword,
         parent: Option<&'static str>,
     ) -> Option<&'static str> {
         for rule in block.items {
             if rule.keyword == keyword {
                 return parent;
             }
-            if let Some(found) = search(rule.block, keyword, Some(rule.keyword)) {
+            if let Some(found) = search(rule.block, keyword, Some(rule.keyword.as_str())) {
                 return Some(found);
             }
         }
@@ -252,7 +252,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     let block = rule.block;
     // Only a diagnostic names the item: nothing is formatted for an item without one.
     let place = || describe(item);
-    let profile = if item.keyword() == "engagement" {
+    let profile = if item.kind() == Keyword::Engagement {
         profile_of(scope, item)
     } else {
         None
@@ -285,24 +285,27 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 }
                 if let Some(frule) = block.field(name) {
                     scope.check(&field.value, frule.ty, out);
-                } else if item.keyword() == "record" {
+                } else if item.kind() == Keyword::Record {
                     scope.check_type_expr(&field.value, out);
                 } else if let Some(decl) = profile.and_then(|p| profile_field(p, name)) {
                     if let Some(ty) = &decl.ty {
                         scope.check_typed(&field.value, ty, out);
                     }
-                } else if block.open_fields && item.keyword() == "engagement" && profile.is_none() {
+                } else if block.open_fields
+                    && item.kind() == Keyword::Engagement
+                    && profile.is_none()
+                {
                     // The profile is unknown (reported at `profile:`); its fields cannot be checked.
                 } else {
                     let known = (block.fields.iter().map(|f| f.name)).chain(
                         (profile.into_iter().flat_map(|p| p.items()))
-                            .filter(|i| i.keyword() == "field")
+                            .filter(|i| i.kind() == Keyword::Field)
                             .filter_map(|i| i.name_text()),
                     );
                     out.push(scope.unknown_field(field, name, known, &place()));
                 }
             }
-            Entry::Item(child) => match block.item(child.keyword()) {
+            Entry::Item(child) => match block.item(child.kind()) {
                 Some(child_rule) => check_item(scope, child_rule, child, out),
                 None => out.push(misplaced(file, child, block, &place())),
             },
@@ -349,7 +352,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     if let Some(p) = profile {
         for decl in p
             .items()
-            .filter(|i| i.keyword() == "field" && i.optional.is_none())
+            .filter(|i| i.kind() == Keyword::Field && i.optional.is_none())
         {
             let Some(name) = decl.name_text() else {
                 continue;
@@ -423,7 +426,7 @@ fn profile_of<'a>(scope: &Scope<'a, '_>, engagement: &Item) -> Option<&'a Item> 
 }
 
 fn profile_field<'a>(profile: &'a Item, name: &str) -> Option<&'a Item> {
-    profile.child("field", name)
+    profile.child(Keyword::Field, name)
 }
 
 /// The schema type of a top-level field (for tools such as completion).

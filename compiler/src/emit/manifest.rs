@@ -24,6 +24,7 @@ use crate::source::FileId;
 use crate::syntax::{Item, ValueKind};
 
 use super::FORMAT_VERSION;
+use crate::syntax::Keyword;
 
 /// Everything a manifest is made from.
 pub struct Context<'a> {
@@ -178,7 +179,7 @@ fn engagement(e: &Engagement<'_>) -> Json {
 fn scope(e: &Engagement<'_>) -> Json {
     let mut scope = Map::new();
     if let Some(profile) = e.profile {
-        for decl in profile.items().filter(|i| i.keyword() == "field") {
+        for decl in profile.items().filter(|i| i.kind() == Keyword::Field) {
             if let Some(name) = decl.name_text() {
                 if let Some(f) = e.item.field(name) {
                     scope.insert(name.to_string(), fingerprint::value_json(&f.value));
@@ -346,7 +347,7 @@ fn contract(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
             })
         })
         .collect();
-    let tests: Vec<Json> = Engagement::children(e.design, "test")
+    let tests: Vec<Json> = Engagement::children(e.design, Keyword::Test)
         .map(|t| {
             json!({
                 "id": t.name_text(),
@@ -395,7 +396,7 @@ fn as_built(e: &Engagement<'_>) -> Json {
     let Some(block) = e.as_built else {
         return Json::Null;
     };
-    let built: Vec<Json> = Engagement::children(Some(block), "built")
+    let built: Vec<Json> = Engagement::children(Some(block), Keyword::Built)
         .map(|b| {
             json!({
                 "component": b.name_text(),
@@ -405,7 +406,7 @@ fn as_built(e: &Engagement<'_>) -> Json {
             })
         })
         .collect();
-    let deviations: Vec<Json> = Engagement::children(Some(block), "deviation")
+    let deviations: Vec<Json> = Engagement::children(Some(block), Keyword::Deviation)
         .map(|d| {
             json!({
                 "id": d.name_text(),
@@ -418,7 +419,7 @@ fn as_built(e: &Engagement<'_>) -> Json {
             })
         })
         .collect();
-    let verifications: Vec<Json> = Engagement::children(Some(block), "verified")
+    let verifications: Vec<Json> = Engagement::children(Some(block), Keyword::Verified)
         .map(|v| {
             json!({
                 "requirement": v.name_text(),

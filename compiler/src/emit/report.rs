@@ -26,6 +26,7 @@ use crate::check::governance::Status;
 use crate::check::names::Namespace;
 use crate::estate::Estate;
 use crate::reuse_graph::{components, Inventory};
+use crate::syntax::Keyword;
 
 /// Days left under which a temporary deviation counts as expiring.
 pub const EXPIRING_DAYS: i64 = 30;
@@ -173,13 +174,13 @@ pub fn report(estate: &Estate, analysis: &Analysis, as_of: NaiveDate) -> Report 
         if is_delivered {
             delivered += 1;
             reconciled += usize::from(facts.status == Status::Reconciled);
-            for b in Engagement::children(e.as_built, "built") {
+            for b in Engagement::children(e.as_built, Keyword::Built) {
                 built += 1;
                 built_reusing += usize::from(b.field("uses").is_some());
             }
-            deviations += Engagement::children(e.as_built, "deviation").count();
+            deviations += Engagement::children(e.as_built, Keyword::Deviation).count();
         }
-        for d in Engagement::children(e.as_built, "deviation") {
+        for d in Engagement::children(e.as_built, Keyword::Deviation) {
             let status = eng::name(d, "status");
             let expires = eng::date(d, "expires");
             let mut entry = DeviationEntry {

@@ -47,7 +47,7 @@ fn ident_eq(a: &Ident, b: &Ident) -> bool {
 }
 
 fn item_eq(a: &Item, b: &Item) -> bool {
-    ident_eq(&a.keyword, &b.keyword)
+    a.kind() == b.kind()
         && opt_eq(&a.name, &b.name, ident_eq)
         && a.optional.is_some() == b.optional.is_some()
         && opt_eq(&a.ty, &b.ty, |x, y| value_eq(x, y))

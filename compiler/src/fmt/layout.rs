@@ -42,7 +42,7 @@ pub(super) fn file(src: &str, parsed: &Parsed) -> String {
 }
 
 fn item(w: &mut Writer<'_>, it: &Item) {
-    w.token(&it.keyword.text, it.keyword.span);
+    w.token(it.keyword(), it.keyword.span);
     if let Some(name) = &it.name {
         w.space();
         w.token(&name.text, name.span);

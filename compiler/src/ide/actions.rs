@@ -12,6 +12,7 @@ use crate::syntax::Item;
 
 use super::index::{Occurrence, Scope};
 use super::{indent_at, items_around, Ide, TextEdit};
+use crate::syntax::Keyword;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
@@ -50,7 +51,11 @@ impl Ide<'_> {
             }
         }
         let chain = items_around(items, range.start as usize);
-        if let Some(requirement) = chain.iter().copied().find(|i| i.keyword() == "requirement") {
+        if let Some(requirement) = chain
+            .iter()
+            .copied()
+            .find(|i| i.kind() == Keyword::Requirement)
+        {
             let engagement = chain[0];
             actions.extend(self.add_acceptance(file, requirement));
             actions.extend(self.add_test(file, engagement, requirement));
@@ -110,7 +115,7 @@ impl Ide<'_> {
         if self.index.uses_of(decl).any(|r| r.role == "verifies") {
             return None;
         }
-        let design = engagement.items().find(|i| i.keyword() == "design")?;
+        let design = engagement.items().find(|i| i.kind() == Keyword::Design)?;
         let test = self.free_name(self.index.decls[decl].scope, "T");
         let text = self.estate.files.text(file);
         let entry = format!(
@@ -129,8 +134,8 @@ impl Ide<'_> {
     fn record_deviation(&self, file: FileId, items: &[Item], d: &Diagnostic) -> Option<Action> {
         let component = d.message.split('`').nth(1)?;
         let chain = items_around(items, d.primary.span.start as usize);
-        let engagement = chain.first().filter(|e| e.keyword() == "engagement")?;
-        let as_built = engagement.items().find(|i| i.keyword() == "as_built")?;
+        let engagement = chain.first().filter(|e| e.kind() == Keyword::Engagement)?;
+        let as_built = engagement.items().find(|i| i.kind() == Keyword::AsBuilt)?;
         let owner = self.index.resolve(Scope::Estate, engagement.name_text()?)?;
         let id = self.free_name(Scope::Within(owner), "D");
         let text = self.estate.files.text(file);

@@ -10,6 +10,7 @@ use crate::syntax::{Item, ValueKind};
 
 use super::index::Scope;
 use super::{item_with_span, Ide};
+use crate::syntax::Keyword;
 
 /// A code lens: a line of text above a gate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub(crate) fn gate_state(facts: &Facts, engagement: &Item, gate: &Item) -> GateS
         let phase = |k: &str| engagement.items().find(|i| i.keyword() == k);
         let spec_gate = engagement
             .items()
-            .find(|i| i.keyword() == "gate" && i.name_text() == Some("spec"));
+            .find(|i| i.kind() == Keyword::Gate && i.name_text() == Some("spec"));
         if let Some(spec) = spec_gate.and_then(|g| text(g, "fingerprint")) {
             let unchanged = fingerprint::hash(&fingerprint::design_content(
                 spec,
@@ -134,12 +135,12 @@ impl Ide<'_> {
         for engagement in self
             .items(file)
             .iter()
-            .filter(|i| i.keyword() == "engagement")
+            .filter(|i| i.kind() == Keyword::Engagement)
         {
             let Some(facts) = self.facts_of(file, engagement) else {
                 continue;
             };
-            for gate in engagement.items().filter(|i| i.keyword() == "gate") {
+            for gate in engagement.items().filter(|i| i.kind() == Keyword::Gate) {
                 let state = gate_state(facts, engagement, gate);
                 let who = approver_list(gate);
                 let title = match &state {
@@ -182,9 +183,9 @@ impl Ide<'_> {
                     }
                     let components = item
                         .items()
-                        .filter(|p| p.keyword() == "design")
+                        .filter(|p| p.kind() == Keyword::Design)
                         .flat_map(|d| d.items())
-                        .filter(|c| c.keyword() == "component");
+                        .filter(|c| c.kind() == Keyword::Component);
                     for component in components {
                         if let Some(f) = component.field("reuses") {
                             hints.extend(self.version_hint(&f.value.kind));

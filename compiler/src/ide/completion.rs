@@ -10,7 +10,7 @@
 use crate::check::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES};
 use crate::source::{FileId, Span};
 use crate::syntax::token::{self, Token};
-use crate::syntax::{Item, Value, ValueKind};
+use crate::syntax::{Item, Keyword, Value, ValueKind};
 
 use super::hover::{block_for, type_name};
 use super::index::Scope;
@@ -111,7 +111,7 @@ impl Ide<'_> {
         for f in block.fields.iter().filter(|f| !present(f.name)) {
             found.push(field_completion(f.name, &type_name(f.ty), f.doc));
         }
-        if let Some(engagement) = current.filter(|i| i.keyword() == "engagement") {
+        if let Some(engagement) = current.filter(|i| i.kind() == Keyword::Engagement) {
             let (profile_file, fields) = self.profile_fields(engagement);
             for decl in fields {
                 let Some(name) = decl.name_text() else {
@@ -141,7 +141,7 @@ impl Ide<'_> {
             let taken = rule.once
                 && current.is_some_and(|i| {
                     i.items()
-                        .any(|c| c.keyword() == rule.keyword && !c.keyword.span.contains(offset))
+                        .any(|c| c.kind() == rule.keyword && !c.keyword.span.contains(offset))
                 });
             if !taken {
                 found.push(block_completion(rule));
@@ -157,7 +157,7 @@ impl Ide<'_> {
             return self.values_of(chain, rule.ty);
         }
         match chain.last() {
-            Some(e) if e.keyword() == "engagement" => {
+            Some(e) if e.kind() == Keyword::Engagement => {
                 let declared = self
                     .profile_fields(e)
                     .1
@@ -166,7 +166,7 @@ impl Ide<'_> {
                     .and_then(|d| d.ty.as_ref());
                 declared.map(|t| self.typed_values(t)).unwrap_or_default()
             }
-            Some(r) if r.keyword() == "record" => self.types(),
+            Some(r) if r.kind() == Keyword::Record => self.types(),
             _ => Vec::new(),
         }
     }
@@ -231,7 +231,7 @@ impl Ide<'_> {
     }
 
     fn locals(&self, chain: &[&Item], kinds: &[&str]) -> Vec<Completion> {
-        let Some(engagement) = chain.first().filter(|e| e.keyword() == "engagement") else {
+        let Some(engagement) = chain.first().filter(|e| e.kind() == Keyword::Engagement) else {
             return Vec::new();
         };
         let Some(owner) = engagement
@@ -310,13 +310,13 @@ impl Ide<'_> {
         let Some(item) = chain.last() else {
             return Vec::new();
         };
-        if item.keyword() == "profile" && field == "quorum" {
+        if item.kind() == Keyword::Profile && field == "quorum" {
             return ["spec", "design"]
                 .iter()
                 .map(|g| field_completion(g, "int", &format!("distinct approvers gate {g} needs")))
                 .collect();
         }
-        if item.keyword() != "engagement" {
+        if item.kind() != Keyword::Engagement {
             return Vec::new();
         }
         let (_, fields) = self.profile_fields(item);
@@ -408,13 +408,13 @@ fn block_completion(rule: &ItemRule) -> Completion {
     };
     let mut s = rule.keyword.to_string();
     if rule.name != Need::Never {
-        if rule.keyword == "gate" {
+        if rule.keyword == Keyword::Gate {
             s.push_str(&format!(" ${{{}|spec,design|}}", next()));
         } else {
             s.push_str(&format!(
                 " ${{{}:{}}}",
                 next(),
-                placeholder_name(rule.keyword)
+                placeholder_name(rule.keyword.as_str())
             ));
         }
     }
@@ -468,7 +468,7 @@ fn placeholder_name(keyword: &str) -> &'static str {
 /// The fields a new block of this kind is written with: the required ones, and the ones
 /// readiness asks for.
 fn suggested_fields(rule: &ItemRule) -> Vec<(&'static str, Ty)> {
-    let extra: &[&str] = match rule.keyword {
+    let extra: &[&str] = match rule.keyword.as_str() {
         "requirement" => &["priority", "acceptance"],
         "component" => &["satisfies"],
         "test" => &["verifies"],

@@ -14,6 +14,7 @@ use crate::syntax::{Entry, Field, Item, Value, ValueKind};
 
 use super::index::Occurrence;
 use super::Ide;
+use crate::syntax::Keyword;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TokenKind {
@@ -173,7 +174,7 @@ impl Ide<'_> {
 
 fn collect_item(item: &Item, roles: &mut Roles) {
     roles.keywords.insert(item.keyword.span);
-    if item.keyword() == "gate" {
+    if item.kind() == Keyword::Gate {
         if let Some(name) = &item.name {
             roles.keywords.insert(name.span);
         }
@@ -186,7 +187,7 @@ fn collect_item(item: &Item, roles: &mut Roles) {
             Entry::Item(child) => collect_item(child, roles),
             Entry::Field(f) => {
                 collect_field(f, roles);
-                if item.keyword() == "record" {
+                if item.kind() == Keyword::Record {
                     collect_type(&f.value, roles);
                 }
             }

@@ -13,6 +13,7 @@ use super::annotations::{approver_list, gate_state, GateState};
 use super::index::{Decl, DeclId, Scope};
 use super::value_types::{variants, Expected};
 use super::{item_with_span, items_around, Ide};
+use crate::syntax::Keyword;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hover {
@@ -38,8 +39,8 @@ impl Ide<'_> {
             }
         }
         let item = *chain.last()?;
-        if item.keyword() == "gate" && item.keyword.span.to(item.name_span()).contains(offset) {
-            let engagement = chain.first().filter(|e| e.keyword() == "engagement")?;
+        if item.kind() == Keyword::Gate && item.keyword.span.to(item.name_span()).contains(offset) {
+            let engagement = chain.first().filter(|e| e.kind() == Keyword::Engagement)?;
             return Some(Hover {
                 span: item.keyword.span.to(item.name_span()),
                 markdown: self.gate_hover(file, engagement, item),
@@ -199,7 +200,7 @@ impl Ide<'_> {
                 show("domain", "domain", &mut facts);
                 show("autonomy_limit", "autonomy limit", &mut facts);
                 show("quorum", "quorum", &mut facts);
-                for f in item.items().filter(|i| i.keyword() == "field") {
+                for f in item.items().filter(|i| i.kind() == Keyword::Field) {
                     if let Some(src) = text.get(f.span.range()) {
                         facts.push(format!("`{}`", one_line(src)));
                     }
@@ -306,9 +307,9 @@ impl Ide<'_> {
         let text = self.estate.files.text(d.file);
         engagement
             .items()
-            .filter(|p| p.keyword() == "as_built")
+            .filter(|p| p.kind() == Keyword::AsBuilt)
             .flat_map(|p| p.items())
-            .filter(|v| v.keyword() == "verified" && v.name_text() == Some(d.name.as_str()))
+            .filter(|v| v.kind() == Keyword::Verified && v.name_text() == Some(d.name.as_str()))
             .map(|v| {
                 let by = v.by.as_ref().map(|b| b.text.as_str()).unwrap_or("?");
                 let result = v

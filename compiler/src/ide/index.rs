@@ -15,6 +15,7 @@ use crate::check::names::LOCAL_KINDS;
 use crate::check::schema::{Block, Ty, BUILTIN_TYPES, FILE};
 use crate::estate::Estate;
 use crate::source::{FileId, Span};
+use crate::syntax::Keyword;
 use crate::syntax::{Field, Item, Value, ValueKind};
 
 /// Index of a declaration in [`Index::decls`].
@@ -149,9 +150,12 @@ impl Index {
             "engagement" => item
                 .items()
                 .flat_map(|phase| phase.items())
-                .filter(|i| LOCAL_KINDS.contains(&i.keyword()))
+                .filter(|i| LOCAL_KINDS.contains(&i.kind()))
                 .collect(),
-            "profile" => item.items().filter(|i| i.keyword() == "field").collect(),
+            "profile" => item
+                .items()
+                .filter(|i| i.kind() == Keyword::Field)
+                .collect(),
             _ => Vec::new(),
         };
         for child in children {
@@ -290,16 +294,16 @@ impl<'a> Walker<'_, 'a> {
     }
 
     fn top_level(&mut self, item: &'a Item) {
-        let Some(rule) = FILE.item(item.keyword()) else {
+        let Some(rule) = FILE.item(item.kind()) else {
             return;
         };
         let holder = self.declared_here(item);
-        let profile = (item.keyword() == "engagement")
+        let profile = (item.kind() == Keyword::Engagement)
             .then(|| item.field("profile").and_then(|f| f.value.as_name()))
             .flatten()
             .and_then(|p| self.global_item(p, "profile"));
         let place = Place {
-            engagement: holder.filter(|_| item.keyword() == "engagement"),
+            engagement: holder.filter(|_| item.kind() == Keyword::Engagement),
             profile,
             holder,
         };
@@ -332,7 +336,7 @@ impl<'a> Walker<'_, 'a> {
             self.field(item, block, field, &place);
         }
         for child in item.items() {
-            let Some(rule) = block.item(child.keyword()) else {
+            let Some(rule) = block.item(child.kind()) else {
                 continue;
             };
             let holder = self.declared_here(child).or(place.holder);
@@ -349,7 +353,7 @@ impl<'a> Walker<'_, 'a> {
     ) {
         if let Some(rule) = block.field(&field.name.text) {
             self.value(&field.value, rule.ty, rule.name, place);
-        } else if item.keyword() == "record" {
+        } else if item.kind() == Keyword::Record {
             self.type_expr(&field.value, place.holder);
         } else if let (Some((profile_id, profile)), "engagement") = (place.profile, item.keyword())
         {
@@ -361,7 +365,7 @@ impl<'a> Walker<'_, 'a> {
                 place.holder,
             );
             let declared = profile.items().find(|i| {
-                i.keyword() == "field" && i.name_text() == Some(field.name.text.as_str())
+                i.kind() == Keyword::Field && i.name_text() == Some(field.name.text.as_str())
             });
             if let Some(ty) = declared.and_then(|d| d.ty.as_ref()) {
                 self.typed(&field.value, ty, place.holder, 0);

@@ -7,6 +7,7 @@ use crate::syntax::{Entry, Item, Value, ValueKind};
 
 use super::index::Scope;
 use super::{Ide, Location};
+use crate::syntax::Keyword;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SymbolKind {
@@ -211,7 +212,7 @@ fn symbol(item: &Item) -> Symbol {
                 selection: v.span,
                 children: Vec::new(),
             }),
-            Entry::Field(f) if item.keyword() == "record" => children.push(Symbol {
+            Entry::Field(f) if item.kind() == Keyword::Record => children.push(Symbol {
                 name: f.name.text.to_string(),
                 detail: None,
                 kind: SymbolKind::Field,

@@ -9,6 +9,7 @@ use crate::syntax::{Entry, Item, Value, ValueKind};
 use super::hover::block_for;
 use super::index::Decl;
 use super::{item_with_span, Ide};
+use crate::syntax::Keyword;
 
 /// What a value is expected to be.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +42,7 @@ impl<'a> Ide<'a> {
         if let Some(rule) = block_for(&keywords).and_then(|b| b.field(field)) {
             return Some(Expected::Schema(rule.ty));
         }
-        let engagement = chain.last().filter(|i| i.keyword() == "engagement")?;
+        let engagement = chain.last().filter(|i| i.kind() == Keyword::Engagement)?;
         self.profile_fields(engagement)
             .1
             .into_iter()
@@ -63,7 +64,7 @@ impl<'a> Ide<'a> {
             return none;
         };
         let fields = item_with_span(&self.estate.ast(decl.file).items, decl.item_span)
-            .map(|p| p.items().filter(|i| i.keyword() == "field").collect())
+            .map(|p| p.items().filter(|i| i.kind() == Keyword::Field).collect())
             .unwrap_or_default();
         (decl.file, fields)
     }

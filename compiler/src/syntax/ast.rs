@@ -8,10 +8,19 @@
 
 use crate::source::Span;
 
+pub use super::keyword::Keyword;
+
 /// A name as written, with its span.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Ident {
     pub text: compact_str::CompactString,
+    pub span: Span,
+}
+
+/// An item's keyword and where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeywordAt {
+    pub kind: Keyword,
     pub span: Span,
 }
 
@@ -31,7 +40,7 @@ pub struct Ast {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    pub keyword: Ident,
+    pub keyword: KeywordAt,
     pub name: Option<Ident>,
     /// The `?` of an optional `field` declaration.
     pub optional: Option<Span>,
@@ -49,8 +58,13 @@ pub struct Item {
 }
 
 impl Item {
-    pub fn keyword(&self) -> &str {
-        &self.keyword.text
+    pub fn keyword(&self) -> &'static str {
+        self.keyword.kind.as_str()
+    }
+
+    /// The keyword, to compare: `item.kind() == Keyword::Requirement`.
+    pub fn kind(&self) -> Keyword {
+        self.keyword.kind
     }
 
     pub fn name_text(&self) -> Option<&str> {
@@ -104,15 +118,15 @@ impl Item {
     }
 
     /// The first nested item with this keyword and name (a profile's `field f`).
-    pub fn child(&self, keyword: &str, name: &str) -> Option<&Item> {
+    pub fn child(&self, keyword: Keyword, name: &str) -> Option<&Item> {
         let body = self.body.as_ref()?;
         if body.entries.len() <= SCANNED_ENTRIES {
             return self
                 .items()
-                .find(|i| i.keyword() == keyword && i.name_text() == Some(name));
+                .find(|i| i.kind() == keyword && i.name_text() == Some(name));
         }
         body.named(&body.index().items, name).find_map(|e| match e {
-            Entry::Item(i) if i.keyword() == keyword => Some(&**i),
+            Entry::Item(i) if i.kind() == keyword => Some(&**i),
             _ => None,
         })
     }
@@ -342,6 +356,7 @@ pub fn walk_items<'a>(items: &'a [Item], f: &mut dyn FnMut(&'a Item, usize)) {
 
 #[cfg(test)]
 mod tests {
+    use super::Keyword;
     use crate::source::FileId;
 
     /// A large body is searched through its index, and finds what a scan finds: the first
@@ -372,16 +387,16 @@ mod tests {
             let at = text.find("dup: 1").unwrap() + 5;
             crate::source::Span::new(at, at + 1)
         });
-        let x = p.child("field", "x").unwrap();
+        let x = p.child(Keyword::Field, "x").unwrap();
         assert_eq!(x.keyword(), "field");
         assert!(
             text[x.span.range()].ends_with("text"),
             "the first `field x`"
         );
-        assert_eq!(p.child("record", "x").unwrap().keyword(), "record");
-        assert!(p.child("field", "g39").is_some());
-        assert!(p.child("field", "f1").is_none());
-        assert!(p.child("enum", "x").is_none());
+        assert_eq!(p.child(Keyword::Record, "x").unwrap().keyword(), "record");
+        assert!(p.child(Keyword::Field, "g39").is_some());
+        assert!(p.child(Keyword::Field, "f1").is_none());
+        assert!(p.child(Keyword::Enum, "x").is_none());
         assert!(e.has_variant("v0") && e.has_variant("v39") && e.has_variant("v17"));
         assert!(!e.has_variant("v40") && !e.has_variant("v"));
     }

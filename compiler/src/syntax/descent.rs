@@ -19,7 +19,6 @@
 
 use super::ast::*;
 use super::literal;
-use super::parser::KEYWORDS;
 use super::token::Token;
 use crate::source::Span;
 
@@ -112,16 +111,19 @@ impl Descent<'_> {
                 Some(Entry::Variant(self.ident(name)))
             }
             Some((Token::RBrace, _)) => Some(Entry::Variant(self.ident(name))),
-            Some(_) if KEYWORDS.contains(&self.text(name)) => self
-                .item(start, name)
-                .map(|item| Entry::Item(Box::new(item))),
-            _ => None,
+            Some(_) => {
+                let kind = Keyword::from_text(self.text(name))?;
+                let keyword = KeywordAt { kind, span: name };
+                self.item(start, keyword)
+                    .map(|item| Entry::Item(Box::new(item)))
+            }
+            None => None,
         }
     }
 
     /// What follows an item's keyword: `name? "?"? (":" value)? title? ("by" name)? body?`,
     /// at least one of them.
-    fn item(&mut self, start: usize, keyword: Span) -> Option<Item> {
+    fn item(&mut self, start: usize, keyword: KeywordAt) -> Option<Item> {
         let name = match self.peek() {
             Some((Token::Ident, span)) => {
                 self.pos += 1;
@@ -159,7 +161,7 @@ impl Descent<'_> {
             return None;
         }
         Some(Item {
-            keyword: self.ident(keyword),
+            keyword,
             name,
             optional,
             ty,

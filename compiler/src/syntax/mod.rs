@@ -8,6 +8,7 @@
 
 pub mod ast;
 mod descent;
+pub mod keyword;
 pub mod literal;
 pub mod parser;
 pub mod token;

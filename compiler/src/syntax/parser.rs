@@ -21,32 +21,7 @@ use super::literal;
 use super::token::Token;
 use crate::source::Span;
 
-/// Keywords that start an item. They are not reserved: `test: …` is still a field.
-pub const KEYWORDS: &[&str] = &[
-    "person",
-    "role",
-    "enum",
-    "record",
-    "profile",
-    "asset",
-    "engagement",
-    "field",
-    "requirements",
-    "requirement",
-    "constraint",
-    "gate",
-    "feasibility",
-    "finding",
-    "risk",
-    "design",
-    "component",
-    "test",
-    "build",
-    "as_built",
-    "built",
-    "deviation",
-    "verified",
-];
+pub use super::keyword::KEYWORDS;
 
 impl From<SimpleSpan> for Span {
     fn from(s: SimpleSpan) -> Span {
@@ -76,7 +51,7 @@ where
 {
     let declaration = ident(src)
         .filter(|i: &Ident| {
-            KEYWORDS.contains(&i.text.as_str()) || misspelt_keyword(&i.text).is_some()
+            Keyword::from_text(&i.text).is_some() || misspelt_keyword(&i.text).is_some()
         })
         .labelled("a declaration (person, role, enum, record, profile, asset, engagement)")
         .rewind();
@@ -416,7 +391,7 @@ where
             just(Token::Comma).to(Tail::Variant),
             just(Token::RBrace).rewind().to(Tail::Variant),
         ));
-        let is_keyword = |i: &Ident| KEYWORDS.contains(&i.text.as_str());
+        let is_keyword = |i: &Ident| Keyword::from_text(&i.text).is_some();
         let keyword_entry = ident.clone().filter(is_keyword).then(choice((
             field_or_variant.clone(),
             none_of([Token::Colon])
@@ -476,8 +451,19 @@ where
                     format!("expected a name or `{{` after `{}`", keyword.text),
                 )),
                 Tail::Item((name, optional, ty, title, by, body)) => {
+                    // The name is a keyword, or a misspelling read as the keyword it was
+                    // meant to be: both paths above make the item's name a keyword's text.
+                    let Some(kind) = Keyword::from_text(&keyword.text) else {
+                        return Err(Rich::custom(
+                            keyword.span.into_simple(),
+                            format!("unknown keyword `{}`", keyword.text),
+                        ));
+                    };
                     Ok(Entry::Item(Box::new(Item {
-                        keyword,
+                        keyword: KeywordAt {
+                            kind,
+                            span: keyword.span,
+                        },
                         name,
                         optional,
                         ty: ty.map(Box::new),
