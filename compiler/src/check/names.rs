@@ -207,7 +207,7 @@ pub struct Locals<'a> {
     pub names: NameMap<'a, &'a Item>,
     /// The names sorted, each with its kind, built the first time they are listed. Owned: a
     /// cell holding borrowed names would make the locals invariant in `'a`.
-    sorted: OnceLock<Vec<(String, &'static str)>>,
+    sorted: OnceLock<Vec<(String, Keyword)>>,
 }
 
 impl<'a> Locals<'a> {
@@ -254,20 +254,19 @@ impl<'a> Locals<'a> {
         locals
     }
 
-    pub fn get_kind(&self, name: &str, kinds: &[&str]) -> Option<&'a Item> {
+    pub fn get_kind(&self, name: &str, kinds: &[Keyword]) -> Option<&'a Item> {
         self.names
             .get(name)
             .copied()
-            .filter(|i| kinds.contains(&i.keyword()))
+            .filter(|i| kinds.contains(&i.kind()))
     }
 
     /// The names of these kinds, sorted (once for all kinds).
-    pub fn names_of<'s>(&'s self, kinds: &'s [&str]) -> impl Iterator<Item = &'s str> {
+    pub fn names_of<'s>(&'s self, kinds: &'s [Keyword]) -> impl Iterator<Item = &'s str> {
         let sorted = self.sorted.get_or_init(|| {
             // Every local's keyword is one of LOCAL_KINDS (`build` keeps no other).
-            let kind_of = |i: &Item| Some(i.keyword()).filter(|_| LOCAL_KINDS.contains(&i.kind()));
-            let mut all: Vec<(String, &'static str)> = (self.names.iter())
-                .filter_map(|(n, i)| Some((n.to_string(), kind_of(i)?)))
+            let mut all: Vec<(String, Keyword)> = (self.names.iter())
+                .map(|(n, i)| (n.to_string(), i.kind()))
                 .collect();
             all.sort_unstable();
             all

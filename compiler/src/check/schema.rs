@@ -24,7 +24,7 @@ pub enum Ty {
     /// A name declared at the top level with this keyword.
     Decl(&'static str),
     /// A name declared inside the same engagement by one of these item keywords.
-    Local(&'static [&'static str]),
+    Local(&'static [Keyword]),
     /// `asset "constraint"`.
     AssetConstraint,
     /// `asset 1.2.3`.
@@ -48,7 +48,7 @@ impl Ty {
             Ty::List(t) => format!("a list of {}", t.describe()),
             Ty::Persons => "a person reference or a list of them".into(),
             Ty::Decl(kind) => format!("the name of a {kind}"),
-            Ty::Local(kinds) => format!("the name of a {}", kinds.join(" or ")),
+            Ty::Local(kinds) => format!("the name of a {}", join_keywords(kinds, " or ")),
             Ty::AssetConstraint => "an asset with a version constraint (`name \"^1.2\"`)".into(),
             Ty::AssetVersion => "an asset with a version (`name 1.2.3`)".into(),
             Ty::Type => "a type".into(),
@@ -450,7 +450,7 @@ static COMPONENT: Block = block(
         ),
         f(
             "satisfies",
-            Ty::List(&Ty::Local(&["requirement", "constraint"])),
+            Ty::List(&Ty::Local(&[Keyword::Requirement, Keyword::Constraint])),
             false,
             "Requirements and constraints it satisfies.",
         ),
@@ -461,7 +461,7 @@ static TEST: Block = block(
     &[
         f(
             "verifies",
-            Ty::List(&Ty::Local(&["requirement"])),
+            Ty::List(&Ty::Local(&[Keyword::Requirement])),
             false,
             "Requirements this test verifies.",
         ),
@@ -795,6 +795,12 @@ impl Block {
     pub fn item(&self, keyword: Keyword) -> Option<&'static ItemRule> {
         self.items.iter().find(|i| i.keyword == keyword)
     }
+}
+
+/// Keywords as text, joined: `requirement or constraint`.
+pub fn join_keywords(kinds: &[Keyword], separator: &str) -> String {
+    let texts: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    texts.join(separator)
 }
 
 /// The block rule for an item reached by a chain of keywords from the top level.

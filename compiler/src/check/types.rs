@@ -234,10 +234,10 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
         // `built NAME` naming no design component is an undeclared deviation (SDD304).
         "verified" => {
             if let Some(name) = &item.name {
-                scope.check_local(name.span, &name.text, &["requirement"], out);
+                scope.check_local(name.span, &name.text, &[Keyword::Requirement], out);
             }
             if let Some(by) = &item.by {
-                scope.check_local(by.span, &by.text, &["test"], out);
+                scope.check_local(by.span, &by.text, &[Keyword::Test], out);
             }
         }
         "field" => {

@@ -4,7 +4,7 @@
 use crate::codes::Code;
 use crate::diagnostic::{with_article, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::syntax::{Field, Item, Value, ValueKind};
+use crate::syntax::{Field, Item, Keyword, Value, ValueKind};
 
 use super::names::{did_you_mean, Locals, NameSet, Namespace};
 use super::schema::{Ty, BUILTIN_TYPES};
@@ -192,12 +192,18 @@ impl Scope<'_, '_> {
         }
     }
 
-    pub fn check_local(&self, span: Span, name: &str, kinds: &[&str], out: &mut Vec<Diagnostic>) {
+    pub fn check_local(
+        &self,
+        span: Span,
+        name: &str,
+        kinds: &[Keyword],
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(locals) = self.locals else { return };
         if locals.get_kind(name, kinds).is_some() {
             return;
         }
-        let what = kinds.join(" or ");
+        let what = super::schema::join_keywords(kinds, " or ");
         let mut d = match locals.names.get(name) {
             Some(item) => self
                 .err(

@@ -230,7 +230,7 @@ impl Ide<'_> {
             .collect()
     }
 
-    fn locals(&self, chain: &[&Item], kinds: &[&str]) -> Vec<Completion> {
+    fn locals(&self, chain: &[&Item], kinds: &[Keyword]) -> Vec<Completion> {
         let Some(engagement) = chain.first().filter(|e| e.kind() == Keyword::Engagement) else {
             return Vec::new();
         };
@@ -241,8 +241,9 @@ impl Ide<'_> {
         else {
             return Vec::new();
         };
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         self.index
-            .scoped_of(owner, kinds)
+            .scoped_of(owner, &kinds)
             .into_iter()
             .map(|d| {
                 let title = super::item_with_span(&self.estate.ast(d.file).items, d.item_span)
@@ -369,9 +370,9 @@ impl Ide<'_> {
                 .iter()
                 .map(|g| simple(g, CompletionKind::Variant, "gate"))
                 .collect(),
-            "verified" => self.locals(chain, &["requirement"]),
-            "by" => self.locals(chain, &["test"]),
-            "built" => self.locals(chain, &["component"]),
+            "verified" => self.locals(chain, &[Keyword::Requirement]),
+            "by" => self.locals(chain, &[Keyword::Test]),
+            "built" => self.locals(chain, &[Keyword::Component]),
             _ => Vec::new(),
         }
     }
