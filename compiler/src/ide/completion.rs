@@ -469,12 +469,12 @@ fn placeholder_name(keyword: &str) -> &'static str {
 /// The fields a new block of this kind is written with: the required ones, and the ones
 /// readiness asks for.
 fn suggested_fields(rule: &ItemRule) -> Vec<(&'static str, Ty)> {
-    let extra: &[&str] = match rule.keyword.as_str() {
-        "requirement" => &["priority", "acceptance"],
-        "component" => &["satisfies"],
-        "test" => &["verifies"],
-        "deviation" => &["affects"],
-        "gate" => &["fingerprint"],
+    let extra: &[&str] = match rule.keyword {
+        Keyword::Requirement => &["priority", "acceptance"],
+        Keyword::Component => &["satisfies"],
+        Keyword::Test => &["verifies"],
+        Keyword::Deviation => &["affects"],
+        Keyword::Gate => &["fingerprint"],
         _ => &[],
     };
     let block: &Block = rule.block;
