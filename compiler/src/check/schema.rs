@@ -6,6 +6,8 @@
 //! demand (a requirement's `acceptance`, a gate's `fingerprint`) are optional here so that a
 //! draft still type-checks; the governance checks report them with their own codes.
 
+use crate::syntax::Keyword;
+
 /// The type of a schema field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
@@ -48,7 +50,7 @@ impl Ty {
             Ty::List(t) => format!("a list of {}", t.describe()),
             Ty::Persons => "a person reference or a list of them".into(),
             Ty::Decl(kind) => format!("the name of a {kind}"),
-            Ty::Local(kinds) => format!("the name of a {}", join_keywords(kinds, " or ")),
+            Ty::Local(kinds) => format!("the name of a {}", Keyword::join(kinds, " or ")),
             Ty::AssetConstraint => "an asset with a version constraint (`name \"^1.2\"`)".into(),
             Ty::AssetVersion => "an asset with a version (`name 1.2.3`)".into(),
             Ty::Type => "a type".into(),
@@ -141,7 +143,6 @@ const fn item(
     }
 }
 
-use crate::syntax::Keyword;
 use Need::{Never, Optional as Opt, Required as Req};
 
 pub const DOMAINS: &[&str] = &["network", "infrastructure"];
@@ -795,12 +796,6 @@ impl Block {
     pub fn item(&self, keyword: Keyword) -> Option<&'static ItemRule> {
         self.items.iter().find(|i| i.keyword == keyword)
     }
-}
-
-/// Keywords as text, joined: `requirement or constraint`.
-pub fn join_keywords(kinds: &[Keyword], separator: &str) -> String {
-    let texts: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    texts.join(separator)
 }
 
 /// The block rule for an item reached by a chain of keywords from the top level.

@@ -203,7 +203,7 @@ impl Scope<'_, '_> {
         if locals.get_kind(name, kinds).is_some() {
             return;
         }
-        let what = super::schema::join_keywords(kinds, " or ");
+        let what = Keyword::join(kinds, " or ");
         let mut d = match locals.names.get(name) {
             Some(item) => self
                 .err(

@@ -424,7 +424,7 @@ pub(crate) fn type_name(ty: crate::check::schema::Ty) -> String {
         Ty::List(t) => format!("list<{}>", type_name(*t)),
         Ty::Persons => "person | list<person>".into(),
         Ty::Decl(kind) => kind.into(),
-        Ty::Local(kinds) => crate::check::schema::join_keywords(kinds, " | "),
+        Ty::Local(kinds) => crate::syntax::Keyword::join(kinds, " | "),
         Ty::AssetConstraint => "asset \"constraint\"".into(),
         Ty::AssetVersion => "asset version".into(),
         Ty::Type => "type".into(),

@@ -90,6 +90,12 @@ impl Keyword {
         }
     }
 
+    /// Keywords as text, joined: `requirement or constraint`.
+    pub fn join(kinds: &[Keyword], separator: &str) -> String {
+        let texts: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        texts.join(separator)
+    }
+
     /// The keyword spelt `text`, if it is one.
     pub fn from_text(text: &str) -> Option<Keyword> {
         Some(match text {

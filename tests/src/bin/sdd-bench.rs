@@ -127,33 +127,24 @@ fn best_time(texts: &[String], runs: usize, parallel: bool, pass: fn(&str) -> us
         .unwrap_or_default()
 }
 
-/// `--floor-process DIR`: find the `.sdd` files under `DIR`, read, lex and SHA-256 them in
-/// parallel, print the number of tokens and a byte of each digest summed.
-fn floor_process(dir: &Path) {
-    use sha2::Digest;
+/// `--lex-process DIR` and `--floor-process DIR`: find the `.sdd` files under `DIR`, read
+/// each and give it to `pass` in parallel, print the sum of what it returns.
+fn files_process(dir: &Path, pass: fn(&str) -> usize) {
     let mut paths = Vec::new();
     sdd::estate::sdd_files_under(dir, &mut paths).expect("a readable folder");
-    let (tokens, digests) = paths
+    let counted: usize = paths
         .par_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p).expect("a readable file");
-            let digest = sha2::Sha256::digest(text.as_bytes());
-            (lex(&text), usize::from(digest[0]))
-        })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    println!("{tokens} {digests}");
+        .map(|p| pass(&std::fs::read_to_string(p).expect("a readable file")))
+        .sum();
+    println!("{counted}");
 }
 
-/// `--lex-process DIR`: find the `.sdd` files under `DIR`, read and lex them in parallel,
-/// print the number of tokens.
-fn lex_process(dir: &Path) {
-    let mut paths = Vec::new();
-    sdd::estate::sdd_files_under(dir, &mut paths).expect("a readable folder");
-    let tokens: usize = paths
-        .par_iter()
-        .map(|p| lex(&std::fs::read_to_string(p).expect("a readable file")))
-        .sum();
-    println!("{tokens}");
+/// The floor over one text: the lexer, then SHA-256 of every byte (its token count plus a
+/// byte of the digest, so neither pass can be left out).
+fn lex_and_hash(text: &str) -> usize {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    lex(text) + usize::from(digest[0])
 }
 
 fn sdd_binary() -> PathBuf {
@@ -182,10 +173,10 @@ fn main() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             "--shapes" => shapes = true,
             "--lex-process" => {
-                return lex_process(Path::new(&args.next().expect("a folder")));
+                return files_process(Path::new(&args.next().expect("a folder")), lex);
             }
             "--floor-process" => {
-                return floor_process(Path::new(&args.next().expect("a folder")));
+                return files_process(Path::new(&args.next().expect("a folder")), lex_and_hash);
             }
             "--measure" => {
                 let program = args.next().expect("a program");
