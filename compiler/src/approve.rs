@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
 use crate::source::{line_end_of, FileId, Span};
-use crate::syntax::{Entry, Item};
+use crate::syntax::{Entry, Item, Keyword};
 
 /// What to approve.
 #[derive(Debug, Clone)]
@@ -368,9 +368,9 @@ fn insert_gate(
         .position(|p| *p == format!("gate {gate}"))
         .unwrap_or(0);
     let phase_of = |item: &Item| {
-        let key = match item.keyword() {
-            "gate" => format!("gate {}", item.name_text().unwrap_or("")),
-            k => k.to_string(),
+        let key = match item.kind() {
+            Keyword::Gate => format!("gate {}", item.name_text().unwrap_or("")),
+            _ => item.keyword().to_string(),
         };
         PHASES.iter().position(|p| *p == key)
     };

@@ -537,11 +537,11 @@ fn check_not_ahead(e: &Engagement<'_>, as_of: chrono::NaiveDate, out: &mut Vec<D
 }
 
 fn describe(item: &Item, field: &str) -> String {
-    match item.keyword() {
-        "gate" => format!("gate {}", item.name_text().unwrap_or("?")),
-        "build" => "the build".into(),
-        "verified" => format!("the verification of {}", item.name_text().unwrap_or("?")),
-        "as_built" => "the as-built record".into(),
-        other => format!("{other} `{field}`"),
+    match item.kind() {
+        Keyword::Gate => format!("gate {}", item.name_text().unwrap_or("?")),
+        Keyword::Build => "the build".into(),
+        Keyword::Verified => format!("the verification of {}", item.name_text().unwrap_or("?")),
+        Keyword::AsBuilt => "the as-built record".into(),
+        _ => format!("{} `{field}`", item.keyword()),
     }
 }

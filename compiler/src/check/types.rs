@@ -210,8 +210,8 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     }
 
     // Header references.
-    match item.keyword() {
-        "gate" => {
+    match item.kind() {
+        Keyword::Gate => {
             if let Some(name) = &item.name {
                 if !GATES.contains(&name.text.as_str()) {
                     let mut d = Diagnostic::new(
@@ -232,7 +232,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
             }
         }
         // `built NAME` naming no design component is an undeclared deviation (SDD304).
-        "verified" => {
+        Keyword::Verified => {
             if let Some(name) = &item.name {
                 scope.check_local(name.span, &name.text, &[Keyword::Requirement], out);
             }
@@ -240,7 +240,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 scope.check_local(by.span, &by.text, &[Keyword::Test], out);
             }
         }
-        "field" => {
+        Keyword::Field => {
             if let Some(ty) = &item.ty {
                 scope.check_type_expr(ty, out);
             }
@@ -258,7 +258,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
         None
     };
     let first_fields = FirstFields::of(&body.entries);
-    if matches!(item.keyword(), "profile" | "enum") {
+    if matches!(item.kind(), Keyword::Profile | Keyword::Enum) {
         declared_twice(file, item, out);
     }
     for entry in &body.entries {

@@ -229,7 +229,7 @@ fn requirements(e: &Engagement<'_>) -> Json {
     Json::Array(
         block
             .items()
-            .filter(|i| matches!(i.keyword(), "requirement" | "constraint"))
+            .filter(|i| matches!(i.kind(), Keyword::Requirement | Keyword::Constraint))
             .map(|r| {
                 json!({
                     "id": r.name_text(),

@@ -167,8 +167,8 @@ impl Ide<'_> {
     pub fn inlay_hints(&self, file: FileId, range: Span) -> Vec<InlayHint> {
         let mut hints = Vec::new();
         for item in self.items(file) {
-            match item.keyword() {
-                "engagement" => {
+            match item.kind() {
+                Keyword::Engagement => {
                     if let (Some(facts), Some(name)) = (self.facts_of(file, item), &item.name) {
                         hints.push(InlayHint {
                             offset: name.span.end as usize,
@@ -192,7 +192,7 @@ impl Ide<'_> {
                         }
                     }
                 }
-                "asset" => {
+                Keyword::Asset => {
                     if let Some(ValueKind::List(values)) =
                         item.field("requires").map(|f| &f.value.kind)
                     {

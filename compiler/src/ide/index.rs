@@ -146,13 +146,13 @@ impl Index {
             return;
         };
         items.push(item);
-        let children: Vec<&Item> = match item.keyword() {
-            "engagement" => item
+        let children: Vec<&Item> = match item.kind() {
+            Keyword::Engagement => item
                 .items()
                 .flat_map(|phase| phase.items())
                 .filter(|i| LOCAL_KINDS.contains(&i.kind()))
                 .collect(),
-            "profile" => item
+            Keyword::Profile => item
                 .items()
                 .filter(|i| i.kind() == Keyword::Field)
                 .collect(),
@@ -311,8 +311,8 @@ impl<'a> Walker<'_, 'a> {
     }
 
     fn block(&mut self, item: &'a Item, block: &'static Block, place: Place<'a>) {
-        match item.keyword() {
-            "verified" => {
+        match item.kind() {
+            Keyword::Verified => {
                 if let (Some(name), Some(scope)) = (&item.name, place.local_scope()) {
                     self.use_name(name.span, &name.text, scope, "verified", place.holder);
                 }
@@ -320,12 +320,12 @@ impl<'a> Walker<'_, 'a> {
                     self.use_name(by.span, &by.text, scope, "by", place.holder);
                 }
             }
-            "built" => {
+            Keyword::Built => {
                 if let (Some(name), Some(scope)) = (&item.name, place.local_scope()) {
                     self.use_name(name.span, &name.text, scope, "built", place.holder);
                 }
             }
-            "field" => {
+            Keyword::Field => {
                 if let Some(ty) = &item.ty {
                     self.type_expr(ty, place.holder);
                 }
@@ -355,7 +355,8 @@ impl<'a> Walker<'_, 'a> {
             self.value(&field.value, rule.ty, rule.name, place);
         } else if item.kind() == Keyword::Record {
             self.type_expr(&field.value, place.holder);
-        } else if let (Some((profile_id, profile)), "engagement") = (place.profile, item.keyword())
+        } else if let (Some((profile_id, profile)), Keyword::Engagement) =
+            (place.profile, item.kind())
         {
             self.use_name(
                 field.name.span,
