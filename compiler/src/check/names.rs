@@ -6,6 +6,7 @@
 //! fail give SDD101 with a "did you mean" suggestion.
 
 use std::cell::Cell;
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
@@ -224,31 +225,35 @@ impl<'a> Locals<'a> {
                     continue;
                 }
                 let Some(name) = &item.name else { continue };
-                if let Some(first) = locals.names.get(name.text.as_str()) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::Sdd102,
-                            file,
-                            name.span,
-                            format!(
-                                "`{}` is declared twice in engagement `{}`",
-                                name.text,
-                                engagement.name_text().unwrap_or("?")
-                            ),
-                        )
-                        .with_label(format!(
-                            "second declaration, as {}",
-                            with_article(item.keyword())
-                        ))
-                        .with_secondary(
-                            file,
-                            first.name_span(),
-                            format!("first declared here, as {}", with_article(first.keyword())),
+                // One lookup: the name is hashed once whether it is new or declared twice.
+                let first = match locals.names.entry(&name.text) {
+                    Slot::Vacant(slot) => {
+                        slot.insert(item);
+                        continue;
+                    }
+                    Slot::Occupied(slot) => *slot.get(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::Sdd102,
+                        file,
+                        name.span,
+                        format!(
+                            "`{}` is declared twice in engagement `{}`",
+                            name.text,
+                            engagement.name_text().unwrap_or("?")
                         ),
-                    );
-                } else {
-                    locals.names.insert(&name.text, item);
-                }
+                    )
+                    .with_label(format!(
+                        "second declaration, as {}",
+                        with_article(item.keyword())
+                    ))
+                    .with_secondary(
+                        file,
+                        first.name_span(),
+                        format!("first declared here, as {}", with_article(first.keyword())),
+                    ),
+                );
             }
         }
         locals
