@@ -16,7 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
 use crate::source::{line_end_of, FileId, Span};
-use crate::syntax::{Entry, Item, Keyword};
+use crate::syntax::{Entry, Item};
 
 /// What to approve.
 #[derive(Debug, Clone)]
@@ -367,17 +367,10 @@ fn insert_gate(
         .iter()
         .position(|p| *p == format!("gate {gate}"))
         .unwrap_or(0);
-    let phase_of = |item: &Item| {
-        let key = match item.kind() {
-            Keyword::Gate => format!("gate {}", item.name_text().unwrap_or("")),
-            _ => item.keyword().to_string(),
-        };
-        PHASES.iter().position(|p| *p == key)
-    };
     let entries = engagement.entries();
     let first_later = entries
         .iter()
-        .position(|e| matches!(e, Entry::Item(i) if phase_of(i).is_some_and(|p| p > phase)));
+        .position(|e| matches!(e, Entry::Item(i) if eng::phase_of(i).is_some_and(|p| p > phase)));
     let before = &entries[..first_later.unwrap_or(entries.len())];
     let body = engagement.body.as_ref().expect("an engagement has a body");
     // The entries' indent, when the first starts its own line; otherwise (a one-line

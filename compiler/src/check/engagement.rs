@@ -27,7 +27,7 @@ pub const PHASES: &[&str] = &[
 
 /// The index in [`PHASES`] of a phase block (called for every child of every engagement on
 /// every analysis, so a match rather than a search of the list).
-fn phase_of(item: &Item) -> Option<usize> {
+pub fn phase_of(item: &Item) -> Option<usize> {
     Some(match item.kind() {
         Keyword::Requirements => 0,
         Keyword::Gate => match item.name_text()? {

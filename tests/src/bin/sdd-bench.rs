@@ -156,10 +156,10 @@ fn lex_and_hash(text: &str) -> usize {
 /// text: lex it, record a node (token, span, parent block) for every token that carries
 /// content, and SHA-256 the canonical JSON's worth of it: the text of every node inside a
 /// `requirements`, `feasibility` or `design` block, with three bytes of framing each and one
-/// where the parent changes: 0.89 of the bytes of those blocks' canonical JSON on `sdd-gen`'s 1k
-/// estate. It neither parses nor checks; a real tree costs more than its nodes. Returns its
-/// token count, plus the parity of the bytes hashed and a byte of the digest, so no pass can be
-/// left out.
+/// where the parent changes: 0.89 of the bytes of those blocks' canonical JSON on `sdd-gen`'s
+/// 1k estate. It neither parses nor checks; a real tree costs more than its nodes. Returns
+/// its token count, plus the parity of the bytes hashed and a byte of the digest, so no pass
+/// can be left out.
 fn span_tree_floor(text: &str) -> usize {
     let (tokens, hashed, digest) = span_tree_hash(text);
     tokens + hashed % 2 + usize::from(digest[0])
@@ -189,10 +189,11 @@ fn span_tree_hash(text: &str) -> (usize, usize, [u8; 32]) {
                 let starts = previous.is_some_and(|p: sdd::source::Span| {
                     matches!(&text[p.range()], "requirements" | "feasibility" | "design")
                 });
-                open.push((nodes.len() as u32, inside || starts));
+                let hashed = inside || starts;
+                open.push((nodes.len() as u32, hashed));
                 nodes.push(Node {
                     token,
-                    hashed: inside || starts,
+                    hashed,
                     span,
                     parent,
                 });
