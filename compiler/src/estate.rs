@@ -41,10 +41,13 @@ impl std::fmt::Display for LoadError {
 /// exist, it is a symbolic link to nothing, or it is something else (a pipe, a device, a
 /// socket), which is never read: a pipe could block the reader forever.
 pub fn not_readable(path: &Path) -> String {
-    let what = match std::fs::symlink_metadata(path) {
-        Err(_) => "no such file or folder",
-        Ok(m) if m.file_type().is_symlink() => "a symbolic link to nothing that exists",
-        Ok(_) => "not a regular file or folder (a pipe, a device or a socket is not read)",
+    let what = match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
+        (Err(_), _) => "no such file or folder",
+        (Ok(m), Err(_)) if m.file_type().is_symlink() => "a symbolic link to nothing that exists",
+        (Ok(m), Ok(_)) if m.file_type().is_symlink() => {
+            "a symbolic link to something that is not a regular file or folder (a pipe, a device or a socket is not read)"
+        }
+        (Ok(_), _) => "not a regular file or folder (a pipe, a device or a socket is not read)",
     };
     format!("{}: {what}", path.display())
 }

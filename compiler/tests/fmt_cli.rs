@@ -136,7 +136,8 @@ fn missing_paths_are_io_errors() {
 }
 
 /// A pipe named on the command line is refused, not opened: opening it would wait for a
-/// writer forever. A dangling symbolic link is named as one. Both `fmt` and `check` say so.
+/// writer forever. A dangling symbolic link is named as one, and so is a link to a device.
+/// Both `fmt` and `check` say so.
 #[cfg(unix)]
 #[test]
 fn pipes_and_dangling_links_are_refused_with_what_they_are() {
@@ -148,6 +149,7 @@ fn pipes_and_dangling_links_are_refused_with_what_they_are() {
         .expect("mkfifo runs");
     assert!(made.success());
     std::os::unix::fs::symlink(dir.join("gone.sdd"), dir.join("dangling.sdd")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", dir.join("device.sdd")).unwrap();
     for command in ["fmt", "check"] {
         let out = sdd(&[command, "pipe.sdd"], &dir);
         assert_eq!(out.status.code(), Some(2), "{command}");
@@ -162,6 +164,15 @@ fn pipes_and_dangling_links_are_refused_with_what_they_are() {
         assert_eq!(out.status.code(), Some(2), "{command}");
         assert!(
             stderr(&out).contains("dangling.sdd: a symbolic link to nothing that exists"),
+            "{command}: {}",
+            stderr(&out)
+        );
+        let out = sdd(&[command, "device.sdd"], &dir);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&out).contains(
+                "device.sdd: a symbolic link to something that is not a regular file or folder"
+            ),
             "{command}: {}",
             stderr(&out)
         );
