@@ -188,7 +188,9 @@ impl Descent<'_> {
             }
         }
         self.pos += 1;
-        let entries = self.entries.drain(mark..).collect();
+        // Moved with one copy into a vector of exactly their number (`drain(..).collect()`
+        // moved them one by one); the stack keeps its capacity for the next body.
+        let entries = self.entries.split_off(mark);
         Some(Body::new(entries, self.span_since(start)))
     }
 
@@ -330,5 +332,35 @@ impl Descent<'_> {
             kind,
             span: self.span_since(start),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every body's entries sit in a vector of exactly their number, the outermost included:
+    /// a tree of an estate holds no spare capacity, even after a large body was read first.
+    #[test]
+    fn bodies_keep_no_spare_capacity() {
+        let mut text = String::from("engagement e {\n  requirements {\n");
+        for i in 0..100 {
+            text.push_str(&format!(
+                "    requirement R{i} \"r\" {{ priority: must }}\n"
+            ));
+        }
+        text.push_str("  }\n  title: \"t\"\n}\nrecord r { a: text }\n");
+        let tokens = super::super::token::lex(crate::source::FileId(0), &text).tokens;
+        let items = parse(&text, &tokens).expect("a file without mistakes");
+        fn check(item: &Item, bodies: &mut usize) {
+            if let Some(body) = &item.body {
+                *bodies += 1;
+                assert_eq!(body.entries.capacity(), body.entries.len(), "{item:?}");
+            }
+            item.items().for_each(|i| check(i, bodies));
+        }
+        let mut bodies = 0;
+        items.iter().for_each(|i| check(i, &mut bodies));
+        assert_eq!(bodies, 2 + 100 + 1);
     }
 }
