@@ -38,8 +38,8 @@ impl std::fmt::Display for LoadError {
 }
 
 /// Why a path named on the command line is neither a file nor a folder to read: it does not
-/// exist, it is a symbolic link to nothing, or it is something else (a pipe, a device, a
-/// socket), which is never read: a pipe could block the reader forever.
+/// exist, it is a symbolic link to nothing, or it is (or links to) something else (a pipe, a
+/// device, a socket), which is never read: a pipe could block the reader forever.
 pub fn not_readable(path: &Path) -> String {
     let what = match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
         (Err(_), _) => "no such file or folder",
