@@ -13,6 +13,11 @@
 //! does nothing else, so that it pays what `sdd check` pays before its first check (starting,
 //! reading, memory). `÷lexN` and `÷lexP` are `sdd check`'s time over each.
 //!
+//! `sdd check`, `lexP`, `floorP` and `spanP` run in rounds, one run of each per round; each
+//! time printed is the median of its runs, and each ratio between two of them (`÷lexP`,
+//! `÷floorP`, `floor÷lexP`, `span÷lexP`) the median of the ratios within a round. The machine's
+//! speed drifts while a benchmark runs, and this keeps the drift out of the ratios.
+//!
 //! `floorP` is the least a checker that fingerprints what it checks must do, timed the same
 //! way (`--floor-process DIR`): find, read and lex the files and hash every byte of them with
 //! SHA-256, on every core. A fingerprint hashes the canonical JSON of an engagement's content,
@@ -63,30 +68,64 @@ fn measure(cmd: &mut Command) -> Run {
     }
 }
 
-/// The run of median wall time among `runs` runs of `program`, its arguments given by
-/// `args`. Each run is started by a fresh `sdd-bench --measure`, a small process: the peak RSS
-/// a process reports includes its parent's at the moment it was spawned, and this one's is
-/// large (it holds the estates it generated).
-fn median_run(program: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
+/// One run of `program`, its arguments given by `args`, started by a fresh `sdd-bench
+/// --measure`, a small process: the peak RSS a process reports includes its parent's at the
+/// moment it was spawned, and this one's is large (it holds the estates it generated).
+fn run_once(program: &Path, args: &dyn Fn(&mut Command)) -> Run {
     let me = std::env::current_exe().expect("own path");
-    let mut all: Vec<Run> = (0..runs)
-        .map(|_| {
-            let mut command = Command::new(&me);
-            command.arg("--measure").arg(program);
-            args(&mut command);
-            let output = command.output().expect("sdd-bench --measure runs");
-            let report = String::from_utf8_lossy(&output.stdout);
-            let mut fields = report.split_whitespace().map(|f| f.parse::<i64>());
-            let mut next = || fields.next().and_then(Result::ok).unwrap_or(0);
-            Run {
-                wall: Duration::from_nanos(next() as u64),
-                peak_rss_kib: next(),
-                ok: next() == 1,
-            }
-        })
+    let mut command = Command::new(&me);
+    command.arg("--measure").arg(program);
+    args(&mut command);
+    let output = command.output().expect("sdd-bench --measure runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let mut fields = report.split_whitespace().map(|f| f.parse::<i64>());
+    let mut next = || fields.next().and_then(Result::ok).unwrap_or(0);
+    Run {
+        wall: Duration::from_nanos(next() as u64),
+        peak_rss_kib: next(),
+        ok: next() == 1,
+    }
+}
+
+/// A program and the arguments of one of its runs.
+type Job<'a> = (&'a Path, &'a dyn Fn(&mut Command));
+
+/// `runs` rounds, each running every job once, in order; the runs of each job, round by
+/// round. This machine is a shared VM whose speed drifts by half within minutes: the jobs of
+/// one round run under about the same conditions, so a ratio taken within rounds
+/// ([`median_ratio`]) is steadier than the ratio of medians taken minutes apart.
+fn rounds(runs: usize, jobs: &[Job<'_>]) -> Vec<Vec<Run>> {
+    let mut by_job: Vec<Vec<Run>> = jobs.iter().map(|_| Vec::with_capacity(runs)).collect();
+    for _ in 0..runs {
+        for (job, done) in jobs.iter().zip(&mut by_job) {
+            done.push(run_once(job.0, job.1));
+        }
+    }
+    by_job
+}
+
+/// The run of median wall time.
+fn median(runs: &[Run]) -> &Run {
+    let mut order: Vec<&Run> = runs.iter().collect();
+    order.sort_by_key(|r| r.wall);
+    order[order.len() / 2]
+}
+
+/// The median over the rounds of `a`'s wall time over `b`'s in the same round.
+fn median_ratio(a: &[Run], b: &[Run]) -> f64 {
+    let mut ratios: Vec<f64> = (a.iter().zip(b))
+        .map(|(a, b)| a.wall.as_secs_f64() / b.wall.as_secs_f64())
         .collect();
-    all.sort_by_key(|r| r.wall);
-    all.swap_remove(all.len() / 2)
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+/// The run of median wall time among `runs` runs of one job.
+fn median_run(program: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
+    let mut only = rounds(runs, &[(program, &args)]).swap_remove(0);
+    let at = only.len() / 2;
+    only.sort_by_key(|r| r.wall);
+    only.swap_remove(at)
 }
 
 /// `--measure PROGRAM ARGS…`: run the program once and print its wall time in nanoseconds, its
@@ -333,23 +372,38 @@ fn main() {
         let files = sdd_tests::generate::estate(n, 1);
         let bytes = sdd_tests::generate::write(&dir, &files).expect("estate written");
 
-        let check = median_run(&sdd, runs, |c| {
+        // `sdd check` and the three floors, in rounds, so that their ratios are taken within
+        // rounds; then `sdd build`, whose disk writes would disturb the others.
+        let me = std::env::current_exe().expect("own path");
+        let check_args = |c: &mut Command| {
             c.args(["check", "--format", "short", "--no-git"]).arg(&dir);
-        });
+        };
+        let lex_args = |c: &mut Command| {
+            c.arg("--lex-process").arg(&dir);
+        };
+        let floor_args = |c: &mut Command| {
+            c.arg("--floor-process").arg(&dir);
+        };
+        let span_args = |c: &mut Command| {
+            c.arg("--span-floor-process").arg(&dir);
+        };
+        let measured = rounds(
+            runs,
+            &[
+                (&sdd, &check_args),
+                (&me, &lex_args),
+                (&me, &floor_args),
+                (&me, &span_args),
+            ],
+        );
+        let [check_runs, lex_runs, floor_runs, span_runs] = &measured[..] else {
+            unreachable!("four jobs")
+        };
+        let (check, lex_p) = (median(check_runs), median(lex_runs));
+        let (floor_p, span_p) = (median(floor_runs), median(span_runs));
         let out = std::env::temp_dir().join(format!("sdd-bench-{n}-out"));
         let build = median_run(&sdd, runs, |c| {
             c.arg("build").arg(&dir).arg("-o").arg(&out);
-        });
-
-        let me = std::env::current_exe().expect("own path");
-        let lex_p = median_run(&me, runs, |c| {
-            c.arg("--lex-process").arg(&dir);
-        });
-        let floor_p = median_run(&me, runs, |c| {
-            c.arg("--floor-process").arg(&dir);
-        });
-        let span_p = median_run(&me, runs, |c| {
-            c.arg("--span-floor-process").arg(&dir);
         });
 
         let mut paths = Vec::new();
@@ -381,16 +435,16 @@ fn main() {
             lex_n.as_secs_f64(),
             secs / lex_n.as_secs_f64(),
             lex_p.wall.as_secs_f64(),
-            secs / lex_p.wall.as_secs_f64(),
+            median_ratio(check_runs, lex_runs),
             parse1.as_secs_f64(),
             parse_n.as_secs_f64(),
             parse_n.as_secs_f64() / lex_n.as_secs_f64(),
             check.peak_rss_kib as f64 * 1024.0 / bytes as f64,
             floor_p.wall.as_secs_f64(),
-            secs / floor_p.wall.as_secs_f64(),
-            floor_p.wall.as_secs_f64() / lex_p.wall.as_secs_f64(),
+            median_ratio(check_runs, floor_runs),
+            median_ratio(floor_runs, lex_runs),
             span_p.wall.as_secs_f64(),
-            span_p.wall.as_secs_f64() / lex_p.wall.as_secs_f64(),
+            median_ratio(span_runs, lex_runs),
         );
         if !check.ok {
             println!(
@@ -450,8 +504,9 @@ fn bench_shapes(sdd: &Path, runs: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::span_tree_hash;
+    use super::{median, median_ratio, span_tree_hash, Run};
     use sdd::syntax::Keyword;
+    use std::time::Duration;
 
     /// The span floor is a floor: it hashes no more than the canonical JSON of the blocks
     /// the fingerprints cover, and not much less, so `spanP` neither overstates nor
@@ -479,6 +534,32 @@ mod tests {
             hashed <= canonical && hashed * 10 >= canonical * 8,
             "hashed {hashed} bytes, canonical JSON of the blocks {canonical}"
         );
+    }
+
+    /// A ratio is taken within rounds: a machine twice as slow in one round slows both
+    /// commands of that round, and the ratio holds where a ratio of medians would not.
+    #[test]
+    fn ratios_are_taken_within_rounds() {
+        let runs = |ms: &[u64]| -> Vec<Run> {
+            (ms.iter())
+                .map(|&m| Run {
+                    wall: Duration::from_millis(m),
+                    peak_rss_kib: 0,
+                    ok: true,
+                })
+                .collect()
+        };
+        // The check is 10× the lexer in every round while the machine slows down fourfold.
+        let check = runs(&[100, 200, 400]);
+        let lexer = runs(&[10, 20, 40]);
+        assert_eq!(median_ratio(&check, &lexer), 10.0);
+        // One round's lexer ran on a busy machine: its ratio is the outlier, where the ratio
+        // of the medians (100 ms over 40 ms) would be 2.5.
+        let check = runs(&[100, 100, 400]);
+        let lexer = runs(&[10, 40, 40]);
+        assert_eq!(median(&check).wall.as_millis(), 100);
+        assert_eq!(median(&lexer).wall.as_millis(), 40);
+        assert_eq!(median_ratio(&check, &lexer), 10.0);
     }
 
     /// It hashes what is inside those blocks and nothing outside them.
