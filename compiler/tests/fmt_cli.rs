@@ -150,34 +150,28 @@ fn pipes_and_dangling_links_are_refused_with_what_they_are() {
     assert!(made.success());
     std::os::unix::fs::symlink(dir.join("gone.sdd"), dir.join("dangling.sdd")).unwrap();
     std::os::unix::fs::symlink("/dev/null", dir.join("device.sdd")).unwrap();
+    let refusals = [
+        (
+            "pipe.sdd",
+            "pipe.sdd: not a regular file or folder (a pipe, a device or a socket is not read)",
+        ),
+        (
+            "dangling.sdd",
+            "dangling.sdd: a symbolic link to nothing that exists",
+        ),
+        (
+            "device.sdd",
+            "device.sdd: a symbolic link to something that is not a regular file or folder",
+        ),
+    ];
     for command in ["fmt", "check"] {
-        let out = sdd(&[command, "pipe.sdd"], &dir);
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        assert!(
-            stderr(&out).contains(
-                "pipe.sdd: not a regular file or folder (a pipe, a device or a socket is not read)"
-            ),
-            "{command}: {}",
-            stderr(&out)
-        );
-        let out = sdd(&[command, "dangling.sdd"], &dir);
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        assert!(
-            stderr(&out).contains("dangling.sdd: a symbolic link to nothing that exists"),
-            "{command}: {}",
-            stderr(&out)
-        );
-        let out = sdd(&[command, "device.sdd"], &dir);
-        assert_eq!(out.status.code(), Some(2), "{command}");
-        assert!(
-            stderr(&out).contains(
-                "device.sdd: a symbolic link to something that is not a regular file or folder"
-            ),
-            "{command}: {}",
-            stderr(&out)
-        );
+        for (file, says) in refusals {
+            let out = sdd(&[command, file], &dir);
+            assert_eq!(out.status.code(), Some(2), "{command} {file}");
+            assert!(stderr(&out).contains(says), "{command}: {}", stderr(&out));
+        }
     }
-    // Inside a folder, neither is an estate file: the rest is read as usual.
+    // Inside a folder, none is an estate file: the rest is read as usual.
     let out = sdd(&["fmt", "--check", "."], &dir);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
