@@ -40,6 +40,7 @@ use rayon::prelude::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[derive(Clone, Copy)]
 struct Run {
     wall: Duration,
     peak_rss_kib: i64,
@@ -105,8 +106,8 @@ fn rounds(runs: usize, jobs: &[Job<'_>]) -> Vec<Vec<Run>> {
 }
 
 /// The run of median wall time.
-fn median(runs: &[Run]) -> &Run {
-    let mut order: Vec<&Run> = runs.iter().collect();
+fn median(runs: &[Run]) -> Run {
+    let mut order = runs.to_vec();
     order.sort_by_key(|r| r.wall);
     order[order.len() / 2]
 }
@@ -122,10 +123,7 @@ fn median_ratio(a: &[Run], b: &[Run]) -> f64 {
 
 /// The run of median wall time among `runs` runs of one job.
 fn median_run(program: &Path, runs: usize, args: impl Fn(&mut Command)) -> Run {
-    let mut only = rounds(runs, &[(program, &args)]).swap_remove(0);
-    let at = only.len() / 2;
-    only.sort_by_key(|r| r.wall);
-    only.swap_remove(at)
+    median(&rounds(runs, &[(program, &args)])[0])
 }
 
 /// `--measure PROGRAM ARGS…`: run the program once and print its wall time in nanoseconds, its
