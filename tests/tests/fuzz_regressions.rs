@@ -192,6 +192,38 @@ fn a_doc_comment_before_a_variant_comma_stays_unattached() {
     );
 }
 
+/// Found by `fmt` (2026-12-06, refused: "the formatted text parses to a different tree"): a
+/// version or a string after type arguments (`list<text> 1.2.3`) was read as part of the value
+/// and dropped from the tree. No check saw it, no fingerprint covered it, and where the spans
+/// happened to agree `sdd fmt` deleted it without a word. A name takes type arguments or a
+/// version, not both (`grammar/sdd.ebnf`'s `named`): what follows the `>` is read as what
+/// comes next, here one SDD001 at it, and the formatter refuses the file, leaving it as it is.
+#[test]
+fn a_version_after_type_arguments_is_an_error_not_dropped() {
+    for (text, at) in [
+        (
+            "profile p {\n  domain: network\n  field t: list<text> 1.2.3\n}\n",
+            "1.2.3",
+        ),
+        ("person p {\n  name: list<text> \"^1.0\"\n}\n", "\"^1.0\""),
+        ("person p {\n  name: m<a, b> 2.0.0 // c\n}\n", "2.0.0"),
+    ] {
+        let diagnostics = parse(FileId(0), text).diagnostics;
+        assert_eq!(diagnostics.len(), 1, "{text:?}: {diagnostics:?}");
+        assert_eq!(diagnostics[0].code, sdd::codes::Code::Sdd001, "{text:?}");
+        let start = text.find(at).expect("the case holds its spec") as u32;
+        assert_eq!(diagnostics[0].primary.span.start, start, "{text:?}");
+        assert!(sdd::fmt::format(FileId(0), text).is_err(), "{text:?}");
+    }
+    // A name with a version, and a type without one, are read as before.
+    for text in [
+        "profile p {\n  domain: network\n  field t: list<text>\n}\n",
+        "person p {\n  name: tmpl \"^2.1\"\n}\n",
+    ] {
+        assert!(parse(FileId(0), text).diagnostics.is_empty(), "{text:?}");
+    }
+}
+
 /// Found by `check` (a rich report panicked in ariadne): a snippet of a file other than the
 /// primary label's is headed by its first label's place, which ariadne took as a byte offset
 /// when it was a character offset, so characters of several bytes before it moved the header

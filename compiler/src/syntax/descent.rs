@@ -280,7 +280,7 @@ impl Descent<'_> {
     }
 
     /// A name, with type arguments `<value, …>` or a version spec (a string or a version)
-    /// after it: a type, an asset reference, a boolean or a bare name.
+    /// after it, not both: a type, an asset reference, a boolean or a bare name.
     fn named(&mut self) -> Option<Value> {
         let start = self.pos;
         let (_, span) = self.peek()?;
@@ -296,15 +296,17 @@ impl Descent<'_> {
             }
             None => None,
         };
-        let spec = match self.peek() {
-            Some((Token::Str | Token::TextBlock, _)) => {
+        // A type takes no version spec (the grammar's `named`).
+        let spec = match (&args, self.peek()) {
+            (Some(_), _) => None,
+            (None, Some((Token::Str | Token::TextBlock, _))) => {
                 let s = self.string()?;
                 Some(Value {
                     kind: ValueKind::Str(s.value),
                     span: s.span,
                 })
             }
-            Some((Token::Version, version)) => {
+            (None, Some((Token::Version, version))) => {
                 self.pos += 1;
                 Some(Value {
                     kind: ValueKind::Version(self.text(version).into()),

@@ -268,22 +268,23 @@ where
         // A name is never followed by `:` as a value: `name:` at the end of a line and a
         // field on the next is a missing value, not the next field's name read as one.
         let not_a_field_name = none_of([Token::Colon]).rewind().ignored().or(end());
+        // Type arguments or a version spec, not both: a type takes no version, and a spec
+        // after `list<text>` would otherwise be read and dropped.
         let named = ident
-            .then(generic_args.or_not())
-            .then(spec.or_not())
+            .then(generic_args.map(Ok).or(spec.map(Err)).or_not())
             .then_ignore(not_a_field_name)
-            .map_with(|((name, args), spec), e| {
+            .map_with(|(name, tail), e| {
                 let span = to_span(e.span());
-                let kind = match (args, spec) {
-                    (Some(args), _) => ValueKind::Generic {
+                let kind = match tail {
+                    Some(Ok(args)) => ValueKind::Generic {
                         name: Box::new(name),
                         args,
                     },
-                    (None, Some(spec)) => ValueKind::Ref {
+                    Some(Err(spec)) => ValueKind::Ref {
                         name: Box::new(name),
                         spec: Box::new(spec),
                     },
-                    (None, None) => match name.text.as_str() {
+                    None => match name.text.as_str() {
                         "true" => ValueKind::Bool(true),
                         "false" => ValueKind::Bool(false),
                         _ => ValueKind::Name(name.text),
