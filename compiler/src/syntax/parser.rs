@@ -271,16 +271,20 @@ where
         // Type arguments or a version spec, not both: a type takes no version, and a spec
         // after `list<text>` would otherwise be read and dropped.
         let named = ident
-            .then(generic_args.map(Ok).or(spec.map(Err)).or_not())
+            .then(
+                (generic_args.map(NameTail::Args))
+                    .or(spec.map(NameTail::Spec))
+                    .or_not(),
+            )
             .then_ignore(not_a_field_name)
             .map_with(|(name, tail), e| {
                 let span = to_span(e.span());
                 let kind = match tail {
-                    Some(Ok(args)) => ValueKind::Generic {
+                    Some(NameTail::Args(args)) => ValueKind::Generic {
                         name: Box::new(name),
                         args,
                     },
-                    Some(Err(spec)) => ValueKind::Ref {
+                    Some(NameTail::Spec(spec)) => ValueKind::Ref {
                         name: Box::new(name),
                         spec: Box::new(spec),
                     },
@@ -297,6 +301,13 @@ where
             .labelled("a value")
             .boxed()
     })
+}
+
+/// What may follow a name in a value: type arguments (a type) or a version spec (an asset
+/// reference), never both.
+enum NameTail {
+    Args(Vec<Value>),
+    Spec(Value),
 }
 
 /// What follows the leading name of an entry.
