@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use crate::analysis::Analysis;
-use crate::check::engagement::{self as eng, Engagement, PHASES};
+use crate::check::engagement::{self as eng, Engagement};
 use crate::check::gates::{self, lacks_authority, Unmet};
 use crate::check::governance::Facts;
 use crate::check::names::Namespace;
@@ -363,10 +363,7 @@ fn insert_gate(
     on: NaiveDate,
     fp: &str,
 ) -> String {
-    let phase = PHASES
-        .iter()
-        .position(|p| *p == format!("gate {gate}"))
-        .unwrap_or(0);
+    let phase = eng::gate_phase(gate).unwrap_or(0);
     let entries = engagement.entries();
     let first_later = entries
         .iter()

@@ -30,17 +30,22 @@ pub const PHASES: &[&str] = &[
 pub fn phase_of(item: &Item) -> Option<usize> {
     Some(match item.kind() {
         Keyword::Requirements => 0,
-        Keyword::Gate => match item.name_text()? {
-            "spec" => 1,
-            "design" => 4,
-            _ => return None,
-        },
+        Keyword::Gate => gate_phase(item.name_text()?)?,
         Keyword::Feasibility => 2,
         Keyword::Design => 3,
         Keyword::Build => 5,
         Keyword::AsBuilt => 6,
         _ => return None,
     })
+}
+
+/// The index in [`PHASES`] of the gate of this name (`spec`, `design`).
+pub fn gate_phase(gate: &str) -> Option<usize> {
+    match gate {
+        "spec" => Some(1),
+        "design" => Some(4),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -354,15 +354,13 @@ mod tests {
         text.push_str("  }\n  title: \"t\"\n}\nrecord r { a: text }\n");
         let tokens = super::super::token::lex(crate::source::FileId(0), &text).tokens;
         let items = parse(&text, &tokens).expect("a file without mistakes");
-        fn check(item: &Item, bodies: &mut usize) {
+        let mut bodies = 0;
+        walk_items(&items, &mut |item, _| {
             if let Some(body) = &item.body {
-                *bodies += 1;
+                bodies += 1;
                 assert_eq!(body.entries.capacity(), body.entries.len(), "{item:?}");
             }
-            item.items().for_each(|i| check(i, bodies));
-        }
-        let mut bodies = 0;
-        items.iter().for_each(|i| check(i, &mut bodies));
+        });
         assert_eq!(bodies, 2 + 100 + 1);
     }
 }
