@@ -169,5 +169,13 @@ fn a_killed_build_leaves_the_old_set_or_the_new_one() {
         titles.iter().all(|t| t.ends_with("(revised)")),
         "{titles:?}"
     );
+    // … and clears away the staging folders the killed builds left beside the output.
+    let beside: Vec<String> = std::fs::read_dir(&base)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out."))
+        .collect();
+    assert!(beside.is_empty(), "left beside the output: {beside:?}");
     let _ = std::fs::remove_dir_all(&base);
 }

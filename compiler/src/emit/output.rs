@@ -54,7 +54,8 @@ pub fn build(
     Ok(set)
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
+/// The folder holding `out` and the start of its hidden siblings' names, `.<name>.`.
+fn sibling_prefix(out: &Path) -> (&Path, String) {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -63,11 +64,18 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+    (parent, format!(".{name}."))
+}
+
+/// This process's hidden sibling of `out` for `tag`: `.<name>.<tag>-<pid>`.
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let (parent, prefix) = sibling_prefix(out);
+    parent.join(format!("{prefix}{tag}-{}", std::process::id()))
 }
 
 /// Replace the folder `out` with exactly the files of `set`.
 pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
+    let out = &resolve_output(out)?;
     if out.exists() {
         if !out.is_dir() {
             return Err(io::Error::other(format!(
@@ -86,31 +94,99 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
+    remove_abandoned(out);
     let staging = sibling(out, "new");
     let _ = std::fs::remove_dir_all(&staging);
-    let written = write_all(&staging, set);
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
+    let swapped = write_all(&staging, set).and_then(|()| swap_in(&staging, out));
+    // Whatever happened, the staging folder goes: after a swap it holds the previous set.
+    let _ = std::fs::remove_dir_all(&staging);
+    swapped
+}
+
+/// The output folder as it will be replaced. An existing folder is named by its real path, so
+/// that `.`, `..` or a symbolic link name the folder itself, whose sibling the staging folder
+/// must be. The current folder, or one that holds it, is refused: swapping it would leave the
+/// shell that ran the build in a deleted folder.
+fn resolve_output(out: &Path) -> io::Result<PathBuf> {
+    if !out.exists() {
+        return Ok(out.to_path_buf());
+    }
+    let real = std::fs::canonicalize(out)?;
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    if real.parent().is_none() || here.is_ok_and(|here| here.starts_with(&real)) {
+        return Err(io::Error::other(format!(
+            "refusing to replace {}: it is the current folder or holds it, and the set is \
+             swapped in as a whole; run `sdd build` from outside it",
+            out.display()
+        )));
+    }
+    Ok(real)
+}
+
+/// Swap the written `staging` folder in as `out`; afterwards `staging` holds the previous set,
+/// if there was one.
+fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out);
+    }
+    if crate::write::exchange_folders(staging, out).is_ok() {
+        // The two folders swapped places in one step: `out` was never missing.
+        return Ok(());
+    }
+    let old = sibling(out, "old");
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::rename(out, &old)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        // Put the previous set back rather than leave nothing.
+        let _ = std::fs::rename(&old, out);
         return Err(e);
     }
-    if out.exists() && crate::write::exchange_folders(&staging, out).is_ok() {
-        // The two folders swapped places in one step: `out` was never missing.
-        std::fs::remove_dir_all(&staging)?;
-    } else if out.exists() {
-        let old = sibling(out, "old");
-        let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(out, &old)?;
-        if let Err(e) = std::fs::rename(&staging, out) {
-            // Put the previous set back rather than leave nothing.
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+    std::fs::remove_dir_all(&old)
+}
+
+/// Remove what builds killed half way left beside `out`: their staging folders
+/// (`.<name>.new-<pid>`, `.<name>.old-<pid>`) whose process no longer runs. The folders of a
+/// build still running, another `sdd build` into the same folder, are left alone.
+fn remove_abandoned(out: &Path) {
+    let (parent, prefix) = sibling_prefix(out);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_string_lossy()
+            .strip_prefix(&prefix)
+            .and_then(|tail| {
+                let pid = tail
+                    .strip_prefix("new-")
+                    .or_else(|| tail.strip_prefix("old-"))?;
+                pid.parse::<u32>().ok()
+            });
+        let abandoned = pid.is_some_and(|pid| pid != std::process::id() && !process_runs(pid));
+        if abandoned && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
-        std::fs::remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(&staging, out)?;
     }
-    Ok(())
+}
+
+/// Whether a process of this id runs on this machine (where that cannot be told: yes, so
+/// that nothing is removed).
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 /// Why a folder is not one `replace_folder` may replace, if it is not: it holds something

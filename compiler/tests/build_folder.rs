@@ -1,0 +1,101 @@
+//! `sdd build -o DIR`: which folder is replaced, and what is left beside it. The current
+//! folder is refused, a symbolic link is followed to the folder it names, and the staging
+//! folders of builds killed half way are cleared away by the next build.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn build_examples(out: &str, cwd: &Path) -> Output {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .arg("build")
+        .arg(&examples)
+        .args(["-o", out])
+        .current_dir(cwd)
+        .output()
+        .expect("sdd runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdd-out-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_current_folder_is_refused_and_nothing_is_left_in_it() {
+    let root = scratch("here");
+    let here = root.join("here");
+    std::fs::create_dir_all(&here).unwrap();
+    for out in [".", "../here"] {
+        let run = build_examples(out, &here);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "-o {out}: {stderr}");
+        assert!(stderr.contains("it is the current folder"), "{stderr}");
+        assert_eq!(names(&here), Vec::<String>::new(), "-o {out}");
+        assert_eq!(names(&root), ["here"], "-o {out}");
+    }
+    // Named from outside, the same folder is written.
+    let run = build_examples("here", &root);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(names(&here), ["engagements", "estate.json"]);
+    assert_eq!(names(&root), ["here"]);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_symbolic_link_to_the_output_stays_and_its_folder_is_replaced() {
+    let root = scratch("link");
+    assert!(build_examples("real", &root).status.success());
+    std::os::unix::fs::symlink("real", root.join("link")).unwrap();
+    let manifest = root.join("real/engagements/dc3-evpn-vlan-stretch.json");
+    std::fs::remove_file(&manifest).unwrap();
+    let run = build_examples("link", &root);
+    assert!(run.status.success(), "{run:?}");
+    let link = std::fs::symlink_metadata(root.join("link")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link was replaced");
+    assert!(manifest.is_file(), "the linked folder was not written");
+    assert_eq!(names(&root), ["link", "real"]);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn the_staging_folders_of_killed_builds_go_and_those_of_running_builds_stay() {
+    let root = scratch("leftovers");
+    // The id of a process that has ended.
+    let mut ended = Command::new("true").spawn().unwrap();
+    ended.wait().unwrap();
+    let (dead, live) = (ended.id(), std::process::id());
+    for name in [
+        format!(".out.new-{dead}/engagements"),
+        format!(".out.old-{dead}"),
+        format!(".out.new-{live}"),
+        format!(".other.new-{dead}"),
+        format!("notes.new-{dead}"),
+    ] {
+        std::fs::create_dir_all(root.join(name)).unwrap();
+    }
+    std::fs::write(root.join(format!(".out.new-{dead}/estate.json")), "{").unwrap();
+    let run = build_examples("out", &root);
+    assert!(run.status.success(), "{run:?}");
+    let mut expected = vec![
+        format!(".other.new-{dead}"),
+        format!(".out.new-{live}"),
+        format!("notes.new-{dead}"),
+        "out".to_string(),
+    ];
+    expected.sort();
+    assert_eq!(names(&root), expected);
+    let _ = std::fs::remove_dir_all(&root);
+}
