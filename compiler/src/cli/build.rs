@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use sdd::diagnostic::Tally;
 use sdd::emit::output::{build, BuildError};
-use sdd::estate::Estate;
 
-use super::{estate_paths, options};
+use super::{load_estate_to_judge, options};
 
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
@@ -26,7 +25,7 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
     let options = options(args.as_of.as_deref())?;
-    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let estate = load_estate_to_judge(&args.paths, "build")?;
     let analysis = sdd::analysis::analyze(&estate, &options);
     let tally = Tally::of(&analysis.diagnostics);
     let set = match build(&estate, &analysis, &args.out, args.allow_errors) {

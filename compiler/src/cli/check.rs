@@ -3,15 +3,14 @@
 use std::process::ExitCode;
 
 use sdd::diagnostic::Tally;
-use sdd::estate::Estate;
 use sdd::render;
 
-use super::{estate_paths, options, use_color, CheckArgs, Format};
+use super::{load_estate_to_judge, options, use_color, CheckArgs, Format};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let mut options = options(args.as_of.as_deref())?;
     options.git_history = !args.no_git;
-    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let estate = load_estate_to_judge(&args.paths, "check")?;
     let diagnostics = sdd::analysis::check(&estate, &options);
     let tally = Tally::of(&diagnostics);
     match args.format {

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use sdd::estate::Estate;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -132,6 +133,22 @@ fn explain(code: Option<String>) -> Result<ExitCode, String> {
             )),
         },
     }
+}
+
+/// The estate that `check` and `build` pass or fail. Paths that hold no `.sdd` file are a
+/// mistake in the command (exit 2), not an estate without errors: a pipeline pointed at the
+/// wrong folder would otherwise pass, or swap its manifests for an empty set.
+pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, String> {
+    let paths = estate_paths(paths);
+    let estate = Estate::load(&paths).map_err(|e| e.to_string())?;
+    if estate.files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+        return Err(format!(
+            "no .sdd file in {}: nothing to {what}; name the folder that holds the estate",
+            names.join(", ")
+        ));
+    }
+    Ok(estate)
 }
 
 /// The estate's paths, defaulting to the current folder.
