@@ -77,14 +77,15 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     let file = decl.file;
     // Syntax errors of the parse, and those the checker finds (a bare name where an entry
     // should be): an approval is inserted among the entries, so either could make the edited
-    // file fail to parse.
+    // file fail to parse. A bidirectional control character (SDD003) cannot; in the content
+    // the gate approves, it is an unmet criterion below.
     let syntax_error = |d: &crate::diagnostic::Diagnostic| {
         d.is_error() && d.file() == file && matches!(d.code, Code::Sdd001 | Code::Sdd002)
     };
     if estate.parsed[file.0 as usize]
         .diagnostics
         .iter()
-        .any(|d| d.is_error())
+        .any(|d| d.is_error() && d.code != Code::Sdd003)
         || analysis.diagnostics.iter().any(syntax_error)
     {
         return Err(refuse(format!(
@@ -223,7 +224,9 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         None => insert_gate(text, decl.item, &request.gate, &approvers, on, &current),
     };
     let reparsed = crate::syntax::parse(file, &new_text);
-    if reparsed.diagnostics.iter().any(|d| d.is_error()) {
+    // The file had no error but SDD003s outside the approved content (see above), which the
+    // edit keeps as they were.
+    if (reparsed.diagnostics.iter()).any(|d| d.is_error() && d.code != Code::Sdd003) {
         return Err(refuse(
             "internal error: the edited file would not parse; nothing was written".into(),
         ));

@@ -12,6 +12,7 @@ mod layout;
 mod strings;
 mod writer;
 
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 use crate::syntax;
@@ -56,8 +57,14 @@ impl std::error::Error for FormatError {}
 /// The text of one file in the canonical layout. Diagnostics carry `file`.
 pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     let parsed = syntax::parse(file, text);
-    if !parsed.diagnostics.is_empty() {
-        return Err(FormatError::Syntax(parsed.diagnostics));
+    // A bidirectional control character (SDD003) is no mistake of syntax: the layout writes
+    // one in a string as its escape, which fixes it, and keeps a comment's as it is.
+    let syntax: Vec<Diagnostic> = (parsed.diagnostics.iter())
+        .filter(|d| d.code != Code::Sdd003)
+        .cloned()
+        .collect();
+    if !syntax.is_empty() {
+        return Err(FormatError::Syntax(syntax));
     }
     let mut formatted = layout::file(text, &parsed);
     // The line ends and a leading byte order mark are the file's encoding (a Windows checkout

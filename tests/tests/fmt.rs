@@ -65,6 +65,9 @@ fn meaning(estate: &Estate, analysis: &Analysis) -> (Vec<String>, Vec<String>) {
     let mut diagnostics: Vec<String> = analysis
         .diagnostics
         .iter()
+        // The one diagnostic the formatter changes: it writes a bidirectional control
+        // character in a string as its escape, which fixes that SDD003.
+        .filter(|d| !(d.code.as_str() == "SDD003" && d.message.ends_with("in a string")))
         .map(|d| {
             format!(
                 "{} {} {} {} | {} | {:?} | {:?} | {:?}",
@@ -147,7 +150,8 @@ fn assert_meaning_kept(
     let (mut formatted, mut refused) = (0, 0);
     let mut after_sources = Vec::new();
     for (name, text) in sources {
-        let has_syntax_errors = !parse(FileId(0), text).diagnostics.is_empty();
+        let has_syntax_errors =
+            (parse(FileId(0), text).diagnostics.iter()).any(|d| d.code.as_str() != "SDD003");
         match format_twice(name, text) {
             Ok(out) => {
                 assert!(
