@@ -392,15 +392,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let name = name.to_string_lossy();
         let ty = entry.file_type()?;
         if ty.is_dir() {
-            if name.starts_with('.')
-                || name == "target"
-                || name == "node_modules"
-                || path.join(IGNORE_MARKER).exists()
-            {
+            if skips_folder(&path, &name) {
                 continue;
             }
             walk(&path, out)?;
-        } else if name.ends_with(".sdd") && (ty.is_file() || path.is_file()) {
+        } else if is_sdd_name(&name) && (ty.is_file() || path.is_file()) {
             out.push(path);
             if out.len() > MAX_FILES {
                 return Ok(());
@@ -410,7 +406,82 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Does the walk skip this folder below a root, named `name`?
+fn skips_folder(path: &Path, name: &str) -> bool {
+    name.starts_with('.')
+        || name == "target"
+        || name == "node_modules"
+        || path.join(IGNORE_MARKER).exists()
+}
+
+/// Is this the name of a `.sdd` file, as the walk reads them?
+pub fn is_sdd_name(name: &str) -> bool {
+    name.ends_with(".sdd")
+}
+
+/// Would walking `root` read the file `path`, as `sdd check ROOT` does: a `.sdd` file below
+/// `root`, inside no folder the walk skips? What lies above `root` does not count (an estate
+/// may itself live in a hidden folder or under `target`), nor does the file's own name (the
+/// walk reads `.draft.sdd`). The language server asks this of a file the editor closed or
+/// the disk changed, so that its estate is the one `sdd check` reads.
+pub fn walk_reads(root: &Path, path: &Path) -> bool {
+    use std::path::Component;
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut components: Vec<Component> = relative.components().collect();
+    let Some(Component::Normal(file)) = components.pop() else {
+        return false;
+    };
+    let mut folder = root.to_path_buf();
+    is_sdd_name(&file.to_string_lossy())
+        && components.into_iter().all(|c| match c {
+            Component::Normal(name) => {
+                folder.push(name);
+                !skips_folder(&folder, &name.to_string_lossy())
+            }
+            _ => false,
+        })
+}
+
 fn display_name(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `.sdd` file under `dir`, skipped folders included.
+    fn every_sdd_file(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                every_sdd_file(&path, out);
+            } else if is_sdd_name(&entry.file_name().to_string_lossy()) {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn walk_reads_exactly_the_files_the_walk_reads() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut read = Vec::new();
+        walk(&root, &mut read).unwrap();
+        let mut all = Vec::new();
+        every_sdd_file(&root, &mut all);
+        assert!(all.len() > read.len(), "examples/broken is skipped");
+        for path in &all {
+            assert_eq!(walk_reads(&root, path), read.contains(path), "{path:?}");
+        }
+        // Above the root nothing counts; a path outside it is not read.
+        let broken = root.join("broken/sdd207-owner-approves-own-work");
+        assert!(walk_reads(&broken, &broken.join("people.sdd")));
+        assert!(!walk_reads(
+            &root.join("engagements"),
+            &root.join("people.sdd")
+        ));
+    }
 }

@@ -322,10 +322,18 @@ impl LanguageServer for Backend {
             // Registration waits for the client's answer: do not hold up other messages.
             tokio::spawn(async move {
                 let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![FileSystemWatcher {
-                        glob_pattern: GlobPattern::String("**/*.sdd".into()),
-                        kind: None,
-                    }],
+                    watchers: vec![
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/*.sdd".into()),
+                            kind: None,
+                        },
+                        // A folder deleted, renamed or moved in is one event for the folder,
+                        // none for the `.sdd` files in it.
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/*".into()),
+                            kind: Some(WatchKind::Create | WatchKind::Delete),
+                        },
+                    ],
                 };
                 let registration = Registration {
                     id: "sdd-watch".into(),
@@ -379,11 +387,10 @@ impl LanguageServer for Backend {
             .changes
             .iter()
             .filter_map(|c| convert::file_name(&c.uri))
-            .filter(|n| crate::workspace::is_estate_file(std::path::Path::new(n)))
             .collect();
         self.change("didChangeWatchedFiles", |ws| {
             for name in &names {
-                ws.disk_changed(name);
+                ws.disk_path_changed(name);
             }
         });
     }

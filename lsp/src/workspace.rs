@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use sdd::analysis::{self, Analysis, Options};
-use sdd::estate::{Estate, Read};
+use sdd::estate::{walk_reads, Estate, Read};
 use sdd::ide::{Ide, Index};
 use sdd::source::{FileId, Files};
 use sdd::syntax::Parsed;
@@ -163,6 +163,34 @@ impl Workspace {
         self.touched.insert(name.to_string());
     }
 
+    /// Something was created, changed or deleted on disk at `name`: a file, or a folder. A
+    /// client reports a folder deleted, renamed or moved in as one event for the folder, none
+    /// for the files in it, so the estate's files under a folder that is gone leave it, and the
+    /// files of a folder that appeared join it.
+    pub fn disk_path_changed(&mut self, name: &str) {
+        let path = Path::new(name);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            let _ = sdd::estate::sdd_files_under(path, &mut found);
+            for file in found {
+                self.disk_changed(&file.to_string_lossy());
+            }
+        }
+        if !path.exists() {
+            let under: Vec<String> = (self.estate.files.ids())
+                .map(|id| self.estate.files.name(id))
+                .filter(|n| n != &name && Path::new(n).starts_with(path))
+                .map(str::to_string)
+                .collect();
+            for file in under {
+                self.disk_changed(&file);
+            }
+        }
+        if sdd::estate::is_sdd_name(name) {
+            self.disk_changed(name);
+        }
+    }
+
     /// A file was created, changed or deleted on disk. Open buffers take precedence.
     pub fn disk_changed(&mut self, name: &str) {
         if self.open.contains_key(name) {
@@ -199,8 +227,7 @@ impl Workspace {
     /// too large or not UTF-8 text stays in the estate with its SDD002.
     fn disk_file(&self, name: &str) -> Option<Read> {
         let path = Path::new(name);
-        let under_root = self.roots.iter().any(|r| path.starts_with(r));
-        if !under_root || !is_estate_file(path) {
+        if !self.roots.iter().any(|root| walk_reads(root, path)) {
             return None;
         }
         sdd::estate::read_file(path).ok()
@@ -278,14 +305,6 @@ impl Workspace {
 }
 
 /// Is this a file the estate loader would pick up?
-pub fn is_estate_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "sdd")
-        && !path.components().any(|c| {
-            let s = c.as_os_str().to_string_lossy();
-            (s.starts_with('.') && s != "." && s != "..") || s == "target" || s == "node_modules"
-        })
-}
-
 /// Set a file's text, adding the file in name order when the estate does not have it.
 fn set_text(estate: &mut Estate, name: &str, text: String) {
     set_file(estate, name, Read::buffer(text));

@@ -1,0 +1,166 @@
+//! The server's estate holds the files `sdd check` of the workspace folder reads, whatever the
+//! editor and the disk do: a file in a folder the walk skips (`.sddignore`) leaves it when its
+//! buffer closes and is not read on a watcher event; a workspace that itself lies in a hidden
+//! folder or under `target` keeps its files; a folder deleted or moved in, which a client
+//! reports as one event for the folder, takes its files out or brings them in.
+
+mod common;
+
+use common::{open, start, Folder, TIMEOUT};
+use sdd_lsp::wire_client::WireClient;
+use serde_json::{json, Value};
+
+const PEOPLE: &str = "person bob { name: \"Bob\" roles: [lead] }\n";
+const ROLES: &str = "role lead { approves: [spec, design] domains: [network] }\n";
+const USER: &str = "person carol { name: \"Carol\" roles: [lead] }\n";
+
+fn codes(params: &Value) -> Vec<String> {
+    (params["diagnostics"].as_array().into_iter().flatten())
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+async fn watched(client: &mut WireClient, uri: &str, kind: u8) {
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri, "type": kind}]}),
+        )
+        .await;
+}
+
+/// The files declaring a symbol of this name, as `workspace/symbol` answers: a request that
+/// also waits for every earlier notification to be handled.
+async fn declared_in(client: &mut WireClient, name: &str) -> Vec<String> {
+    let answer = client
+        .request("workspace/symbol", json!({"query": name}), TIMEOUT)
+        .await
+        .expect("workspace/symbol");
+    let mut files: Vec<String> = (answer["result"].as_array().into_iter().flatten())
+        .filter(|s| s["name"] == json!(name))
+        .map(|s| s["location"]["uri"].as_str().unwrap_or("").to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+async fn publication(client: &mut WireClient, uri: &str, codes_now: &[&str]) {
+    let wanted: Vec<String> = codes_now.iter().map(|c| c.to_string()).collect();
+    client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(uri) && codes(p) == wanted,
+            TIMEOUT,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{uri}: no publication of {wanted:?}: {e:?}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_in_an_ignored_folder_leaves_when_closed_and_is_not_read_from_disk() {
+    let folder = Folder::new(
+        "ignored",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("zz-broken/.sddignore".into(), String::new()),
+            ("zz-broken/dup.sdd".into(), PEOPLE.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let (people, dup) = (folder.uri("people.sdd"), folder.uri("zz-broken/dup.sdd"));
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        std::slice::from_ref(&people)
+    );
+    // Open, the buffer is analysed with the estate (its `bob` is a duplicate)…
+    open(&mut client, &dup, PEOPLE).await;
+    publication(&mut client, &dup, &["SDD102"]).await;
+    // … and closed, the file is gone again, as `sdd check` never reads it.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": dup}}),
+        )
+        .await;
+    publication(&mut client, &dup, &[]).await;
+    watched(&mut client, &dup, 2).await;
+    assert_eq!(declared_in(&mut client, "bob").await, [people]);
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_in_a_hidden_folder_or_under_target_keeps_its_files() {
+    for inside in [".hidden/estate", "target/estate"] {
+        let outer = Folder::new(
+            "hidden",
+            &[
+                (format!("{inside}/people.sdd"), format!("{PEOPLE}{ROLES}")),
+                (format!("{inside}/.draft.sdd"), USER.into()),
+            ],
+        );
+        let folder = Folder {
+            path: outer.path.join(inside),
+        };
+        let mut client = start(&folder, 0).await;
+        let people = folder.uri("people.sdd");
+        assert_eq!(
+            declared_in(&mut client, "lead").await,
+            std::slice::from_ref(&people)
+        );
+        assert_eq!(
+            declared_in(&mut client, "carol").await,
+            [folder.uri(".draft.sdd")],
+            "{inside}: the walk reads a file whose own name starts with a dot"
+        );
+        open(&mut client, &people, &format!("{PEOPLE}{ROLES}")).await;
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": people}}),
+            )
+            .await;
+        assert_eq!(
+            declared_in(&mut client, "lead").await,
+            [people],
+            "{inside}: the closed file left the estate"
+        );
+        std::fs::write(
+            folder.path.join("new.sdd"),
+            "person dan { name: \"D\" roles: [nope] }\n",
+        )
+        .unwrap();
+        let new = folder.uri("new.sdd");
+        watched(&mut client, &new, 1).await;
+        publication(&mut client, &new, &["SDD101"]).await;
+        client.stop(TIMEOUT).await.expect("stop");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_deleted_or_moved_in_is_one_event_for_all_its_files() {
+    let folder = Folder::new(
+        "folders",
+        &[
+            ("user.sdd".into(), USER.into()),
+            ("org/roles.sdd".into(), ROLES.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let user = folder.uri("user.sdd");
+    assert_eq!(declared_in(&mut client, "lead").await.len(), 1);
+    // `mv org elsewhere`: one event for the folder, none for `org/roles.sdd`.
+    let elsewhere = folder.path.with_extension("elsewhere");
+    std::fs::rename(folder.path.join("org"), &elsewhere).unwrap();
+    watched(&mut client, &folder.uri("org"), 3).await;
+    publication(&mut client, &user, &["SDD101"]).await;
+    assert_eq!(declared_in(&mut client, "lead").await, Vec::<String>::new());
+    // `mv elsewhere team`: the folder comes back under another name.
+    std::fs::rename(&elsewhere, folder.path.join("team")).unwrap();
+    watched(&mut client, &folder.uri("team"), 1).await;
+    publication(&mut client, &user, &[]).await;
+    assert_eq!(
+        declared_in(&mut client, "lead").await,
+        [folder.uri("team/roles.sdd")]
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
