@@ -153,6 +153,10 @@ impl Ide<'_> {
     /// Values for a field of the innermost block.
     fn values(&self, chain: &[&Item], field: &str) -> Vec<Completion> {
         let keywords: Vec<&str> = chain.iter().map(|i| i.keyword()).collect();
+        let holder = chain.last().map(|i| i.kind());
+        if let Some(kinds) = holder.and_then(|k| super::index::local_names_of(k, field)) {
+            return self.locals(chain, kinds);
+        }
         if let Some(rule) = block_for(&keywords).and_then(|b| b.field(field)) {
             return self.values_of(chain, rule.ty);
         }

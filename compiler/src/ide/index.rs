@@ -333,6 +333,14 @@ impl<'a> Walker<'_, 'a> {
             _ => {}
         }
         for field in item.fields() {
+            let named = local_names_of(item.kind(), &field.name.text);
+            if let (Some(_), ValueKind::Name(n), Some(scope)) =
+                (named, &field.value.kind, place.local_scope())
+            {
+                self.use_name(field.value.span, n, scope, "affects", place.holder);
+            }
+        }
+        for field in item.fields() {
             self.field(item, block, field, &place);
         }
         for child in item.items() {
@@ -472,4 +480,11 @@ impl Place<'_> {
     fn local_scope(&self) -> Option<Scope> {
         self.engagement.map(Scope::Within)
     }
+}
+
+/// The kinds of local declaration a field names when its schema type is a free identifier:
+/// a deviation's `affects` names a design component (SDD302, not SDD101, reports one that is
+/// not), yet go to definition, references, rename and completion treat it as a use.
+pub(super) fn local_names_of(item: Keyword, field: &str) -> Option<&'static [Keyword]> {
+    (item == Keyword::Deviation && field == "affects").then_some(&[Keyword::Component])
 }
