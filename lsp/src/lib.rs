@@ -3,10 +3,12 @@
 //! [`server`] holds the protocol handlers, [`workspace`] the estate with the editor's buffers
 //! laid over the disk, [`convert`] every conversion between byte offsets and UTF-16
 //! positions, file names and URIs, sdd and LSP diagnostics, and [`protocol`] the editor
-//! features as protocol types. [`wire_client`] drives a server in-process over an in-memory
+//! features as protocol types, and [`framing`] the checks of the wire's framing that keep one
+//! bad message from ending the server. [`wire_client`] drives a server in-process over an in-memory
 //! pipe, speaking the real wire format (the protocol tests and the latency benchmark use it).
 
 pub mod convert;
+pub mod framing;
 pub mod protocol;
 pub mod server;
 pub mod wire_client;
@@ -23,5 +25,13 @@ where
     let (service, socket) = LspService::build(server::Backend::new)
         .custom_method("sdd/testPanic", server::Backend::test_panic)
         .finish();
-    Server::new(input, output, socket).serve(service).await;
+    // The server reads what the relay passes on; the relay ends at the end of the input (and
+    // the server then at the end of the pipe), the server at `exit`.
+    let (relayed, server_input) = tokio::io::duplex(1 << 20);
+    let server = Server::new(server_input, output, socket).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        () = &mut server => {}
+        () = framing::relay(input, relayed) => server.await,
+    }
 }

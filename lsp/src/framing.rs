@@ -1,0 +1,174 @@
+//! The wire's framing, read before `tower-lsp-server` sees it. Its reader stops for good at
+//! the first message it cannot decode, and it refuses a `Content-Type` header without a
+//! lower-case `charset=utf-8` (the protocol makes the header optional and UTF-8 its default),
+//! so one bad message ended the server. [`relay`] reads each frame itself, passes on every
+//! message the server can decode, re-framed with its `Content-Length` alone, and drops the
+//! rest with a line on standard error.
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// The longest header block read; a longer one is garbage, skipped.
+const MAX_HEADER_BYTES: usize = 8 * 1024;
+/// The largest message passed on: a whole file at the size limit, escaped as JSON.
+const MAX_MESSAGE_BYTES: usize = 4 * sdd::syntax::MAX_FILE_BYTES;
+
+/// Copy the messages of `input` that the server can decode to `output`, until `input` ends or
+/// `output` is closed.
+pub async fn relay<I, O>(input: I, mut output: O)
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let mut input = BufReader::new(input);
+    let mut body = Vec::new();
+    loop {
+        let length = match content_length(&mut input).await {
+            Ok(Some(length)) => length,
+            Ok(None) => continue,
+            Err(_) => return,
+        };
+        if length > MAX_MESSAGE_BYTES {
+            eprintln!(
+                "sdd-lsp: dropped a message of {length} bytes (the limit is {MAX_MESSAGE_BYTES})"
+            );
+            let skipped = tokio::io::copy(
+                &mut (&mut input).take(length as u64),
+                &mut tokio::io::sink(),
+            )
+            .await;
+            if skipped.map_or(true, |n| n < length as u64) {
+                return;
+            }
+            continue;
+        }
+        body.resize(length, 0);
+        if input.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        if let Some(why) = undecodable(&body) {
+            eprintln!("sdd-lsp: dropped a message the server cannot decode: {why}");
+            continue;
+        }
+        let header = format!("Content-Length: {length}\r\n\r\n");
+        let sent = async {
+            output.write_all(header.as_bytes()).await?;
+            output.write_all(&body).await?;
+            output.flush().await
+        };
+        if sent.await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Read one header block: `Ok(Some(length))` for a block with a valid `Content-Length`,
+/// `Ok(None)` for a block without one (skipped), `Err` at the end of the input.
+async fn content_length<R: AsyncBufReadExt + Unpin>(
+    input: &mut R,
+) -> std::io::Result<Option<usize>> {
+    let mut length = None;
+    let (mut read, mut headers) = (0, 0);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = (&mut *input)
+            .take(MAX_HEADER_BYTES as u64)
+            .read_until(b'\n', &mut line)
+            .await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        read += n;
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            // Blank lines before the first header are skipped.
+            if headers > 0 {
+                break;
+            }
+            continue;
+        }
+        headers += 1;
+        if let Some((name, value)) = text.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse::<usize>().ok();
+            }
+        }
+        if read > MAX_HEADER_BYTES {
+            eprintln!("sdd-lsp: skipped a header block longer than {MAX_HEADER_BYTES} bytes");
+            return Ok(None);
+        }
+    }
+    if length.is_none() {
+        eprintln!("sdd-lsp: skipped a header block without a valid Content-Length");
+    }
+    Ok(length)
+}
+
+/// Why the server could not decode this body, if it could not: not JSON-RPC 2.0 as a request,
+/// a notification or a response.
+fn undecodable(body: &[u8]) -> Option<String> {
+    let request = match serde_json::from_slice::<Request>(body) {
+        Ok(_) => return None,
+        Err(e) => e,
+    };
+    match serde_json::from_slice::<Response>(body) {
+        Ok(_) => None,
+        Err(_) => Some(request.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn relayed(input: &[u8]) -> String {
+        let mut out = Vec::new();
+        relay(input, &mut out).await;
+        String::from_utf8(out).unwrap()
+    }
+
+    fn frame(headers: &str, body: &str) -> String {
+        format!("{headers}Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    const EXIT: &str = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+
+    #[tokio::test]
+    async fn every_message_the_server_can_decode_passes_and_the_rest_is_dropped() {
+        let response = r#"{"jsonrpc":"2.0","id":3,"result":null}"#;
+        let input = [
+            frame("Content-Type: application/vscode-jsonrpc\r\n", EXIT),
+            frame(
+                "content-type: application/vscode-jsonrpc; charset=UTF-8\r\n",
+                response,
+            ),
+            frame("", r#"{"jsonrpc":"2.0","method":"initialized""#),
+            frame("", "[1,2]"),
+            frame("", "not json"),
+            frame("", r#"{"id":1,"method":"shutdown"}"#),
+            frame("", "é"),
+            "Garbage: yes\r\n\r\n".to_string(),
+            frame("", EXIT),
+        ]
+        .concat();
+        let expected = [frame("", EXIT), frame("", response), frame("", EXIT)].concat();
+        assert_eq!(relayed(input.as_bytes()).await, expected);
+    }
+
+    #[tokio::test]
+    async fn a_cut_off_message_ends_the_relay_without_passing_it_on() {
+        let input = format!("{}Content-Length: 40\r\n\r\n{{\"jsonrpc\"", frame("", EXIT));
+        assert_eq!(relayed(input.as_bytes()).await, frame("", EXIT));
+    }
+
+    #[tokio::test]
+    async fn an_oversized_message_is_skipped_whole() {
+        let huge = MAX_MESSAGE_BYTES + 1;
+        let mut input = format!("Content-Length: {huge}\r\n\r\n").into_bytes();
+        input.resize(input.len() + huge, b' ');
+        input.extend_from_slice(frame("", EXIT).as_bytes());
+        assert_eq!(relayed(&input).await, frame("", EXIT));
+    }
+}
