@@ -197,8 +197,11 @@ pub fn semantic_tokens(source: &SourceFile, tokens: &[ide::SemanticToken]) -> Ve
                 .find('\n')
                 .map(|i| start + i)
                 .unwrap_or(end);
+            // A `\r` before the line end is no part of the line.
+            let line = &source.text()[start..line_end];
+            let text_end = start + line.strip_suffix('\r').unwrap_or(line).len();
             let from = convert::position(source, start);
-            let to = convert::position(source, line_end);
+            let to = convert::position(source, text_end);
             if to.character > from.character {
                 let delta_line = from.line - last_line;
                 let delta_start = if delta_line == 0 {
@@ -309,4 +312,35 @@ pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
         range: convert::range(source, Span::new(0, source.text().len())),
         new_text: formatted,
     }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semantic_tokens_stop_at_the_line_end_of_a_crlf_file() {
+        let text = "// hi\r\nx: \"\"\"\r\n  a\r\n  \"\"\"\r\n";
+        let source = SourceFile::new("crlf.sdd", text.to_string());
+        let comment = text.find("\r\nx").unwrap();
+        let block = text.find("\"\"\"").unwrap()..text.rfind('\r').unwrap();
+        let tokens = [
+            ide::SemanticToken {
+                span: sdd::source::Span::new(0, comment + 1),
+                kind: ide::TOKEN_KINDS[0].0,
+                modifiers: 0,
+            },
+            ide::SemanticToken {
+                span: sdd::source::Span::new(block.start, block.end),
+                kind: ide::TOKEN_KINDS[0].0,
+                modifiers: 0,
+            },
+        ];
+        let found: Vec<(u32, u32, u32)> = semantic_tokens(&source, &tokens)
+            .iter()
+            .map(|t| (t.delta_line, t.delta_start, t.length))
+            .collect();
+        // `// hi`; then the text block's lines `"""`, `  a`, `  """`.
+        assert_eq!(found, [(0, 0, 5), (1, 3, 3), (1, 0, 3), (1, 0, 5)]);
+    }
 }
