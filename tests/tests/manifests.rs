@@ -384,6 +384,66 @@ fn manifests_do_not_depend_on_the_date() {
     // check fails, but the manifests stay the same bytes.
     let later = build_at(example_sources(), "2030-01-01");
     assert_eq!(examples_set(), later);
+    // A step dated after the day checked (SDD208) is the same: an error of the check, but no
+    // part of a manifest, which reads the same whatever `--as-of`.
+    let ahead: Vec<(String, String)> = (example_sources().into_iter())
+        .map(|(n, t)| (n, t.replace("recorded: 2026-09-14", "recorded: 2026-12-20")))
+        .collect();
+    assert_ne!(ahead, example_sources(), "the edit applies");
+    let (now, later) = (
+        build_at(ahead.clone(), CASE_DATE),
+        build_at(ahead, "2030-01-01"),
+    );
+    assert_eq!(now, later);
+    assert_eq!(now.executable, examples_set().executable);
+}
+
+/// The manifest of one engagement in a set.
+fn manifest_of(set: &BuildSet, name: &str) -> Json {
+    let path = sdd::emit::manifest_path(name);
+    let (_, bytes) = (set.files.iter())
+        .find(|(p, _)| *p == path)
+        .expect("the manifest");
+    parse(bytes)
+}
+
+#[test]
+fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_running() {
+    let edited = |file: &str, edit: &dyn Fn(&str) -> String| -> BuildSet {
+        let sources: Vec<(String, String)> = (example_sources().into_iter())
+            .map(|(n, t)| match n.ends_with(file) {
+                true => (n, edit(&t)),
+                false => (n, t),
+            })
+            .collect();
+        build_at(sources, CASE_DATE)
+    };
+    // The approver declared again in the people file: which `priya` approved is unclear, and
+    // an error outside every engagement keeps all of them from running.
+    let set = edited("people.sdd", &|t| {
+        format!("{t}\nperson priya {{ name: \"Imposter\" }}\n")
+    });
+    assert_eq!(set.executable, 0);
+    assert_eq!(
+        manifest_of(&set, "dc2-edge-bgp-peering")["gates"]["design"]["holds"],
+        true
+    );
+    // A profile's quorum with a key given twice: the same.
+    let set = edited("profiles.sdd", &|t| {
+        t.replacen("quorum: {", "quorum: { spec: 1", 1)
+    });
+    assert_eq!(set.executable, 0);
+    // The engagement declared a second time, in a file of its own: which one the manifest
+    // describes is a matter of file order, so it does not run; the others still do.
+    let second = "engagement dc2-edge-bgp-peering {\n  title: \"Another\"\n}\n";
+    let mut sources = example_sources();
+    sources.push(("zz-second.sdd".into(), second.into()));
+    let set = build_at(sources, CASE_DATE);
+    assert_eq!(
+        manifest_of(&set, "dc2-edge-bgp-peering")["executable"],
+        false
+    );
+    assert_eq!(set.executable, examples_set().executable - 1);
 }
 
 fn temp_dir(tag: &str) -> PathBuf {

@@ -12,7 +12,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
 use crate::source::Span;
-use crate::syntax::Item;
+use crate::syntax::{Item, ValueKind};
 
 use super::engagement::{self as eng, Engagement};
 use super::names::{NameSet, Namespace};
@@ -215,7 +215,12 @@ pub fn check_gate(
         valid.push(person);
     }
     let quorum = e.quorum(kind);
-    if valid.len() < quorum && listed.len() < quorum && !approvers.is_empty() {
+    // An empty `approved_by: []` names nobody: the quorum is not met (no approver missing
+    // from a gate is SDD104, a value of another type SDD103).
+    let none_listed = gate
+        .field("approved_by")
+        .is_some_and(|f| matches!(&f.value.kind, ValueKind::List(items) if items.is_empty()));
+    if valid.len() < quorum && listed.len() < quorum && (!approvers.is_empty() || none_listed) {
         holds = false;
         let span = gate
             .field("approved_by")
@@ -226,7 +231,8 @@ pub fn check_gate(
             file,
             span,
             format!(
-                "gate {kind} needs {quorum} distinct approvers; it has {}",
+                "gate {kind} needs {quorum} distinct approver{}; it has {}",
+                if quorum == 1 { "" } else { "s" },
                 listed.len()
             ),
         )
@@ -234,10 +240,12 @@ pub fn check_gate(
         if listed.len() < approvers.len() {
             d = d.with_note("a person listed more than once counts once");
         }
-        out.push(d.with_note(format!(
-            "profile `{}` sets quorum {kind}: {quorum}",
-            e.profile.and_then(|p| p.name_text()).unwrap_or("?")
-        )));
+        let profile = e.profile.and_then(|p| p.name_text()).unwrap_or("?");
+        let set = e.profile.and_then(|p| p.field("quorum")).is_some();
+        out.push(d.with_note(match set {
+            true => format!("profile `{profile}` sets quorum {kind}: {quorum}"),
+            false => format!("profile `{profile}` sets no quorum: each gate needs {quorum}"),
+        }));
     }
     if valid.len() < quorum {
         holds = false;
@@ -503,6 +511,16 @@ pub fn check_dates(
     }
 }
 
+/// The label of an SDD208 for a step dated after the day checked.
+const AHEAD: &str = "a date ahead";
+
+/// Does this diagnostic depend on the day the check runs at (`--as-of`, default today): an
+/// expired deviation (SDD306) or a step dated after that day (SDD208)? A manifest, which
+/// never depends on the date, leaves such diagnostics out.
+pub fn depends_on_the_day(d: &Diagnostic) -> bool {
+    d.code == Code::Sdd306 || (d.code == Code::Sdd208 && d.primary.message == AHEAD)
+}
+
 /// SDD208 for each recorded step dated after `as_of`.
 fn check_not_ahead(e: &Engagement<'_>, as_of: chrono::NaiveDate, out: &mut Vec<Diagnostic>) {
     let steps = [
@@ -529,7 +547,7 @@ fn check_not_ahead(e: &Engagement<'_>, as_of: chrono::NaiveDate, out: &mut Vec<D
                     describe(item, field)
                 ),
             )
-            .with_label("a date ahead")
+            .with_label(AHEAD)
             .with_note("a record of what happened is dated the day it happened")
             .with_help("write the date it happened; the day checked is today unless `--as-of` sets another"),
         );

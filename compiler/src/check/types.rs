@@ -8,7 +8,7 @@
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use crate::syntax::{Entry, Field, Item, Keyword};
+use crate::syntax::{Entry, Field, Item, Keyword, Value, ValueKind};
 
 use super::names::{did_you_mean, Locals, NameMap, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
@@ -82,6 +82,41 @@ fn declared_twice(file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
                 .with_help("remove this declaration, or give the field another name"),
             );
         }
+    }
+}
+
+/// SDD102 for a field given twice in an inline record (`{ length: 2h length: 30d }`), at any
+/// depth of a value: which of the two counts would otherwise differ between readers.
+fn keys_given_twice(file: FileId, value: &Value, out: &mut Vec<Diagnostic>) {
+    match &value.kind {
+        ValueKind::Record(fields) => {
+            let mut seen: NameMap<'_, Span> = NameMap::default();
+            for field in fields {
+                let name = field.name.text.as_str();
+                match seen.get(name) {
+                    Some(first) => out.push(
+                        Diagnostic::new(
+                            Code::Sdd102,
+                            file,
+                            field.name.span,
+                            format!("field `{name}` is given twice in this record"),
+                        )
+                        .with_label("second value")
+                        .with_secondary(file, *first, "first value here"),
+                    ),
+                    None => {
+                        seen.insert(name, field.name.span);
+                    }
+                }
+                keys_given_twice(file, &field.value, out);
+            }
+        }
+        ValueKind::List(items) => {
+            for item in items {
+                keys_given_twice(file, item, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -283,6 +318,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                     );
                     continue;
                 }
+                keys_given_twice(file, &field.value, out);
                 if let Some(frule) = block.field(name) {
                     scope.check(&field.value, frule.ty, out);
                 } else if item.kind() == Keyword::Record {

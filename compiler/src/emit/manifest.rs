@@ -7,20 +7,21 @@
 //! `executable`. Built from `serde_json` values, whose maps are sorted by key, and from
 //! nothing that depends on the current date, so the same estate always gives the same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use serde_json::{json, Map, Value as Json};
 
 use crate::analysis::Analysis;
 use crate::check::engagement::{self as eng, Engagement};
+use crate::check::gates::depends_on_the_day;
 use crate::check::governance::Facts;
 use crate::check::names::Namespace;
-use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::estate::Estate;
 use crate::fingerprint;
 use crate::reuse_graph::{components, AssetRef, Inventory};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use crate::syntax::{Item, ValueKind};
 
 use super::FORMAT_VERSION;
@@ -34,10 +35,17 @@ pub struct Context<'a> {
     /// Each file's runs of `analysis.diagnostics`: it is sorted by file name, then span, so a
     /// file's diagnostics are one run, sorted by span.
     by_file: BTreeMap<FileId, Vec<Range<usize>>>,
+    /// Is there an error outside every engagement (in a person, role, profile, type or asset,
+    /// which an engagement may depend on, or between declarations)? Then none is executable.
+    shared_error: bool,
+    /// The engagement names declared more than once: which one a manifest describes is a
+    /// matter of file order, so none of them is executable.
+    declared_twice: HashSet<&'a str>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(
+        estate: &'a Estate,
         ns: &'a Namespace<'a>,
         inventory: &'a Inventory<'a>,
         analysis: &'a Analysis,
@@ -52,16 +60,46 @@ impl<'a> Context<'a> {
                 start = end;
             }
         }
+        let mut seen = HashSet::new();
+        let mut declared_twice = HashSet::new();
+        let mut engagement_spans: BTreeMap<FileId, Vec<Span>> = BTreeMap::new();
+        for file in estate.file_ids() {
+            for item in &estate.ast(file).items {
+                if item.kind() != Keyword::Engagement {
+                    continue;
+                }
+                engagement_spans.entry(file).or_default().push(item.span);
+                if let Some(name) = item.name_text() {
+                    if !seen.insert(name) {
+                        declared_twice.insert(name);
+                    }
+                }
+            }
+        }
+        let inside_an_engagement = |d: &Diagnostic| {
+            let spans = engagement_spans
+                .get(&d.file())
+                .map_or(&[][..], Vec::as_slice);
+            let at = spans.partition_point(|s| s.end < d.primary.span.start);
+            spans
+                .get(at)
+                .is_some_and(|s| s.start <= d.primary.span.start && d.primary.span.end <= s.end)
+        };
+        let shared_error = (diagnostics.iter())
+            .any(|d| d.is_error() && !depends_on_the_day(d) && !inside_an_engagement(d));
         Context {
             ns,
             inventory,
             analysis,
             by_file,
+            shared_error,
+            declared_twice,
         }
     }
 
     /// The diagnostics inside an engagement that a manifest records, in their order: all
-    /// but SDD306, whose outcome depends on the date the check runs at. Found from where the
+    /// but those that depend on the date the check runs at (SDD306, and SDD208 for a step
+    /// dated after it: [`depends_on_the_day`]). Found from where the
     /// engagement starts in its file's diagnostics, not by a scan of all of them.
     pub fn diagnostics_in<'s>(
         &'s self,
@@ -77,13 +115,17 @@ impl<'a> Context<'a> {
             run[from..]
                 .iter()
                 .take_while(move |d| d.primary.span.start <= span.end)
-                .filter(move |d| d.code != Code::Sdd306 && d.primary.span.end <= span.end)
+                .filter(move |d| !depends_on_the_day(d) && d.primary.span.end <= span.end)
         })
     }
 
-    /// Gate 2 holds and the engagement has no error (SDD306 aside).
+    /// Gate 2 holds, the engagement has no error (those that depend on the date aside), it is
+    /// declared once, and no error lies outside every engagement.
     pub fn executable(&self, facts: &Facts, file: FileId, item: &Item) -> bool {
-        facts.design_holds && !self.diagnostics_in(file, item).any(|d| d.is_error())
+        facts.design_holds
+            && !self.shared_error
+            && !self.declared_twice.contains(facts.name.as_str())
+            && !self.diagnostics_in(file, item).any(|d| d.is_error())
     }
 }
 
@@ -442,8 +484,8 @@ fn as_built(e: &Engagement<'_>) -> Json {
 mod tests {
     use super::Context;
     use crate::analysis::{analyze, Options};
+    use crate::check::gates::depends_on_the_day;
     use crate::check::names::Namespace;
-    use crate::codes::Code;
     use crate::estate::Estate;
     use crate::reuse_graph::Inventory;
 
@@ -478,12 +520,12 @@ mod tests {
             let analysis = analyze(&estate, &options);
             let ns = Namespace::build(&estate, &mut Vec::new());
             let inventory = Inventory::new(&ns);
-            let cx = Context::new(&ns, &inventory, &analysis);
+            let cx = Context::new(&estate, &ns, &inventory, &analysis);
             for decl in ns.of_kind("engagement") {
                 let span = decl.item.span;
                 let expected: Vec<_> = (analysis.diagnostics.iter())
                     .filter(|d| {
-                        d.code != Code::Sdd306
+                        !depends_on_the_day(d)
                             && d.file() == decl.file
                             && span.start <= d.primary.span.start
                             && d.primary.span.end <= span.end

@@ -68,7 +68,7 @@ pub fn manifest_path(engagement: &str) -> String {
 pub fn build_set(estate: &Estate, analysis: &Analysis) -> BuildSet {
     let ns = Namespace::build(estate, &mut Vec::new());
     let inventory = Inventory::new(&ns);
-    let cx = manifest::Context::new(&ns, &inventory, analysis);
+    let cx = manifest::Context::new(estate, &ns, &inventory, analysis);
     // In parallel, in the engagements' order: the same estate gives the same set.
     let built: Vec<((String, Vec<u8>), index::Entry)> = (analysis.engagements.par_iter())
         .filter_map(|(_, facts)| {
