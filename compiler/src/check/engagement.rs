@@ -174,6 +174,13 @@ pub fn text<'a>(item: &'a Item, field: &str) -> Option<&'a str> {
     item.field(field)?.value.as_str()
 }
 
+/// Is the field given with content: present, and not a string of white space only? For the
+/// readiness criteria and the evidence of a verification, `acceptance: ""` is no acceptance.
+pub fn given(item: &Item, field: &str) -> bool {
+    item.field(field)
+        .is_some_and(|f| f.value.as_str().is_none_or(|s| !s.trim().is_empty()))
+}
+
 /// The names in a list field.
 pub fn names<'a>(item: &'a Item, field: &str) -> Vec<&'a str> {
     match item.field(field).map(|f| &f.value.kind) {

@@ -301,12 +301,13 @@ pub fn spec_content_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
     }
     for r in &requirements {
         for field in ["priority", "acceptance"] {
-            if r.field(field).is_none() {
+            if !eng::given(r, field) {
+                let id = r.name_text().unwrap_or("?");
                 unmet.push(Unmet {
-                    message: format!(
-                        "requirement {} has no `{field}`",
-                        r.name_text().unwrap_or("?")
-                    ),
+                    message: match r.field(field) {
+                        None => format!("requirement {id} has no `{field}`"),
+                        Some(_) => format!("requirement {id}'s `{field}` is empty"),
+                    },
                     span: r.name_span(),
                 });
             }
@@ -409,7 +410,7 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
         }
     }
     for r in Engagement::children(e.feasibility, Keyword::Risk) {
-        if eng::name(r, "severity") == Some("high") && r.field("mitigation").is_none() {
+        if eng::name(r, "severity") == Some("high") && !eng::given(r, "mitigation") {
             unmet.push(Unmet {
                 message: format!(
                     "high risk {} has no mitigation",
@@ -419,10 +420,10 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
             });
         }
     }
-    let rollback = e.design.and_then(|d| eng::text(d, "rollback")).is_some()
+    let rollback = e.design.is_some_and(|d| eng::given(d, "rollback"))
         || ["rollback_plan", "rollback"]
             .iter()
-            .any(|f| e.item.field(f).is_some());
+            .any(|f| eng::given(e.item, f));
     if !rollback {
         unmet.push(Unmet {
             message: "no rollback: add `rollback: \"…\"` to the design (or the profile's `rollback_plan`)".into(),
