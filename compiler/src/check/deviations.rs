@@ -182,6 +182,10 @@ pub fn check(
             .filter_map(|v| Some((v.name_text()?, v)))
             .collect();
     verifications.sort_by_key(|(name, _)| *name);
+    // What each test of the design verifies.
+    let tests: BTreeMap<&str, Vec<&str>> = Engagement::children(e.design, Keyword::Test)
+        .filter_map(|t| Some((t.name_text()?, eng::names(t, "verifies"))))
+        .collect();
     for r in Engagement::children(e.requirements, Keyword::Requirement) {
         let id = r.name_text().unwrap_or("?");
         let first = verifications.partition_point(|(name, _)| *name < id);
@@ -206,6 +210,27 @@ pub fn check(
             );
         }
         for &(_, v) in mine {
+            // A test the design wrote for other requirements does not verify this one (an
+            // unknown test is an SDD101 of its own).
+            let by = v.by.as_ref();
+            if let Some((by, verifies)) = by.and_then(|b| Some((b, tests.get(b.text.as_str())?))) {
+                if !verifies.contains(&id) {
+                    let what = match verifies.is_empty() {
+                        true => "no requirement".to_string(),
+                        false => verifies.join(", "),
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            Code::Sdd305,
+                            file,
+                            by.span,
+                            format!("requirement {id} is verified by {}, a test the design does not give it", by.text),
+                        )
+                        .with_label(format!("{} verifies {what}", by.text))
+                        .with_help(format!("verify {id} by a test whose `verifies` lists it, or add {id} to {}'s `verifies` and have the design approved again", by.text)),
+                    );
+                }
+            }
             match eng::name(v, "result") {
                 Some("fail") => out.push(
                     Diagnostic::new(
