@@ -265,7 +265,8 @@ pub fn check(
     })
 }
 
-/// The asset version a `built` entry used must be the designed asset, inside the constraint.
+/// The asset version a `built` entry used must be the designed asset, inside the constraint;
+/// a component designed without `reuses` is built with none.
 fn check_uses(
     file: crate::source::FileId,
     name: &str,
@@ -273,10 +274,31 @@ fn check_uses(
     built: &Item,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (Some(reuses), Some(uses)) = (component.field("reuses"), built.field("uses")) else {
+    let Some(uses) = built.field("uses") else {
         return;
     };
     let ValueKind::Ref { name: used, spec } = &uses.value.kind else {
+        return;
+    };
+    let Some(reuses) = component.field("reuses") else {
+        // Designed as new work: any asset it was built with is outside the design.
+        out.push(
+            Diagnostic::new(
+                Code::Sdd304,
+                file,
+                used.span,
+                format!(
+                    "`{name}` was built with `{}`, but the design reuses no asset for it",
+                    used.text
+                ),
+            )
+            .with_label("an asset the design does not name")
+            .with_secondary(file, component.name_span(), "designed without `reuses`")
+            .with_help(format!(
+                "record a deviation with `affects: {name}`, or add `reuses: {} \"…\"` to the component and have the design approved again",
+                used.text
+            )),
+        );
         return;
     };
     let ValueKind::Version(version) = &spec.kind else {
