@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 use crate::syntax::{Item, ValueKind};
 
 use super::engagement::{self as eng, Engagement};
@@ -280,20 +281,29 @@ fn check_uses(
     let ValueKind::Ref { name: used, spec } = &uses.value.kind else {
         return;
     };
+    // Built with an asset the design does not give the component.
+    let other_asset = |designed: &str, label: &str, at: Span, designed_label: &str| {
+        Diagnostic::new(
+            Code::Sdd304,
+            file,
+            used.span,
+            format!(
+                "`{name}` was built with `{}`, but the design reuses {designed}",
+                used.text
+            ),
+        )
+        .with_label(label)
+        .with_secondary(file, at, designed_label)
+    };
     let Some(reuses) = component.field("reuses") else {
         // Designed as new work: any asset it was built with is outside the design.
         out.push(
-            Diagnostic::new(
-                Code::Sdd304,
-                file,
-                used.span,
-                format!(
-                    "`{name}` was built with `{}`, but the design reuses no asset for it",
-                    used.text
-                ),
+            other_asset(
+                "no asset for it",
+                "an asset the design does not name",
+                component.name_span(),
+                "designed without `reuses`",
             )
-            .with_label("an asset the design does not name")
-            .with_secondary(file, component.name_span(), "designed without `reuses`")
             .with_help(format!(
                 "record a deviation with `affects: {name}`, or add `reuses: {} \"…\"` to the component and have the design approved again",
                 used.text
@@ -310,19 +320,12 @@ fn check_uses(
         _ => return,
     };
     if used.text != designed {
-        out.push(
-            Diagnostic::new(
-                Code::Sdd304,
-                file,
-                used.span,
-                format!(
-                    "`{name}` was built with `{}`, but the design reuses `{designed}`",
-                    used.text
-                ),
-            )
-            .with_label("a different asset")
-            .with_secondary(file, reuses.value.span, "designed here"),
-        );
+        out.push(other_asset(
+            &format!("`{designed}`"),
+            "a different asset",
+            reuses.value.span,
+            "designed here",
+        ));
         return;
     }
     let (Some(c), Ok(v)) = (constraint, semver::Version::parse(version)) else {
