@@ -107,6 +107,9 @@ impl Workspace {
 
     /// An editor opened a document.
     pub fn open(&mut self, name: &str, text: String, version: i32) {
+        if self.skipped_by_the_walk(name) {
+            return;
+        }
         self.open.insert(name.to_string(), version);
         if self.text(name) != Some(text.as_str()) {
             set_text(&mut self.estate, name, text);
@@ -221,6 +224,19 @@ impl Workspace {
             .files
             .find(name)
             .map(|id| self.estate.files.text(id))
+    }
+
+    /// Is this a `.sdd` file under a workspace folder in a folder its walk skips (holding
+    /// `.sddignore`, hidden, `target`, `node_modules`)? `sdd check` of the workspace never reads
+    /// it, so its buffer stays out of the estate: joined to it, its declarations would clash
+    /// with the real files' (`examples/broken/…` beside `examples/`).
+    fn skipped_by_the_walk(&self, name: &str) -> bool {
+        let path = Path::new(name);
+        let sdd_file = path
+            .file_name()
+            .is_some_and(|n| sdd::estate::is_sdd_name(&n.to_string_lossy()));
+        let mut under = self.roots.iter().filter(|root| path.starts_with(root));
+        sdd_file && under.clone().next().is_some() && !under.any(|root| walk_reads(root, path))
     }
 
     /// A `.sdd` file on disk under a workspace folder, read as `sdd check` reads it: a file

@@ -1,6 +1,6 @@
 //! The server's estate holds the files `sdd check` of the workspace folder reads, whatever the
-//! editor and the disk do: a file in a folder the walk skips (`.sddignore`) leaves it when its
-//! buffer closes and is not read on a watcher event; a workspace that itself lies in a hidden
+//! editor and the disk do: a file in a folder the walk skips (`.sddignore`) stays out of it,
+//! open or closed, and is not read on a watcher event; a workspace that itself lies in a hidden
 //! folder or under `target` keeps its files; a folder deleted or moved in, which a client
 //! reports as one event for the folder, takes its files out or brings them in.
 
@@ -57,7 +57,7 @@ async fn publication(client: &mut WireClient, uri: &str, codes_now: &[&str]) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_file_in_an_ignored_folder_leaves_when_closed_and_is_not_read_from_disk() {
+async fn a_file_in_an_ignored_folder_stays_out_of_the_estate_open_or_on_disk() {
     let folder = Folder::new(
         "ignored",
         &[
@@ -72,19 +72,34 @@ async fn a_file_in_an_ignored_folder_leaves_when_closed_and_is_not_read_from_dis
         declared_in(&mut client, "bob").await,
         std::slice::from_ref(&people)
     );
-    // Open, the buffer is analysed with the estate (its `bob` is a duplicate)…
+    // Open, edited, closed or changed on disk, the file stays out of the estate, as
+    // `sdd check` never reads it: its `bob` would clash with the real one.
     open(&mut client, &dup, PEOPLE).await;
-    publication(&mut client, &dup, &["SDD102"]).await;
-    // … and closed, the file is gone again, as `sdd check` never reads it.
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        std::slice::from_ref(&people)
+    );
+    let twice = format!("{PEOPLE}{PEOPLE}");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": dup, "version": 2}, "contentChanges": [{"text": twice}]}),
+        )
+        .await;
     client
         .notify(
             "textDocument/didClose",
             json!({"textDocument": {"uri": dup}}),
         )
         .await;
-    publication(&mut client, &dup, &[]).await;
     watched(&mut client, &dup, 2).await;
     assert_eq!(declared_in(&mut client, "bob").await, [people]);
+    // No diagnostics were published for either file: the estate never changed.
+    let published = client.take_notifications("textDocument/publishDiagnostics");
+    assert!(
+        published.iter().all(|p| codes(p).is_empty()),
+        "{published:?}"
+    );
     client.stop(TIMEOUT).await.expect("stop");
 }
 
