@@ -11,7 +11,6 @@ use crate::check::engagement::{self as eng, Engagement};
 use crate::check::gates::{self, lacks_authority, Unmet};
 use crate::check::governance::Facts;
 use crate::check::names::Namespace;
-use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
@@ -79,14 +78,12 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     // should be): an approval is inserted among the entries, so either could make the edited
     // file fail to parse. A bidirectional control character (SDD003) cannot; in the content
     // the gate approves, it is an unmet criterion below.
-    let syntax_error = |d: &crate::diagnostic::Diagnostic| {
-        d.is_error() && d.file() == file && matches!(d.code, Code::Sdd001 | Code::Sdd002)
-    };
+    let breaks_the_tree = crate::syntax::breaks_the_tree;
     if estate.parsed[file.0 as usize]
         .diagnostics
         .iter()
-        .any(|d| d.is_error() && d.code != Code::Sdd003)
-        || analysis.diagnostics.iter().any(syntax_error)
+        .any(breaks_the_tree)
+        || (analysis.diagnostics.iter()).any(|d| d.file() == file && breaks_the_tree(d))
     {
         return Err(refuse(format!(
             "{} has syntax errors; fix them before recording an approval",
@@ -226,7 +223,11 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
     let reparsed = crate::syntax::parse(file, &new_text);
     // The file had no error but SDD003s outside the approved content (see above), which the
     // edit keeps as they were.
-    if (reparsed.diagnostics.iter()).any(|d| d.is_error() && d.code != Code::Sdd003) {
+    if reparsed
+        .diagnostics
+        .iter()
+        .any(crate::syntax::breaks_the_tree)
+    {
         return Err(refuse(
             "internal error: the edited file would not parse; nothing was written".into(),
         ));

@@ -12,7 +12,6 @@ mod layout;
 mod strings;
 mod writer;
 
-use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 use crate::syntax;
@@ -60,7 +59,7 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
     // A bidirectional control character (SDD003) is no mistake of syntax: the layout writes
     // one in a string as its escape, which fixes it, and keeps a comment's as it is.
     let syntax: Vec<Diagnostic> = (parsed.diagnostics.iter())
-        .filter(|d| d.code != Code::Sdd003)
+        .filter(|d| syntax::breaks_the_tree(d))
         .cloned()
         .collect();
     if !syntax.is_empty() {

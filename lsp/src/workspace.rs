@@ -235,8 +235,10 @@ impl Workspace {
         let sdd_file = path
             .file_name()
             .is_some_and(|n| sdd::estate::is_sdd_name(&n.to_string_lossy()));
-        let mut under = self.roots.iter().filter(|root| path.starts_with(root));
-        sdd_file && under.clone().next().is_some() && !under.any(|root| walk_reads(root, path))
+        let under: Vec<&PathBuf> = (self.roots.iter())
+            .filter(|root| path.starts_with(root))
+            .collect();
+        sdd_file && !under.is_empty() && !under.iter().any(|root| walk_reads(root, path))
     }
 
     /// A `.sdd` file on disk under a workspace folder, read as `sdd check` reads it: a file
@@ -320,7 +322,6 @@ impl Workspace {
     }
 }
 
-/// Is this a file the estate loader would pick up?
 /// Set a file's text, adding the file in name order when the estate does not have it.
 fn set_text(estate: &mut Estate, name: &str, text: String) {
     set_file(estate, name, Read::buffer(text));

@@ -339,8 +339,6 @@ impl<'a> Walker<'_, 'a> {
             {
                 self.use_name(field.value.span, n, scope, "affects", place.holder);
             }
-        }
-        for field in item.fields() {
             self.field(item, block, field, &place);
         }
         for child in item.items() {

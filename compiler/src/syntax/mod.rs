@@ -53,6 +53,13 @@ fn next_revision() -> u64 {
     NEXT_REVISION.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Does this diagnostic of [`parse`] mean the tree is not all of the text: a syntax error or
+/// an input limit (SDD001, SDD002)? An SDD003 is about how the text shows, not how it reads:
+/// the tree is whole, so formatting and recording an approval may go on.
+pub fn breaks_the_tree(d: &Diagnostic) -> bool {
+    d.is_error() && matches!(d.code, Code::Sdd001 | Code::Sdd002)
+}
+
 /// Parse one file. Never fails and never panics.
 pub fn parse(file: FileId, text: &str) -> Parsed {
     if text.len() > MAX_FILE_BYTES {
