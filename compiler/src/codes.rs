@@ -42,7 +42,7 @@ macro_rules! codes {
 codes! {
     Sdd001 = "SDD001", Error, "syntax error";
     Sdd002 = "SDD002", Error, "input limit exceeded";
-    Sdd003 = "SDD003", Error, "bidirectional control character";
+    Sdd003 = "SDD003", Error, "character that shows text otherwise than it is read";
     Sdd101 = "SDD101", Error, "unknown name";
     Sdd102 = "SDD102", Error, "duplicate declaration";
     Sdd103 = "SDD103", Error, "type mismatch";

@@ -7,13 +7,13 @@
 
 use std::fmt::Write as _;
 
-use crate::render::printable::is_bidi_control;
+use crate::render::printable::shows_otherwise;
 use crate::syntax::literal;
 
 const FENCE: &str = r#"""""#;
 
 /// `"…"` with the canonical escapes: `\"` `\\` `\n` `\t` `\r`, `\u{…}` for other control
-/// characters and the bidirectional overrides, every other character as itself.
+/// characters, the bidirectional overrides and the line separators, every other character as itself.
 pub(super) fn string(raw: &str, value: &str) -> String {
     let mut s = String::with_capacity(value.len() + 2);
     s.push('"');
@@ -24,7 +24,7 @@ pub(super) fn string(raw: &str, value: &str) -> String {
             '\n' => s.push_str("\\n"),
             '\t' => s.push_str("\\t"),
             '\r' => s.push_str("\\r"),
-            c if c.is_control() || is_bidi_control(c) => {
+            c if c.is_control() || shows_otherwise(c) => {
                 let _ = write!(s, "\\u{{{:x}}}", c as u32);
             }
             c => s.push(c),

@@ -1,23 +1,25 @@
 //! Text from an estate made safe to print on a terminal.
 //!
-//! Strings in `.sdd` files may hold control characters (an escape sequence, a bell) and the
-//! bidirectional overrides that make text display in another order than it is read. Printed
-//! raw, the first can rewrite a terminal and the second can make a reviewer read something
-//! other than what is there. Every renderer for people passes such text through here: the
+//! Strings in `.sdd` files may hold control characters (an escape sequence, a bell), and the
+//! bidirectional overrides and line separators that make text display otherwise than it is
+//! read. Printed raw, the first can rewrite a terminal and the second can make a reviewer read
+//! something other than what is there. Every renderer for people passes such text through here: the
 //! characters are shown as `\u{…}` escapes (as the formatter writes them in a string), or, in
 //! a source snippet where columns must stay where they are, as one visible character each.
 
 use std::borrow::Cow;
 
-/// Characters that reorder how text is displayed.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// Characters that are not control characters but show text otherwise than it is read: the
+/// bidirectional controls, which reorder it, and the line and paragraph separators, which may
+/// break its line.
+pub fn shows_otherwise(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
-/// A character a terminal would act on or that reorders text: every control character but
-/// the line feed and the tab, and the bidirectional controls.
+/// A character a terminal would act on or that shows text otherwise: every control character
+/// but the line feed and the tab, and [`shows_otherwise`].
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+    (c.is_control() && c != '\n' && c != '\t') || shows_otherwise(c)
 }
 
 fn rewrite(
@@ -91,6 +93,7 @@ mod tests {
     fn terminal_controls_and_bidi_overrides_are_escaped() {
         assert_eq!(escaped("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
         assert_eq!(escaped("x\u{202e}cba\u{2069}"), "x\\u{202e}cba\\u{2069}");
+        assert_eq!(escaped("a\u{2028}b\u{85}"), "a\\u{2028}b\\u{85}");
         assert_eq!(escaped("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(one_line("two\nlines\u{1b}"), "two\\nlines\\u{1b}");
     }

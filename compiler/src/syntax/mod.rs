@@ -1,14 +1,14 @@
 //! Syntax: lexing and parsing one file into an [`Ast`] plus diagnostics.
 //!
-//! [`parse`] never fails. It enforces the input limits (SDD002), reports bidirectional control
-//! characters in strings and comments (SDD003, `bidi`), guards nesting depth before
+//! [`parse`] never fails. It enforces the input limits (SDD002), reports characters that show
+//! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting depth before
 //! the recursive parser runs, reads the file with the fast path (`descent`) or, when it has
 //! mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout shows is
 //! missing), turns chumsky's errors into SDD001 diagnostics and
 //! attaches doc comments to the items they precede.
 
 pub mod ast;
-mod bidi;
+mod deceptive;
 mod descent;
 pub mod keyword;
 pub mod literal;
@@ -102,7 +102,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             );
         }
     }
-    bidi::check(file, text, &lexed.tokens, &lexed.comments, &mut diagnostics);
+    deceptive::check(file, text, &lexed.tokens, &lexed.comments, &mut diagnostics);
     // A file nested no deeper than the limit (nearly all) is read by the fast path from the
     // lexer's tokens; the rest, and any file it gives up on, by chumsky.
     let depth = nesting_depth(&lexed.tokens);
