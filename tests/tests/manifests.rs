@@ -446,6 +446,25 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
     assert_eq!(set.executable, examples_set().executable - 1);
 }
 
+#[test]
+fn a_gate_without_its_date_does_not_hold() {
+    // SDD104 reports the missing `on:`, and the gate is no approval on record: the manifest
+    // must not say it holds.
+    let sources: Vec<(String, String)> = (example_sources().into_iter())
+        .map(|(n, t)| match n.ends_with("dc2-edge-bgp-peering.sdd") {
+            true => (n, t.replacen("    on: 2026-08-24\n", "", 1)),
+            false => (n, t),
+        })
+        .collect();
+    let set = build_at(sources, CASE_DATE);
+    let m = manifest_of(&set, "dc2-edge-bgp-peering");
+    assert_eq!(m["gates"]["design"]["on"], Json::Null);
+    assert_eq!(m["gates"]["design"]["holds"], false);
+    assert_eq!(m["gates"]["spec"]["holds"], true);
+    assert_eq!(m["executable"], false);
+    assert_eq!(m["diagnostics"][0]["code"], "SDD104");
+}
+
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sdd-manifests-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

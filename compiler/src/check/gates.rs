@@ -163,6 +163,11 @@ pub fn check_gate(
         }
         Some(_) => {}
     }
+    // An approval with no date, or one that is no date, is not on record: SDD104 or SDD103
+    // reports it.
+    if eng::date(gate, "on").is_none() {
+        holds = false;
+    }
 
     let owner = e.owner();
     let approvers = eng::approvers(gate);
