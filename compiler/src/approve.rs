@@ -37,6 +37,8 @@ pub struct Edit {
     pub text: String,
     pub fingerprint: String,
     pub approvers: Vec<String>,
+    /// The gate's date as written: a co-signature keeps the date of a gate that holds.
+    pub on: NaiveDate,
     /// What the approval leaves for the check to report, to say beside it.
     pub warnings: Vec<String>,
 }
@@ -139,7 +141,18 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
                 if !approvers.contains(&request.by) {
                     approvers.push(request.by.clone());
                 }
-                let on = eng::date(gate, "on").map_or(request.on, |d| d.max(request.on));
+                // A gate is passed on the day its quorum is met. A co-signature on a gate that
+                // already holds changes neither its content nor that day (moved, a Gate 1
+                // would fall after the Gate 2 resting on it); one that completes the quorum
+                // dates the gate.
+                let held = match request.gate.as_str() {
+                    "spec" => facts.spec_holds,
+                    _ => facts.design_holds,
+                };
+                let on = match eng::date(gate, "on") {
+                    Some(recorded) if held => recorded,
+                    recorded => recorded.map_or(request.on, |d| d.max(request.on)),
+                };
                 (approvers, on)
             } else if request.replace {
                 (vec![request.by.clone()], request.on)
@@ -186,9 +199,10 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         })
         .into_iter()
         .collect();
-    // The design fingerprint rests on the spec's: a new spec approval leaves the design
-    // approval stale (SDD204) until it is given again.
-    if let (true, Some(design)) = (request.gate == "spec", e.gate_design) {
+    // The design fingerprint rests on the spec's: a spec approval of new content leaves the
+    // design approval stale (SDD204) until it is given again; a co-signature does not.
+    let new_content = existing.and_then(|g| eng::text(g, "fingerprint")) != Some(&current);
+    if let (true, true, Some(design)) = (request.gate == "spec", new_content, e.gate_design) {
         let since = eng::date(design, "on").map_or(String::new(), |d| format!(" on {d}"));
         warnings.push(format!(
             "gate design, approved{since}, rests on the spec approval: `sdd check` reports it \
@@ -237,6 +251,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         text: new_text,
         fingerprint: current,
         approvers,
+        on,
         warnings,
     })
 }

@@ -128,7 +128,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
             sdd::write::replace_file(&path, edit.text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             outln!(
-                "recorded gate {} of {} approved by {} on {on}: {}",
+                "recorded gate {} of {} approved by {} on {}: {}",
                 args.gate,
                 args.engagement,
                 edit.approvers
@@ -136,6 +136,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
                     .map(|p| format!("@{p}"))
                     .collect::<Vec<_>>()
                     .join(", "),
+                edit.on,
                 edit.fingerprint
             );
             for warning in &edit.warnings {

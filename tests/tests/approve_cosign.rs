@@ -1,0 +1,83 @@
+//! A co-signature: `sdd approve` for a gate whose approved content is unchanged adds the
+//! approver. On a gate that already holds it keeps the gate's date, so a Gate 1 co-signed
+//! after Gate 2 does not fall after the design approval resting on it; one that completes a
+//! quorum dates the gate that day.
+
+use sdd::approve::{approve, Edit, Request};
+use sdd::estate::Estate;
+
+const ENGAGEMENT: &str = "dc2-edge-bgp-peering";
+
+/// The examples, with the engagement's file edited by `edit`.
+fn examples(edit: impl Fn(&str) -> String) -> (Estate, sdd::source::FileId) {
+    let root = sdd_tests::repo_root().join("examples");
+    let mut estate = Estate::load(std::slice::from_ref(&root)).expect("the examples load");
+    let id = (estate.file_ids())
+        .find(|&id| {
+            estate
+                .files
+                .name(id)
+                .ends_with(&format!("{ENGAGEMENT}.sdd"))
+        })
+        .expect("the example");
+    let edited = edit(estate.files.text(id));
+    estate.update(id, edited);
+    (estate, id)
+}
+
+fn approved(estate: &Estate, gate: &str, by: &str, on: &str) -> Edit {
+    let options = sdd_tests::options_at("2026-11-24");
+    let analysis = sdd::analysis::analyze(estate, &options);
+    let request = Request {
+        engagement: ENGAGEMENT.to_string(),
+        gate: gate.to_string(),
+        by: by.to_string(),
+        on: sdd::check::values::parse_date(on).unwrap(),
+        replace: false,
+    };
+    approve(estate, &analysis, &request).expect("the approval is recorded")
+}
+
+fn errors(estate: &Estate) -> Vec<String> {
+    let analysis = sdd::analysis::analyze(estate, &sdd_tests::options_at("2026-11-24"));
+    (analysis.diagnostics.iter())
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect()
+}
+
+#[test]
+fn a_co_signature_on_a_gate_that_holds_keeps_its_date() {
+    // Gate 1 approved by @priya on 2026-08-10; Gate 2 on 2026-08-24 rests on it.
+    let (mut estate, id) = examples(|t| t.to_string());
+    let edit = approved(&estate, "spec", "tomasz", "2026-09-01");
+    assert_eq!(edit.approvers, ["priya", "tomasz"]);
+    assert_eq!(edit.on.to_string(), "2026-08-10");
+    assert!(edit
+        .text
+        .contains("approved_by: [@priya, @tomasz]\n    on: 2026-08-10\n"));
+    // The content is unchanged: no warning that the design approval goes stale.
+    assert_eq!(edit.warnings, Vec::<String>::new());
+    estate.update(id, edit.text);
+    assert_eq!(errors(&estate), Vec::<String>::new());
+}
+
+#[test]
+fn the_signature_that_completes_a_quorum_dates_the_gate() {
+    // Gate 2 needs two approvers; with @marcus alone on 2026-08-20 it does not hold yet.
+    let (mut estate, id) = examples(|t| {
+        let t = t.replacen(
+            "approved_by: [@marcus, @priya]",
+            "approved_by: [@marcus]",
+            1,
+        );
+        t.replacen("    on: 2026-08-24\n", "    on: 2026-08-20\n", 1)
+    });
+    let edit = approved(&estate, "design", "priya", "2026-08-24");
+    assert_eq!(edit.approvers, ["marcus", "priya"]);
+    assert_eq!(edit.on.to_string(), "2026-08-24");
+    // Given before the recorded date, the signature leaves the gate dated the later day.
+    let edit_early = approved(&estate, "design", "priya", "2026-08-15");
+    assert_eq!(edit_early.on.to_string(), "2026-08-20");
+    estate.update(id, edit.text);
+    assert_eq!(errors(&estate), Vec::<String>::new());
+}
