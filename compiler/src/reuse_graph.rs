@@ -10,6 +10,7 @@
 
 mod checks;
 mod impact;
+pub mod releases;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

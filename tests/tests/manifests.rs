@@ -465,6 +465,54 @@ fn a_gate_without_its_date_does_not_hold() {
     assert_eq!(m["diagnostics"][0]["code"], "SDD104");
 }
 
+/// Each `resolved` in a manifest (in `assets` and the contract's components) is the release
+/// `asset_versions` says the design installs: one answer per asset.
+fn resolved_releases_agree(m: &Json) -> usize {
+    let installed = &m["asset_versions"];
+    let mut seen = 0;
+    let assets = m["assets"].as_array().into_iter().flatten();
+    let components = (m["contract"]["components"].as_array().into_iter().flatten())
+        .map(|c| &c["reuses"])
+        .filter(|r| !r.is_null());
+    for r in assets.chain(components) {
+        let asset = r["asset"].as_str().expect("an asset name");
+        assert_eq!(
+            r["resolved"], installed[asset],
+            "{asset} in {}",
+            m["engagement"]["name"]
+        );
+        seen += 1;
+    }
+    seen
+}
+
+#[test]
+fn every_resolved_release_is_the_one_the_design_installs() {
+    let set = examples_set();
+    let checked: usize = (set.files.iter())
+        .filter(|(p, _)| p != "estate.json")
+        .map(|(_, bytes)| resolved_releases_agree(&parse(bytes)))
+        .sum();
+    assert!(checked > 10, "{checked}");
+    // `render` reuses config-renderer "^1.2" (alone, 1.2.0); config-pusher, reused too,
+    // requires "~1.1" (alone, 1.1.0). No release satisfies both: none is installed, and
+    // the SDD402 keeps the engagement from running.
+    let case = cases("graph")
+        .into_iter()
+        .find(|c| {
+            c.name
+                .contains("sdd402-constraints-no-release-satisfies-together")
+        })
+        .expect("the case");
+    let (estate, analysis) = case.analyze();
+    let m = parse(&build_set(&estate, &analysis).files[0].1);
+    assert_eq!(resolved_releases_agree(&m), 5);
+    assert_eq!(m["asset_versions"]["config-renderer"], Json::Null);
+    assert_eq!(m["asset_versions"]["config-pusher"], "2.0.0");
+    assert_eq!(m["executable"], false);
+    assert_eq!(m["diagnostics"][0]["code"], "SDD402");
+}
+
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sdd-manifests-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

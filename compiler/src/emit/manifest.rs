@@ -20,6 +20,7 @@ use crate::check::names::Namespace;
 use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
+use crate::reuse_graph::releases::{self, By, Dependency};
 use crate::reuse_graph::{components, AssetRef, Inventory};
 use crate::source::{FileId, Span};
 use crate::syntax::{Item, ValueKind};
@@ -192,13 +193,14 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
         }),
     );
     m.insert("requirements".into(), requirements(&e));
-    let assets = resolved_assets(cx.inventory, &e);
+    let deps = releases::dependencies(cx.inventory, &e);
+    let installed = releases::installed(cx.inventory, &deps);
+    m.insert("asset_versions".into(), asset_versions(&installed));
     m.insert(
-        "asset_versions".into(),
-        asset_versions(cx.inventory, &assets),
+        "assets".into(),
+        resolved_assets(cx.inventory, &deps, &installed),
     );
-    m.insert("assets".into(), assets);
-    m.insert("contract".into(), contract(cx.inventory, &e));
+    m.insert("contract".into(), contract(&installed, &e));
     m.insert("as_built".into(), as_built(&e));
     m.insert("diagnostics".into(), Json::Array(diagnostics));
     Some(Json::Object(m))
@@ -286,81 +288,67 @@ fn requirements(e: &Engagement<'_>) -> Json {
     )
 }
 
-fn asset_ref(inventory: &Inventory<'_>, r: &AssetRef<'_>) -> Json {
+/// The release of each asset the design installs ([`releases::installed`]): what every
+/// `resolved` in the manifest says, so that a platform reads one answer.
+type Installed<'i> = BTreeMap<String, Option<&'i semver::Version>>;
+
+fn asset_ref(installed: &Installed<'_>, r: &AssetRef<'_>) -> Json {
     json!({
         "asset": r.asset,
         "constraint": r.spec,
-        "resolved": inventory.resolve(r.asset, r.spec).map(|v| v.to_string()),
+        "resolved": installed.get(r.asset).copied().flatten().map(|v| v.to_string()),
     })
 }
 
 /// Every asset the design depends on, directly through a component's `reuses` or through
-/// `requires`, breadth first in design order; each with the highest declared release that
-/// satisfies the constraint that brought it in.
-fn resolved_assets(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
-    let mut out = Vec::new();
-    let mut queue: std::collections::VecDeque<(AssetRef<'_>, Json)> = components(e)
-        .into_iter()
-        .filter_map(|c| Some((c.reuses?, json!({"component": c.name()}))))
-        .collect();
-    let mut expanded = std::collections::BTreeSet::new();
-    while let Some((r, by)) = queue.pop_front() {
-        let asset = inventory.get(r.asset);
-        let mut entry = asset_ref(inventory, &r);
-        if let Json::Object(m) = &mut entry {
-            m.insert("required_by".into(), by);
-            m.insert("status".into(), text_or_null(asset.and_then(|a| a.status)));
-            m.insert(
-                "kind".into(),
-                asset.map(|a| scalar(a.item, "kind")).unwrap_or(Json::Null),
-            );
-            m.insert(
-                "source".into(),
-                asset
-                    .map(|a| scalar(a.item, "source"))
-                    .unwrap_or(Json::Null),
-            );
-        }
-        out.push(entry);
-        let Some(asset) = asset else { continue };
-        if expanded.insert(asset.name) {
-            for dep in &asset.requires {
-                queue.push_back((*dep, json!({"asset": asset.name})));
-            }
-        }
-    }
-    Json::Array(out)
+/// `requires`, breadth first in design order; each with the release the design installs.
+fn resolved_assets(
+    inventory: &Inventory<'_>,
+    deps: &[Dependency<'_>],
+    installed: &Installed<'_>,
+) -> Json {
+    Json::Array(
+        (deps.iter())
+            .map(|d| {
+                let asset = inventory.get(d.on.asset);
+                let mut entry = asset_ref(installed, &d.on);
+                if let Json::Object(m) = &mut entry {
+                    m.insert(
+                        "required_by".into(),
+                        match d.by {
+                            By::Component(c) => json!({ "component": c }),
+                            By::Asset(a) => json!({ "asset": a }),
+                        },
+                    );
+                    m.insert("status".into(), text_or_null(asset.and_then(|a| a.status)));
+                    m.insert(
+                        "kind".into(),
+                        asset.map(|a| scalar(a.item, "kind")).unwrap_or(Json::Null),
+                    );
+                    m.insert(
+                        "source".into(),
+                        asset
+                            .map(|a| scalar(a.item, "source"))
+                            .unwrap_or(Json::Null),
+                    );
+                }
+                entry
+            })
+            .collect(),
+    )
 }
 
 /// One exact release per asset: the highest declared release that satisfies every constraint
 /// the design brings in on it (null when no release satisfies them all).
-fn asset_versions(inventory: &Inventory<'_>, assets: &Json) -> Json {
-    let mut constraints: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for a in assets.as_array().into_iter().flatten() {
-        if let (Some(name), Some(c)) = (a["asset"].as_str(), a["constraint"].as_str()) {
-            constraints.entry(name).or_default().push(c);
-        }
-    }
-    let mut out = Map::new();
-    for (name, list) in constraints {
-        let reqs: Vec<semver::VersionReq> = list
-            .iter()
-            .filter_map(|c| semver::VersionReq::parse(c).ok())
-            .collect();
-        let version = inventory.get(name).and_then(|a| {
-            a.releases
-                .iter()
-                .find(|v| reqs.iter().all(|r| r.matches(v)))
-        });
-        out.insert(
-            name.to_string(),
-            version.map(|v| json!(v.to_string())).unwrap_or(Json::Null),
-        );
-    }
-    Json::Object(out)
+fn asset_versions(installed: &Installed<'_>) -> Json {
+    Json::Object(
+        (installed.iter())
+            .map(|(name, v)| (name.clone(), json!(v.map(|v| v.to_string()))))
+            .collect(),
+    )
 }
 
-fn contract(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
+fn contract(installed: &Installed<'_>, e: &Engagement<'_>) -> Json {
     let build = e.build;
     let from_build = |name: &str| build.map(|b| scalar(b, name)).unwrap_or(Json::Null);
     let rollback = [
@@ -382,7 +370,7 @@ fn contract(inventory: &Inventory<'_>, e: &Engagement<'_>) -> Json {
             json!({
                 "name": c.name(),
                 "title": c.item.title.as_ref().map(|t| t.value.as_str()),
-                "reuses": c.reuses.map(|r| asset_ref(inventory, &r)),
+                "reuses": c.reuses.map(|r| asset_ref(installed, &r)),
                 "capability": scalar(c.item, "capability"),
                 "new_because": scalar(c.item, "new_because"),
                 "satisfies": names(c.item, "satisfies"),

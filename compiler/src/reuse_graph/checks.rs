@@ -45,6 +45,7 @@ pub(super) fn run_engagement(
             missed_reuse(inventory, e, &c, &produced_here, &mut providers, out);
         }
     }
+    super::releases::check_engagement(inventory, e, out);
 }
 
 /// How many providers an SDD403 help or an SDD406 label names, and SDD406 marks with labels:
@@ -94,6 +95,7 @@ pub(super) fn run(
             check_reference(inventory, r, &who, &mut found);
         }
     }
+    super::releases::check_release_lists(inventory, &mut found);
     check_produces(inventory, &engagements, &mut found);
     requires_cycles(inventory, &mut found);
     let in_cycle = extends_cycles(ns, &engagements, &mut found);
