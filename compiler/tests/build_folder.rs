@@ -99,3 +99,29 @@ fn the_staging_folders_of_killed_builds_go_and_those_of_running_builds_stay() {
     assert_eq!(names(&root), expected);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Two engagements whose names differ only in case (SDD102) would write two manifests that
+/// are one file on macOS and Windows: even `--allow-errors` writes nothing.
+#[test]
+fn manifests_that_differ_only_in_case_are_not_written() {
+    let root = scratch("case");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/cases/names/sdd102-engagement-names-differ-in-case.sdd");
+    let run = Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .arg("build")
+        .arg(&case)
+        .args(["--allow-errors", "-o", "out"])
+        .current_dir(&root)
+        .output()
+        .expect("sdd runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "refusing to write engagements/DC2-edge-acl.json and engagements/dc2-edge-acl.json"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(names(&root), Vec::<String>::new(), "nothing written");
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -53,6 +53,32 @@ pub struct Namespace<'a> {
     duplicated: NameSet<'a>,
 }
 
+/// SDD102: an engagement whose name differs from an earlier one's only in case.
+fn differs_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
+    let (a, b) = (
+        second.item.name_text().unwrap_or(""),
+        first.item.name_text().unwrap_or(""),
+    );
+    Diagnostic::new(
+        Code::Sdd102,
+        second.file,
+        second.item.name_span(),
+        format!("engagement `{a}` differs from `{b}` only in case"),
+    )
+    .with_label("its manifest would be the same file as the other's on macOS and Windows")
+    .with_secondary(
+        first.file,
+        first.item.name_span(),
+        format!("`{b}` declared here"),
+    )
+    .with_note(format!(
+        "`sdd build` writes engagements/{a}.json and engagements/{b}.json; a file system that \
+         ignores case keeps one of them, and a platform could run one engagement's manifest \
+         under the other's name"
+    ))
+    .with_help("rename one of them")
+}
+
 /// Who gives which approval in which domain.
 pub(crate) type Authority = (String, String, Option<String>);
 
@@ -62,11 +88,23 @@ impl<'a> Namespace<'a> {
         let mut ns = Namespace::default();
         let mut ids: Vec<FileId> = estate.file_ids().collect();
         ids.sort_by(|a, b| estate.files.name(*a).cmp(estate.files.name(*b)));
+        // Engagements by their name in lower case: each one's manifest is a file named after
+        // it, and two names that differ only in case are one file on macOS and Windows.
+        let mut folded: HashMap<String, Decl<'a>> = HashMap::new();
         for file in ids {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
                 let Some(first) = ns.decls.get(name.text.as_str()) else {
                     ns.decls.insert(&name.text, Decl { file, item });
+                    if item.kind() == Keyword::Engagement {
+                        let decl = Decl { file, item };
+                        match folded.entry(name.text.as_str().to_ascii_lowercase()) {
+                            Slot::Occupied(other) => out.push(differs_in_case(decl, *other.get())),
+                            Slot::Vacant(slot) => {
+                                slot.insert(decl);
+                            }
+                        }
+                    }
                     continue;
                 };
                 let second = format!("second declaration, as {}", with_article(item.keyword()));

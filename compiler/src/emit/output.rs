@@ -75,6 +75,12 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 
 /// Replace the folder `out` with exactly the files of `set`.
 pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
+    if let Some((a, b)) = one_file_ignoring_case(set) {
+        return Err(io::Error::other(format!(
+            "refusing to write {a} and {b}: a file system that ignores case (macOS, Windows) \
+             keeps one of them (SDD102); rename one of the engagements"
+        )));
+    }
     let out = &resolve_output(out)?;
     if out.exists() {
         if !out.is_dir() {
@@ -121,6 +127,17 @@ fn resolve_output(out: &Path) -> io::Result<PathBuf> {
         )));
     }
     Ok(real)
+}
+
+/// Two paths of the set that differ only in case, if any: one file where case is ignored.
+fn one_file_ignoring_case(set: &BuildSet) -> Option<(&str, &str)> {
+    let mut seen = std::collections::HashMap::new();
+    for (path, _) in &set.files {
+        if let Some(first) = seen.insert(path.to_lowercase(), path.as_str()) {
+            return Some((first, path.as_str()));
+        }
+    }
+    None
 }
 
 /// Swap the written `staging` folder in as `out`; afterwards `staging` holds the previous set,
