@@ -1,6 +1,6 @@
-//! `sdd check` and `sdd build` given paths that hold no `.sdd` file: a mistake in the command
-//! (exit 2, nothing written), not an estate that passes. A pipeline pointed at the wrong
-//! folder must fail rather than pass, or swap its manifests for an empty set.
+//! `sdd check`, `sdd build` and `sdd fmt` given paths that hold no `.sdd` file: a mistake in
+//! the command (exit 2, nothing written), not an estate that passes. A pipeline pointed at the
+//! wrong folder must fail rather than pass, or swap its manifests for an empty set.
 
 use std::process::Command;
 
@@ -29,6 +29,8 @@ fn check_and_build_refuse_paths_without_an_sdd_file() {
             "nothing to check",
         ),
         (vec!["build", "specs", "-o", "out"], "nothing to build"),
+        (vec!["fmt", "--check", "specs"], "nothing to format"),
+        (vec!["fmt", "specs"], "nothing to format"),
     ] {
         let run = sdd(&args);
         let stderr = String::from_utf8_lossy(&run.stderr);
@@ -43,5 +45,6 @@ fn check_and_build_refuse_paths_without_an_sdd_file() {
     // One file is an estate, even an empty one.
     std::fs::write(root.join("specs/empty.sdd"), "").unwrap();
     assert!(sdd(&["check", "specs"]).status.success());
+    assert!(sdd(&["fmt", "--check", "specs"]).status.success());
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -32,20 +32,24 @@ enum Outcome {
 pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     let mut files = Vec::new();
     let mut failed = false;
-    for path in estate_paths(&args.paths) {
+    let paths = estate_paths(&args.paths);
+    for path in &paths {
         if path.is_dir() {
-            if let Err(e) = sdd::estate::sdd_files_under(&path, &mut files) {
+            if let Err(e) = sdd::estate::sdd_files_under(path, &mut files) {
                 errln!("error: cannot read {}: {e}", path.display());
                 failed = true;
             }
         } else if path.is_file() {
-            files.push(path);
+            files.push(path.clone());
         } else {
-            errln!("error: {}", sdd::estate::not_readable(&path));
+            errln!("error: {}", sdd::estate::not_readable(path));
             failed = true;
         }
     }
     sdd::estate::one_path_per_file(&mut files);
+    if files.is_empty() && !failed {
+        return Err(super::nothing_in(&paths, "format"));
+    }
     if files.len() > sdd::estate::MAX_FILES {
         return Err(format!(
             "more than {} .sdd files (SDD002 input limit)",

@@ -142,13 +142,19 @@ pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, Str
     let paths = estate_paths(paths);
     let estate = Estate::load(&paths).map_err(|e| e.to_string())?;
     if estate.files.is_empty() {
-        let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
-        return Err(format!(
-            "no .sdd file in {}: nothing to {what}; name the folder that holds the estate",
-            names.join(", ")
-        ));
+        return Err(nothing_in(&paths, what));
     }
     Ok(estate)
+}
+
+/// Why a command given paths that hold no `.sdd` file does nothing: a mistake in the command
+/// (exit 2), since a pipeline pointed at the wrong folder must fail rather than pass.
+pub fn nothing_in(paths: &[PathBuf], what: &str) -> String {
+    let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    format!(
+        "no .sdd file in {}: nothing to {what}; name the folder that holds the estate",
+        names.join(", ")
+    )
 }
 
 /// The estate's paths, defaulting to the current folder.
