@@ -88,6 +88,17 @@ mod tests {
         assert_eq!(string("", "plain é 日本"), "\"plain é 日本\"");
         assert_eq!(string("", "a\"b\\c\nd\te\u{7}"), r#""a\"b\\c\nd\te\u{7}""#);
         assert_eq!(string("", "\u{202E}"), r#""\u{202e}""#);
+        // Invisible characters stay visible: written as escapes, they are not turned into
+        // themselves (a zero-width space in a host name, a byte order mark).
+        assert_eq!(
+            string(
+                r#""dc2-edge\u{200B}01\u{FEFF}""#,
+                "dc2-edge\u{200B}01\u{FEFF}"
+            ),
+            r#""dc2-edge\u{200b}01\u{feff}""#
+        );
+        // The joiners emoji and scripts need are written as themselves.
+        assert_eq!(string("", "👩\u{200D}💻"), "\"👩\u{200D}💻\"");
     }
 
     #[test]

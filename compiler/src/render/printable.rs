@@ -1,8 +1,8 @@
 //! Text from an estate made safe to print on a terminal.
 //!
 //! Strings in `.sdd` files may hold control characters (an escape sequence, a bell), and the
-//! bidirectional overrides and line separators that make text display otherwise than it is
-//! read. Printed raw, the first can rewrite a terminal and the second can make a reviewer read
+//! bidirectional overrides, line separators and invisible characters that make text display
+//! otherwise than it is read. Printed raw, the first can rewrite a terminal and the second can make a reviewer read
 //! something other than what is there. Every renderer for people passes such text through here: the
 //! characters are shown as `\u{…}` escapes (as the formatter writes them in a string), or, in
 //! a source snippet where columns must stay where they are, as one visible character each.
@@ -10,10 +10,28 @@
 use std::borrow::Cow;
 
 /// Characters that are not control characters but show text otherwise than it is read: the
-/// bidirectional controls, which reorder it, and the line and paragraph separators, which may
-/// break its line.
+/// bidirectional controls, which reorder it; the line and paragraph separators, which may break
+/// its line; and the invisible format characters (a zero-width space, a word joiner, the byte
+/// order mark, a soft hyphen, the bidirectional marks, the tag characters, which can spell out
+/// a whole hidden text). The zero-width joiner and non-joiner are left out, as scripts and emoji
+/// need them.
 pub fn shows_otherwise(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{61C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
 }
 
 /// A character a terminal would act on or that shows text otherwise: every control character
@@ -64,7 +82,8 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 /// Source text for a snippet: each unsafe character (other than a carriage return, which
 /// ends lines) becomes one visible character of the same length in bytes, so every byte
 /// offset and every column stays where it is: `?` for a one-byte control (ESC, BEL, NUL), `¿`
-/// for a two-byte C1 control, `�` for a bidirectional control.
+/// for a two-byte one (a C1 control, a soft hyphen), `�` for a three-byte one (a bidirectional
+/// control, a zero-width space), `𝖷` for a tag character.
 pub fn pictured(text: &str) -> Cow<'_, str> {
     rewrite(
         text,
@@ -73,7 +92,8 @@ pub fn pictured(text: &str) -> Cow<'_, str> {
             out.push(match c.len_utf8() {
                 1 => '?',
                 2 => '\u{BF}',
-                _ => '\u{FFFD}',
+                3 => '\u{FFFD}',
+                _ => '\u{1D5B7}',
             })
         },
     )
@@ -94,15 +114,24 @@ mod tests {
         assert_eq!(escaped("a\u{1b}[2Jb\u{7}"), "a\\u{1b}[2Jb\\u{7}");
         assert_eq!(escaped("x\u{202e}cba\u{2069}"), "x\\u{202e}cba\\u{2069}");
         assert_eq!(escaped("a\u{2028}b\u{85}"), "a\\u{2028}b\\u{85}");
+        assert_eq!(
+            escaped("dc2\u{200b}01\u{feff}\u{e0041}"),
+            "dc2\\u{200b}01\\u{feff}\\u{e0041}"
+        );
+        // Emoji and scripts that need the joiners keep them.
+        assert_eq!(
+            escaped("👩\u{200d}💻 می\u{200c}خواهم"),
+            "👩\u{200d}💻 می\u{200c}خواهم"
+        );
         assert_eq!(escaped("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(one_line("two\nlines\u{1b}"), "two\\nlines\\u{1b}");
     }
 
     #[test]
     fn pictures_keep_every_offset() {
-        let text = "name: \"a\u{1b}[31m\u{202e}b\u{7f}\u{0}\u{9b}\u{b}\"";
+        let text = "name: \"a\u{1b}[31m\u{202e}b\u{7f}\u{0}\u{9b}\u{b}\u{e0041}\"";
         let shown = pictured(text);
-        assert_eq!(shown, "name: \"a?[31m�b??¿?\"");
+        assert_eq!(shown, "name: \"a?[31m�b??¿?\u{1D5B7}\"");
         assert_eq!(shown.len(), text.len());
         assert_eq!(shown.chars().count(), text.chars().count());
         for (a, b) in shown.char_indices().zip(text.char_indices()) {

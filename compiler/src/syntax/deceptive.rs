@@ -8,6 +8,10 @@
 //!   one: what follows it looks like a line of its own, an `approved_by:` say, while it is still
 //!   part of the comment or string.
 //!
+//! - A tag character (U+E0000–U+E007F) is invisible, yet a run of them spells out ASCII text
+//!   that a program reads: an instruction hidden from the approver and given to a language
+//!   model that executes the engagement ("ASCII smuggling").
+//!
 //! A lead approving a spec reads what is shown, while the fingerprint binds what is there, so
 //! such a character is an error, as a bidirectional one is in Rust. Outside strings and
 //! comments it is a bad character (SDD001), or, for FF, whitespace. A string may still hold one
@@ -26,6 +30,8 @@ enum Effect {
     Reorders,
     /// It may be shown as a line break.
     BreaksTheLine,
+    /// It is not shown at all, but read.
+    Hides,
 }
 
 /// The name of a character that shows text otherwise than it is read, and what it does.
@@ -46,18 +52,19 @@ fn describe(c: char) -> Option<(&'static str, Effect)> {
         '\u{85}' => ("NEXT LINE", BreaksTheLine),
         '\u{2028}' => ("LINE SEPARATOR", BreaksTheLine),
         '\u{2029}' => ("PARAGRAPH SEPARATOR", BreaksTheLine),
+        '\u{E0000}'..='\u{E007F}' => ("TAG", Hides),
         _ => return None,
     })
 }
 
 /// The offsets of the characters [`describe`] knows, in order. The bidirectional controls
-/// and U+2028/U+2029 are three bytes in UTF-8, the first 0xE2; NEL is two, the first 0xC2; VT
-/// and FF are one. A text without those bytes (any ASCII file without VT or FF) is passed over
-/// at the speed of `memchr`.
+/// and U+2028/U+2029 are three bytes in UTF-8, the first 0xE2; NEL is two, the first 0xC2; a
+/// tag character is four, the first 0xF3; VT and FF are one. A text without those bytes (any
+/// ASCII file without VT or FF) is passed over at the speed of `memchr`.
 fn offsets(text: &str) -> Vec<(usize, char)> {
     let bytes = text.as_bytes();
-    let mut found: Vec<(usize, char)> = (memchr::memchr3_iter(0xE2, 0xC2, 0x0B, bytes))
-        .chain(memchr::memchr_iter(0x0C, bytes))
+    let mut found: Vec<(usize, char)> = (memchr::memchr3_iter(0xE2, 0xC2, 0xF3, bytes))
+        .chain(memchr::memchr2_iter(0x0B, 0x0C, bytes))
         .filter_map(|at| {
             let c = text.get(at..)?.chars().next()?;
             describe(c).map(|_| (at, c))
@@ -129,6 +136,17 @@ fn diagnostic(file: FileId, Holder { what, chars, .. }: Holder) -> Diagnostic {
             "what follows it is still part of the {what}, though it may look like a line of its \
              own"
         )),
+        Effect::Hides => Diagnostic::new(
+            Code::Sdd003,
+            file,
+            span,
+            format!("invisible tag character U+{:04X} in a {what}", c as u32),
+        )
+        .with_label("not shown, but read by programs")
+        .with_note(
+            "a run of tag characters spells out text no reader sees, while a program (a language \
+             model that executes the engagement among them) reads it",
+        ),
     }
     .with_note(
         "readers, the approvers among them, may see other text than the one that is checked \
@@ -147,6 +165,7 @@ fn diagnostic(file: FileId, Holder { what, chars, .. }: Holder) -> Diagnostic {
             "remove it, or write it as the escape {escape} if the text needs it (`sdd fmt` \
              does)"
         ),
+        (_, Effect::Hides) => "remove it".to_string(),
         ("text block", Effect::BreaksTheLine) => {
             "remove it, or put a line break in its place".to_string()
         }
@@ -268,6 +287,30 @@ mod tests {
         let formatted = crate::fmt::format(FileId(0), "person p { name: \"a\u{2028}\u{b}\" }\n")
             .expect("formatted");
         assert!(formatted.contains(r#""a\u{2028}\u{b}""#), "{formatted}");
+        assert_eq!(codes(&formatted), vec![]);
+    }
+
+    #[test]
+    fn tag_characters_that_spell_a_hidden_text_are_an_error() {
+        // "approve" in tag characters: invisible in an editor, read by a language model.
+        let hidden: String = "approve"
+            .chars()
+            .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
+            .collect();
+        let text = format!("person p {{ name: \"Ann{hidden}\" }}\n");
+        let found = codes(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .0
+                .contains("invisible tag character U+E0061 in a string"),
+            "{found:?}"
+        );
+        let formatted = crate::fmt::format(FileId(0), &text).expect("formatted");
+        assert!(
+            formatted.contains(r#""Ann\u{e0061}\u{e0070}"#),
+            "{formatted}"
+        );
         assert_eq!(codes(&formatted), vec![]);
     }
 
