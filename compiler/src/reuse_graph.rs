@@ -351,7 +351,7 @@ impl<'a> Component<'a> {
                 .field("capability")
                 .map(|f| &f.value)
                 .filter(|v| v.as_name().is_some()),
-            new_because: item.field("new_because").is_some(),
+            new_because: eng::given(item, "new_because"),
         }
     }
 

@@ -93,6 +93,35 @@ fn time_to_approved_spec() {
 }
 
 #[test]
+fn an_approval_dated_before_the_engagement_opened_is_no_time() {
+    // b-specified's Gate 1 dated 2025-12-20, before it was opened on 2026-01-01: an SDD208,
+    // not a time of -12 days.
+    let case = cases("report")
+        .into_iter()
+        .find(|c| c.name == "report/small-estate")
+        .expect("cases/report/small-estate exists");
+    let mut estate = case.estate();
+    let b = (estate.file_ids())
+        .find(|&f| estate.files.name(f).ends_with("b.sdd"))
+        .expect("b.sdd");
+    let edited = estate
+        .files
+        .text(b)
+        .replacen("on: 2026-01-05", "on: 2025-12-20", 1);
+    estate.update(b, edited);
+    let options = options_at(&case.as_of());
+    let analysis = analyze(&estate, &options);
+    assert!(analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.code.as_str() == "SDD208"));
+    let t = report(&estate, &analysis, options.as_of).time_to_approved_spec;
+    let days: Vec<i64> = t.engagements.iter().map(|s| s.days).collect();
+    assert_eq!(days, [1, 10, 20]);
+    assert_eq!(t.median_days, Some(10.0));
+}
+
+#[test]
 fn rates() {
     let r = small_estate();
     let pair = |x: &sdd::emit::report::Ratio| (x.count, x.of, x.rate);

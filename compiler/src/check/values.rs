@@ -240,8 +240,11 @@ impl Scope<'_, '_> {
     }
 
     fn check_asset(&self, span: Span, name: &str, out: &mut Vec<Diagnostic>) {
-        if self.ns.get_kind(name, "asset").is_some() {
-            return;
+        match self.ns.get(name) {
+            Some(d) if d.kind() == "asset" => return,
+            // Declared as something else (an engagement): SDD103 says what it is.
+            Some(_) => return self.check_decl(span, name, "asset", out),
+            None => {}
         }
         let mut d = self
             .err(Code::Sdd401, span, format!("unknown asset `{name}`"))

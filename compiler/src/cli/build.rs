@@ -48,9 +48,19 @@ pub fn run(args: BuildArgs) -> Result<ExitCode, String> {
         set.executable
     );
     if tally.errors > 0 {
+        // An expired deviation (SDD306) or a step dated after the day checked (SDD208) stops
+        // a build but is no part of a manifest: the same estate builds the same bytes any day.
+        let of_the_day = (analysis.diagnostics.iter())
+            .filter(|d| d.severity == sdd::diagnostic::Severity::Error)
+            .all(sdd::check::gates::depends_on_the_day);
         errln!(
-            "warning: written with {}; the engagements they affect are not executable",
-            sdd::render::summary(tally)
+            "warning: written with {}; {}",
+            sdd::render::summary(tally),
+            match of_the_day {
+                true =>
+                    "they are about the day checked (SDD306, SDD208), which no manifest depends on",
+                false => "the engagements they affect are not executable",
+            }
         );
     }
     // The process ends now: freeing every tree node one by one is wasted time.

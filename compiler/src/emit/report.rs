@@ -154,7 +154,11 @@ pub fn report(estate: &Estate, analysis: &Analysis, as_of: NaiveDate) -> Report 
 
         if facts.spec_holds {
             let approved = e.gate_spec.and_then(|g| eng::date(g, "on"));
-            if let (Some(opened), Some(on)) = (e.opened(), approved) {
+            // An approval dated before the engagement was opened is an SDD208, not a
+            // negative time.
+            if let (Some(opened), Some(on)) =
+                (e.opened(), approved.filter(|on| Some(*on) >= e.opened()))
+            {
                 spec_times.push(SpecTime {
                     engagement: facts.name.clone(),
                     days: (on - opened).num_days(),

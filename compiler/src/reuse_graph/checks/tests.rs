@@ -202,3 +202,30 @@ fn sdd405_notes_the_first_ten_reasons_and_counts_the_rest() {
         ["SDD305 requirement R0 is not verified in the as-built record (t.sdd:22)"]
     );
 }
+
+#[test]
+fn a_blank_new_because_is_no_reason_and_an_engagement_is_no_asset() {
+    let mut text = String::new();
+    asset(&mut text, "prov", "x", "active");
+    text.push_str(&engagement(
+        "e",
+        "design { component c \"t\" { capability: x new_because: \"   \" } component d \"t\" { reuses: other \"^1.0\" } }",
+    ));
+    text.push_str(&engagement("other", ""));
+    let found = diagnostics(&text);
+    let summary: Vec<(&str, &str)> = (found.iter())
+        .filter(|d| d.code != Code::Sdd104)
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "SDD406",
+                "component `c` builds `x` anew, but the inventory provides it"
+            ),
+            ("SDD103", "`other` is an engagement, not an asset"),
+        ],
+        "{found:#?}"
+    );
+}
