@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 use sha2::{Digest, Sha256};
 
 use sdd::analysis::{analyze, Analysis};
@@ -258,6 +258,14 @@ fn executable_means_gate_2_holds_and_no_error() {
         let m = parse(bytes);
         let gate2 = m["gates"]["design"]["holds"] == true;
         assert_eq!(m["executable"], gate2, "{}", m["engagement"]["name"]);
+        // The reasons are empty exactly when it may run; each example that may not run
+        // lacks Gate 2.
+        let why = m["not_executable_because"].as_array().expect("reasons");
+        assert_eq!(why.is_empty(), gate2, "{}", m["engagement"]["name"]);
+        if !gate2 {
+            let first = why[0].as_str().unwrap();
+            assert!(first.starts_with("Gate 2 (gate design)"), "{first}");
+        }
         if m["executable"] == true {
             executable.push(m["engagement"]["name"].as_str().unwrap().to_string());
         }
@@ -284,6 +292,10 @@ fn executable_means_gate_2_holds_and_no_error() {
     assert_eq!(m["gates"]["design"]["holds"], true);
     assert_eq!(m["executable"], false);
     assert_eq!(m["diagnostics"][0]["code"], "SDD304");
+    assert_eq!(
+        m["not_executable_because"],
+        json!(["1 error in the engagement (see `diagnostics`)"])
+    );
 }
 
 #[test]
@@ -424,9 +436,14 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
         format!("{t}\nperson priya {{ name: \"Imposter\" }}\n")
     });
     assert_eq!(set.executable, 0);
+    let m = manifest_of(&set, "dc2-edge-bgp-peering");
+    assert_eq!(m["gates"]["design"]["holds"], true);
+    // The manifest says why, without a path: the count and the codes.
     assert_eq!(
-        manifest_of(&set, "dc2-edge-bgp-peering")["gates"]["design"]["holds"],
-        true
+        m["not_executable_because"],
+        json!([
+            "1 error outside every engagement, which any engagement may depend on (SDD102; `sdd check` lists them)"
+        ])
     );
     // A profile's quorum with a key given twice: the same.
     let set = edited("profiles.sdd", &|t| {
@@ -439,10 +456,10 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
     let mut sources = example_sources();
     sources.push(("zz-second.sdd".into(), second.into()));
     let set = build_at(sources, CASE_DATE);
-    assert_eq!(
-        manifest_of(&set, "dc2-edge-bgp-peering")["executable"],
-        false
-    );
+    let m = manifest_of(&set, "dc2-edge-bgp-peering");
+    assert_eq!(m["executable"], false);
+    let why = m["not_executable_because"][0].as_str().unwrap();
+    assert!(why.contains("is declared more than once"), "{why}");
     assert_eq!(set.executable, examples_set().executable - 1);
 }
 
@@ -465,9 +482,10 @@ fn a_gate_without_its_date_does_not_hold() {
     assert_eq!(m["diagnostics"][0]["code"], "SDD104");
 }
 
-/// Each `resolved` in a manifest (in `assets` and the contract's components) is the release
-/// `asset_versions` says the design installs: one answer per asset.
-fn resolved_releases_agree(m: &Json) -> usize {
+/// Each asset reference in a manifest (in `assets` and the contract's components) says which
+/// release the design installs, `installed`, and it is the release of `asset_versions`: one
+/// answer per asset. Returns how many references it checked.
+fn installed_releases_agree(m: &Json) -> usize {
     let installed = &m["asset_versions"];
     let mut seen = 0;
     let assets = m["assets"].as_array().into_iter().flatten();
@@ -477,7 +495,7 @@ fn resolved_releases_agree(m: &Json) -> usize {
     for r in assets.chain(components) {
         let asset = r["asset"].as_str().expect("an asset name");
         assert_eq!(
-            r["resolved"], installed[asset],
+            r["installed"], installed[asset],
             "{asset} in {}",
             m["engagement"]["name"]
         );
@@ -487,11 +505,11 @@ fn resolved_releases_agree(m: &Json) -> usize {
 }
 
 #[test]
-fn every_resolved_release_is_the_one_the_design_installs() {
+fn every_reference_names_the_release_the_design_installs() {
     let set = examples_set();
     let checked: usize = (set.files.iter())
         .filter(|(p, _)| p != "estate.json")
-        .map(|(_, bytes)| resolved_releases_agree(&parse(bytes)))
+        .map(|(_, bytes)| installed_releases_agree(&parse(bytes)))
         .sum();
     assert!(checked > 10, "{checked}");
     // `render` reuses config-renderer "^1.2" (alone, 1.2.0); config-pusher, reused too,
@@ -506,9 +524,14 @@ fn every_resolved_release_is_the_one_the_design_installs() {
         .expect("the case");
     let (estate, analysis) = case.analyze();
     let m = parse(&build_set(&estate, &analysis).files[0].1);
-    assert_eq!(resolved_releases_agree(&m), 5);
+    assert_eq!(installed_releases_agree(&m), 5);
     assert_eq!(m["asset_versions"]["config-renderer"], Json::Null);
     assert_eq!(m["asset_versions"]["config-pusher"], "2.0.0");
+    let render = &m["contract"]["components"][0]["reuses"];
+    assert_eq!(
+        (&render["resolved"], &render["installed"]),
+        (&json!("1.2.0"), &Json::Null)
+    );
     assert_eq!(m["executable"], false);
     assert_eq!(m["diagnostics"][0]["code"], "SDD402");
 }

@@ -36,9 +36,10 @@ pub struct Context<'a> {
     /// Each file's runs of `analysis.diagnostics`: it is sorted by file name, then span, so a
     /// file's diagnostics are one run, sorted by span.
     by_file: BTreeMap<FileId, Vec<Range<usize>>>,
-    /// Is there an error outside every engagement (in a person, role, profile, type or asset,
-    /// which an engagement may depend on, or between declarations)? Then none is executable.
-    shared_error: bool,
+    /// The errors outside every engagement (in a person, role, profile, type or asset, which
+    /// an engagement may depend on, or between declarations): their count and their codes,
+    /// sorted. While there is one, no engagement is executable.
+    shared_errors: (usize, Vec<&'static str>),
     /// The engagement names declared more than once: which one a manifest describes is a
     /// matter of file order, so none of them is executable.
     declared_twice: HashSet<&'a str>,
@@ -86,14 +87,19 @@ impl<'a> Context<'a> {
                 .get(at)
                 .is_some_and(|s| s.start <= d.primary.span.start && d.primary.span.end <= s.end)
         };
-        let shared_error = (diagnostics.iter())
-            .any(|d| d.is_error() && !depends_on_the_day(d) && !inside_an_engagement(d));
+        let shared: Vec<&Diagnostic> = (diagnostics.iter())
+            .filter(|d| d.is_error() && !depends_on_the_day(d) && !inside_an_engagement(d))
+            .collect();
+        let mut codes: Vec<&'static str> = shared.iter().map(|d| d.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let shared_errors = (shared.len(), codes);
         Context {
             ns,
             inventory,
             analysis,
             by_file,
-            shared_error,
+            shared_errors,
             declared_twice,
         }
     }
@@ -120,13 +126,44 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// Gate 2 holds, the engagement has no error (those that depend on the date aside), it is
-    /// declared once, and no error lies outside every engagement.
-    pub fn executable(&self, facts: &Facts, file: FileId, item: &Item) -> bool {
-        facts.design_holds
-            && !self.shared_error
-            && !self.declared_twice.contains(facts.name.as_str())
-            && !self.diagnostics_in(file, item).any(|d| d.is_error())
+    /// Why the engagement may not run, one reason each; empty when it is executable: Gate 2
+    /// holds, the engagement has no error (those that depend on the date aside), it is
+    /// declared once, and no error lies outside every engagement. Nothing in a reason depends
+    /// on file paths or order.
+    pub fn not_executable_because(&self, facts: &Facts, e: &Engagement<'_>) -> Vec<String> {
+        let mut why = Vec::new();
+        if !facts.design_holds {
+            why.push(match e.gate_design {
+                None => "Gate 2 (gate design) is not recorded".to_string(),
+                Some(_) => "Gate 2 (gate design) does not hold".to_string(),
+            });
+        }
+        let errors = (self.diagnostics_in(e.file, e.item))
+            .filter(|d| d.is_error())
+            .count();
+        if errors > 0 {
+            why.push(format!(
+                "{errors} error{} in the engagement (see `diagnostics`)",
+                if errors == 1 { "" } else { "s" }
+            ));
+        }
+        if self.declared_twice.contains(facts.name.as_str()) {
+            why.push(format!(
+                "`{}` is declared more than once: which declaration this describes is a matter \
+                 of file order",
+                facts.name
+            ));
+        }
+        let (count, codes) = &self.shared_errors;
+        if *count > 0 {
+            why.push(format!(
+                "{count} error{} outside every engagement, which any engagement may depend on \
+                 ({}; `sdd check` lists them)",
+                if *count == 1 { "" } else { "s" },
+                codes.join(", ")
+            ));
+        }
+        why
     }
 }
 
@@ -174,10 +211,9 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     m.insert("format_version".into(), json!(FORMAT_VERSION));
     m.insert("engagement".into(), engagement(&e));
     m.insert("status".into(), json!(facts.status.as_str()));
-    m.insert(
-        "executable".into(),
-        json!(cx.executable(facts, e.file, e.item)),
-    );
+    let why = cx.not_executable_because(facts, &e);
+    m.insert("executable".into(), json!(why.is_empty()));
+    m.insert("not_executable_because".into(), json!(why));
     m.insert(
         "fingerprints".into(),
         json!({
@@ -200,7 +236,7 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
         "assets".into(),
         resolved_assets(cx.inventory, &deps, &installed),
     );
-    m.insert("contract".into(), contract(&installed, &e));
+    m.insert("contract".into(), contract(cx.inventory, &installed, &e));
     m.insert("as_built".into(), as_built(&e));
     m.insert("diagnostics".into(), Json::Array(diagnostics));
     Some(Json::Object(m))
@@ -288,20 +324,23 @@ fn requirements(e: &Engagement<'_>) -> Json {
     )
 }
 
-/// The release of each asset the design installs ([`releases::installed`]): what every
-/// `resolved` in the manifest says, so that a platform reads one answer.
+/// The release of each asset the design installs ([`releases::installed`]).
 type Installed<'i> = BTreeMap<String, Option<&'i semver::Version>>;
 
-fn asset_ref(installed: &Installed<'_>, r: &AssetRef<'_>) -> Json {
+/// An asset reference: its constraint, the highest release that satisfies that constraint
+/// alone (`resolved`), and the one release the design installs (`installed`, the same as
+/// `asset_versions`), which differ when another constraint on the asset rules the first out.
+fn asset_ref(inventory: &Inventory<'_>, installed: &Installed<'_>, r: &AssetRef<'_>) -> Json {
     json!({
         "asset": r.asset,
         "constraint": r.spec,
-        "resolved": installed.get(r.asset).copied().flatten().map(|v| v.to_string()),
+        "resolved": inventory.resolve(r.asset, r.spec).map(|v| v.to_string()),
+        "installed": installed.get(r.asset).copied().flatten().map(|v| v.to_string()),
     })
 }
 
 /// Every asset the design depends on, directly through a component's `reuses` or through
-/// `requires`, breadth first in design order; each with the release the design installs.
+/// `requires`, breadth first in design order.
 fn resolved_assets(
     inventory: &Inventory<'_>,
     deps: &[Dependency<'_>],
@@ -311,7 +350,7 @@ fn resolved_assets(
         (deps.iter())
             .map(|d| {
                 let asset = inventory.get(d.on.asset);
-                let mut entry = asset_ref(installed, &d.on);
+                let mut entry = asset_ref(inventory, installed, &d.on);
                 if let Json::Object(m) = &mut entry {
                     m.insert(
                         "required_by".into(),
@@ -348,7 +387,7 @@ fn asset_versions(installed: &Installed<'_>) -> Json {
     )
 }
 
-fn contract(installed: &Installed<'_>, e: &Engagement<'_>) -> Json {
+fn contract(inventory: &Inventory<'_>, installed: &Installed<'_>, e: &Engagement<'_>) -> Json {
     let build = e.build;
     let from_build = |name: &str| build.map(|b| scalar(b, name)).unwrap_or(Json::Null);
     let rollback = [
@@ -370,7 +409,7 @@ fn contract(installed: &Installed<'_>, e: &Engagement<'_>) -> Json {
             json!({
                 "name": c.name(),
                 "title": c.item.title.as_ref().map(|t| t.value.as_str()),
-                "reuses": c.reuses.map(|r| asset_ref(installed, &r)),
+                "reuses": c.reuses.map(|r| asset_ref(inventory, installed, &r)),
                 "capability": scalar(c.item, "capability"),
                 "new_because": scalar(c.item, "new_because"),
                 "satisfies": names(c.item, "satisfies"),

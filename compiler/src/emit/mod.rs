@@ -23,7 +23,7 @@ use crate::reuse_graph::Inventory;
 
 /// The manifest and index format: MAJOR.MINOR. A consumer accepts any MINOR of a MAJOR it
 /// knows; see `docs/manifests.md` for what changes which part.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// The index's file name in the output folder.
 pub const INDEX_FILE: &str = "estate.json";
