@@ -50,6 +50,11 @@ fn text(o: &Output) -> String {
 fn check_exit_codes() {
     let ok = sdd(&["check", "examples"], &root());
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    // The repository root, where an editor's default root (the git root) lands: the test
+    // fixtures hold a `.sddignore`, so only the examples are read.
+    let repo = sdd(&["check", "."], &root());
+    assert_eq!(repo.status.code(), Some(0), "{}", text(&repo));
+    assert!(text(&repo).contains("17 files checked"), "{}", text(&repo));
     let missing = sdd(&["check", "no-such-folder"], &root());
     assert_eq!(missing.status.code(), Some(2));
     let usage = sdd(&["check", "--format", "xml"], &root());
