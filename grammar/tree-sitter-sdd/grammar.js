@@ -77,9 +77,11 @@ module.exports = grammar({
     // ---- items --------------------------------------------------------------------------
 
     // keyword [name] [?] [: value] ["title"] [by name] [{ body }], at least one part after the
-    // keyword. Without a name the item goes straight on to its title, `by` or body: `x: …`
-    // inside a body is a field, never an item.
-    item: $ => seq(
+    // keyword. Without a name the item goes straight on to its title or body: `x: …` inside a
+    // body is a field, never an item. `by` right after the keyword is the item's name, as the
+    // compiler reads it (`person by`). After the name or title, `by` starts the `by` part
+    // (right associative: shifted), not a field named `by` after the item.
+    item: $ => prec.right(seq(
       field('keyword', choice(...KEYWORDS)),
       choice(
         seq(
@@ -95,13 +97,9 @@ module.exports = grammar({
           optional(seq('by', field('by', $._name))),
           optional(field('body', $.body)),
         ),
-        seq(
-          seq('by', field('by', $._name)),
-          optional(field('body', $.body)),
-        ),
         field('body', $.body),
       ),
-    ),
+    )),
 
     optional_marker: _ => '?',
 
@@ -129,7 +127,7 @@ module.exports = grammar({
     // A name: an identifier, or a keyword used as a name (`gate design`, `test: …`).
     _name: $ => choice(
       $.identifier,
-      alias(choice(...KEYWORDS), $.identifier),
+      alias(choice(...KEYWORDS, 'by'), $.identifier),
     ),
 
     // ---- values -------------------------------------------------------------------------
