@@ -123,7 +123,9 @@ fn without_line_numbers(note: &str) -> String {
     out
 }
 
-/// The comments of a text, as the formatter writes them back.
+/// The comments of a text, as the formatter must keep them: a line comment without trailing
+/// white space; a block comment with `\n` line ends, and its later lines without their
+/// indentation, which changes when the layout moves the comment as a whole.
 fn comments(text: &str) -> Vec<String> {
     parse(FileId(0), text)
         .comments
@@ -131,7 +133,10 @@ fn comments(text: &str) -> Vec<String> {
         .map(|c| {
             let raw = &text[c.span.range()];
             match c.kind {
-                Token::BlockComment => raw.replace("\r\n", "\n"),
+                Token::BlockComment => (raw.replace("\r\n", "\n").split('\n'))
+                    .map(|line| line.trim_start_matches([' ', '\t']))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 _ => raw.trim_end().to_string(),
             }
         })

@@ -4,6 +4,8 @@
 
 use crate::syntax::{Body, Entry, Field, Ident, Item, Parsed, Value, ValueKind};
 
+use crate::syntax::token::{Comment, Token};
+
 use super::writer::comment_text;
 
 /// Why the formatted text does not mean the same, if it does not.
@@ -24,12 +26,25 @@ pub(super) fn check(
     if !list_eq(&before.ast.items, &after.ast.items, item_eq) {
         return Err("the formatted text parses to a different tree".into());
     }
-    let comments_before = before.comments.iter().map(|&c| comment_text(before_src, c));
-    let comments_after = after.comments.iter().map(|&c| comment_text(after_src, c));
+    let comments_before = (before.comments.iter()).map(|&c| comment_key(before_src, c));
+    let comments_after = (after.comments.iter()).map(|&c| comment_key(after_src, c));
     if !comments_before.eq(comments_after) {
         return Err("the formatted text does not keep every comment in order".into());
     }
     Ok(())
+}
+
+/// A comment as the formatter must keep it: its text, the indentation of a block comment's
+/// later lines aside (the layout moves a block comment as a whole).
+fn comment_key(src: &str, c: Comment) -> String {
+    let text = comment_text(src, c);
+    match c.kind {
+        Token::BlockComment => (text.split('\n'))
+            .map(|line| line.trim_start_matches([' ', '\t']))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => text.into_owned(),
+    }
 }
 
 fn list_eq<T>(a: &[T], b: &[T], eq: fn(&T, &T) -> bool) -> bool {

@@ -93,7 +93,7 @@ fn body(w: &mut Writer<'_>, b: &Body) {
             // that follows.
             let after = w.next_code(v.span.end as usize);
             match w.src().as_bytes().get(after) {
-                Some(b',') => w.token(",", Span::new(after, after + 1)),
+                Some(b',') => w.punct(",", Span::new(after, after + 1)),
                 _ => w.text(","),
             }
         }
@@ -156,7 +156,15 @@ fn field(w: &mut Writer<'_>, f: &Field) {
     w.token(&f.name.text, f.name.span);
     w.text(":");
     w.space();
+    // A comment between the name and the value may put the value on a line of its own: it is
+    // indented one level below the name.
+    let commented = w.has_comment_in(Span::new(
+        f.name.span.end as usize,
+        f.value.span.start as usize,
+    ));
+    w.deeper(usize::from(commented));
     value(w, &f.value, 0);
+    w.shallower(usize::from(commented));
 }
 
 /// Write a value; `suffix` columns follow it on its line (a list element's comma).

@@ -80,6 +80,15 @@ impl<'s> Writer<'s> {
         self.want_space = true;
     }
 
+    /// Write punctuation that sticks to what precedes it (a `,`) at `span`, after the
+    /// comments before it, with no space before it.
+    pub fn punct(&mut self, s: &str, span: Span) {
+        self.flush(span.start as usize);
+        self.want_space = false;
+        self.text(s);
+        self.last = self.last.max(span.end as usize);
+    }
+
     /// Write the source token at `span` as `s`, after the comments that precede it.
     pub fn token(&mut self, s: &str, span: Span) {
         self.flush(span.start as usize);
@@ -108,6 +117,16 @@ impl<'s> Writer<'s> {
         if blank_in(self.gap(at)) {
             self.blank_line();
         }
+    }
+
+    /// Indent what starts a line `levels` deeper from now on.
+    pub fn deeper(&mut self, levels: usize) {
+        self.indent += levels;
+    }
+
+    /// Undo [`Writer::deeper`].
+    pub fn shallower(&mut self, levels: usize) {
+        self.indent = self.indent.saturating_sub(levels);
     }
 
     /// Start the entries of a container on the next line, one level deeper.
@@ -210,12 +229,28 @@ impl<'s> Writer<'s> {
                 if blank {
                     self.blank_line();
                 }
+                // A block comment over several lines moves as a whole: its later lines keep
+                // their place relative to its first (a box of `*` stays a box).
+                let text = match comment.kind {
+                    Token::BlockComment if text.contains('\n') => Cow::Owned(reindented(
+                        &text,
+                        self.source_column(start),
+                        self.indent * INDENT.len(),
+                    )),
+                    _ => text,
+                };
                 self.text(&text);
                 self.newline();
             }
             self.last = self.last.max(comment.span.end as usize);
             self.next += 1;
         }
+    }
+
+    /// The column of the source offset `at` on its line, in characters.
+    fn source_column(&self, at: usize) -> usize {
+        let line = self.src[..at].rfind('\n').map_or(0, |i| i + 1);
+        self.src[line..at].chars().count()
     }
 
     fn gap(&self, at: usize) -> &'s str {
@@ -230,6 +265,32 @@ impl<'s> Writer<'s> {
         self.newline();
         align_trailing(&self.out, &self.trailing)
     }
+}
+
+/// A block comment that started in column `from` as it reads from column `to`: its later lines
+/// shifted by as many columns (a tab counts as one), never into their own text; a line of
+/// white space only loses it.
+fn reindented(text: &str, from: usize, to: usize) -> String {
+    let mut lines = text.split('\n');
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(lines.next().unwrap_or(""));
+    for line in lines {
+        out.push('\n');
+        if line.trim().is_empty() {
+            continue;
+        }
+        if to >= from {
+            out.extend(std::iter::repeat_n(' ', to - from));
+            out.push_str(line);
+        } else {
+            let strip: usize = (line.chars().take(from - to))
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .map(char::len_utf8)
+                .sum();
+            out.push_str(&line[strip..]);
+        }
+    }
+    out
 }
 
 /// Two line breaks: the author left a blank line.
