@@ -2,11 +2,19 @@
 //! the first message it cannot decode, and it refuses a `Content-Type` header without a
 //! lower-case `charset=utf-8` (the protocol makes the header optional and UTF-8 its default),
 //! so one bad message ended the server. [`relay`] reads each frame itself, passes on every
-//! message the server can decode, re-framed with its `Content-Length` alone, and drops the
-//! rest with a line on standard error.
+//! message the server can decode, re-framed with its `Content-Length` alone. A request it
+//! cannot decode whose `id` can be read (no `"jsonrpc": "2.0"`, a `method` that is not a
+//! string, `params` that are neither an object nor an array) is passed on as a call of
+//! [`INVALID_REQUEST`] under that id, which the server answers with an "invalid request" error,
+//! so the client is not left waiting for an answer. The rest is dropped with a line on
+//! standard error.
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// The method a request the server cannot decode is passed on as: the server answers it with
+/// an "invalid request" error under the request's id.
+pub const INVALID_REQUEST: &str = "sdd/invalidRequest";
 
 /// The longest header block read; a longer one is garbage, skipped.
 const MAX_HEADER_BYTES: usize = 8 * 1024;
@@ -47,9 +55,18 @@ where
             return;
         }
         if let Some(why) = undecodable(&body) {
-            eprintln!("sdd-lsp: dropped a message the server cannot decode: {why}");
-            continue;
+            match answerable(&body, &why) {
+                Some(call) => {
+                    eprintln!("sdd-lsp: answered a request the server cannot decode: {why}");
+                    body = call;
+                }
+                None => {
+                    eprintln!("sdd-lsp: dropped a message the server cannot decode: {why}");
+                    continue;
+                }
+            }
         }
+        let length = body.len();
         let header = format!("Content-Length: {length}\r\n\r\n");
         let sent = async {
             output.write_all(header.as_bytes()).await?;
@@ -119,6 +136,24 @@ fn undecodable(body: &[u8]) -> Option<String> {
     }
 }
 
+/// A request the server cannot decode, as a call of [`INVALID_REQUEST`] under its id, if it
+/// is a JSON object with a `method` and a number or string `id`. (Without an id there is no
+/// one to answer; a message without a `method` may be a response the client got wrong.)
+fn answerable(body: &[u8], why: &str) -> Option<Vec<u8>> {
+    let message: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let id = message
+        .get("id")
+        .filter(|id| id.is_string() || id.is_u64() || id.is_i64())?;
+    message.get("method")?;
+    serde_json::to_vec(&serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": INVALID_REQUEST,
+        "params": { "reason": why },
+    }))
+    .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,8 +188,38 @@ mod tests {
             frame("", EXIT),
         ]
         .concat();
-        let expected = [frame("", EXIT), frame("", response), frame("", EXIT)].concat();
-        assert_eq!(relayed(input.as_bytes()).await, expected);
+        let out = relayed(input.as_bytes()).await;
+        // The request without `"jsonrpc"` has an id: it is passed on to be answered.
+        let (before, after) = out.split_at(out.find(INVALID_REQUEST).expect("the call"));
+        assert!(
+            before.ends_with(r#"{"id":1,"jsonrpc":"2.0","method":""#),
+            "{out}"
+        );
+        let call = &after[..after.find('}').unwrap() + 2];
+        assert!(call.contains(r#""params":{"reason":"#), "{call}");
+        let expected = [frame("", EXIT), frame("", response)].concat();
+        assert!(out.starts_with(&expected), "{out}");
+        assert!(out.ends_with(&frame("", EXIT)), "{out}");
+        assert_eq!(out.matches("Content-Length").count(), 4, "{out}");
+    }
+
+    #[test]
+    fn only_a_request_with_an_id_is_answered() {
+        let call = answerable(br#"{"id":"a","method":5}"#, "why").expect("answered");
+        let call: serde_json::Value = serde_json::from_slice(&call).unwrap();
+        assert_eq!(call["id"], "a");
+        assert_eq!(call["method"], INVALID_REQUEST);
+        assert_eq!(call["params"]["reason"], "why");
+        for dropped in [
+            r#"{"method":"x"}"#,
+            r#"{"id":null,"method":"x"}"#,
+            r#"{"id":{},"method":"x"}"#,
+            r#"{"id":2}"#,
+            "[1,2]",
+            "not json",
+        ] {
+            assert_eq!(answerable(dropped.as_bytes(), "why"), None, "{dropped}");
+        }
     }
 
     #[tokio::test]

@@ -24,6 +24,7 @@ where
 {
     let (service, socket) = LspService::build(server::Backend::new)
         .custom_method("sdd/testPanic", server::Backend::test_panic)
+        .custom_method(framing::INVALID_REQUEST, server::Backend::invalid_request)
         .finish();
     // The server reads what the relay passes on; the relay ends at the end of the input (and
     // the server then at the end of the pipe), the server at `exit`.

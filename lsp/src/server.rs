@@ -155,6 +155,16 @@ impl Backend {
         tokio::spawn(publish_loop(self.client.clone(), self.shared.clone()));
     }
 
+    /// `sdd/invalidRequest`: the answer to a request the framing relay could not pass on as it
+    /// was ([`crate::framing::INVALID_REQUEST`]): an "invalid request" error under its id.
+    pub async fn invalid_request(&self, params: InvalidRequest) -> Result<()> {
+        Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
+            message: format!("invalid request: {}", params.reason).into(),
+            data: None,
+        })
+    }
+
     /// `sdd/testPanic`: panics inside a handler, to show the server survives it.
     pub async fn test_panic(&self) -> Result<Option<String>> {
         Ok(self
@@ -166,6 +176,12 @@ impl Backend {
             })
             .await)
     }
+}
+
+/// The parameters of [`Backend::invalid_request`]: why the request could not be decoded.
+#[derive(Debug, serde::Deserialize)]
+pub struct InvalidRequest {
+    reason: String,
 }
 
 /// Publish diagnostics whenever edits pause for the debounce interval.

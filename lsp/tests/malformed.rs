@@ -1,6 +1,7 @@
 //! The binary over real standard input and output: a message it cannot decode, or a legal
-//! `Content-Type` header, does not end the server. Each such message is dropped with a line on
-//! standard error; the requests after it are answered, and `shutdown` then `exit` end the
+//! `Content-Type` header, does not end the server. Such a message is dropped with a line on
+//! standard error, or, when it is a request whose id can be read, answered with an "invalid
+//! request" error; the requests after it are answered, and `shutdown` then `exit` end the
 //! process with status 0.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -62,18 +63,27 @@ fn bad_messages_are_dropped_and_the_server_keeps_serving() {
     ] {
         input.extend(frame("", bad));
     }
+    // A request that cannot be decoded but whose id can be read is answered with an error.
+    input.extend(frame("", r#"{"id":4,"method":"textDocument/hover"}"#));
     input.extend(frame(
         "Content-Type: application/vscode-jsonrpc; charset=UTF-8\r\n",
         r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#,
     ));
     stdin.write_all(&input).unwrap();
+    let mut invalid = None;
     let shutdown = loop {
         let message = next_message(&mut stdout);
+        if message["id"] == 4 {
+            invalid = Some(message.clone());
+        }
         if message["id"] == 3 {
             break message;
         }
     };
     assert!(shutdown.get("error").is_none(), "{shutdown}");
+    let invalid = invalid.unwrap_or_else(|| next_message(&mut stdout));
+    assert_eq!(invalid["id"], 4, "{invalid}");
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
     // The client keeps its end open after `exit`, as some do: the server must end anyway.
     stdin
         .write_all(&frame("", r#"{"jsonrpc":"2.0","method":"exit"}"#))
