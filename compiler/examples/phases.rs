@@ -122,7 +122,7 @@ fn main() {
     t.phase("reuse", || {
         let mut out = Vec::new();
         for e in &engagements {
-            sdd::reuse_graph::check_engagement(&inventory, e, &mut out);
+            sdd::reuse_graph::check_engagement(&inventory, e, e.as_built.is_some(), &mut out);
         }
         out.len()
     });

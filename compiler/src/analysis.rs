@@ -264,8 +264,14 @@ fn check_file(
         e.partly_read =
             (syntax_errors.iter()).any(|s| item.span.start <= s.start && s.end <= item.span.end);
         let evaluated = governance::evaluate(ns, &e, options.as_of, &mut found);
+        // Delivered under a design approval of the current content: its reuse is history.
+        let delivered = e.as_built.is_some()
+            && (e
+                .gate_design
+                .and_then(|g| crate::check::engagement::text(g, "fingerprint")))
+                == Some(evaluated.design_fingerprint.as_str());
         facts.push((file, Arc::new(evaluated)));
-        reuse_graph::check_engagement(inventory, &e, &mut found);
+        reuse_graph::check_engagement(inventory, &e, delivered, &mut found);
     }
     (found, facts)
 }

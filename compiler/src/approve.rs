@@ -313,10 +313,12 @@ pub fn readiness(
     unmet
 }
 
-/// The errors in what a gate approves (syntax, names and types: SDD001–SDD106), each one
-/// unmet criterion: an approval records a fingerprint of that content, and content the
-/// checker cannot read or type is not ready, however complete it looks. Gate 1 approves the
-/// engagement's own fields and `requirements`; Gate 2 its `feasibility` and `design`.
+/// The errors in what a gate approves, each one unmet criterion: an approval records a
+/// fingerprint of that content, and content the checker cannot read or type is not ready,
+/// however complete it looks (syntax, names and types: SDD001–SDD106); nor is a design that
+/// reuses an unknown or retired asset or a release that does not exist (SDD401–SDD403).
+/// Gate 1 approves the engagement's own fields and `requirements`; Gate 2 its `feasibility`
+/// and `design`.
 pub fn content_errors(e: &Engagement<'_>, diagnostics: &[Diagnostic], gate: &str) -> Vec<Unmet> {
     let approved = |keyword: &str| match gate {
         "spec" => keyword == "requirements",
@@ -332,13 +334,18 @@ pub fn content_errors(e: &Engagement<'_>, diagnostics: &[Diagnostic], gate: &str
         None => gate == "spec" && within(e.item.span, span),
     };
     (diagnostics.iter())
-        .filter(|d| d.is_error() && d.file() == e.file && d.code.as_str() < "SDD200")
+        .filter(|d| d.is_error() && d.file() == e.file && approves_code(d.code.as_str(), gate))
         .filter(|d| in_content(d.primary.span))
         .map(|d| Unmet {
             message: format!("{} [{}]", d.message, d.code.as_str()),
             span: d.primary.span,
         })
         .collect()
+}
+
+/// Is an error of this code in a gate's content an unmet criterion of the gate?
+fn approves_code(code: &str, gate: &str) -> bool {
+    code < "SDD200" || (gate == "design" && ("SDD401"..="SDD403").contains(&code))
 }
 
 fn indent_of(text: &str, offset: usize) -> String {

@@ -47,9 +47,17 @@ pub fn check(
 }
 
 /// Reuse checks of one engagement's components against the inventory: unsatisfiable or
-/// deprecated `reuses` (SDD402, SDD403) and missed reuse (SDD406).
-pub fn check_engagement(inventory: &Inventory<'_>, e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
-    checks::run_engagement(inventory, e, out);
+/// deprecated `reuses` (SDD402, SDD403) and missed reuse (SDD406). `delivered`: the engagement
+/// has an as-built record under a design approval of its current content, so its reuse is
+/// history, and the inventory moving on since (a release dropped, the asset retired) is a
+/// warning on it, not an error.
+pub fn check_engagement(
+    inventory: &Inventory<'_>,
+    e: &Engagement<'_>,
+    delivered: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    checks::run_engagement(inventory, e, delivered, out);
 }
 
 /// A reference to an asset with a version constraint (`reuses`, `requires`) or an exact

@@ -33,19 +33,27 @@ mod tests;
 pub(super) fn run_engagement(
     inventory: &Inventory<'_>,
     e: &Engagement<'_>,
+    delivered: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let produced_here: BTreeSet<&str> = produced(e).iter().map(|(_, r)| r.asset).collect();
     let mut providers = BTreeMap::new();
+    // Delivered work reused the asset as it was then: the inventory moving on (a release
+    // dropped, the asset retired) is a warning on it, not an error that would stop every build
+    // of the estate and could only be cleared by editing an approved design.
     for c in components(e) {
         if let Some(r) = &c.reuses {
             let who = format!("component `{}` reuses", c.name());
+            let before = out.len();
             check_reference(inventory, r, &who, out);
+            if delivered {
+                out[before..].iter_mut().for_each(as_history);
+            }
         } else if !c.new_because {
             missed_reuse(inventory, e, &c, &produced_here, &mut providers, out);
         }
     }
-    super::releases::check_engagement(inventory, e, out);
+    super::releases::check_engagement(inventory, e, delivered, out);
 }
 
 /// How many providers an SDD403 help or an SDD406 label names, and SDD406 marks with labels:
@@ -101,6 +109,18 @@ pub(super) fn run(
     let in_cycle = extends_cycles(ns, &engagements, &mut found);
     unreconciled_extends(estate, ns, &engagements, facts, &in_cycle, out, &mut found);
     out.extend(found);
+}
+
+/// An SDD402 or SDD403 on delivered work: a warning, with a note saying why.
+pub(super) fn as_history(d: &mut Diagnostic) {
+    if d.severity == Severity::Error {
+        d.severity = Severity::Warning;
+        d.notes.push(
+            "a warning, not an error: the engagement is delivered, and reused the asset as the \
+             inventory had it then; new work must not"
+                .into(),
+        );
+    }
 }
 
 /// SDD402 and SDD403 on one `reuses` or `requires`.

@@ -112,14 +112,17 @@ fn release<'i>(
 }
 
 /// SDD402 for the releases one engagement names: constraints on one asset that each resolve
-/// but that no declared release satisfies together, and a `built` entry that `uses` a
-/// release the inventory does not declare.
+/// but that no declared release satisfies together (a warning on `delivered` work, as in
+/// [`super::check_engagement`]), and a `built` entry that `uses` a release the inventory does
+/// not declare.
 pub(super) fn check_engagement(
     inventory: &Inventory<'_>,
     e: &Engagement<'_>,
+    delivered: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     let deps = dependencies(inventory, e);
+    let before = out.len();
     for (name, on) in by_asset(&deps) {
         let Some(asset) = inventory.get(name) else {
             continue;
@@ -169,6 +172,9 @@ pub(super) fn check_engagement(
             d.with_note(format!("`{name}` declares {}", asset.releases_text()))
                 .with_help("one release is installed per asset: change a constraint so that one declared release satisfies them all"),
         );
+    }
+    if delivered {
+        out[before..].iter_mut().for_each(super::checks::as_history);
     }
     undeclared_uses(inventory, e, out);
 }
