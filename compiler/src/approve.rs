@@ -300,6 +300,9 @@ pub fn readiness(
         return unmet;
     }
     let mut unmet = content_errors(e, diagnostics, gate);
+    unmet.extend(errors_in(e, diagnostics, "design", |code| {
+        ("SDD401"..="SDD403").contains(&code)
+    }));
     unmet.extend(gates::design_readiness(e));
     if !facts.spec_holds {
         unmet.insert(
@@ -313,13 +316,23 @@ pub fn readiness(
     unmet
 }
 
-/// The errors in what a gate approves, each one unmet criterion: an approval records a
-/// fingerprint of that content, and content the checker cannot read or type is not ready,
-/// however complete it looks (syntax, names and types: SDD001–SDD106); nor is a design that
-/// reuses an unknown or retired asset or a release that does not exist (SDD401–SDD403).
-/// Gate 1 approves the engagement's own fields and `requirements`; Gate 2 its `feasibility`
-/// and `design`.
+/// The errors in what a gate approves (syntax, names and types: SDD001–SDD106), each one
+/// unmet criterion: an approval records a fingerprint of that content, and content the
+/// checker cannot read or type is not ready, however complete it looks. Gate 1 approves the
+/// engagement's own fields and `requirements`; Gate 2 its `feasibility` and `design`. (Nor
+/// is a design that reuses an unknown or retired asset or a release that does not exist,
+/// SDD401–SDD403, ready: [`readiness`] adds those.)
 pub fn content_errors(e: &Engagement<'_>, diagnostics: &[Diagnostic], gate: &str) -> Vec<Unmet> {
+    errors_in(e, diagnostics, gate, |code| code < "SDD200")
+}
+
+/// The errors of the codes `of_code` accepts in what `gate` approves, each one unmet criterion.
+fn errors_in(
+    e: &Engagement<'_>,
+    diagnostics: &[Diagnostic],
+    gate: &str,
+    of_code: impl Fn(&str) -> bool,
+) -> Vec<Unmet> {
     let approved = |keyword: &str| match gate {
         "spec" => keyword == "requirements",
         _ => keyword == "feasibility" || keyword == "design",
@@ -334,18 +347,13 @@ pub fn content_errors(e: &Engagement<'_>, diagnostics: &[Diagnostic], gate: &str
         None => gate == "spec" && within(e.item.span, span),
     };
     (diagnostics.iter())
-        .filter(|d| d.is_error() && d.file() == e.file && approves_code(d.code.as_str(), gate))
+        .filter(|d| d.is_error() && d.file() == e.file && of_code(d.code.as_str()))
         .filter(|d| in_content(d.primary.span))
         .map(|d| Unmet {
             message: format!("{} [{}]", d.message, d.code.as_str()),
             span: d.primary.span,
         })
         .collect()
-}
-
-/// Is an error of this code in a gate's content an unmet criterion of the gate?
-fn approves_code(code: &str, gate: &str) -> bool {
-    code < "SDD200" || (gate == "design" && ("SDD401"..="SDD403").contains(&code))
 }
 
 fn indent_of(text: &str, offset: usize) -> String {
