@@ -1,5 +1,6 @@
 //! Writing files atomically: a temporary file in the same folder, then a rename, so a reader
-//! (or a crash) never sees a half-written file; and syncing a whole staged folder at once.
+//! (or a crash) never sees a half-written file; edits in place that never overwrite a
+//! read-only file or another edit; and syncing a whole staged folder at once.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,14 +10,80 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     write_then_rename(path, contents, None)
 }
 
+/// Why an edit in place was not written.
+#[derive(Debug)]
+pub enum EditError {
+    /// The file is read-only: someone locked it, an approved record perhaps.
+    ReadOnly,
+    /// The file no longer holds what the edit was made from: another edit (a second `sdd
+    /// approve` run at the same time) came first. The edit is made again from the new text.
+    Changed,
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for EditError {
+    fn from(e: std::io::Error) -> Self {
+        EditError::Io(e)
+    }
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditError::ReadOnly => write!(f, "the file is read-only"),
+            EditError::Changed => write!(f, "the file changed while it was being edited"),
+            EditError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
 /// Replace an existing file's contents atomically, as an edit in place would (`sdd fmt`,
-/// `sdd approve`): a symbolic link is followed, not replaced by a file, and the file keeps
-/// its permissions (given to the new file before it takes the old one's place, so a private
-/// file is never readable by others, not even for a moment).
-pub fn replace_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// `sdd approve`), if it still holds `read`, the text the edit was made from, and is not
+/// read-only. A symbolic link is followed, not replaced by a file, and the file keeps its
+/// permissions (given to the new file before it takes the old one's place, so a private file
+/// is never readable by others, not even for a moment). While the file is compared and
+/// replaced, an exclusive advisory lock on it keeps out every other edit made this way, so of
+/// two edits made from the same text one is written and the other is told [`EditError::Changed`]
+/// (without the lock both were written, and the first was lost: one of two approvals).
+pub fn edit_file(path: &Path, read: &[u8], contents: &[u8]) -> Result<(), EditError> {
     let target = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&target)?.permissions();
-    write_then_rename(&target, contents, Some(permissions))
+    if permissions.readonly() {
+        return Err(EditError::ReadOnly);
+    }
+    let file = std::fs::File::open(&target)?;
+    lock(&file)?;
+    // Read by path: an edit that came first has renamed a new file into place.
+    if std::fs::read(&target)? != read {
+        return Err(EditError::Changed);
+    }
+    write_then_rename(&target, contents, Some(permissions))?;
+    // The lock goes with `file`.
+    Ok(())
+}
+
+/// Wait for an exclusive advisory lock on an open file (released when it is closed).
+fn lock(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        loop {
+            // SAFETY: the descriptor is open for the duration of the call.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                return Ok(());
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        // The comparison alone: a narrower window, not a closed one.
+        let _ = file;
+        Ok(())
+    }
 }
 
 fn write_then_rename(

@@ -126,9 +126,21 @@ fn format_file(path: &Path, check: bool) -> Outcome {
         return Outcome::Unchanged;
     }
     if !check {
-        if let Err(e) = sdd::write::replace_file(path, formatted.as_bytes()) {
-            errln!("error: cannot write {}: {e}", path.display());
-            return Outcome::Failed;
+        // Never over a read-only file, nor over an edit made since the file was read (an
+        // approval recorded meanwhile would be lost): that file is left for the next run.
+        match sdd::write::edit_file(path, text.as_bytes(), formatted.as_bytes()) {
+            Ok(()) => {}
+            Err(sdd::write::EditError::Changed) => {
+                errln!(
+                    "{}: changed while it was being formatted; left as it is now (run `sdd fmt` again)",
+                    shown(path)
+                );
+                return Outcome::Refused;
+            }
+            Err(e) => {
+                errln!("error: cannot write {}: {e}", path.display());
+                return Outcome::Failed;
+            }
         }
     }
     Outcome::Changed

@@ -85,22 +85,10 @@ pub fn fingerprint(
     Ok(ExitCode::SUCCESS)
 }
 
+/// How many times `approve` makes its edit again when another edit of the file came first.
+const APPROVE_ATTEMPTS: usize = 5;
+
 pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
-    let estate = load(&args.paths)?;
-    // A name that is not in the estate is a mistake in the command (exit 2), as for
-    // `check --ready`, `fingerprint` and `impact`; a refusal (exit 1) is about the engagement.
-    {
-        let ns = Namespace::build(&estate, &mut Vec::new());
-        if ns.get_kind(&args.engagement, "engagement").is_none() {
-            let name = &args.engagement;
-            return Err(sdd::approve::not_in_estate(
-                &estate,
-                &ns,
-                "engagement",
-                name,
-            ));
-        }
-    }
     let mut opts = options(None)?;
     let on = match &args.on {
         Some(text) => sdd::check::values::parse_date(text)
@@ -114,7 +102,6 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
         ));
     }
     opts.git_history = false;
-    let analysis = analyze(&estate, &opts);
     let request = sdd::approve::Request {
         engagement: args.engagement.clone(),
         gate: args.gate.clone(),
@@ -122,41 +109,75 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
         on,
         replace: args.replace,
     };
-    match sdd::approve::approve(&estate, &analysis, &request) {
-        Ok(edit) => {
-            let path = PathBuf::from(estate.files.name(edit.file));
-            sdd::write::replace_file(&path, edit.text.as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            outln!(
-                "recorded gate {} of {} approved by {} on {}: {}",
-                args.gate,
-                args.engagement,
-                edit.approvers
-                    .iter()
-                    .map(|p| format!("@{p}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                edit.on,
-                edit.fingerprint
-            );
-            for warning in &edit.warnings {
-                errln!("warning: {}", escaped(warning));
+    // Another `approve` of the same file at the same time (a second approver) may come
+    // first: the approval is then judged and made again from the file as it is now.
+    for _ in 0..APPROVE_ATTEMPTS {
+        let estate = load(&args.paths)?;
+        // A name that is not in the estate is a mistake in the command (exit 2), as for
+        // `check --ready`, `fingerprint` and `impact`; a refusal (exit 1) is about the
+        // engagement.
+        {
+            let ns = Namespace::build(&estate, &mut Vec::new());
+            if ns.get_kind(&args.engagement, "engagement").is_none() {
+                let name = &args.engagement;
+                return Err(sdd::approve::not_in_estate(
+                    &estate,
+                    &ns,
+                    "engagement",
+                    name,
+                ));
             }
-            Ok(ExitCode::SUCCESS)
         }
-        Err(refusal) => {
-            errln!(
-                "refused: gate {} of {} cannot be approved by @{}:",
-                args.gate,
-                args.engagement,
-                request.by
-            );
-            for reason in refusal.0 {
-                errln!("  - {}", escaped(&reason.to_string()));
+        let analysis = analyze(&estate, &opts);
+        let edit = match sdd::approve::approve(&estate, &analysis, &request) {
+            Ok(edit) => edit,
+            Err(refusal) => {
+                errln!(
+                    "refused: gate {} of {} cannot be approved by @{}:",
+                    args.gate,
+                    args.engagement,
+                    request.by
+                );
+                for reason in refusal.0 {
+                    errln!("  - {}", escaped(&reason.to_string()));
+                }
+                return Ok(ExitCode::from(1));
             }
-            Ok(ExitCode::from(1))
+        };
+        let path = PathBuf::from(estate.files.name(edit.file));
+        let read = estate.files.text(edit.file).as_bytes();
+        match sdd::write::edit_file(&path, read, edit.text.as_bytes()) {
+            Ok(()) => {}
+            Err(sdd::write::EditError::Changed) => continue,
+            Err(sdd::write::EditError::ReadOnly) => {
+                return Err(format!(
+                    "{} is read-only: nothing recorded (make it writable to record the approval)",
+                    path.display()
+                ))
+            }
+            Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
         }
+        outln!(
+            "recorded gate {} of {} approved by {} on {}: {}",
+            args.gate,
+            args.engagement,
+            edit.approvers
+                .iter()
+                .map(|p| format!("@{p}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            edit.on,
+            edit.fingerprint
+        );
+        for warning in &edit.warnings {
+            errln!("warning: {}", escaped(warning));
+        }
+        return Ok(ExitCode::SUCCESS);
     }
+    Err(format!(
+        "nothing recorded: the file changed {APPROVE_ATTEMPTS} times while the approval was \
+         being made (other edits of it are running); run the command again"
+    ))
 }
 
 pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode, String> {
