@@ -65,6 +65,13 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
             return Err(refuse(twice(name, what)));
         }
     }
+    if gates::declared_twice_with_roles(&ns, &request.by) {
+        return Err(refuse(format!(
+            "a role of @{} is declared more than once (SDD102): which declaration grants the \
+             authority is unclear; rename one",
+            request.by
+        )));
+    }
     let decl = ns
         .get_kind(&request.engagement, "engagement")
         .ok_or_else(|| {
@@ -98,7 +105,7 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         .ok_or_else(|| refuse("the engagement could not be analysed".into()))?;
 
     let mut reasons = Vec::new();
-    let unmet = readiness(&e, facts, &analysis.diagnostics, &request.gate);
+    let unmet = readiness(&ns, &e, facts, &analysis.diagnostics, &request.gate);
     let text = estate.files.text(file);
     let source = estate.files.get(file);
     for u in &unmet {
@@ -289,17 +296,32 @@ pub fn not_in_estate(estate: &Estate, ns: &Namespace<'_>, kind: &str, name: &str
 /// --ready` lists and what `approve` refuses over. Gate 2 needs Gate 1 to hold, besides its
 /// own content.
 pub fn readiness(
+    ns: &Namespace<'_>,
     e: &Engagement<'_>,
     facts: &Facts,
     diagnostics: &[Diagnostic],
     gate: &str,
 ) -> Vec<Unmet> {
+    let profile_twice = (eng::name(e.item, "profile"))
+        .filter(|p| ns.declared_twice(p))
+        .map(|p| Unmet {
+            message: format!(
+                "the profile `{p}` is declared more than once (SDD102): which one sets the \
+                 domain, the quorum and the fields is unclear"
+            ),
+            span: e
+                .item
+                .field("profile")
+                .map_or(e.item.name_span(), |f| f.value.span),
+        });
     if gate == "spec" {
-        let mut unmet = content_errors(e, diagnostics, gate);
+        let mut unmet: Vec<Unmet> = profile_twice.into_iter().collect();
+        unmet.extend(content_errors(e, diagnostics, gate));
         unmet.extend(gates::spec_readiness(e, true));
         return unmet;
     }
-    let mut unmet = content_errors(e, diagnostics, gate);
+    let mut unmet: Vec<Unmet> = profile_twice.into_iter().collect();
+    unmet.extend(content_errors(e, diagnostics, gate));
     unmet.extend(errors_in(e, diagnostics, "design", |code| {
         ("SDD401"..="SDD403").contains(&code)
     }));

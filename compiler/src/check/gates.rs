@@ -50,6 +50,17 @@ pub fn lacks_authority(
     why
 }
 
+/// Is this person, or a role they hold, declared more than once (SDD102)? Then which
+/// declaration grants their authority is a matter of file order.
+pub fn declared_twice_with_roles(ns: &Namespace<'_>, person: &str) -> bool {
+    ns.declared_twice(person)
+        || ns.get_kind(person, "person").is_some_and(|d| {
+            eng::names(d.item, "roles")
+                .iter()
+                .any(|r| ns.declared_twice(r))
+        })
+}
+
 fn why_not_authorised(
     ns: &Namespace<'_>,
     person: &str,
@@ -168,6 +179,11 @@ pub fn check_gate(
     if eng::date(gate, "on").is_none() {
         holds = false;
     }
+    // A profile declared twice (SDD102): which one sets the domain, the quorum and the fields
+    // is a matter of file order, so no gate of the engagement holds.
+    if eng::name(e.item, "profile").is_some_and(|p| ns.declared_twice(p)) {
+        holds = false;
+    }
 
     let owner = e.owner();
     let approvers = eng::approvers(gate);
@@ -198,6 +214,12 @@ pub fn check_gate(
         if ns.get_kind(person, "person").is_none() {
             holds = false;
             continue; // SDD101 from the type checker
+        }
+        // The approver, or a role they hold, declared twice (SDD102): their authority is a
+        // matter of file order.
+        if declared_twice_with_roles(ns, person) {
+            holds = false;
+            continue;
         }
         let Some(domain) = e.domain() else {
             holds = false;

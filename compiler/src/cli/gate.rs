@@ -197,7 +197,7 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
     let facts = (analysis.facts(engagement))
         .ok_or_else(|| format!("{engagement} could not be analysed"))?;
-    let unmet = sdd::approve::readiness(&e, facts, &analysis.diagnostics, gate);
+    let unmet = sdd::approve::readiness(&ns, &e, facts, &analysis.diagnostics, gate);
     let file = estate.files.get(decl.file);
     if unmet.is_empty() {
         outln!("{engagement} is ready for gate {gate}");
