@@ -436,14 +436,24 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
         format!("{t}\nperson priya {{ name: \"Imposter\" }}\n")
     });
     assert_eq!(set.executable, 0);
+    // The gates @priya approved do not hold either; the manifest says why, without a path:
+    // the count and the codes of the errors outside every engagement.
     let m = manifest_of(&set, "dc2-edge-bgp-peering");
-    assert_eq!(m["gates"]["design"]["holds"], true);
-    // The manifest says why, without a path: the count and the codes.
+    assert_eq!(m["gates"]["design"]["holds"], false);
     assert_eq!(
         m["not_executable_because"],
         json!([
+            "Gate 2 (gate design) does not hold",
             "1 error outside every engagement, which any engagement may depend on (SDD102; `sdd check` lists them)"
         ])
+    );
+    // An engagement whose gates rest on no one declared twice still holds its gates, and
+    // does not run for the shared error alone.
+    let m = manifest_of(&set, "aws-payments-sandbox-account");
+    assert_eq!(m["gates"]["design"]["holds"], true);
+    assert_eq!(
+        m["not_executable_because"].as_array().map(Vec::len),
+        Some(1)
     );
     // A profile's quorum with a key given twice: the same.
     let set = edited("profiles.sdd", &|t| {
