@@ -199,11 +199,18 @@ pub struct Read {
 }
 
 impl Read {
-    /// An editor's buffer, taken as [`Estate::load`] takes a file's text: a lone carriage
-    /// return keeps it out with the same SDD002. The whole text is kept (the editor's next
+    /// An editor's buffer, taken as [`Estate::load`] takes a file's text: a NUL byte in its
+    /// first 8 KiB or a lone carriage return keeps it out with the same SDD002. The whole text is kept (the editor's next
     /// change applies to it), so the report's line runs on past the `\r`.
     pub fn buffer(text: String) -> Read {
-        let problem = lone_carriage_return(&text).map(|at| lone_carriage_return_at(FileId(0), at));
+        let problem = match looks_binary(text.as_bytes()) {
+            true => Some(not_text(
+                FileId(0),
+                Span::default(),
+                "it contains NUL bytes",
+            )),
+            false => lone_carriage_return(&text).map(|at| lone_carriage_return_at(FileId(0), at)),
+        };
         Read { text, problem }
     }
 }
@@ -263,7 +270,7 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
             .with_help("save it as UTF-8 (in Windows PowerShell 5: `Set-Content -Encoding utf8`)");
         return (name, String::new(), Some(d));
     }
-    let binary = bytes.iter().take(8192).any(|&b| b == 0);
+    let binary = looks_binary(&bytes);
     match String::from_utf8(bytes) {
         Ok(text) if !binary => match lone_carriage_return(&text) {
             None => (name, text, None),
@@ -293,6 +300,11 @@ fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
             (name, before, Some(d))
         }
     }
+}
+
+/// A NUL byte among the first 8 KiB: a binary file, as `git` and `grep` tell one.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
 }
 
 /// The offset of the first `\r` not followed by `\n`, if any. Such a file (saved with old Mac
@@ -483,5 +495,37 @@ mod tests {
             &root.join("engagements"),
             &root.join("people.sdd")
         ));
+    }
+
+    /// An editor's buffer is kept out as the same file on disk is: the same SDD002, whatever
+    /// made it (a NUL byte, a lone carriage return), at the same place.
+    #[test]
+    fn a_buffer_gets_the_sdd002_its_file_gets() {
+        for text in [
+            "// a\0b\nperson p { name: \"P\" }\n",
+            "// a\rperson p { name: \"P\" }\n",
+        ] {
+            let from_disk = Estate::from_sources([("a.sdd", text)]);
+            let on_disk: Vec<&Diagnostic> = from_disk.syntax_diagnostics().collect();
+            let mut buffer = Estate::from_sources([("a.sdd", "")]);
+            buffer.update(FileId(0), text.to_string());
+            let in_buffer: Vec<&Diagnostic> = buffer.syntax_diagnostics().collect();
+            assert_eq!(on_disk.len(), 1, "{text:?}");
+            assert_eq!(in_buffer.len(), 1, "{text:?}");
+            assert_eq!(
+                (
+                    on_disk[0].code,
+                    &on_disk[0].message,
+                    on_disk[0].primary.span
+                ),
+                (
+                    in_buffer[0].code,
+                    &in_buffer[0].message,
+                    in_buffer[0].primary.span
+                ),
+                "{text:?}"
+            );
+            assert_eq!(buffer.skipped().count(), 1, "{text:?}");
+        }
     }
 }
