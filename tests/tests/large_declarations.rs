@@ -27,9 +27,10 @@ fn a_profile_of_20_000_fields_given_in_full_is_checked_in_bounded_time() {
                 profile.push_str(&format!("  field f{i}: text\n"));
                 engagement.push_str(&format!("  f{i}: \"x\"\n"));
             }
-            // Two mistakes: a misspelt field and one nothing is like.
-            engagement.push_str("  f19999x: \"x\"\n  zzzzzzzzzzzz: \"x\"\n}\n");
-            profile.push_str("}\n");
+            // Two mistakes: a misspelt field (of the one optional field not given: a field
+            // given already is no suggestion) and one nothing is like.
+            engagement.push_str("  f20000x: \"x\"\n  zzzzzzzzzzzz: \"x\"\n}\n");
+            profile.push_str("  field f20000?: text\n}\n");
             let diagnostics = check(vec![
                 ("p.sdd".into(), profile),
                 ("e.sdd".into(), engagement),
@@ -38,7 +39,7 @@ fn a_profile_of_20_000_fields_given_in_full_is_checked_in_bounded_time() {
                 .filter(|d| d.code == Code::Sdd105)
                 .collect();
             assert_eq!(unknown.len(), 2, "{unknown:?}");
-            assert_eq!(unknown[0].help.as_deref(), Some("did you mean `f19999`?"));
+            assert_eq!(unknown[0].help.as_deref(), Some("did you mean `f20000`?"));
             let note = unknown[1].notes.join("\n");
             assert!(note.starts_with("fields here: "), "{note}");
             assert!(note.ends_with(", …"), "{note}");

@@ -11,7 +11,7 @@ use crate::source::{FileId, Span};
 use crate::syntax::{Entry, Field, Item, Keyword, Value, ValueKind};
 
 use super::names::{did_you_mean, Locals, NameMap, Namespace};
-use super::schema::{Block, ItemRule, Need, Ty, FILE, GATES};
+use super::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES, FILE, GATES};
 use super::values::Scope;
 
 /// Type-check one file. `syntax_errors` are the spans of the file's syntax diagnostics.
@@ -27,6 +27,9 @@ pub fn check_file(
             out.push(misplaced(file, item, &FILE, "the top level"));
             continue;
         };
+        if matches!(item.kind(), Keyword::Enum | Keyword::Record) {
+            named_like_a_builtin_type(file, item, out);
+        }
         let locals = (item.kind() == Keyword::Engagement).then(|| Locals::build(file, item, out));
         let scope = Scope {
             ns,
@@ -36,6 +39,34 @@ pub fn check_file(
         };
         check_item(&scope, rule, item, out);
     }
+}
+
+/// SDD102 for an enum or record named like a built-in type (`enum text`): a type written
+/// `text` is the built-in one, so the declaration could never be used, and renaming an enum to
+/// such a name would silently change what every field of that type means.
+fn named_like_a_builtin_type(file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
+    let Some(name) = &item.name else { return };
+    let text = name.text.as_str();
+    if !(BUILTIN_TYPES.contains(&text) || text == "list") {
+        return;
+    }
+    out.push(
+        Diagnostic::new(
+            Code::Sdd102,
+            file,
+            name.span,
+            format!(
+                "`{text}` is a built-in type; {} may not take its name",
+                crate::diagnostic::with_article(item.keyword())
+            ),
+        )
+        .with_label("the name of a built-in type")
+        .with_note(format!(
+            "a field of type `{text}` is of the built-in type, never of this {}",
+            item.keyword()
+        ))
+        .with_help("give it another name"),
+    );
 }
 
 /// SDD102 for a profile's `field` declared twice or named like a built-in engagement field
@@ -338,7 +369,8 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                             .filter(|i| i.kind() == Keyword::Field)
                             .filter_map(|i| i.name_text()),
                     );
-                    out.push(scope.unknown_field(field, name, known, &place()));
+                    let given = |n: &str| item.field(n).is_some();
+                    out.push(scope.unknown_field(field, name, known, given, &place()));
                 }
             }
             Entry::Item(child) => match block.item(child.kind()) {

@@ -109,12 +109,21 @@ impl Scope<'_, '_> {
                     match field.name.text.as_str() {
                         "spec" | "design" => match field.value.kind {
                             ValueKind::Int(n) if n >= 1 => {}
+                            ValueKind::Int(n) => out.push(
+                                self.err(
+                                    Code::Sdd103,
+                                    field.value.span,
+                                    format!("a quorum is at least 1 approver, not {n}"),
+                                )
+                                .with_label("expected a positive integer"),
+                            ),
                             _ => out.push(self.mismatch(&field.value, "a positive integer")),
                         },
                         other => out.push(self.unknown_field(
                             field,
                             other,
                             ["spec", "design"].into_iter(),
+                            |n| fields.iter().any(|f| f.name.text == n),
                             "quorum",
                         )),
                     }
@@ -133,12 +142,14 @@ impl Scope<'_, '_> {
     }
 
     /// SDD105 for a field not in `known` (read lazily: at most the suggestion budget and
-    /// the first names for the note).
+    /// the first names for the note). A field `given` already is no suggestion: taken, it
+    /// would be given twice.
     pub fn unknown_field<'k>(
         &self,
         field: &Field,
         name: &str,
         known: impl Iterator<Item = &'k str> + Clone,
+        given: impl Fn(&str) -> bool,
         place: &str,
     ) -> Diagnostic {
         let mut d = self
@@ -148,7 +159,7 @@ impl Scope<'_, '_> {
                 format!("unknown field `{name}` in {place}"),
             )
             .with_label("unknown field");
-        if let Some(h) = did_you_mean(name, known.clone()) {
+        if let Some(h) = did_you_mean(name, known.clone().filter(|n| !given(n))) {
             d = d.with_help(h);
         } else if let Some(names) = listed(known) {
             d = d.with_note(format!("fields here: {names}"));
@@ -474,6 +485,7 @@ impl Scope<'_, '_> {
             return;
         };
         let known = decl.fields().map(|f| f.name.text.as_str());
+        let given = |n: &str| fields.iter().any(|f| f.name.text == n);
         for field in fields {
             match decl.field(&field.name.text) {
                 Some(d) => self.check_typed(&field.value, &d.value, out),
@@ -481,6 +493,7 @@ impl Scope<'_, '_> {
                     field,
                     &field.name.text,
                     known.clone(),
+                    given,
                     &format!("record `{name}`"),
                 )),
             }

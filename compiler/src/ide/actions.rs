@@ -261,6 +261,26 @@ mod tests {
             .collect()
     }
 
+    /// A misspelt field beside the field it resembles is not offered that name: taken, it
+    /// would be given twice (SDD102).
+    #[test]
+    fn no_fix_names_a_field_already_given() {
+        let text = "engagement e1 {\n  design {\n    test T1 \"t\" {\n      verifies: [R1]\n      verif|iez: [R1]\n    }\n  }\n}\n";
+        let titles = titles_at(text, "|");
+        assert!(
+            !titles.iter().any(|t| t.contains("with `verifies`")),
+            "{titles:?}"
+        );
+        let alone = text.replace("      verifies: [R1]\n", "");
+        let titles = titles_at(&alone, "|");
+        assert!(
+            titles
+                .iter()
+                .any(|t| t == "Replace `verifiez` with `verifies`"),
+            "{titles:?}"
+        );
+    }
+
     /// A body the parser closed at the end of the file, for want of a `}`, gets no entry
     /// inserted (it used to panic slicing past the body's end), while a closed one does.
     #[test]

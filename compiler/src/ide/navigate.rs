@@ -4,7 +4,7 @@
 //! is not an identifier or that another declaration of the same scope already has (the
 //! estate's namespace for top-level names, the engagement for its requirements, components, …).
 
-use crate::check::schema::rule_for;
+use crate::check::schema::{rule_for, BUILTIN_TYPES};
 use crate::source::{FileId, Span};
 
 use super::index::{DeclId, Occurrence, Scope};
@@ -168,6 +168,39 @@ impl Ide<'_> {
                 scope,
             });
         }
+        // An engagement's name is its manifest's file name: one that differs from another
+        // engagement's only in case is the same file on macOS and Windows (SDD102).
+        if d.kind == "engagement" {
+            let same_file = (self.index.decls.iter()).find(|o| {
+                o.kind == "engagement" && o.name != d.name && o.name.eq_ignore_ascii_case(new_name)
+            });
+            if let Some(o) = same_file {
+                return Some(RenameError::Collision {
+                    name: new_name.to_string(),
+                    existing: Location {
+                        file: o.file,
+                        span: o.name_span,
+                    },
+                    what: "an engagement whose name differs only in case".into(),
+                    scope,
+                });
+            }
+        }
+        // An enum or record may not take a built-in type's name (SDD102): every field of its
+        // type would then be of the built-in type.
+        if (d.kind == "enum" || d.kind == "record")
+            && (BUILTIN_TYPES.contains(&new_name) || new_name == "list")
+        {
+            return Some(RenameError::Collision {
+                name: new_name.to_string(),
+                existing: Location {
+                    file: d.file,
+                    span: d.name_span,
+                },
+                what: "a built-in type".into(),
+                scope: "every estate".into(),
+            });
+        }
         // A profile field may not take the name of a built-in engagement field.
         let builtin = d.kind == "field"
             && rule_for(&["engagement"]).is_some_and(|r| r.block.field(new_name).is_some());
@@ -188,5 +221,45 @@ fn with_article(kind: &str) -> String {
     match kind.chars().next() {
         Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
         _ => format!("a {kind}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Options};
+    use crate::estate::Estate;
+    use crate::ide::{Ide, Index};
+    use crate::source::FileId;
+
+    /// Rename the name at `marker` (removed from the text) to `to`: the refusal, if any.
+    fn refusal(text: &str, marker: &str, to: &str) -> Option<String> {
+        let at = text.find(marker).expect("the marker");
+        let text = text.replace(marker, "");
+        let estate = Estate::from_sources([("a.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        ide.rename(FileId(0), at, to).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_name_that_would_be_an_sdd102_is_refused() {
+        let two = "engagement |dc2-acl { title: \"a\" }\nengagement dc3-acl { title: \"b\" }\n";
+        let why = refusal(two, "|", "DC3-ACL").expect("refused");
+        assert!(
+            why.contains("an engagement whose name differs only in case"),
+            "{why}"
+        );
+        assert_eq!(
+            refusal(two, "|", "DC2-ACL"),
+            None,
+            "its own name in other case"
+        );
+        let types = "enum |vendor { cisco, juniper }\nrecord window { start: date }\n";
+        for builtin in ["text", "vlan", "person", "list"] {
+            let why = refusal(types, "|", builtin).expect("refused");
+            assert!(why.contains("a built-in type"), "{why}");
+        }
+        assert_eq!(refusal(types, "|", "vendors"), None);
     }
 }
