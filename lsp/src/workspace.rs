@@ -172,6 +172,16 @@ impl Workspace {
     /// files of a folder that appeared join it.
     pub fn disk_path_changed(&mut self, name: &str) {
         let path = Path::new(name);
+        // A `.sddignore` created or deleted: the walk now skips its folder, or reads it again.
+        if path
+            .file_name()
+            .is_some_and(|n| n == sdd::estate::IGNORE_MARKER)
+        {
+            if let Some(folder) = path.parent() {
+                self.folder_changed(folder);
+            }
+            return;
+        }
         if path.is_dir() {
             let mut found = Vec::new();
             let _ = sdd::estate::sdd_files_under(path, &mut found);
@@ -191,6 +201,24 @@ impl Workspace {
         }
         if sdd::estate::is_sdd_name(name) {
             self.disk_changed(name);
+        }
+    }
+
+    /// Every `.sdd` file under `folder`, on disk or in the estate, read again as the walk reads
+    /// it now: those it skips leave the estate, those it reads join it.
+    fn folder_changed(&mut self, folder: &Path) {
+        let mut names: Vec<String> = (self.estate.files.ids())
+            .map(|id| self.estate.files.name(id))
+            .filter(|n| Path::new(n).starts_with(folder))
+            .map(str::to_string)
+            .collect();
+        let mut found = Vec::new();
+        let _ = sdd::estate::sdd_files_under(folder, &mut found);
+        names.extend(found.iter().map(|f| f.to_string_lossy().into_owned()));
+        names.sort();
+        names.dedup();
+        for name in names {
+            self.disk_changed(&name);
         }
     }
 
@@ -247,6 +275,16 @@ impl Workspace {
         let path = Path::new(name);
         if !self.roots.iter().any(|root| walk_reads(root, path)) {
             return None;
+        }
+        // A symbolic link to a file the estate holds under another name: `sdd check` reads a
+        // file once, so the link adds nothing.
+        let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if link {
+            let target = std::fs::canonicalize(path).ok()?;
+            let target = target.to_string_lossy();
+            if target != name && self.estate.files.find(&target).is_some() {
+                return None;
+            }
         }
         sdd::estate::read_file(path).ok()
     }

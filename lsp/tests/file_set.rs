@@ -2,7 +2,8 @@
 //! editor and the disk do: a file in a folder the walk skips (`.sddignore`) stays out of it,
 //! open or closed, and is not read on a watcher event; a workspace that itself lies in a hidden
 //! folder or under `target` keeps its files; a folder deleted or moved in, which a client
-//! reports as one event for the folder, takes its files out or brings them in.
+//! reports as one event for the folder, takes its files out or brings them in; so does a
+//! `.sddignore` created or deleted; a link to a file already read adds nothing.
 
 mod common;
 
@@ -177,5 +178,47 @@ async fn a_folder_deleted_or_moved_in_is_one_event_for_all_its_files() {
         declared_in(&mut client, "lead").await,
         [folder.uri("team/roles.sdd")]
     );
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+/// A `.sddignore` created or deleted while the server runs moves its folder out of the estate
+/// or back in, as `sdd check` would now read it; a symbolic link created to a file the estate
+/// holds adds nothing (the check reads a file once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ignore_marker_or_a_link_made_at_run_time_changes_what_sdd_check_changes() {
+    let folder = Folder::new(
+        "marker",
+        &[
+            ("user.sdd".into(), USER.into()),
+            ("org/roles.sdd".into(), ROLES.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let user = folder.uri("user.sdd");
+    assert_eq!(declared_in(&mut client, "lead").await.len(), 1);
+    std::fs::write(folder.path.join("org/.sddignore"), "").unwrap();
+    watched(&mut client, &folder.uri("org/.sddignore"), 1).await;
+    publication(&mut client, &user, &["SDD101"]).await;
+    assert_eq!(declared_in(&mut client, "lead").await, Vec::<String>::new());
+    std::fs::remove_file(folder.path.join("org/.sddignore")).unwrap();
+    watched(&mut client, &folder.uri("org/.sddignore"), 3).await;
+    publication(&mut client, &user, &[]).await;
+    assert_eq!(
+        declared_in(&mut client, "lead").await,
+        [folder.uri("org/roles.sdd")]
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            folder.path.join("org/roles.sdd"),
+            folder.path.join("zz-link.sdd"),
+        )
+        .unwrap();
+        watched(&mut client, &folder.uri("zz-link.sdd"), 1).await;
+        assert_eq!(
+            declared_in(&mut client, "lead").await,
+            [folder.uri("org/roles.sdd")]
+        );
+    }
     client.stop(TIMEOUT).await.expect("stop");
 }
