@@ -247,9 +247,10 @@ fn check_file(
 ) -> FileResult {
     let mut found = Vec::new();
     let items = &estate.ast(file).items;
-    let syntax_errors: Vec<_> = estate.parsed[file.0 as usize]
-        .diagnostics
-        .iter()
+    // The mistakes that leave part of the tree unread (SDD001, SDD002); an SDD003 leaves it
+    // whole, so the content around it is checked and its approvals compared as ever.
+    let syntax_errors: Vec<_> = (estate.parsed[file.0 as usize].diagnostics.iter())
+        .filter(|d| crate::syntax::breaks_the_tree(d))
         .map(|d| d.primary.span)
         .collect();
     types::check_file(ns, file, items, &syntax_errors, &mut found);

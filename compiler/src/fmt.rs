@@ -9,7 +9,7 @@
 
 mod equivalence;
 mod layout;
-mod strings;
+pub mod strings;
 mod writer;
 
 use crate::diagnostic::Diagnostic;

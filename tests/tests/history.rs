@@ -326,3 +326,59 @@ fn a_file_moved_since_the_approval_is_followed_through_the_move() {
         "{notes}"
     );
 }
+
+/// A reorder inside a block is told as one (it used to send the reviewer to other files, as
+/// "the profile, or content outside this file"), and a changed text is shown as a string
+/// literal: its quotes unambiguous, a character that shows it otherwise escaped, in every
+/// output format alike.
+#[test]
+fn a_reorder_is_named_and_a_changed_text_is_shown_escaped() {
+    let dir = std::env::temp_dir().join(format!("sdd-history-order-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo_root().join("examples"), &dir);
+    let _ = std::fs::remove_dir_all(dir.join("broken"));
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "approved estate"]);
+    let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let notes_after = |edited: String| -> String {
+        std::fs::write(&file, edited).unwrap();
+        let estate = Estate::load(std::slice::from_ref(&dir)).unwrap();
+        let mut options = options_at(CASE_DATE);
+        options.git_history = true;
+        let analysis = analyze(&estate, &options);
+        (analysis.diagnostics.iter())
+            .filter(|d| d.code == Code::Sdd204)
+            .flat_map(|d| d.notes.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let r1_start = text.find("    requirement R1 ").unwrap();
+    let r2_start = text.find("    requirement R2 ").unwrap();
+    let r3_start = text.find("    requirement R3 ").unwrap();
+    let swapped = format!(
+        "{}{}{}{}",
+        &text[..r1_start],
+        &text[r2_start..r3_start],
+        &text[r1_start..r2_start],
+        &text[r3_start..]
+    );
+    let notes = notes_after(swapped);
+    assert!(
+        notes.contains("- `requirements`: entries reordered"),
+        "{notes}"
+    );
+    assert!(!notes.contains("outside this file"), "{notes}");
+
+    // In the source: `within 60 s<U+202E> \"of\" commit`.
+    let quoted = text.replacen(
+        "within 60 s of commit",
+        "within 60 s\u{202E} \\\"of\\\" commit",
+        1,
+    );
+    let notes = notes_after(quoted);
+    assert!(notes.contains(r#"\u{202e} \"of\" commit""#), "{notes}");
+    assert!(!notes.contains('\u{202E}'), "{notes}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

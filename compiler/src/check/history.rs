@@ -338,9 +338,11 @@ fn note(approved: &Approved, ns: &Namespace<'_>, current: &Engagement<'_>, gate:
     note
 }
 
+/// A value as a change note shows it: a text as a string literal of the language (escaped:
+/// its quotes unambiguous, no character that shows it otherwise), cut to 60 characters.
 fn show(json: &Json) -> String {
     let text = match json {
-        Json::String(s) => format!("\"{s}\""),
+        Json::String(s) => crate::fmt::strings::literal(s),
         other => other.to_string(),
     };
     shorten(&text)
@@ -394,12 +396,12 @@ fn change(old: &Json, new: &Json) -> String {
             let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
             let start = prefix.saturating_sub(15);
             let cut = |s: &str| {
-                let tail: String = s.chars().skip(start).collect();
-                format!(
-                    "\"{}{}\"",
-                    if start > 0 { "…" } else { "" },
-                    shorten(&tail).trim_end_matches('…')
-                )
+                let tail: String = s.chars().skip(start).take(59).collect();
+                let quoted = crate::fmt::strings::literal(&tail);
+                match start > 0 {
+                    true => format!("\"…{}", &quoted[1..]),
+                    false => quoted,
+                }
             };
             format!("from {} to {}", cut(a), cut(b))
         }
@@ -487,6 +489,12 @@ fn diff_children(old: Option<&Item>, new: Option<&Item>) -> Vec<String> {
     }
     for (key, _) in old_c.iter().filter(|(k, _)| !new_keys.contains(k.as_str())) {
         out.push(format!("{key} removed"));
+    }
+    // The same entries, each unchanged, in another order: the order counts too.
+    if out.is_empty() && old_c.len() == new_c.len() && old_c != new_c {
+        if let Some(block) = new.or(old) {
+            out.push(format!("`{}`: entries reordered", block.keyword()));
+        }
     }
     if let (Some(o), Some(n)) = (old, new) {
         let own = |b: &Item| -> BTreeMap<String, Json> {

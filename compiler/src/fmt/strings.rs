@@ -15,6 +15,19 @@ const FENCE: &str = r#"""""#;
 /// `"…"` with the canonical escapes: `\"` `\\` `\n` `\t` `\r`, `\u{…}` for other control
 /// characters, the bidirectional overrides and the line separators, every other character as itself.
 pub(super) fn string(raw: &str, value: &str) -> String {
+    let s = literal(value);
+    if literal::string(&s).as_deref() == Ok(value) {
+        s
+    } else {
+        raw.to_string()
+    }
+}
+
+/// A value written as a string literal of the language, with the canonical escapes: how a
+/// value is shown wherever a person reads it (a change note), with every character that a
+/// terminal would act on or that would show the text otherwise escaped, and its quotes
+/// unambiguous.
+pub fn literal(value: &str) -> String {
     let mut s = String::with_capacity(value.len() + 2);
     s.push('"');
     for c in value.chars() {
@@ -31,11 +44,7 @@ pub(super) fn string(raw: &str, value: &str) -> String {
         }
     }
     s.push('"');
-    if literal::string(&s).as_deref() == Ok(value) {
-        s
-    } else {
-        raw.to_string()
-    }
+    s
 }
 
 /// Is this source spelling a text block?

@@ -315,6 +315,15 @@ mod tests {
     }
 
     #[test]
+    fn it_hides_no_syntax_error_on_its_line() {
+        // A lexical mistake's line echoes parser errors, which are dropped; an SDD003 leaves
+        // the tokens as they are, so the mistake after it on the line is reported.
+        let found = codes("person p {\n  name: \"a\u{202E} \" of \" b\"\n}\n");
+        let codes: Vec<&str> = found.iter().map(|(_, c)| *c).collect();
+        assert_eq!(codes, ["SDD003", "SDD001"], "{found:?}");
+    }
+
+    #[test]
     fn outside_a_string_or_comment_it_is_one_bad_character() {
         for c in ['\u{202E}', '\u{2028}', '\u{b}'] {
             let found = codes(&format!("person p{c} {{ name: \"a\" }}\n"));

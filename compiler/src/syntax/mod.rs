@@ -82,6 +82,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
     let lexed = token::lex(file, text);
     let mut diagnostics = lexed.diagnostics;
+    // The lexer's own mistakes, which a parser error on the same line merely echoes (an
+    // SDD003 or a string over the limit leaves the tokens as they are: not among them).
+    let lexical = diagnostics.len();
     for &(kind, span) in &lexed.tokens {
         // The limit is on what the string holds: its quotes do not count.
         let quotes = match kind {
@@ -124,7 +127,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             (items, syntax)
         }
     };
-    let lexical_lines = LexicalLines::new(text, &diagnostics);
+    let lexical_lines = LexicalLines::new(text, &diagnostics[..lexical]);
     let mut syntax: Vec<Diagnostic> = syntax
         .into_iter()
         .filter(|d| !lexical_lines.echoed_by(d))
