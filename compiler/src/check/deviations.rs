@@ -56,6 +56,8 @@ pub fn check(
                     .with_label("no `affects:`")
                     .with_help("add `affects: COMPONENT` naming the design component that was built differently"),
             ),
+            // Not a name (`affects: [c1]`): the type checker's SDD103 is the one report.
+            Some(f) if f.value.as_name().is_none() => {}
             Some(f) => {
                 let target = f.value.as_name().unwrap_or("");
                 if !components.contains_key(target) && !built.contains_key(target) {

@@ -38,10 +38,14 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// A file name as a relative URI reference: unreserved characters and `/` kept, every other
-/// byte percent-encoded.
+/// A file name as a URI: a relative reference for a relative name (as `sdd check` given
+/// relative paths names files, and as code scanning wants them), a `file://` URI for an
+/// absolute one; unreserved characters and `/` kept, every other byte percent-encoded.
 pub fn uri(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    let mut out = String::with_capacity(name.len() + 7);
+    if name.starts_with('/') {
+        out.push_str("file://");
+    }
     for byte in name.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
             out.push(byte as char);
@@ -147,4 +151,13 @@ pub fn to_value(diagnostics: &[Diagnostic], files: &Files) -> Json {
 /// The SARIF log, pretty-printed.
 pub fn render(diagnostics: &[Diagnostic], files: &Files) -> String {
     serde_json::to_string_pretty(&to_value(diagnostics, files)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn relative_names_stay_relative_and_absolute_ones_are_file_uris() {
+        assert_eq!(super::uri("examples/a b.sdd"), "examples/a%20b.sdd");
+        assert_eq!(super::uri("/tmp/e/é.sdd"), "file:///tmp/e/%C3%A9.sdd");
+    }
 }
