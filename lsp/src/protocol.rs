@@ -250,7 +250,12 @@ pub fn inlay_hint(source: &SourceFile, h: ide::InlayHint) -> InlayHint {
     }
 }
 
-pub fn code_action(ide: &Ide<'_>, a: ide::Action, ordered: bool) -> CodeActionOrCommand {
+pub fn code_action(
+    ide: &Ide<'_>,
+    a: ide::Action,
+    ordered: bool,
+    versions: &BTreeMap<String, i32>,
+) -> CodeActionOrCommand {
     let files = &ide.estate.files;
     let diagnostics = a
         .fixes
@@ -260,15 +265,22 @@ pub fn code_action(ide: &Ide<'_>, a: ide::Action, ordered: bool) -> CodeActionOr
         title: a.title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics,
-        edit: Some(workspace_edit(files, &a.edits, ordered)),
+        edit: Some(workspace_edit(files, &a.edits, ordered, versions)),
         is_preferred: a.preferred.then_some(true),
         ..CodeAction::default()
     })
 }
 
 /// Edits grouped per file in file-name order: as `documentChanges` (an ordered list) when
-/// the client supports it, else as the `changes` map.
-pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit], ordered: bool) -> WorkspaceEdit {
+/// the client supports it, else as the `changes` map. A document open in the editor is named
+/// with the version of it the edits were made for (`versions`), so the client can refuse
+/// edits of a version it no longer has; a file that is not open has none.
+pub fn workspace_edit(
+    files: &Files,
+    edits: &[ide::TextEdit],
+    ordered: bool,
+    versions: &BTreeMap<String, i32>,
+) -> WorkspaceEdit {
     let mut per_file: BTreeMap<&str, Vec<TextEdit>> = BTreeMap::new();
     for e in edits {
         per_file
@@ -279,13 +291,13 @@ pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit], ordered: bool) -> 
                 new_text: e.text.clone(),
             });
     }
-    let with_uri = per_file
-        .into_iter()
-        .filter_map(|(name, edits)| Some((convert::uri(name)?, edits)));
+    let with_uri = per_file.into_iter().filter_map(|(name, edits)| {
+        Some((convert::uri(name)?, versions.get(name).copied(), edits))
+    });
     if ordered {
         let edits = with_uri
-            .map(|(uri, edits)| TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
+            .map(|(uri, version, edits)| TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
                 edits: edits.into_iter().map(OneOf::Left).collect(),
             })
             .collect();
@@ -295,7 +307,11 @@ pub fn workspace_edit(files: &Files, edits: &[ide::TextEdit], ordered: bool) -> 
         }
     } else {
         WorkspaceEdit {
-            changes: Some(with_uri.collect::<HashMap<_, _>>()),
+            changes: Some(
+                with_uri
+                    .map(|(uri, _, edits)| (uri, edits))
+                    .collect::<HashMap<_, _>>(),
+            ),
             ..WorkspaceEdit::default()
         }
     }
@@ -317,6 +333,40 @@ pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An edit of an open document names the version it was made for; one of a file that
+    /// is not open names none.
+    #[test]
+    fn document_changes_name_the_open_documents_versions() {
+        let mut files = Files::new();
+        let open = files.add("/w/open.sdd".to_string(), "a".to_string());
+        let closed = files.add("/w/closed.sdd".to_string(), "b".to_string());
+        let edit = |file| ide::TextEdit {
+            file,
+            span: sdd::source::Span::new(0, 1),
+            text: "c".into(),
+        };
+        let versions = BTreeMap::from([("/w/open.sdd".to_string(), 7)]);
+        let made = workspace_edit(&files, &[edit(open), edit(closed)], true, &versions);
+        let Some(DocumentChanges::Edits(changes)) = made.document_changes else {
+            panic!("document changes");
+        };
+        let named: Vec<(String, Option<i32>)> = (changes.iter())
+            .map(|c| {
+                (
+                    c.text_document.uri.path().to_string(),
+                    c.text_document.version,
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("/w/closed.sdd".to_string(), None),
+                ("/w/open.sdd".to_string(), Some(7))
+            ]
+        );
+    }
 
     #[test]
     fn semantic_tokens_stop_at_the_line_end_of_a_crlf_file() {

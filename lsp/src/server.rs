@@ -516,12 +516,14 @@ impl LanguageServer for Backend {
             .query("rename", move |ws, settings| {
                 let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
                 let ordered = settings.document_changes;
+                let versions = ws.open_versions().clone();
                 ws.with_ide(|ide| match ide.rename(file, offset, &new_name) {
                     Ok(edits) if edits.is_empty() => None,
                     Ok(edits) => Some(Ok(protocol::workspace_edit(
                         &ide.estate.files,
                         &edits,
                         ordered,
+                        &versions,
                     ))),
                     Err(e) => Some(Err(e.to_string())),
                 })
@@ -671,12 +673,13 @@ impl LanguageServer for Backend {
                 let ordered = settings.document_changes;
                 let file = file_of(ws, &params.text_document.uri)?;
                 let range = convert::span(ws.estate.files.get(file), params.range)?;
+                let versions = ws.open_versions().clone();
                 ws.with_ide(|ide| {
                     let actions = ide.code_actions(file, range);
                     Some(
                         actions
                             .into_iter()
-                            .map(|a| protocol::code_action(&ide, a, ordered))
+                            .map(|a| protocol::code_action(&ide, a, ordered, &versions))
                             .collect(),
                     )
                 })

@@ -106,6 +106,11 @@ impl Workspace {
     }
 
     /// An editor opened a document.
+    /// The open buffers' document versions, by file name.
+    pub fn open_versions(&self) -> &BTreeMap<String, i32> {
+        &self.open
+    }
+
     pub fn open(&mut self, name: &str, text: String, version: i32) {
         if self.skipped_by_the_walk(name) {
             return;

@@ -173,16 +173,18 @@ impl Ide<'_> {
 /// An edit adding an entry (one or more lines) at the end of an item's body, in the body's
 /// indentation; gives the item a body when it has none.
 fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option<TextEdit> {
+    // The file's own line ends: `\n` lines in a `\r\n` file would mix them.
+    let nl = crate::source::line_end_of(text);
     let outer = indent_at(text, item.span.start as usize).to_string();
     let Some(body) = &item.body else {
         let inner = format!("{outer}  ");
         let mut s = String::from(" {");
         for line in lines {
-            s.push('\n');
+            s.push_str(nl);
             s.push_str(&inner);
             s.push_str(line);
         }
-        s.push('\n');
+        s.push_str(nl);
         s.push_str(&outer);
         s.push('}');
         return Some(TextEdit {
@@ -218,7 +220,7 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
     };
     let mut s = String::new();
     for line in lines {
-        s.push('\n');
+        s.push_str(nl);
         s.push_str(&inner);
         s.push_str(line);
     }
@@ -230,7 +232,7 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
     }
     let mut end = after_last;
     if !text.get(after_last..close)?.contains('\n') {
-        s.push('\n');
+        s.push_str(nl);
         s.push_str(&outer);
         end = close;
     }
@@ -259,6 +261,29 @@ mod tests {
         (ide.code_actions(FileId(0), Span::new(at, at)).into_iter())
             .map(|a| a.title)
             .collect()
+    }
+
+    /// In a CRLF file an inserted entry has CRLF line ends too: a file never gets mixed ones.
+    #[test]
+    fn an_inserted_entry_keeps_the_files_line_ends() {
+        let text = "engagement e1 {\r\n  requirements {\r\n    requirement R|1 \"one\" {\r\n      priority: must\r\n    }\r\n  }\r\n}\r\n";
+        let at = text.find('|').unwrap();
+        let text = text.replace('|', "");
+        let estate = Estate::from_sources([("eng.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        let actions = ide.code_actions(FileId(0), Span::new(at, at));
+        let add = (actions.iter())
+            .find(|a| a.title.contains("acceptance"))
+            .expect("the acceptance action");
+        let inserted = &add.edits[0].text;
+        assert!(inserted.contains("\r\n"), "{inserted:?}");
+        assert_eq!(
+            inserted.matches('\n').count(),
+            inserted.matches("\r\n").count(),
+            "{inserted:?}"
+        );
     }
 
     /// A misspelt field beside the field it resembles is not offered that name: taken, it
