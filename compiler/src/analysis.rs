@@ -264,7 +264,12 @@ fn check_file(
         let mut e = Engagement::new(ns, file, item);
         e.partly_read =
             (syntax_errors.iter()).any(|s| item.span.start <= s.start && s.end <= item.span.end);
-        let evaluated = governance::evaluate(ns, &e, options.as_of, &mut found);
+        let mut evaluated = governance::evaluate(ns, &e, options.as_of, &mut found);
+        let dependencies = reuse_graph::releases::dependencies(inventory, &e);
+        evaluated.installed = (reuse_graph::releases::installed(inventory, &dependencies))
+            .into_iter()
+            .map(|(asset, v)| (asset, v.map(ToString::to_string)))
+            .collect();
         // Delivered under a design approval of the current content: its reuse is history.
         let delivered = e.as_built.is_some()
             && (e

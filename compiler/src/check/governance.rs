@@ -64,6 +64,10 @@ pub struct Facts {
     pub reconciled: bool,
     pub spec_unmet: Vec<Unmet>,
     pub design_unmet: Vec<Unmet>,
+    /// The release of each asset the design installs (`None` where no declared release
+    /// satisfies every constraint on it): filled in by the analysis, which has the
+    /// inventory; empty until then.
+    pub installed: std::collections::BTreeMap<String, Option<String>>,
 }
 
 /// The current spec and design fingerprints of an engagement.
@@ -233,6 +237,7 @@ pub fn evaluate(
             .chain(gates::missing_profile_fields(e))
             .collect(),
         design_unmet,
+        installed: Default::default(),
     }
 }
 

@@ -186,9 +186,10 @@ impl Ide<'_> {
                         .filter(|p| p.kind() == Keyword::Design)
                         .flat_map(|d| d.items())
                         .filter(|c| c.kind() == Keyword::Component);
+                    let installed = self.facts_of(file, item).map(|f| &f.installed);
                     for component in components {
                         if let Some(f) = component.field("reuses") {
-                            hints.extend(self.version_hint(&f.value.kind));
+                            hints.extend(self.version_hint(&f.value.kind, installed));
                         }
                     }
                 }
@@ -197,7 +198,7 @@ impl Ide<'_> {
                         item.field("requires").map(|f| &f.value.kind)
                     {
                         for v in values {
-                            hints.extend(self.version_hint(&v.kind));
+                            hints.extend(self.version_hint(&v.kind, None));
                         }
                     }
                 }
@@ -208,8 +209,14 @@ impl Ide<'_> {
         hints
     }
 
-    /// `asset "^2.1"` → the highest declared version of the asset that satisfies it.
-    fn version_hint(&self, value: &ValueKind) -> Option<InlayHint> {
+    /// `asset "^2.1"` → the highest declared version of the asset that satisfies it; in a
+    /// design (`installed`: its engagement's releases), the release the design installs, which
+    /// another constraint on the asset may hold below that.
+    fn version_hint(
+        &self,
+        value: &ValueKind,
+        installed: Option<&std::collections::BTreeMap<String, Option<String>>>,
+    ) -> Option<InlayHint> {
         let ValueKind::Ref { name, spec } = value else {
             return None;
         };
@@ -217,17 +224,33 @@ impl Ide<'_> {
         let req = semver::VersionReq::parse(constraint).ok()?;
         let available = self.asset_versions(&name.text)?;
         let best = available.iter().filter(|v| req.matches(v)).max();
-        let (label, tooltip) = match best {
-            Some(v) => (
-                format!("→ {v}"),
-                format!("`{}` \"{constraint}\" resolves to {v}", name.text),
-            ),
-            None => (
+        let design = installed.and_then(|m| m.get(name.text.as_str()));
+        let (label, tooltip) = match (best, design) {
+            (None, _) => (
                 "→ no version".to_string(),
                 format!(
                     "no declared version of `{}` satisfies \"{constraint}\"",
                     name.text
                 ),
+            ),
+            (Some(v), Some(Some(chosen))) if *chosen != v.to_string() => (
+                format!("→ {chosen}"),
+                format!(
+                    "the design installs `{}` {chosen}: \"{constraint}\" alone resolves to {v}, \
+                     but another constraint on the asset rules it out",
+                    name.text
+                ),
+            ),
+            (Some(_), Some(None)) => (
+                "→ no version".to_string(),
+                format!(
+                    "no declared release of `{}` satisfies every constraint this design puts on it",
+                    name.text
+                ),
+            ),
+            (Some(v), _) => (
+                format!("→ {v}"),
+                format!("`{}` \"{constraint}\" resolves to {v}", name.text),
             ),
         };
         Some(InlayHint {
@@ -254,5 +277,46 @@ impl Ide<'_> {
             }
         }
         Some(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Options};
+    use crate::estate::Estate;
+    use crate::ide::{Ide, Index};
+    use crate::source::{FileId, Span};
+
+    const CASE: &str = include_str!(
+        "../../../tests/cases/graph/sdd402-constraints-no-release-satisfies-together.sdd"
+    );
+
+    /// The version hints of the text: (label, tooltip), in order.
+    fn hints(text: &str) -> Vec<(String, String)> {
+        let estate = Estate::from_sources([("a.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        (ide.inlay_hints(FileId(0), Span::new(0, text.len()))
+            .into_iter())
+        .filter(|h| h.label.starts_with('→'))
+        .map(|h| (h.label, h.tooltip))
+        .collect()
+    }
+
+    #[test]
+    fn a_reuse_hint_names_the_release_the_design_installs() {
+        // config-pusher requires config-renderer "~1.1": "^1" alone would be 1.2.0.
+        let one = CASE.replace("config-renderer \"^1.2\"", "config-renderer \"^1\"");
+        let found = hints(&one);
+        // The asset's own `requires` first, then the two components.
+        assert_eq!(found[0].0, "→ 1.1.0");
+        assert_eq!(found[1].0, "→ 1.1.0", "{found:?}");
+        assert!(found[1].1.contains("alone resolves to 1.2.0"), "{found:?}");
+        assert_eq!(found[2].0, "→ 2.0.0");
+        // No release satisfies "^1.2" and "~1.1" together.
+        let found = hints(CASE);
+        assert_eq!(found[1].0, "→ no version", "{found:?}");
+        assert!(found[1].1.contains("every constraint"), "{found:?}");
     }
 }
