@@ -206,6 +206,18 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         })
         .into_iter()
         .collect();
+    // A quorum of more than one: the gate holds once enough approvers have signed.
+    let quorum = e.quorum(&request.gate);
+    if approvers.len() < quorum {
+        let more = quorum - approvers.len();
+        warnings.push(format!(
+            "gate {} needs {quorum} approvers with authority and has {}: it holds once {more} \
+             more sign{}",
+            request.gate,
+            approvers.len(),
+            if more == 1 { "s" } else { "" }
+        ));
+    }
     // The design fingerprint rests on the spec's: a spec approval of new content leaves the
     // design approval stale (SDD204) until it is given again; a co-signature does not.
     let new_content = existing.and_then(|g| eng::text(g, "fingerprint")) != Some(&current);

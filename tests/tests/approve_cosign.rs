@@ -81,3 +81,21 @@ fn the_signature_that_completes_a_quorum_dates_the_gate() {
     estate.update(id, edit.text);
     assert_eq!(errors(&estate), Vec::<String>::new());
 }
+
+#[test]
+fn a_first_signature_of_a_larger_quorum_says_how_many_more_are_needed() {
+    // Gate 2 of a network-provisioning engagement needs two approvers.
+    let (mut estate, id) = examples(|t| {
+        let start = t.find("  gate design {").expect("a design gate");
+        let end = start + t[start..].find("}\n").unwrap() + 2;
+        format!("{}{}", &t[..start], &t[end..])
+    });
+    let first = approved(&estate, "design", "marcus", "2026-08-24");
+    assert_eq!(
+        first.warnings,
+        ["gate design needs 2 approvers with authority and has 1: it holds once 1 more signs"]
+    );
+    estate.update(id, first.text);
+    let second = approved(&estate, "design", "priya", "2026-08-24");
+    assert_eq!(second.warnings, Vec::<String>::new());
+}
