@@ -70,8 +70,14 @@ fn floor_boundary(text: &str, offset: usize) -> usize {
     at
 }
 
-/// The estate file name for a `file:` URI (the file's path, as the estate loader names it).
+/// The estate file name for a `file:` URI (the file's path, as the estate loader names it), or
+/// for an `untitled:` one (the URI).
 pub fn file_name(uri: &Uri) -> Option<String> {
+    // A document not saved yet (`untitled:Untitled-1`) is named by its URI: a buffer outside
+    // every workspace folder, analysed with the estate.
+    if uri.scheme().as_str() == UNTITLED {
+        return Some(uri.as_str().to_string());
+    }
     if uri.scheme().as_str() != "file" {
         return None;
     }
@@ -84,8 +90,15 @@ pub fn name_of_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// The `file:` URI of an estate file name.
+/// The scheme of a document not saved yet.
+const UNTITLED: &str = "untitled";
+
+/// The URI of an estate file name: `file:`, or the `untitled:` URI an unsaved document is
+/// named by.
 pub fn uri(name: &str) -> Option<Uri> {
+    if name.starts_with("untitled:") {
+        return Uri::from_str(name).ok();
+    }
     let path = PathBuf::from(name);
     Uri::from_file_path(&path).or_else(|| Uri::from_str(&format!("file://{name}")).ok())
 }

@@ -703,3 +703,29 @@ async fn workspace_folders_added_and_removed_are_loaded_and_dropped() {
     assert_eq!(names(&one), vec!["zoe"]);
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A document not saved yet (`untitled:`, which the VS Code extension registers) is analysed
+/// with the estate like any buffer outside the workspace folders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untitled_document_is_analysed_with_the_estate() {
+    let folder = Folder::new("untitled", &[("people.sdd".into(), PEOPLE.into())]);
+    let mut client = start(&folder, 0).await;
+    let uri = "untitled:Untitled-1";
+    open(&mut client, uri, "person carol { name: 1 roles: [lead] }\n").await;
+    let found = diagnostics_at(&mut client, uri, 1).await;
+    let codes: Vec<&str> = found.iter().map(|d| d.0.as_str()).collect();
+    assert_eq!(codes, ["SDD103"], "{found:?}");
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 32}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("hover");
+    assert!(
+        hover["result"]["contents"].to_string().contains("lead"),
+        "{hover}"
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
