@@ -1,12 +1,13 @@
 //! `sdd-lsp`: the language server for `.sdd` estates.
 //!
 //! [`server`] holds the protocol handlers, [`workspace`] the estate with the editor's buffers
-//! laid over the disk, [`convert`] every conversion between byte offsets and UTF-16
+//! laid over the disk ([`aside`] the buffers in folders its walk skips), [`convert`] every conversion between byte offsets and UTF-16
 //! positions, file names and URIs, sdd and LSP diagnostics, and [`protocol`] the editor
 //! features as protocol types, and [`framing`] the checks of the wire's framing that keep one
 //! bad message from ending the server. [`wire_client`] drives a server in-process over an in-memory
 //! pipe, speaking the real wire format (the protocol tests and the latency benchmark use it).
 
+pub mod aside;
 pub mod convert;
 pub mod framing;
 pub mod protocol;

@@ -18,6 +18,7 @@ use sdd::source::{FileId, Files};
 use sdd::syntax::Parsed;
 use tower_lsp_server::ls_types as lsp;
 
+use crate::aside::Aside;
 use crate::convert;
 
 /// A result computed from one generation of the estate.
@@ -48,6 +49,11 @@ pub struct Workspace {
     /// Files changed since the last publication: they are published even when their
     /// diagnostics did not change, so the editor knows the edit was seen.
     touched: BTreeSet<String>,
+    /// Open buffers in folders the walk skips, checked with their own folder.
+    aside: Aside,
+    /// Their diagnostics, and the count of their changes those were computed for.
+    aside_changes: u64,
+    aside_published: Computed<BTreeMap<String, Vec<lsp::Diagnostic>>>,
 }
 
 impl Workspace {
@@ -69,6 +75,12 @@ impl Workspace {
             options,
             published: BTreeMap::new(),
             touched: BTreeSet::new(),
+            aside: Aside::default(),
+            aside_changes: 0,
+            aside_published: Computed {
+                generation: u64::MAX,
+                value: BTreeMap::new(),
+            },
         }
     }
 
@@ -113,6 +125,8 @@ impl Workspace {
 
     pub fn open(&mut self, name: &str, text: String, version: i32) {
         if self.skipped_by_the_walk(name) {
+            self.aside.open(name, text, version);
+            self.aside_changed(name);
             return;
         }
         self.open.insert(name.to_string(), version);
@@ -130,27 +144,26 @@ impl Workspace {
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
         version: i32,
     ) {
+        if let Some(text) = self.aside.text_mut(name) {
+            apply(name, text, changes);
+            self.aside.set_version(name, version);
+            self.aside_changed(name);
+            return;
+        }
         let Some(id) = self.estate.files.find(name) else {
             return;
         };
         let mut text = self.estate.files.text(id).to_string();
-        for change in changes {
-            match change.range {
-                Some(range) => {
-                    // The line index is built over the text itself, moved in and out: no copy
-                    // of the document per keystroke.
-                    let file = sdd::source::SourceFile::new(name, std::mem::take(&mut text));
-                    let span = convert::span(&file, range);
-                    text = file.into_text();
-                    if let Some(span) = span {
-                        text.replace_range(span.range(), &change.text);
-                    }
-                }
-                None => text = change.text,
-            }
-        }
+        apply(name, &mut text, changes);
         self.open.insert(name.to_string(), version);
         self.estate.update(id, text);
+        self.touched.insert(name.to_string());
+        self.changed();
+    }
+
+    /// A buffer kept aside changed: published again, with its folder checked again.
+    fn aside_changed(&mut self, name: &str) {
+        self.aside_changes += 1;
         self.touched.insert(name.to_string());
         self.changed();
     }
@@ -158,6 +171,10 @@ impl Workspace {
     /// An editor closed a document: the disk's version takes over, or the file leaves the
     /// estate when it is not on disk under a workspace folder.
     pub fn close(&mut self, name: &str) {
+        if self.aside.close(name) {
+            self.aside_changed(name);
+            return;
+        }
         self.open.remove(name);
         match self.disk_file(name) {
             Some(read) => {
@@ -170,7 +187,28 @@ impl Workspace {
         }
         self.touched.insert(name.to_string());
     }
+}
 
+/// Apply an editor's changes to a document's text, in order.
+fn apply(name: &str, text: &mut String, changes: Vec<lsp::TextDocumentContentChangeEvent>) {
+    for change in changes {
+        match change.range {
+            Some(range) => {
+                // The line index is built over the text itself, moved in and out: no copy
+                // of the document per keystroke.
+                let file = sdd::source::SourceFile::new(name, std::mem::take(text));
+                let span = convert::span(&file, range);
+                *text = file.into_text();
+                if let Some(span) = span {
+                    text.replace_range(span.range(), &change.text);
+                }
+            }
+            None => *text = change.text,
+        }
+    }
+}
+
+impl Workspace {
     /// Something was created, changed or deleted on disk at `name`: a file, or a folder. A
     /// client reports a folder deleted, renamed or moved in as one event for the folder, none
     /// for the files in it, so the estate's files under a folder that is gone leave it, and the
@@ -342,6 +380,17 @@ impl Workspace {
                 .or_default()
                 .push(convert::diagnostic(d, files));
         }
+        if self.aside_published.generation != self.aside_changes {
+            self.aside_published = Computed {
+                generation: self.aside_changes,
+                value: self.aside.diagnostics(&self.options),
+            };
+        }
+        for (name, diagnostics) in &self.aside_published.value {
+            if self.aside.contains(name) {
+                now.insert(name.clone(), diagnostics.clone());
+            }
+        }
         let touched = std::mem::take(&mut self.touched);
         let mut names: BTreeSet<&String> = touched.iter().collect();
         names.extend(now.keys());
@@ -353,7 +402,8 @@ impl Workspace {
             let before = self.published.get(name).map(Vec::as_slice).unwrap_or(&[]);
             if touched.contains(name) || before != fresh.as_slice() {
                 if let Some(uri) = convert::uri(name) {
-                    out.push((uri, fresh.clone(), self.open.get(name).copied()));
+                    let version = self.open.get(name).copied();
+                    out.push((uri, fresh.clone(), version.or(self.aside.version(name))));
                 }
             }
             if !fresh.is_empty() {
@@ -372,7 +422,7 @@ fn set_text(estate: &mut Estate, name: &str, text: String) {
 
 /// Set a file to what was read of it, adding the file in name order when the estate does not
 /// have it.
-fn set_file(estate: &mut Estate, name: &str, read: Read) {
+pub(crate) fn set_file(estate: &mut Estate, name: &str, read: Read) {
     let id = match estate.files.find(name) {
         Some(id) => id,
         None => insert_file(estate, name),

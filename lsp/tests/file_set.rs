@@ -1,6 +1,7 @@
 //! The server's estate holds the files `sdd check` of the workspace folder reads, whatever the
 //! editor and the disk do: a file in a folder the walk skips (`.sddignore`) stays out of it,
-//! open or closed, and is not read on a watcher event; a workspace that itself lies in a hidden
+//! open or closed, and is not read on a watcher event (open, it is checked with its own
+//! folder); a workspace that itself lies in a hidden
 //! folder or under `target` keeps its files; a folder deleted or moved in, which a client
 //! reports as one event for the folder, takes its files out or brings them in; so does a
 //! `.sddignore` created or deleted; a link to a file already read adds nothing.
@@ -74,8 +75,11 @@ async fn a_file_in_an_ignored_folder_stays_out_of_the_estate_open_or_on_disk() {
         std::slice::from_ref(&people)
     );
     // Open, edited, closed or changed on disk, the file stays out of the estate, as
-    // `sdd check` never reads it: its `bob` would clash with the real one.
+    // `sdd check` never reads it: its `bob` would clash with the real one. Open, it is
+    // checked as `sdd check zz-broken` checks it, with its own folder (where `lead` is not
+    // declared).
     open(&mut client, &dup, PEOPLE).await;
+    publication(&mut client, &dup, &["SDD101"]).await;
     assert_eq!(
         declared_in(&mut client, "bob").await,
         std::slice::from_ref(&people)
@@ -87,18 +91,22 @@ async fn a_file_in_an_ignored_folder_stays_out_of_the_estate_open_or_on_disk() {
             json!({"textDocument": {"uri": dup, "version": 2}, "contentChanges": [{"text": twice}]}),
         )
         .await;
+    publication(&mut client, &dup, &["SDD101", "SDD102", "SDD101"]).await;
     client
         .notify(
             "textDocument/didClose",
             json!({"textDocument": {"uri": dup}}),
         )
         .await;
+    publication(&mut client, &dup, &[]).await;
     watched(&mut client, &dup, 2).await;
-    assert_eq!(declared_in(&mut client, "bob").await, [people]);
-    // No diagnostics were published for either file: the estate never changed.
+    assert_eq!(declared_in(&mut client, "bob").await, [people.clone()]);
+    // Nothing was published for the real file: the estate never changed.
     let published = client.take_notifications("textDocument/publishDiagnostics");
     assert!(
-        published.iter().all(|p| codes(p).is_empty()),
+        (published.iter())
+            .filter(|p| p["uri"] == json!(people))
+            .all(|p| codes(p).is_empty()),
         "{published:?}"
     );
     client.stop(TIMEOUT).await.expect("stop");
