@@ -122,7 +122,14 @@ fn main() {
     t.phase("reuse", || {
         let mut out = Vec::new();
         for e in &engagements {
-            sdd::reuse_graph::check_engagement(&inventory, e, e.as_built.is_some(), &mut out);
+            let deps = sdd::reuse_graph::releases::dependencies(&inventory, e);
+            sdd::reuse_graph::check_engagement(
+                &inventory,
+                e,
+                &deps,
+                e.as_built.is_some(),
+                &mut out,
+            );
         }
         out.len()
     });

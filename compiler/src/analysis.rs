@@ -266,10 +266,12 @@ fn check_file(
             (syntax_errors.iter()).any(|s| item.span.start <= s.start && s.end <= item.span.end);
         let mut evaluated = governance::evaluate(ns, &e, options.as_of, &mut found);
         let dependencies = reuse_graph::releases::dependencies(inventory, &e);
-        evaluated.installed = (reuse_graph::releases::installed(inventory, &dependencies))
-            .into_iter()
-            .map(|(asset, v)| (asset, v.map(ToString::to_string)))
-            .collect();
+        if !dependencies.is_empty() {
+            evaluated.installed = (reuse_graph::releases::contested(inventory, &dependencies))
+                .into_iter()
+                .map(|(asset, v)| (asset, v.map(ToString::to_string)))
+                .collect();
+        }
         // Delivered under a design approval of the current content: its reuse is history.
         let delivered = e.as_built.is_some()
             && (e
@@ -277,7 +279,7 @@ fn check_file(
                 .and_then(|g| crate::check::engagement::text(g, "fingerprint")))
                 == Some(evaluated.design_fingerprint.as_str());
         facts.push((file, Arc::new(evaluated)));
-        reuse_graph::check_engagement(inventory, &e, delivered, &mut found);
+        reuse_graph::check_engagement(inventory, &e, &dependencies, delivered, &mut found);
     }
     (found, facts)
 }

@@ -51,13 +51,15 @@ pub fn check(
 /// has an as-built record under a design approval of its current content, so its reuse is
 /// history, and the inventory moving on since (a release dropped, the asset retired) is a
 /// warning on it, not an error.
+/// `deps`: the design's [`releases::dependencies`].
 pub fn check_engagement(
     inventory: &Inventory<'_>,
     e: &Engagement<'_>,
+    deps: &[releases::Dependency<'_>],
     delivered: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    checks::run_engagement(inventory, e, delivered, out);
+    checks::run_engagement(inventory, e, deps, delivered, out);
 }
 
 /// A reference to an asset with a version constraint (`reuses`, `requires`) or an exact

@@ -53,6 +53,9 @@ pub fn lacks_authority(
 /// Is this person, or a role they hold, declared more than once (SDD102)? Then which
 /// declaration grants their authority is a matter of file order.
 pub fn declared_twice_with_roles(ns: &Namespace<'_>, person: &str) -> bool {
+    if !ns.any_declared_twice() {
+        return false;
+    }
     ns.declared_twice(person)
         || ns.get_kind(person, "person").is_some_and(|d| {
             eng::names(d.item, "roles")
@@ -181,7 +184,8 @@ pub fn check_gate(
     }
     // A profile declared twice (SDD102): which one sets the domain, the quorum and the fields
     // is a matter of file order, so no gate of the engagement holds.
-    if eng::name(e.item, "profile").is_some_and(|p| ns.declared_twice(p)) {
+    if ns.any_declared_twice() && eng::name(e.item, "profile").is_some_and(|p| ns.declared_twice(p))
+    {
         holds = false;
     }
 

@@ -64,9 +64,10 @@ pub struct Facts {
     pub reconciled: bool,
     pub spec_unmet: Vec<Unmet>,
     pub design_unmet: Vec<Unmet>,
-    /// The release of each asset the design installs (`None` where no declared release
-    /// satisfies every constraint on it): filled in by the analysis, which has the
-    /// inventory; empty until then.
+    /// The release the design installs of each asset it puts two or more constraints on
+    /// (`None` where no declared release satisfies them all; an asset named once installs what
+    /// its one constraint resolves to): filled in by the analysis, which has the inventory;
+    /// empty until then.
     pub installed: std::collections::BTreeMap<String, Option<String>>,
 }
 

@@ -131,7 +131,13 @@ impl<'a> Namespace<'a> {
     /// Is this name declared more than once? A command that acts on one declaration
     /// (`approve`, `fingerprint`, `--ready`) then refuses rather than pick one.
     pub fn declared_twice(&self, name: &str) -> bool {
-        self.duplicated.contains(name)
+        !self.duplicated.is_empty() && self.duplicated.contains(name)
+    }
+
+    /// Is any name declared more than once? (Nearly never: the checks that ask of each name
+    /// skip the asking.)
+    pub fn any_declared_twice(&self) -> bool {
+        !self.duplicated.is_empty()
     }
 
     pub fn get(&self, name: &str) -> Option<Decl<'a>> {

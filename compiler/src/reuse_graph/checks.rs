@@ -33,6 +33,7 @@ mod tests;
 pub(super) fn run_engagement(
     inventory: &Inventory<'_>,
     e: &Engagement<'_>,
+    deps: &[super::releases::Dependency<'_>],
     delivered: bool,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -53,7 +54,7 @@ pub(super) fn run_engagement(
             missed_reuse(inventory, e, &c, &produced_here, &mut providers, out);
         }
     }
-    super::releases::check_engagement(inventory, e, delivered, out);
+    super::releases::check_engagement(inventory, e, deps, delivered, out);
 }
 
 /// How many providers an SDD403 help or an SDD406 label names, and SDD406 marks with labels:

@@ -44,6 +44,11 @@ pub struct Dependency<'a> {
 /// `requires` of the assets they bring in, breadth first in design order. Each asset's
 /// `requires` is followed once, so a cycle (SDD404) ends.
 pub fn dependencies<'a>(inventory: &Inventory<'a>, e: &Engagement<'a>) -> Vec<Dependency<'a>> {
+    // Most designs reuse nothing, or no design yet: nothing to gather.
+    let reuses = |c: &crate::syntax::Item| c.field("reuses").is_some();
+    if !Engagement::children(e.design, Keyword::Component).any(reuses) {
+        return Vec::new();
+    }
     let mut queue: VecDeque<Dependency<'a>> = (components(e).into_iter())
         .filter_map(|c| {
             let r = c.reuses?;
@@ -58,16 +63,17 @@ pub fn dependencies<'a>(inventory: &Inventory<'a>, e: &Engagement<'a>) -> Vec<De
     let mut out = Vec::new();
     let mut expanded = BTreeSet::new();
     while let Some(d) = queue.pop_front() {
+        let (asset, component, root) = (inventory.get(d.on.asset), d.component, d.root);
         out.push(d);
-        let Some(asset) = inventory.get(d.on.asset) else {
+        let Some(asset) = asset else {
             continue;
         };
         if expanded.insert(asset.name) {
             queue.extend(asset.requires.iter().map(|r| Dependency {
                 on: *r,
                 by: By::Asset(asset.name),
-                component: d.component,
-                root: d.root,
+                component,
+                root,
             }));
         }
     }
@@ -82,6 +88,19 @@ pub fn installed<'i>(
     dependencies: &[Dependency<'_>],
 ) -> BTreeMap<String, Option<&'i Version>> {
     (by_asset(dependencies).into_iter())
+        .map(|(name, on)| (name.to_string(), release(inventory, name, &on)))
+        .collect()
+}
+
+/// [`installed`] for the assets the design puts two or more constraints on: the only ones
+/// whose installed release may differ from what each constraint alone resolves to (and the
+/// only ones worth working out while checking, where most designs name an asset once).
+pub fn contested<'i>(
+    inventory: &'i Inventory<'_>,
+    dependencies: &[Dependency<'_>],
+) -> BTreeMap<String, Option<&'i Version>> {
+    (by_asset(dependencies).into_iter())
+        .filter(|(_, on)| on.len() > 1)
         .map(|(name, on)| (name.to_string(), release(inventory, name, &on)))
         .collect()
 }
@@ -103,8 +122,8 @@ fn release<'i>(
     name: &str,
     on: &[&Dependency<'_>],
 ) -> Option<&'i Version> {
-    let reqs: Vec<VersionReq> = on.iter().filter_map(|d| d.on.requirement()).collect();
     let asset = inventory.get(name)?;
+    let reqs: Vec<VersionReq> = on.iter().filter_map(|d| d.on.requirement()).collect();
     asset
         .releases
         .iter()
@@ -118,12 +137,12 @@ fn release<'i>(
 pub(super) fn check_engagement(
     inventory: &Inventory<'_>,
     e: &Engagement<'_>,
+    deps: &[Dependency<'_>],
     delivered: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    let deps = dependencies(inventory, e);
     let before = out.len();
-    for (name, on) in by_asset(&deps) {
+    for (name, on) in by_asset(deps) {
         let Some(asset) = inventory.get(name) else {
             continue;
         };
@@ -131,10 +150,8 @@ pub(super) fn check_engagement(
         if on.len() < 2 || asset.releases.is_empty() || release(inventory, name, &on).is_some() {
             continue;
         }
-        let each_resolves = on.iter().all(|d| {
-            d.on.requirement()
-                .is_some_and(|r| asset.resolve(&r).is_some())
-        });
+        let each_resolves =
+            (on.iter()).all(|d| (d.on.requirement()).is_some_and(|r| asset.resolve(&r).is_some()));
         if !each_resolves {
             continue;
         }

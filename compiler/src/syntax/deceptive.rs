@@ -59,12 +59,14 @@ fn describe(c: char) -> Option<(&'static str, Effect)> {
 
 /// The offsets of the characters [`describe`] knows, in order. The bidirectional controls
 /// and U+2028/U+2029 are three bytes in UTF-8, the first 0xE2; NEL is two, the first 0xC2; a
-/// tag character is four, the first 0xF3; VT and FF are one. A text without those bytes (any
-/// ASCII file without VT or FF) is passed over at the speed of `memchr`.
+/// tag character is four, the first 0xF3; VT and FF are one. An ASCII file (nearly every
+/// estate) is passed over by one `memchr3` and the check that it is ASCII.
 fn offsets(text: &str) -> Vec<(usize, char)> {
     let bytes = text.as_bytes();
-    let mut found: Vec<(usize, char)> = (memchr::memchr3_iter(0xE2, 0xC2, 0xF3, bytes))
-        .chain(memchr::memchr2_iter(0x0B, 0x0C, bytes))
+    let ascii = bytes.is_ascii();
+    let rest = (!ascii).then(|| memchr::memchr2_iter(0xC2, 0xF3, bytes));
+    let mut found: Vec<(usize, char)> = (memchr::memchr3_iter(0x0B, 0x0C, 0xE2, bytes))
+        .chain(rest.into_iter().flatten())
         .filter_map(|at| {
             let c = text.get(at..)?.chars().next()?;
             describe(c).map(|_| (at, c))
