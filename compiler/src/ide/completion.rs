@@ -71,7 +71,13 @@ impl Ide<'_> {
         let context = context(file, text, start, offset);
         let mut found = match context {
             Context::Entry => self.entries(&chain, offset),
-            Context::Value(field) => self.values(&chain, &field),
+            Context::Value(field) => {
+                let mut found = self.values(&chain, &field);
+                // A name already in the list (`satisfies: [R1, |]`) is not offered again.
+                let listed = listed_names(chain.last().copied(), &field, offset);
+                found.retain(|c| !listed.contains(&c.label.as_str()));
+                found
+            }
             Context::Type => self.types(),
             Context::Header(what) => self.header(&chain, what),
             Context::Record(field) => self.record_fields(&chain, &field),
@@ -137,12 +143,19 @@ impl Ide<'_> {
                 ));
             }
         }
+        // Both gates recorded: no third.
+        let gates = |i: &Item| {
+            (i.items())
+                .filter(|c| c.kind() == Keyword::Gate && !c.keyword.span.contains(offset))
+                .count()
+        };
         for rule in block.items {
-            let taken = rule.once
+            let taken = (rule.once
                 && current.is_some_and(|i| {
                     i.items()
                         .any(|c| c.kind() == rule.keyword && !c.keyword.span.contains(offset))
-                });
+                }))
+                || (rule.keyword == Keyword::Gate && current.is_some_and(|i| gates(i) >= 2));
             if !taken {
                 found.push(block_completion(rule));
             }
@@ -370,8 +383,16 @@ impl Ide<'_> {
 
     fn header(&self, chain: &[&Item], what: &str) -> Vec<Completion> {
         match what {
+            // A gate already recorded is not offered again.
             "gate" => ["spec", "design"]
                 .iter()
+                .filter(|g| {
+                    !chain.iter().any(|i| {
+                        i.kind() == Keyword::Engagement
+                            && i.items()
+                                .any(|c| c.kind() == Keyword::Gate && c.name_text() == Some(**g))
+                    })
+                })
                 .map(|g| simple(g, CompletionKind::Variant, "gate"))
                 .collect(),
             "verified" => self.locals(chain, &[Keyword::Requirement]),
@@ -379,6 +400,20 @@ impl Ide<'_> {
             "built" => self.locals(chain, &[Keyword::Component]),
             _ => Vec::new(),
         }
+    }
+}
+
+/// The names already in the list value of `field` of `item`, but the one at the cursor.
+fn listed_names<'i>(item: Option<&'i Item>, field: &str, offset: usize) -> Vec<&'i str> {
+    let Some(f) = item.and_then(|i| i.field(field)) else {
+        return Vec::new();
+    };
+    match &f.value.kind {
+        ValueKind::List(values) => (values.iter())
+            .filter(|v| !(v.span.start as usize..=v.span.end as usize).contains(&offset))
+            .filter_map(|v| v.as_name())
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -662,5 +697,41 @@ fn value_context<'t>(
     match enclosing_record(before, n, word) {
         Some(outer) => Context::RecordValue(outer, word(n).to_string()),
         None => Context::Value(word(n).to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Options};
+    use crate::estate::Estate;
+    use crate::ide::{Ide, Index};
+    use crate::source::FileId;
+
+    /// The labels offered at `|` (removed from the text).
+    fn labels(text: &str) -> Vec<String> {
+        let at = text.find('|').expect("the cursor");
+        let text = text.replace('|', "");
+        let estate = Estate::from_sources([("a.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        (ide.completion(FileId(0), at).into_iter())
+            .map(|c| c.label)
+            .collect()
+    }
+
+    const ENGAGEMENT: &str = "engagement e {\n  requirements {\n    requirement R1 \"a\" { priority: must }\n    requirement R2 \"b\" { priority: must }\n  }\n  design {\n    component c \"c\" { satisfies: [R1, |] }\n  }\n}\n";
+
+    #[test]
+    fn what_is_already_there_is_not_offered_again() {
+        assert_eq!(labels(ENGAGEMENT), ["R2"]);
+        let gates = "engagement e {\n  gate spec { on: 2026-01-01 }\n  gate design { on: 2026-01-02 }\n  |\n}\n";
+        assert!(
+            !labels(gates).iter().any(|l| l == "gate"),
+            "{:?}",
+            labels(gates)
+        );
+        let one = "engagement e {\n  gate spec { on: 2026-01-01 }\n  gate |\n}\n";
+        assert_eq!(labels(one), ["design"]);
     }
 }
