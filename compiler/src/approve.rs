@@ -206,15 +206,19 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         })
         .into_iter()
         .collect();
-    // A quorum of more than one: the gate holds once enough approvers have signed.
+    // A quorum of more than one: the gate holds once enough approvers with authority have
+    // signed (one listed without it, or the owner, does not count).
     let quorum = e.quorum(&request.gate);
-    if approvers.len() < quorum {
-        let more = quorum - approvers.len();
+    let counted = (approvers.iter())
+        .filter(|p| Some(p.as_str()) != e.owner())
+        .filter(|p| lacks_authority(&ns, p, &request.gate, e.domain()).is_none())
+        .count();
+    if counted < quorum {
+        let more = quorum - counted;
         warnings.push(format!(
-            "gate {} needs {quorum} approvers with authority and has {}: it holds once {more} \
-             more sign{}",
+            "gate {} needs {quorum} approvers with authority and has {counted}: it holds once \
+             {more} more sign{}",
             request.gate,
-            approvers.len(),
             if more == 1 { "s" } else { "" }
         ));
     }

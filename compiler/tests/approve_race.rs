@@ -45,7 +45,9 @@ fn approve(dir: &Path, by: &str) -> Command {
             by,
         ])
         .args(["--on", "2026-08-24", "--estate", "."])
-        .current_dir(dir);
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     command
 }
 

@@ -53,6 +53,20 @@ impl Aside {
         }
     }
 
+    /// Take a buffer out (its folder is read by the walk again): its text and version.
+    pub fn take(&mut self, name: &str) -> Option<(String, i32)> {
+        self.buffers.remove(name).map(|b| (b.text, b.version))
+    }
+
+    /// The buffers kept aside whose folder holds `path`: a change there changes what `sdd
+    /// check` of that folder reports.
+    pub fn beside(&self, path: &Path) -> Vec<String> {
+        (self.buffers.keys())
+            .filter(|n| Path::new(n).parent().is_some_and(|f| path.starts_with(f)))
+            .cloned()
+            .collect()
+    }
+
     /// Closed: whether it was kept aside.
     pub fn close(&mut self, name: &str) -> bool {
         self.buffers.remove(name).is_some()

@@ -215,6 +215,9 @@ impl Workspace {
     /// files of a folder that appeared join it.
     pub fn disk_path_changed(&mut self, name: &str) {
         let path = Path::new(name);
+        for beside in self.aside.beside(path) {
+            self.aside_changed(&beside);
+        }
         // A `.sddignore` created or deleted: the walk now skips its folder, or reads it again.
         if path
             .file_name()
@@ -250,6 +253,32 @@ impl Workspace {
     /// Every `.sdd` file under `folder`, on disk or in the estate, read again as the walk reads
     /// it now: those it skips leave the estate, those it reads join it.
     fn folder_changed(&mut self, folder: &Path) {
+        // The open buffers below it go where the walk now puts them: kept aside, or back in.
+        let open_below: Vec<(String, i32)> = (self.open.iter())
+            .filter(|(n, _)| Path::new(n).starts_with(folder))
+            .map(|(n, v)| (n.clone(), *v))
+            .collect();
+        for (name, version) in open_below {
+            if self.skipped_by_the_walk(&name) {
+                let text = self.text(&name).unwrap_or_default().to_string();
+                self.open.remove(&name);
+                self.remove(&name);
+                self.aside.open(&name, text, version);
+                self.aside_changed(&name);
+            }
+        }
+        let aside_below: Vec<String> = (self.aside.names())
+            .filter(|n| Path::new(n).starts_with(folder))
+            .cloned()
+            .collect();
+        for name in aside_below {
+            if !self.skipped_by_the_walk(&name) {
+                if let Some((text, version)) = self.aside.take(&name) {
+                    self.aside_changed(&name);
+                    self.open(&name, text, version);
+                }
+            }
+        }
         let mut names: Vec<String> = (self.estate.files.ids())
             .map(|id| self.estate.files.name(id))
             .filter(|n| Path::new(n).starts_with(folder))

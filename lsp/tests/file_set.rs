@@ -233,3 +233,45 @@ async fn an_ignore_marker_or_a_link_made_at_run_time_changes_what_sdd_check_chan
     }
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// An open buffer whose folder gains a `.sddignore` moves aside (out of the estate, checked
+/// with its folder) and comes back when the marker goes; a file changed beside it on disk
+/// is seen in its check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_buffer_follows_its_folder_in_and_out_of_the_walk() {
+    let folder = Folder::new(
+        "follow",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("team/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let user = folder.uri("team/user.sdd");
+    open(&mut client, &user, USER).await;
+    assert_eq!(
+        declared_in(&mut client, "carol").await,
+        std::slice::from_ref(&user)
+    );
+    // Ignored: aside, checked with `team/` alone, where `lead` is not declared.
+    std::fs::write(folder.path.join("team/.sddignore"), "").unwrap();
+    watched(&mut client, &folder.uri("team/.sddignore"), 1).await;
+    publication(&mut client, &user, &["SDD101"]).await;
+    assert_eq!(
+        declared_in(&mut client, "carol").await,
+        Vec::<String>::new()
+    );
+    // A file declaring `lead` appears beside it.
+    std::fs::write(folder.path.join("team/roles.sdd"), ROLES).unwrap();
+    watched(&mut client, &folder.uri("team/roles.sdd"), 1).await;
+    publication(&mut client, &user, &[]).await;
+    std::fs::remove_file(folder.path.join("team/roles.sdd")).unwrap();
+    watched(&mut client, &folder.uri("team/roles.sdd"), 3).await;
+    publication(&mut client, &user, &["SDD101"]).await;
+    // The marker gone: back in the estate, where `lead` is declared.
+    std::fs::remove_file(folder.path.join("team/.sddignore")).unwrap();
+    watched(&mut client, &folder.uri("team/.sddignore"), 3).await;
+    publication(&mut client, &user, &[]).await;
+    assert_eq!(declared_in(&mut client, "carol").await, [user]);
+    client.stop(TIMEOUT).await.expect("stop");
+}

@@ -99,3 +99,21 @@ fn a_first_signature_of_a_larger_quorum_says_how_many_more_are_needed() {
     let second = approved(&estate, "design", "priya", "2026-08-24");
     assert_eq!(second.warnings, Vec::<String>::new());
 }
+
+#[test]
+fn an_approver_without_authority_is_not_counted_toward_the_quorum() {
+    // @tomasz, a senior engineer, approves specs, not designs.
+    let (estate, _) = examples(|t| {
+        t.replacen(
+            "approved_by: [@marcus, @priya]",
+            "approved_by: [@tomasz]",
+            1,
+        )
+    });
+    let edit = approved(&estate, "design", "marcus", "2026-08-24");
+    assert_eq!(edit.approvers, ["tomasz", "marcus"]);
+    assert_eq!(
+        edit.warnings,
+        ["gate design needs 2 approvers with authority and has 1: it holds once 1 more signs"]
+    );
+}

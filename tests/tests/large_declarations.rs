@@ -155,3 +155,30 @@ fn an_approver_of_5_000_roles_accepting_5_000_deviations_is_checked_in_bounded_t
         },
     );
 }
+
+/// A record value of thousands of unknown fields beside thousands of known ones: each SDD105
+/// looks for a suggestion among the fields not given, which asked of each candidate whether
+/// the value gives it by scanning the value (3,000 × 3,000 × 6,000 comparisons).
+#[test]
+fn a_record_value_of_3_000_unknown_fields_is_checked_in_bounded_time() {
+    bounded(
+        "a_record_value_of_3_000_unknown_fields_is_checked_in_bounded_time",
+        || {
+            let n = 3_000;
+            let record: String = (0..n).map(|i| format!("  r{i}: text\n")).collect();
+            let types = format!("record wide {{\n{record}}}\nprofile p {{\n  field w: wide\n}}\n");
+            let known: String = (0..n).map(|i| format!("r{i}: \"x\" ")).collect();
+            let unknown: String = (0..n).map(|i| format!("u{i}: \"x\" ")).collect();
+            let engagement =
+                format!("engagement e {{\n  profile: p\n  w: {{ {known}{unknown} }}\n}}\n");
+            let diagnostics = check(vec![
+                ("types.sdd".into(), types),
+                ("e.sdd".into(), engagement),
+            ]);
+            let unknown = (diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd105)
+                .count();
+            assert_eq!(unknown, n);
+        },
+    );
+}

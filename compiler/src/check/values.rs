@@ -105,6 +105,7 @@ impl Scope<'_, '_> {
             }
             (Ty::Type, _) => self.check_type_expr(value, out),
             (Ty::Quorum, ValueKind::Record(fields)) => {
+                let given: NameSet<'_> = fields.iter().map(|f| f.name.text.as_str()).collect();
                 for field in fields {
                     match field.name.text.as_str() {
                         "spec" | "design" => match field.value.kind {
@@ -123,7 +124,7 @@ impl Scope<'_, '_> {
                             field,
                             other,
                             ["spec", "design"].into_iter(),
-                            |n| fields.iter().any(|f| f.name.text == n),
+                            |n| given.contains(n),
                             "quorum",
                         )),
                     }
@@ -485,7 +486,9 @@ impl Scope<'_, '_> {
             return;
         };
         let known = decl.fields().map(|f| f.name.text.as_str());
-        let given = |n: &str| fields.iter().any(|f| f.name.text == n);
+        // Built once: asked of each suggestion for each unknown field.
+        let given_names: NameSet<'_> = fields.iter().map(|f| f.name.text.as_str()).collect();
+        let given = |n: &str| given_names.contains(n);
         for field in fields {
             match decl.field(&field.name.text) {
                 Some(d) => self.check_typed(&field.value, &d.value, out),

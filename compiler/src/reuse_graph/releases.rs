@@ -190,10 +190,10 @@ pub(super) fn check_engagement(
                 .with_help("one release is installed per asset: change a constraint so that one declared release satisfies them all"),
         );
     }
+    undeclared_uses(inventory, e, out);
     if delivered {
         out[before..].iter_mut().for_each(super::checks::as_history);
     }
-    undeclared_uses(inventory, e, out);
 }
 
 /// SDD402: a `built` entry `uses` a release the inventory does not declare.
