@@ -189,6 +189,17 @@ impl<'a> Asset<'a> {
         }
     }
 
+    /// A diagnostic about a release of this asset, labelled with the releases it declares,
+    /// there and at the asset's `version`.
+    pub fn with_declared(&self, d: Diagnostic) -> Diagnostic {
+        d.with_label(format!("declared: {}", self.releases_text()))
+            .with_secondary(
+                self.file,
+                self.field_span("version"),
+                format!("`{}` declares {}", self.name, self.releases_text()),
+            )
+    }
+
     /// Does the inventory declare this exact release?
     pub fn declares(&self, version: &Version) -> bool {
         self.releases.contains(version)

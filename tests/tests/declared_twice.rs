@@ -31,47 +31,33 @@ fn request(engagement: &str, gate: &str, by: &str) -> Request {
     }
 }
 
+/// With `extra` added: whether dc2-edge-bgp-peering's gates (approved by @priya, in the
+/// network-provisioning profile) hold, and why @priya may not approve Gate 1 of
+/// dc3-evpn-vlan-stretch.
+fn judged_with(extra: &str) -> ((bool, bool), Vec<String>) {
+    let estate = examples_with(extra);
+    let analysis = sdd::analysis::analyze(&estate, &sdd_tests::options_at("2026-11-24"));
+    let facts = analysis.facts("dc2-edge-bgp-peering").expect("analysed");
+    let holds = (facts.spec_holds, facts.design_holds);
+    let request = request("dc3-evpn-vlan-stretch", "spec", "priya");
+    let refusal = approve(&estate, &analysis, &request).expect_err("refused");
+    (holds, refusal.0)
+}
+
 #[test]
 fn a_profile_declared_twice_holds_no_gate_and_is_not_approved() {
     // An imposter profile in the infrastructure domain with no quorum, first in file order.
-    let estate = examples_with("profile network-provisioning { domain: infrastructure }\n");
-    let analysis = sdd::analysis::analyze(&estate, &sdd_tests::options_at("2026-11-24"));
-    let facts = analysis.facts("dc2-edge-bgp-peering").expect("analysed");
-    assert!(!facts.spec_holds && !facts.design_holds);
-    let refusal = approve(
-        &estate,
-        &analysis,
-        &request("dc3-evpn-vlan-stretch", "spec", "priya"),
-    )
-    .expect_err("refused");
-    assert!(
-        refusal
-            .0
-            .iter()
-            .any(|r| r.contains("the profile `network-provisioning` is declared more than once")),
-        "{refusal:?}"
-    );
+    let (holds, refusal) = judged_with("profile network-provisioning { domain: infrastructure }\n");
+    assert_eq!(holds, (false, false));
+    let why = "the profile `network-provisioning` is declared more than once";
+    assert!(refusal.iter().any(|r| r.contains(why)), "{refusal:?}");
 }
 
 #[test]
 fn a_role_declared_twice_grants_no_authority() {
-    let estate =
-        examples_with("role network-lead { approves: [spec] domains: [infrastructure] }\n");
-    let analysis = sdd::analysis::analyze(&estate, &sdd_tests::options_at("2026-11-24"));
-    // @priya, a network lead, approved Gate 1 of dc2-edge-bgp-peering.
-    let facts = analysis.facts("dc2-edge-bgp-peering").expect("analysed");
-    assert!(!facts.spec_holds);
-    let refusal = approve(
-        &estate,
-        &analysis,
-        &request("dc3-evpn-vlan-stretch", "spec", "priya"),
-    )
-    .expect_err("refused");
-    assert!(
-        refusal
-            .0
-            .iter()
-            .any(|r| r.contains("a role of @priya is declared more than once")),
-        "{refusal:?}"
-    );
+    let (holds, refusal) =
+        judged_with("role network-lead { approves: [spec] domains: [infrastructure] }\n");
+    assert_eq!(holds, (false, false));
+    let why = "a role of @priya is declared more than once";
+    assert!(refusal.iter().any(|r| r.contains(why)), "{refusal:?}");
 }

@@ -37,15 +37,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn a_stale_spec_approval_names_the_commit_and_the_changes() {
-    let dir = std::env::temp_dir().join(format!("sdd-history-{}", std::process::id()));
+/// The examples (without `broken/`) committed to a fresh git repository in a temporary
+/// folder, as "approved estate".
+fn committed_examples(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sdd-history-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&repo_root().join("examples"), &dir);
     let _ = std::fs::remove_dir_all(dir.join("broken"));
     git(&dir, &["init", "-q"]);
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "approved estate"]);
+    dir
+}
+
+#[test]
+fn a_stale_spec_approval_names_the_commit_and_the_changes() {
+    let dir = committed_examples("stale");
 
     let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -333,13 +340,7 @@ fn a_file_moved_since_the_approval_is_followed_through_the_move() {
 /// output format alike.
 #[test]
 fn a_reorder_is_named_and_a_changed_text_is_shown_escaped() {
-    let dir = std::env::temp_dir().join(format!("sdd-history-order-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&repo_root().join("examples"), &dir);
-    let _ = std::fs::remove_dir_all(dir.join("broken"));
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "."]);
-    git(&dir, &["commit", "-q", "-m", "approved estate"]);
+    let dir = committed_examples("order");
     let file = dir.join("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
     let text = std::fs::read_to_string(&file).unwrap();
     let notes_after = |edited: String| -> String {

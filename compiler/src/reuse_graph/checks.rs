@@ -175,7 +175,7 @@ fn check_reference(
     }
     let highest = &asset.releases[0];
     out.push(
-        Diagnostic::new(
+        asset.with_declared(Diagnostic::new(
             Code::Sdd402,
             r.file,
             r.spec_span,
@@ -183,13 +183,7 @@ fn check_reference(
                 "no declared version of `{}` satisfies \"{}\"",
                 r.asset, r.spec
             ),
-        )
-        .with_label(format!("declared: {}", asset.releases_text()))
-        .with_secondary(
-            asset.file,
-            asset.field_span("version"),
-            format!("`{}` declares {}", asset.name, asset.releases_text()),
-        )
+        ))
         .with_help(format!(
             "write a constraint a declared release satisfies, such as \"^{}.{}\", or have the asset's owner declare the release",
             highest.major, highest.minor
@@ -295,7 +289,7 @@ fn check_produces(
             };
             if !asset.declares(&version) {
                 out.push(
-                    Diagnostic::new(
+                    asset.with_declared(Diagnostic::new(
                         Code::Sdd407,
                         r.file,
                         r.spec_span,
@@ -303,13 +297,7 @@ fn check_produces(
                             "`{component}` produces `{}` {version}, a version the inventory does not declare",
                             r.asset
                         ),
-                    )
-                    .with_label(format!("declared: {}", asset.releases_text()))
-                    .with_secondary(
-                        asset.file,
-                        asset.field_span("version"),
-                        format!("`{}` declares {}", asset.name, asset.releases_text()),
-                    )
+                    ))
                     .with_help(format!(
                         "have the asset's owner add the release (`version: {version}`), or record the version that was released"
                     )),

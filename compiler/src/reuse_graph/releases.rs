@@ -209,25 +209,20 @@ fn undeclared_uses(inventory: &Inventory<'_>, e: &Engagement<'_>, out: &mut Vec<
             continue;
         }
         out.push(
-            Diagnostic::new(
-                Code::Sdd402,
-                e.file,
-                r.spec_span,
-                format!(
+            asset
+                .with_declared(Diagnostic::new(
+                    Code::Sdd402,
+                    e.file,
+                    r.spec_span,
+                    format!(
                     "`{}` was built with `{}` {version}, a release the inventory does not declare",
                     built.name_text().unwrap_or("?"),
                     r.asset
                 ),
-            )
-            .with_label(format!("declared: {}", asset.releases_text()))
-            .with_secondary(
-                asset.file,
-                asset.field_span("version"),
-                format!("`{}` declares {}", asset.name, asset.releases_text()),
-            )
-            .with_help(
-                "record the release that was installed, or have the asset's owner declare it",
-            ),
+                ))
+                .with_help(
+                    "record the release that was installed, or have the asset's owner declare it",
+                ),
         );
     }
 }
