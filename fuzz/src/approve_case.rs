@@ -111,8 +111,10 @@ pub fn approve_bytes(data: &[u8]) {
     assert_eq!(edit.file, slot.file, "the edit is for another file");
     let new = &edit.text;
     let reparsed = parse(slot.file, new);
-    // A bidirectional control character outside the approved content (SDD003) stays as it was.
-    let bidi = |p: &sdd::syntax::Parsed| {
+    // A character that shows text otherwise (SDD003) outside the approved content stays as it
+    // was; the edit adds none. (One that ends a comment the rewritten gate keeps may go: a
+    // kept comment loses its trailing white space, and FF, VT, NEL and U+2028 are white space.)
+    let deceptive = |p: &sdd::syntax::Parsed| {
         p.diagnostics
             .iter()
             .filter(|d| d.code == Code::Sdd003)
@@ -120,7 +122,7 @@ pub fn approve_bytes(data: &[u8]) {
     };
     assert!(
         !reparsed.diagnostics.iter().any(sdd::syntax::breaks_the_tree)
-            && bidi(&reparsed) == bidi(&parse(slot.file, &case.text)),
+            && deceptive(&reparsed) <= deceptive(&parse(slot.file, &case.text)),
         "the approved file does not parse: {:?}\n--- edited ---\n{new}",
         reparsed.diagnostics
     );

@@ -140,6 +140,42 @@ fn approve_refuses_a_bare_name_in_the_engagement_as_a_syntax_error() {
     assert!(!refusal.0.iter().any(|r| r.contains("internal error")));
 }
 
+/// Found by `approve` once a form feed in a comment became an SDD003: a comment inside a gate
+/// that `approve` rewrites is kept at the gate's top without its trailing white space, of
+/// which a form feed is part, so the edited file had one SDD003 fewer than the input and the
+/// fuzz property (as many as before) failed. The edit is right: it adds no such character.
+#[test]
+fn approve_keeps_a_gate_comment_without_its_trailing_form_feed() {
+    let root = sdd_tests::repo_root().join("examples");
+    let mut estate = Estate::load(std::slice::from_ref(&root)).expect("the examples load");
+    let id = (estate.file_ids())
+        .find(|&id| estate.files.name(id).ends_with("dc2-edge-bgp-peering.sdd"))
+        .expect("the example");
+    let text = estate.files.text(id);
+    let edited = text.replacen("  gate spec {\n", "  gate spec { // reviewed\u{c}\n", 1);
+    assert_ne!(edited, text);
+    let before = sdd::syntax::parse(id, &edited)
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "SDD003")
+        .count();
+    assert_eq!(before, 1);
+    estate.update(id, edited);
+    let options = sdd_tests::options_at("2026-11-24");
+    let analysis = sdd::analysis::analyze(&estate, &options);
+    let request = sdd::approve::Request {
+        engagement: "dc2-edge-bgp-peering".to_string(),
+        gate: "spec".to_string(),
+        by: "tomasz".to_string(),
+        on: options.as_of,
+        replace: false,
+    };
+    let edit = sdd::approve::approve(&estate, &analysis, &request).expect("recorded");
+    assert!(edit.text.contains("  // reviewed\n"), "{}", edit.text);
+    let after = sdd::syntax::parse(id, &edit.text);
+    assert!(after.diagnostics.is_empty(), "{:?}", after.diagnostics);
+}
+
 /// Found by `fmt`: a block comment whose line ends in two carriage returns (`/*\r\r\n*/`)
 /// parses cleanly, but the formatter refused it (its safety net found the comment changed):
 /// it wrote `\r\r\n` as `\r\n`, which reads back as `\n`. Line ends of any number of carriage

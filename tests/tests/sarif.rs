@@ -61,8 +61,15 @@ fn every_code_has_a_rule_with_its_metadata() {
     for (rule, code) in rules.iter().zip(Code::ALL) {
         assert_eq!(rule["id"], code.as_str());
         assert_eq!(rule["shortDescription"]["text"], code.title());
-        assert_eq!(rule["fullDescription"]["text"], code.explanation());
-        assert_eq!(rule["help"]["text"], code.explanation());
+        // The explanation, with what a viewer would show otherwise escaped (SDD003's example
+        // holds a right-to-left override).
+        let explanation = sdd::render::printable::escaped(code.explanation());
+        assert_eq!(rule["fullDescription"]["text"], *explanation);
+        assert_eq!(rule["help"]["text"], *explanation);
+        assert_eq!(
+            *explanation == *code.explanation(),
+            code.as_str() != "SDD003"
+        );
         let name = rule["name"].as_str().unwrap();
         assert!(
             name.chars().next().is_some_and(|c| c.is_ascii_uppercase())

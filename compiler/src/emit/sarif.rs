@@ -11,6 +11,7 @@ use serde_json::{json, Value as Json};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::render::printable::escaped;
 use crate::source::Files;
 
 /// The schema URI written in `$schema`.
@@ -73,7 +74,14 @@ fn location(files: &Files, label: &Label) -> Json {
     })
 }
 
+/// The result's message: the diagnostic's message, label, notes and help, with the
+/// characters a viewer would act on or that show text otherwise escaped, as every renderer
+/// for people writes them.
 fn message(d: &Diagnostic) -> String {
+    escaped(&message_raw(d)).into_owned()
+}
+
+fn message_raw(d: &Diagnostic) -> String {
     let mut text = d.message.clone();
     if !d.primary.message.is_empty() {
         text.push_str(&format!(": {}", d.primary.message));
@@ -95,8 +103,8 @@ fn rules() -> Vec<Json> {
                 "id": code.as_str(),
                 "name": rule_name(*code),
                 "shortDescription": {"text": code.title()},
-                "fullDescription": {"text": code.explanation()},
-                "help": {"text": code.explanation()},
+                "fullDescription": {"text": escaped(code.explanation())},
+                "help": {"text": escaped(code.explanation())},
                 "defaultConfiguration": {"level": level(code.default_severity())},
             })
         })
@@ -112,7 +120,7 @@ fn result(d: &Diagnostic, files: &Files) -> Json {
         .map(|(i, label)| {
             let mut loc = location(files, label);
             loc["id"] = json!(i + 1);
-            loc["message"] = json!({"text": label.message});
+            loc["message"] = json!({"text": escaped(&label.message)});
             loc
         })
         .collect();
@@ -155,6 +163,29 @@ pub fn render(diagnostics: &[Diagnostic], files: &Files) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A message, note or label that quotes the estate's text is escaped in the machine
+    /// formats as in the terminal: a viewer (code scanning) would show a bidirectional override
+    /// raw.
+    #[test]
+    fn messages_are_escaped_in_json_and_sarif() {
+        use crate::codes::Code;
+        use crate::diagnostic::Diagnostic;
+        use crate::source::{FileId, Files, Span};
+        let mut files = Files::new();
+        let file = files.add("a.sdd".to_string(), "person p {}\n".to_string());
+        let d = Diagnostic::new(Code::Sdd204, file, Span::new(0, 6), "stale")
+            .with_label("here \u{202E}x")
+            .with_note("changed to \"a\u{202E}b\"");
+        let _ = FileId(0);
+        for out in [
+            super::render(std::slice::from_ref(&d), &files),
+            crate::render::json::render(std::slice::from_ref(&d), &files),
+        ] {
+            assert!(!out.contains('\u{202E}'), "{out}");
+            assert!(out.contains("\\\\u{202e}"), "{out}");
+        }
+    }
+
     #[test]
     fn relative_names_stay_relative_and_absolute_ones_are_file_uris() {
         assert_eq!(super::uri("examples/a b.sdd"), "examples/a%20b.sdd");

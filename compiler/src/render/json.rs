@@ -7,17 +7,20 @@
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
 use crate::diagnostic::{Diagnostic, Label};
+use crate::render::printable::escaped;
 use crate::source::Files;
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'static str,
     file: &'a str,
-    help: &'a Option<String>,
+    help: Option<Cow<'a, str>>,
     labels: Vec<JsonLabel<'a>>,
-    message: &'a str,
-    notes: &'a [String],
+    message: Cow<'a, str>,
+    notes: Vec<Cow<'a, str>>,
     range: JsonRange,
     severity: &'static str,
 }
@@ -25,7 +28,7 @@ struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 struct JsonLabel<'a> {
     file: &'a str,
-    message: &'a str,
+    message: Cow<'a, str>,
     primary: bool,
     range: JsonRange,
 }
@@ -58,7 +61,7 @@ fn range(files: &Files, label: &Label) -> JsonRange {
 fn label<'a>(files: &'a Files, label: &'a Label, primary: bool, range: JsonRange) -> JsonLabel<'a> {
     JsonLabel {
         file: files.name(label.file),
-        message: &label.message,
+        message: escaped(&label.message),
         primary,
         range,
     }
@@ -72,10 +75,10 @@ fn to_json<'a>(diagnostic: &'a Diagnostic, files: &'a Files) -> JsonDiagnostic<'
     JsonDiagnostic {
         code: diagnostic.code.as_str(),
         file: files.name(diagnostic.file()),
-        help: &diagnostic.help,
+        help: diagnostic.help.as_deref().map(escaped),
         labels,
-        message: &diagnostic.message,
-        notes: &diagnostic.notes,
+        message: escaped(&diagnostic.message),
+        notes: diagnostic.notes.iter().map(|n| escaped(n)).collect(),
         range: primary,
         severity: diagnostic.severity.as_str(),
     }
