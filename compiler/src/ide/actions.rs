@@ -251,14 +251,19 @@ mod tests {
     use crate::source::{FileId, Span};
 
     /// The actions offered with the cursor at `marker` (removed from the text).
-    fn titles_at(text: &str, marker: &str) -> Vec<String> {
+    fn actions_at(text: &str, marker: &str) -> Vec<crate::ide::Action> {
         let at = text.find(marker).expect("the marker");
         let text = text.replace(marker, "");
         let estate = Estate::from_sources([("eng.sdd", text)]);
         let analysis = analyze(&estate, &Options::default());
         let index = Index::build(&estate);
         let ide = Ide::new(&estate, &analysis, &index);
-        (ide.code_actions(FileId(0), Span::new(at, at)).into_iter())
+        ide.code_actions(FileId(0), Span::new(at, at))
+    }
+
+    /// Their titles.
+    fn titles_at(text: &str, marker: &str) -> Vec<String> {
+        (actions_at(text, marker).into_iter())
             .map(|a| a.title)
             .collect()
     }
@@ -267,13 +272,7 @@ mod tests {
     #[test]
     fn an_inserted_entry_keeps_the_files_line_ends() {
         let text = "engagement e1 {\r\n  requirements {\r\n    requirement R|1 \"one\" {\r\n      priority: must\r\n    }\r\n  }\r\n}\r\n";
-        let at = text.find('|').unwrap();
-        let text = text.replace('|', "");
-        let estate = Estate::from_sources([("eng.sdd", text)]);
-        let analysis = analyze(&estate, &Options::default());
-        let index = Index::build(&estate);
-        let ide = Ide::new(&estate, &analysis, &index);
-        let actions = ide.code_actions(FileId(0), Span::new(at, at));
+        let actions = actions_at(text, "|");
         let add = (actions.iter())
             .find(|a| a.title.contains("acceptance"))
             .expect("the acceptance action");
