@@ -61,7 +61,17 @@ fn item(w: &mut Writer<'_>, it: &Item) {
     }
     if let Some(by) = &it.by {
         w.space();
-        w.text("by");
+        // `by` at its place in the source, so that a comment before it stays before it.
+        let before = [
+            it.name.as_ref().map(|n| n.span.end),
+            it.title.as_ref().map(|t| t.span.end),
+        ];
+        let after = before
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(it.keyword.span.end);
+        punctuation(w, "by", after as usize);
         w.space();
         w.token(&by.text, by.span);
     }
@@ -218,17 +228,32 @@ fn value(w: &mut Writer<'_>, v: &Value, suffix: usize) {
         }
         ValueKind::Generic { name, args } => {
             w.token(&name.text, name.span);
-            w.text("<");
+            // Each `<`, `,` and `>` at its place in the source: a comment keeps its side of it.
+            let mut after = name.span.end as usize;
+            punctuation(w, "<", after);
             for (i, a) in args.iter().enumerate() {
                 if i > 0 {
-                    w.text(",");
+                    punctuation(w, ",", after);
                     w.space();
                 }
                 value(w, a, 0);
+                after = a.span.end as usize;
             }
-            w.text(">");
+            punctuation(w, ">", after);
         }
         _ => w.token(source(src, v.span), v.span),
+    }
+}
+
+/// Write `text`, a keyword or a punctuation mark that the tree holds no span for, at the place
+/// the source has it: the first code after `after`, when it is `text` there (comments before it
+/// are written before it); else just written.
+fn punctuation(w: &mut Writer<'_>, text: &str, after: usize) {
+    let at = w.next_code(after);
+    match w.src().get(at..).is_some_and(|rest| rest.starts_with(text)) {
+        true if text == "by" => w.token(text, Span::new(at, at + text.len())),
+        true => w.punct(text, Span::new(at, at + text.len())),
+        false => w.text(text),
     }
 }
 
