@@ -330,13 +330,37 @@ pub fn readiness(
                 .field("profile")
                 .map_or(e.item.name_span(), |f| f.value.span),
         });
+    // The profile's own errors: which domain, fields and quorum it sets is unclear.
+    let profile_errors: Vec<Unmet> = (eng::name(e.item, "profile"))
+        .and_then(|p| ns.get_kind(p, "profile"))
+        .map(|decl| {
+            let within = |s: Span| decl.item.span.start <= s.start && s.end <= decl.item.span.end;
+            (diagnostics.iter())
+                .filter(|d| d.is_error() && d.file() == decl.file && d.code.as_str() < "SDD200")
+                .filter(|d| within(d.primary.span))
+                .map(|d| Unmet {
+                    message: format!(
+                        "the profile `{}` has an error: {} [{}]",
+                        decl.item.name_text().unwrap_or("?"),
+                        d.message,
+                        d.code.as_str()
+                    ),
+                    span: e
+                        .item
+                        .field("profile")
+                        .map_or(e.item.name_span(), |f| f.value.span),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let profile_twice = profile_twice.into_iter().chain(profile_errors);
     if gate == "spec" {
-        let mut unmet: Vec<Unmet> = profile_twice.into_iter().collect();
+        let mut unmet: Vec<Unmet> = profile_twice.clone().collect();
         unmet.extend(content_errors(e, diagnostics, gate));
         unmet.extend(gates::spec_readiness(e, true));
         return unmet;
     }
-    let mut unmet: Vec<Unmet> = profile_twice.into_iter().collect();
+    let mut unmet: Vec<Unmet> = profile_twice.collect();
     unmet.extend(content_errors(e, diagnostics, gate));
     unmet.extend(errors_in(e, diagnostics, "design", |code| {
         ("SDD401"..="SDD403").contains(&code)

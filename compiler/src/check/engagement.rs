@@ -137,6 +137,22 @@ impl<'a> Engagement<'a> {
             .unwrap_or(1)
     }
 
+    /// Is the profile's quorum for `gate` a number of approvers? Not when `quorum` is no
+    /// record, or gives the gate something other than a positive integer (an SDD103, or an
+    /// SDD001 for a number out of range): how many approvers the gate needs is then unclear,
+    /// and no approval of it holds. No quorum, or none for this gate, is 1.
+    pub fn quorum_is_valid(&self, gate: &str) -> bool {
+        let Some(q) = self.profile.and_then(|p| p.field("quorum")) else {
+            return true;
+        };
+        match &q.value.kind {
+            ValueKind::Record(fields) => (fields.iter())
+                .filter(|x| x.name.text == gate)
+                .all(|x| matches!(x.value.kind, ValueKind::Int(n) if n >= 1)),
+            _ => false,
+        }
+    }
+
     /// Items of one keyword inside a phase block.
     pub fn children(
         block: Option<&'a Item>,

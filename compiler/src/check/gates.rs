@@ -182,6 +182,10 @@ pub fn check_gate(
     if eng::date(gate, "on").is_none() {
         holds = false;
     }
+    // A quorum that is no number of approvers (SDD103): how many the gate needs is unclear.
+    if !e.quorum_is_valid(kind) {
+        holds = false;
+    }
     // A profile declared twice (SDD102): which one sets the domain, the quorum and the fields
     // is a matter of file order, so no gate of the engagement holds.
     if ns.any_declared_twice() && eng::name(e.item, "profile").is_some_and(|p| ns.declared_twice(p))

@@ -392,6 +392,13 @@ impl Scope<'_, '_> {
                 .with_label(format!("expected {ty}"))
         };
         match (ty, &value.kind) {
+            // Beyond ±(2^53 − 1) a JSON reader (JavaScript, and RFC 8785's canonical form the
+            // fingerprints follow) does not keep an integer exactly.
+            ("int" | "decimal", ValueKind::Int(n)) if n.unsigned_abs() > MAX_EXACT_INT => {
+                out.push(bad(&format!(
+                    "{n} is outside ±{MAX_EXACT_INT}, the integers a JSON reader keeps exactly"
+                )))
+            }
             ("text", ValueKind::Str(_))
             | ("int", ValueKind::Int(_))
             | ("decimal", ValueKind::Decimal(_) | ValueKind::Int(_))
@@ -430,8 +437,9 @@ impl Scope<'_, '_> {
             }
             ("asn", ValueKind::Str(s)) => {
                 let digits = s.strip_prefix("AS").unwrap_or(s);
+                let only_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
                 match digits.parse::<u64>() {
-                    Ok(n) if (1..=4_294_967_294).contains(&n) => {}
+                    Ok(n) if only_digits && (1..=4_294_967_294).contains(&n) => {}
                     _ => out.push(bad(&format!("`{s}` is not an AS number"))),
                 }
             }
@@ -538,7 +546,16 @@ pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// The largest integer a manifest holds: 2^53 − 1, the last a JSON number read as a double
+/// (JavaScript, RFC 8785) keeps exactly.
+pub const MAX_EXACT_INT: u64 = (1 << 53) - 1;
+
 pub fn parse_datetime(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    // A leap second (`:60`) is refused: few readers parse one (Python's `datetime` does not),
+    // and a change window or a build time has no need of it.
+    if text.get(17..19) == Some("60") {
+        return None;
+    }
     let normalised = text.replace('Z', "+00:00");
     let with_seconds = if normalised.len() == "2026-11-28T02:00+00:00".len() {
         format!("{}:00{}", &normalised[..16], &normalised[16..])
@@ -556,9 +573,16 @@ fn check_cidr(s: &str) -> Result<(), String> {
         .parse()
         .map_err(|_| format!("`{addr}` is not an IP address"))?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
+    // Digits only: `parse` would take `+8`, which other readers refuse.
+    let digits = !len.is_empty() && len.bytes().all(|b| b.is_ascii_digit());
     let n = match len.parse::<u8>() {
-        Ok(n) if n <= max => n,
-        _ => return Err(format!("prefix length `/{len}` is outside 0–{max}")),
+        Ok(n) if n <= max && digits => n,
+        Ok(_) if digits => return Err(format!("prefix length `/{len}` is outside 0–{max}")),
+        _ => {
+            return Err(format!(
+                "prefix length `/{len}` is not a number from 0 to {max}"
+            ))
+        }
     };
     // A network has no host bits: `10.0.0.1/24` is an address in `10.0.0.0/24`.
     let network = match addr {
