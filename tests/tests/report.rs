@@ -284,3 +284,24 @@ fn titles_cannot_split_rows_or_reach_the_terminal() {
         "{text}"
     );
 }
+
+#[test]
+fn one_engagement_is_one_engagement() {
+    let estate = Estate::from_sources([(
+        "a.sdd",
+        "person o { name: \"O\" }\nprofile p { domain: network }\nengagement e { profile: p title: \"t\" owner: @o opened: 2026-01-01 }\n",
+    )]);
+    let options = options_at(CASE_DATE);
+    let analysis = analyze(&estate, &options);
+    let r = report(&estate, &analysis, options.as_of);
+    let text = report_tables::text(&r);
+    assert!(
+        text.starts_with(&format!("Estate report as of {CASE_DATE}: 1 engagement\n")),
+        "{text}"
+    );
+    assert!(report_tables::markdown(&r).contains("\n1 engagement.\n"));
+    assert!(
+        text.contains("0 engagements with an approved spec"),
+        "{text}"
+    );
+}

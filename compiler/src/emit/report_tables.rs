@@ -97,8 +97,8 @@ fn sections(r: &Report) -> Vec<Section> {
 
     let t = &r.time_to_approved_spec;
     let spec_lines = vec![format!(
-        "{} engagements with an approved spec: median {}, p90 {}, mean {}",
-        t.engagements.len(),
+        "{} with an approved spec: median {}, p90 {}, mean {}",
+        engagements(t.engagements.len()),
         days(t.median_days),
         days(t.p90_days.map(|d| d as f64)),
         days(t.mean_days)
@@ -266,11 +266,17 @@ fn text_table(t: &Table, out: &mut String) {
     }
 }
 
+/// "1 engagement", "3 engagements".
+fn engagements(n: usize) -> String {
+    format!("{n} engagement{}", if n == 1 { "" } else { "s" })
+}
+
 /// The report for a terminal.
 pub fn text(r: &Report) -> String {
     let mut out = format!(
-        "Estate report as of {}: {} engagements\n",
-        r.as_of, r.engagements
+        "Estate report as of {}: {}\n",
+        r.as_of,
+        engagements(r.engagements)
     );
     for s in sections(r) {
         out.push_str(&format!("\n{}\n", s.title));
@@ -295,8 +301,9 @@ fn md_cell(cell: &str) -> String {
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
     let mut out = format!(
-        "# Estate report as of {}\n\n{} engagements.\n",
-        r.as_of, r.engagements
+        "# Estate report as of {}\n\n{}.\n",
+        r.as_of,
+        engagements(r.engagements)
     );
     for s in sections(r) {
         if !out.ends_with("\n\n") {
