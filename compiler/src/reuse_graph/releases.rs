@@ -87,9 +87,7 @@ pub fn installed<'i>(
     inventory: &'i Inventory<'_>,
     dependencies: &[Dependency<'_>],
 ) -> BTreeMap<String, Option<&'i Version>> {
-    (by_asset(dependencies).into_iter())
-        .map(|(name, on)| (name.to_string(), release(inventory, name, &on)))
-        .collect()
+    releases_of(inventory, dependencies, 1)
 }
 
 /// [`installed`] for the assets the design puts two or more constraints on: the only ones
@@ -99,8 +97,17 @@ pub fn contested<'i>(
     inventory: &'i Inventory<'_>,
     dependencies: &[Dependency<'_>],
 ) -> BTreeMap<String, Option<&'i Version>> {
+    releases_of(inventory, dependencies, 2)
+}
+
+/// [`installed`] for the assets the design puts at least `constraints` constraints on.
+fn releases_of<'i>(
+    inventory: &'i Inventory<'_>,
+    dependencies: &[Dependency<'_>],
+    constraints: usize,
+) -> BTreeMap<String, Option<&'i Version>> {
     (by_asset(dependencies).into_iter())
-        .filter(|(_, on)| on.len() > 1)
+        .filter(|(_, on)| on.len() >= constraints)
         .map(|(name, on)| (name.to_string(), release(inventory, name, &on)))
         .collect()
 }
