@@ -12,6 +12,7 @@ mod deceptive;
 mod descent;
 pub mod keyword;
 pub mod literal;
+mod malformed;
 pub mod parser;
 pub mod token;
 mod unclosed;

@@ -13,6 +13,8 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
+use super::malformed::malformed_number_message;
+
 /// Why the lexer could not make a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LexError {
@@ -26,8 +28,11 @@ pub enum LexError {
     BuildMetadata,
     /// A line comment begun with `#`.
     HashComment,
-    /// A number run into letters (`1y`, `1.5e3`, `10GB`) that is not a duration.
-    NumberWithLetters,
+    /// `@` and a name with a space between them.
+    SpacedPerson,
+    /// A number run into letters or punctuation that makes no literal (`1y`, `1.5e3`,
+    /// `2026-1-5`, `10.0.0.1`, `.5`).
+    MalformedNumber,
 }
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +68,7 @@ pub enum Token {
     #[regex(r"[A-Za-z_][A-Za-z0-9_-]*")]
     Ident,
     #[regex(r"@[A-Za-z_][A-Za-z0-9_-]*")]
+    #[regex(r"@[ \t]+[A-Za-z_][A-Za-z0-9_-]*", spaced_person)]
     Person,
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
     Str,
@@ -100,14 +106,17 @@ pub enum Token {
     /// that the words after it are not read as entries.
     #[regex(r"#[^\n]*", hash_comment, allow_greedy = true)]
     HashComment,
-    /// A number run into letters that make no duration (`1y`, `1.5e3`, `10GB`): one error,
-    /// not a number followed by a name read as the next field's.
+    /// A number run into letters or punctuation that make no literal (`1y`, `1.5e3`,
+    /// `10GB`, `2026-1-5`, `2026-11-28t02:00Z`, `2026-11-28 02:00Z`, `10.0.0.0/24`, `.5`): one error for the
+    /// whole run, not a number followed by a name read as the next field's, or a date read as
+    /// three integers. Every valid literal is matched as long by its own rule, which wins.
+    #[regex(r"-?[0-9]([0-9A-Za-z_.:+-]|/[0-9])*", malformed_number, priority = 1)]
+    #[regex(r"-?\.[0-9]([0-9A-Za-z_.:+-]|/[0-9])*", malformed_number, priority = 1)]
     #[regex(
-        r"-?[0-9]+(\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*",
-        number_with_letters,
-        priority = 1
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{1,2}:[0-9A-Za-z:.+-]*",
+        malformed_number
     )]
-    NumberWithLetters,
+    MalformedNumber,
 }
 
 /// The time after a date's `T`: `HH:MM`, optional `:SS`, then `Z` or an offset `±HH:MM`.
@@ -140,8 +149,12 @@ fn build_metadata(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
     Err(LexError::BuildMetadata)
 }
 
-fn number_with_letters(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
-    Err(LexError::NumberWithLetters)
+fn malformed_number(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    Err(LexError::MalformedNumber)
+}
+
+fn spaced_person(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
+    Err(LexError::SpacedPerson)
 }
 
 fn hash_comment(_: &mut logos::Lexer<Token>) -> Result<(), LexError> {
@@ -210,7 +223,7 @@ impl Token {
             Token::BadLiteral => "a malformed value",
             Token::HashComment => "a `#` comment",
             Token::VersionWithBuild => "a version",
-            Token::NumberWithLetters => "a malformed value",
+            Token::MalformedNumber => "a malformed value",
             Token::Duration => "a duration",
             Token::Version => "a version",
         }
@@ -325,12 +338,19 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 ));
                 out.tokens.push((Token::BadLiteral, span));
             }
-            Err(LexError::NumberWithLetters) => {
+            Err(LexError::MalformedNumber) => {
+                let written = &text[span.range()];
+                let (message, label, help) = malformed_number_message(written);
+                out.diagnostics.push(mistake(span, &message, label, help));
+                out.tokens.push((Token::BadLiteral, span));
+            }
+            Err(LexError::SpacedPerson) => {
+                let name = text[span.range()][1..].trim_start();
                 out.diagnostics.push(mistake(
                     span,
-                    &format!("malformed value `{}`", &text[span.range()]),
-                    "a number run into letters",
-                    number_help(&text[span.range()]),
+                    "a space between `@` and the person's name",
+                    "not a person reference",
+                    &format!("write the reference with no space: `@{name}`"),
                 ));
                 out.tokens.push((Token::BadLiteral, span));
             }
@@ -362,21 +382,6 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         out.diagnostics.push(bad_characters(file, text, run));
     }
     out
-}
-
-/// What to write instead of a number run into letters.
-fn number_help(written: &str) -> &'static str {
-    let unsigned = written.trim_start_matches('-');
-    let exponent = (unsigned.split_once(['e', 'E'])).is_some_and(|(mantissa, power)| {
-        !power.is_empty()
-            && power.bytes().all(|b| b.is_ascii_digit())
-            && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-    });
-    if exponent {
-        "a number is written out in full, without an exponent (`1500`, `2.5`)"
-    } else {
-        "a duration is a whole number and one of `s`, `m`, `h`, `d` or `w` (`90d`, `2h`); other text is a string in quotes"
-    }
 }
 
 fn bad_characters(file: FileId, text: &str, run: Span) -> Diagnostic {
