@@ -39,6 +39,8 @@ pub struct Edit {
     pub approvers: Vec<String>,
     /// The gate's date as written: a co-signature keeps the date of a gate that holds.
     pub on: NaiveDate,
+    /// The approver had already approved this content: the file is left as it is.
+    pub already_recorded: bool,
     /// What the approval leaves for the check to report, to say beside it.
     pub warnings: Vec<String>,
 }
@@ -145,9 +147,18 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
                 .map(|(p, _)| p.to_string())
                 .collect();
             if recorded == Some(current.as_str()) {
-                if !approvers.contains(&request.by) {
-                    approvers.push(request.by.clone());
+                if approvers.contains(&request.by) {
+                    return Ok(Edit {
+                        file,
+                        text: text.to_string(),
+                        fingerprint: current,
+                        on: eng::date(gate, "on").unwrap_or(request.on),
+                        approvers,
+                        already_recorded: true,
+                        warnings: Vec::new(),
+                    });
                 }
+                approvers.push(request.by.clone());
                 // A gate is passed on the day its quorum is met. A co-signature on a gate that
                 // already holds changes neither its content nor that day (moved, a Gate 1
                 // would fall after the Gate 2 resting on it); one that completes the quorum
@@ -179,17 +190,20 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         }
         None => (vec![request.by.clone()], request.on),
     };
-    // SDD208 would fault the approval just written: it cannot predate what it approves.
+    // SDD208 would fault the approval just written: it cannot predate what it approves. The
+    // approver's own date is judged too, when a co-signature takes the gate's date: a
+    // signature given before Gate 1 approves nothing that existed.
     let spec_on = (request.gate == "design")
         .then(|| e.gate_spec.and_then(|g| eng::date(g, "on")))
         .flatten();
+    let earliest = on.min(request.on);
     for (date, what) in [
         (e.opened(), "the engagement was opened"),
         (spec_on, "Gate 1"),
     ] {
-        if let Some(date) = date.filter(|d| on < *d) {
+        if let Some(date) = date.filter(|d| earliest < *d) {
             return Err(refuse(format!(
-                "an approval on {on} would be dated before {what} ({date}): give `--on` a later date"
+                "an approval on {earliest} would be dated before {what} ({date}): it can be dated {date} or later"
             )));
         }
     }
@@ -206,6 +220,17 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         })
         .into_iter()
         .collect();
+    if on != request.on {
+        let why = if on < request.on {
+            "it holds since then, and a co-signature does not move the day a gate was passed"
+        } else {
+            "a gate is dated the day its quorum is met, the later of its approvals"
+        };
+        warnings.push(format!(
+            "the gate keeps the date {on}, not {}: {why}",
+            request.on
+        ));
+    }
     // A quorum of more than one: the gate holds once enough approvers with authority have
     // signed (one listed without it, or the owner, does not count).
     let quorum = e.quorum(&request.gate);
@@ -275,8 +300,32 @@ pub fn approve(estate: &Estate, analysis: &Analysis, request: &Request) -> Resul
         fingerprint: current,
         approvers,
         on,
+        already_recorded: false,
         warnings,
     })
+}
+
+/// What keeps a gate from being approved today (`as_of`) for want of time: an approval is
+/// dated no earlier than the day the engagement was opened, nor a Gate 2 than Gate 1. `approve`
+/// refuses such a date; `check --ready` reports it as unmet, so the two agree.
+pub fn not_yet(e: &Engagement<'_>, gate: &str, as_of: NaiveDate) -> Vec<Unmet> {
+    let spec = (gate == "design").then_some(e.gate_spec).flatten();
+    [
+        (Some(e.item), "opened", "the engagement is opened"),
+        (spec, "on", "Gate 1 is dated"),
+    ]
+    .into_iter()
+    .filter_map(|(item, field, what)| {
+        let item = item?;
+        let date = eng::date(item, field).filter(|d| *d > as_of)?;
+        Some(Unmet {
+            message: format!(
+                "{what} {date}, after today ({as_of}): an approval given today would predate it"
+            ),
+            span: item.field(field).map_or(item.span, |f| f.value.span),
+        })
+    })
+    .collect()
 }
 
 /// Why a command that acts on one declaration will not act on a name declared twice: which

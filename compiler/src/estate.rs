@@ -42,6 +42,10 @@ impl std::fmt::Display for LoadError {
 /// device, a socket), which is never read: a pipe could block the reader forever.
 pub fn not_readable(path: &Path) -> String {
     let what = match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
+        // `people.sdd/`: the system says ENOTDIR, which reads as "no such file".
+        (Err(e), _) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            "a file where a folder is named (a `/` after a file's name)"
+        }
         (Err(_), _) => "no such file or folder",
         (Ok(m), Err(_)) if m.file_type().is_symlink() => "a symbolic link to nothing that exists",
         (Ok(m), Ok(_)) if m.file_type().is_symlink() => {
@@ -60,8 +64,7 @@ impl Estate {
             if path.is_file() {
                 found.push(path.clone());
             } else if path.is_dir() {
-                walk(path, &mut found)
-                    .map_err(|e| LoadError(format!("cannot read {}: {e}", path.display())))?;
+                walk(path, &mut found).map_err(|e| LoadError(e.to_string()))?;
             } else {
                 return Err(LoadError(not_readable(path)));
             }
@@ -391,18 +394,38 @@ fn file_key(path: &Path) -> Option<FileKey> {
 /// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden folders,
 /// `target`, `node_modules` and folders holding a `.sddignore` marker. Stops once more than
 /// [`MAX_FILES`] are found (callers report the limit).
-pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
     walk(dir, out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+/// A folder or entry the walk could not read, named by its own path (not the root's: the
+/// unreadable folder may be deep below it).
+#[derive(Debug)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+    let at = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| WalkError { path, error }
+    };
+    let mut entries: Vec<_> = (std::fs::read_dir(dir).map_err(at(dir))?)
+        .collect::<Result<_, _>>()
+        .map_err(at(dir))?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ty = entry.file_type()?;
+        let ty = entry.file_type().map_err(at(&path))?;
         if ty.is_dir() {
             if skips_folder(&path, &name) {
                 continue;

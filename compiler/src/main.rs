@@ -14,7 +14,18 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        // Help and the version are output like any other: a failed write of them is exit 2.
+        Err(e) if !e.use_stderr() => {
+            out!("{e}");
+            return cli::console::finish().map_or(ExitCode::SUCCESS, |failure| {
+                errln!("error: {failure}");
+                ExitCode::from(2)
+            });
+        }
+        Err(e) => e.exit(),
+    };
     let code = match cli::run(args) {
         Ok(code) => code,
         Err(message) => {

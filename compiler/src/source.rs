@@ -287,9 +287,10 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
     type Name = std::borrow::Cow<'a, str>;
     type Source = &'a str;
 
-    /// The name as printed (a control character in a path is shown escaped).
+    /// The name as printed: a control character or a line break in a path is shown escaped,
+    /// so one diagnostic stays on its lines.
     fn name(&'a self, id: FileId) -> Result<Self::Name, codespan_reporting::files::Error> {
-        Ok(crate::render::printable::escaped(&self.get(id).name))
+        Ok(crate::render::printable::one_line(&self.get(id).name))
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {

@@ -55,8 +55,15 @@ fn a_co_signature_on_a_gate_that_holds_keeps_its_date() {
     assert!(edit
         .text
         .contains("approved_by: [@priya, @tomasz]\n    on: 2026-08-10\n"));
-    // The content is unchanged: no warning that the design approval goes stale.
-    assert_eq!(edit.warnings, Vec::<String>::new());
+    // The content is unchanged: no warning that the design approval goes stale, only that
+    // the date asked for is not the one written.
+    assert_eq!(
+        edit.warnings,
+        [
+            "the gate keeps the date 2026-08-10, not 2026-09-01: it holds since then, and a \
+          co-signature does not move the day a gate was passed"
+        ]
+    );
     estate.update(id, edit.text);
     assert_eq!(errors(&estate), Vec::<String>::new());
 }
@@ -78,6 +85,13 @@ fn the_signature_that_completes_a_quorum_dates_the_gate() {
     // Given before the recorded date, the signature leaves the gate dated the later day.
     let edit_early = approved(&estate, "design", "priya", "2026-08-15");
     assert_eq!(edit_early.on.to_string(), "2026-08-20");
+    assert_eq!(
+        edit_early.warnings,
+        [
+            "the gate keeps the date 2026-08-20, not 2026-08-15: a gate is dated the day its \
+          quorum is met, the later of its approvals"
+        ]
+    );
     estate.update(id, edit.text);
     assert_eq!(errors(&estate), Vec::<String>::new());
 }
@@ -116,4 +130,52 @@ fn an_approver_without_authority_is_not_counted_toward_the_quorum() {
         edit.warnings,
         ["gate design needs 2 approvers with authority and has 1: it holds once 1 more signs"]
     );
+}
+
+fn refused(estate: &Estate, gate: &str, by: &str, on: &str) -> Vec<String> {
+    let analysis = sdd::analysis::analyze(estate, &sdd_tests::options_at("2026-11-24"));
+    let request = Request {
+        engagement: ENGAGEMENT.to_string(),
+        gate: gate.to_string(),
+        by: by.to_string(),
+        on: sdd::check::values::parse_date(on).unwrap(),
+        replace: false,
+    };
+    approve(estate, &analysis, &request)
+        .expect_err("the approval is refused")
+        .0
+}
+
+#[test]
+fn a_co_signature_dated_before_gate_1_is_refused_though_the_gate_keeps_a_later_date() {
+    // Gate 1 on 2026-08-10; Gate 2 by @marcus alone on 2026-08-20, a quorum of two. A
+    // signature dated 2026-08-05 approves a design before its spec was approved: the gate's
+    // later date must not hide that.
+    let (estate, _) = examples(|t| {
+        let t = t.replacen(
+            "approved_by: [@marcus, @priya]",
+            "approved_by: [@marcus]",
+            1,
+        );
+        t.replacen("    on: 2026-08-24\n", "    on: 2026-08-20\n", 1)
+    });
+    assert_eq!(
+        refused(&estate, "design", "priya", "2026-08-05"),
+        [
+            "an approval on 2026-08-05 would be dated before Gate 1 (2026-08-10): it can be \
+          dated 2026-08-10 or later"
+        ]
+    );
+}
+
+#[test]
+fn an_approver_who_already_signed_this_content_changes_nothing() {
+    // @priya approved the spec on 2026-08-10; asked again today, nothing is written: the
+    // gate's date is not moved to today, and no second `@priya` is listed.
+    let (estate, id) = examples(|t| t.to_string());
+    let edit = approved(&estate, "spec", "priya", "2026-11-24");
+    assert!(edit.already_recorded);
+    assert_eq!(edit.text, estate.files.text(id));
+    assert_eq!(edit.on.to_string(), "2026-08-10");
+    assert_eq!(edit.approvers, ["priya"]);
 }

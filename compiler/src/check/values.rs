@@ -299,7 +299,10 @@ impl Scope<'_, '_> {
                 self.err(
                     Code::Sdd103,
                     span,
-                    format!("`{text}` is not a version constraint: {e}"),
+                    format!(
+                        "`{text}` is not a version constraint: {}",
+                        semver_problem(&e)
+                    ),
                 )
                 .with_label("invalid constraint")
                 .with_help("write a semver constraint such as \"^2.1\" or \">=1.2, <2\""),
@@ -531,19 +534,37 @@ impl Scope<'_, '_> {
     }
 }
 
+/// A date written as the source writes one, `YYYY-MM-DD` and nothing else: the command line's
+/// `--on` and `--as-of` take the same form (`26-11-20` is not the year 26, `+2026-11-20` no date).
 pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
-    // `YYYY-MM-DD` read directly: chrono's format-string parser was 2% of a large check.
+    // Read directly: chrono's format-string parser was 2% of a large check.
     let b = text.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         b[r].iter().try_fold(0u32, |n, c| {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let year = i32::try_from(digits(0..4)?).ok()?;
-        return chrono::NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
     }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+/// A version given on the command line, as the source writes one: `MAJOR.MINOR.PATCH` with an
+/// optional pre-release, no build metadata (which the source refuses) and no `v`.
+pub fn parse_version(text: &str) -> Result<semver::Version, String> {
+    let version = semver::Version::parse(text).map_err(|e| semver_problem(&e))?;
+    if !version.build.is_empty() {
+        return Err("a version takes no build metadata (`+…`)".to_string());
+    }
+    Ok(version)
+}
+
+/// The semver crate's reason, in the words of this tool: its limit is named as a number.
+pub fn semver_problem(e: &semver::Error) -> String {
+    e.to_string()
+        .replace("exceeds u64::MAX", &format!("is larger than {}", u64::MAX))
 }
 
 /// The largest integer a manifest holds: 2^53 − 1, the last a JSON number read as a double

@@ -11,6 +11,7 @@ use sdd::fmt::FormatError;
 use sdd::source::Files;
 
 use super::estate_paths;
+use sdd::render::printable::escaped;
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
@@ -36,7 +37,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     for path in &paths {
         if path.is_dir() {
             if let Err(e) = sdd::estate::sdd_files_under(path, &mut files) {
-                errln!("error: cannot read {}: {e}", path.display());
+                errln!("error: {}", escaped(&e.to_string()));
                 failed = true;
             }
         } else if path.is_file() {
@@ -97,7 +98,7 @@ fn format_file(path: &Path, check: bool) -> Outcome {
     let read = match sdd::estate::read_file(path) {
         Ok(read) => read,
         Err(e) => {
-            errln!("error: cannot read {}: {e}", path.display());
+            errln!("error: cannot read {}: {e}", shown(path));
             return Outcome::Failed;
         }
     };
@@ -138,7 +139,7 @@ fn format_file(path: &Path, check: bool) -> Outcome {
                 return Outcome::Refused;
             }
             Err(e) => {
-                errln!("error: cannot write {}: {e}", path.display());
+                errln!("error: cannot write {}: {e}", shown(path));
                 return Outcome::Failed;
             }
         }
@@ -146,8 +147,10 @@ fn format_file(path: &Path, check: bool) -> Outcome {
     Outcome::Changed
 }
 
-/// A path as the user would write it.
+/// A path as printed: `/` between folders, no leading `./`, and a control character or a line
+/// break escaped, so a name cannot rewrite the terminal or split the list.
 fn shown(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    sdd::render::printable::one_line(s).into_owned()
 }

@@ -6,10 +6,9 @@ use std::process::ExitCode;
 use sdd::analysis::{analyze, Options};
 use sdd::check::engagement::Engagement;
 use sdd::check::names::Namespace;
-use sdd::estate::Estate;
 use sdd::render::printable::escaped;
 
-use super::{estate_paths, options, CheckArgs};
+use super::{load_estate_to_judge, options, CheckArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct ApproveArgs {
@@ -27,13 +26,9 @@ pub struct ApproveArgs {
     /// Replace an approval of content that has since changed.
     #[arg(long)]
     pub replace: bool,
-    /// The estate (default: the current folder).
+    /// A file or folder of the estate (default: the current folder); give it again for more.
     #[arg(long = "estate", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-}
-
-fn load(paths: &[PathBuf]) -> Result<Estate, String> {
-    Estate::load(&estate_paths(paths)).map_err(|e| e.to_string())
 }
 
 pub fn fingerprint(
@@ -41,7 +36,7 @@ pub fn fingerprint(
     engagement: &str,
     gate: Option<&str>,
 ) -> Result<ExitCode, String> {
-    let estate = load(paths)?;
+    let estate = load_estate_to_judge(paths, "fingerprint")?;
     let ns = Namespace::build(&estate, &mut Vec::new());
     if ns.declared_twice(engagement) {
         return Err(sdd::approve::twice(engagement, "engagement"));
@@ -109,10 +104,12 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
         on,
         replace: args.replace,
     };
+    // The names as printed: the command line's text may hold control characters.
+    let (name, by) = (escaped(&args.engagement), escaped(&request.by));
     // Another `approve` of the same file at the same time (a second approver) may come
     // first: the approval is then judged and made again from the file as it is now.
     for _ in 0..APPROVE_ATTEMPTS {
-        let estate = load(&args.paths)?;
+        let estate = load_estate_to_judge(&args.paths, "approve")?;
         // A name that is not in the estate is a mistake in the command (exit 2), as for
         // `check --ready`, `fingerprint` and `impact`; a refusal (exit 1) is about the
         // engagement.
@@ -133,10 +130,8 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
             Ok(edit) => edit,
             Err(refusal) => {
                 errln!(
-                    "refused: gate {} of {} cannot be approved by @{}:",
+                    "refused: gate {} of {name} cannot be approved by @{by}:",
                     args.gate,
-                    args.engagement,
-                    request.by
                 );
                 for reason in refusal.0 {
                     errln!("  - {}", escaped(&reason.to_string()));
@@ -144,6 +139,18 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             }
         };
+        if edit.already_recorded {
+            let date = match args.on.is_some() && edit.on != on {
+                true => format!(" (the gate is dated {}, not {on})", edit.on),
+                false => String::new(),
+            };
+            outln!(
+                "nothing to record: @{by} already approved gate {} of {name} for {}{date}",
+                args.gate,
+                edit.fingerprint
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         let path = PathBuf::from(estate.files.name(edit.file));
         let read = estate.files.text(edit.file).as_bytes();
         match sdd::write::edit_file(&path, read, edit.text.as_bytes()) {
@@ -158,9 +165,8 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
             Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
         }
         outln!(
-            "recorded gate {} of {} approved by {} on {}: {}",
+            "recorded gate {} of {name} approved by {} on {}: {}",
             args.gate,
-            args.engagement,
             edit.approvers
                 .iter()
                 .map(|p| format!("@{p}"))
@@ -184,7 +190,7 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     if gate != "spec" && gate != "design" {
         return Err(format!("--ready takes spec or design, not `{gate}`"));
     }
-    let estate = load(&args.paths)?;
+    let estate = load_estate_to_judge(&args.paths, "judge")?;
     let mut scratch = Vec::new();
     let ns = Namespace::build(&estate, &mut scratch);
     if ns.declared_twice(engagement) {
@@ -194,10 +200,12 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
         .get_kind(engagement, "engagement")
         .ok_or_else(|| sdd::approve::not_in_estate(&estate, &ns, "engagement", engagement))?;
     let e = Engagement::new(&ns, decl.file, decl.item);
-    let analysis = analyze(&estate, &options(args.as_of.as_deref())?);
+    let options = options(args.as_of.as_deref())?;
+    let analysis = analyze(&estate, &options);
     let facts = (analysis.facts(engagement))
         .ok_or_else(|| format!("{engagement} could not be analysed"))?;
-    let unmet = sdd::approve::readiness(&ns, &e, facts, &analysis.diagnostics, gate);
+    let mut unmet = sdd::approve::readiness(&ns, &e, facts, &analysis.diagnostics, gate);
+    unmet.extend(sdd::approve::not_yet(&e, gate, options.as_of));
     let file = estate.files.get(decl.file);
     if unmet.is_empty() {
         outln!("{engagement} is ready for gate {gate}");

@@ -7,10 +7,9 @@ use clap::ValueEnum;
 use sdd::approve::not_in_estate;
 use sdd::check::names::Namespace;
 use sdd::emit::graph as render;
-use sdd::estate::Estate;
 use sdd::reuse_graph::{Inventory, ReuseGraph};
 
-use super::{estate_paths, options};
+use super::{load_estate_to_judge, options};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum GraphFormat {
@@ -50,17 +49,13 @@ pub struct ImpactArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ImpactFormat,
-    /// The estate (default: the current folder).
+    /// A file or folder of the estate (default: the current folder); give it again for more.
     #[arg(long = "estate", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
-fn load(paths: &[PathBuf]) -> Result<Estate, String> {
-    Estate::load(&estate_paths(paths)).map_err(|e| e.to_string())
-}
-
 pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
-    let estate = load(&args.paths)?;
+    let estate = load_estate_to_judge(&args.paths, "graph")?;
     let analysis = sdd::analysis::analyze(&estate, &options(None)?);
     let ns = Namespace::build(&estate, &mut Vec::new());
     let full = ReuseGraph::new(&ns);
@@ -86,12 +81,12 @@ pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
 
 pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
     let version = match &args.version {
-        Some(text) => Some(semver::Version::parse(text).map_err(|e| {
+        Some(text) => Some(sdd::check::values::parse_version(text).map_err(|e| {
             format!("--version expects an exact version such as 2.3.0, not `{text}`: {e}")
         })?),
         None => None,
     };
-    let estate = load(&args.paths)?;
+    let estate = load_estate_to_judge(&args.paths, "trace")?;
     let ns = Namespace::build(&estate, &mut Vec::new());
     let graph = ReuseGraph::new(&ns);
     let impact = graph

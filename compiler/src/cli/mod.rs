@@ -33,11 +33,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Print an engagement's current spec and design fingerprints.
     Fingerprint {
+        /// The engagement whose fingerprints are printed.
         engagement: String,
         /// Only this gate's fingerprint.
         #[arg(long, value_parser = ["spec", "design"])]
         gate: Option<String>,
-        /// The estate (default: the current folder).
+        /// A file or folder of the estate (default: the current folder); give it again for more.
         #[arg(long = "estate", value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
@@ -81,8 +82,15 @@ pub struct CheckArgs {
     /// Date against which expiry is checked (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Report whether ENGAGEMENT is ready for a gate: `--ready spec ENGAGEMENT`.
-    #[arg(long, value_names = ["GATE", "ENGAGEMENT"], num_args = 2)]
+    /// Report whether ENGAGEMENT is ready for a gate: `--ready spec ENGAGEMENT`. Its answer is
+    /// text and its exit code (0 ready, 1 not), so it takes no `--format` or `--deny-warnings`.
+    #[arg(
+        long,
+        value_names = ["GATE", "ENGAGEMENT"],
+        num_args = 2,
+        action = clap::ArgAction::Set,
+        conflicts_with_all = ["format", "deny_warnings"]
+    )]
     pub ready: Option<Vec<String>>,
     /// Do not look into git history to explain stale approvals.
     #[arg(long)]
@@ -128,14 +136,21 @@ fn explain(code: Option<String>) -> Result<ExitCode, String> {
                 out!("{}", code.explanation());
                 Ok(ExitCode::SUCCESS)
             }
-            None => Err(format!(
-                "unknown code `{text}`; `sdd explain` lists every code"
-            )),
+            None => {
+                // `204` or `sdd 204` for SDD204.
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                let near = sdd::codes::Code::parse(&format!("SDD{digits}"))
+                    .filter(|_| !digits.is_empty())
+                    .map_or(String::new(), |c| format!(" (did you mean {c}?)"));
+                Err(format!(
+                    "unknown code `{text}`{near}; `sdd explain` lists every code"
+                ))
+            }
         },
     }
 }
 
-/// The estate that `check` and `build` pass or fail. Paths that hold no `.sdd` file are a
+/// The estate a command reads (every command but `fmt`, which reads files). Paths that hold no `.sdd` file are a
 /// mistake in the command (exit 2), not an estate without errors: a pipeline pointed at the
 /// wrong folder would otherwise pass, or swap its manifests for an empty set.
 pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, String> {

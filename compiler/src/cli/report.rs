@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use sdd::emit::{report, report_tables};
-use sdd::estate::Estate;
 
-use super::{estate_paths, options};
+use super::{load_estate_to_judge, options};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -30,7 +29,7 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
     let options = options(args.as_of.as_deref())?;
-    let estate = Estate::load(&estate_paths(&args.paths)).map_err(|e| e.to_string())?;
+    let estate = load_estate_to_judge(&args.paths, "report on")?;
     let analysis = sdd::analysis::analyze(&estate, &options);
     let r = report::report(&estate, &analysis, options.as_of);
     match args.format {

@@ -56,7 +56,7 @@ impl<'a> Cache<SnippetId> for Sources<'a> {
     }
 
     fn display<'b>(&self, id: &'b SnippetId) -> Option<impl fmt::Display + 'b> {
-        Some(printable::escaped(self.files.name(id.0)).into_owned())
+        Some(printable::one_line(self.files.name(id.0)).into_owned())
     }
 }
 

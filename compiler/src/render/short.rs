@@ -35,7 +35,7 @@ pub fn render(diagnostic: &Diagnostic, files: &Files) -> String {
                 .line_col(diagnostic.primary.span.start as usize);
             format!(
                 "{}:{line}:{col}: {}[{}]: {}",
-                escaped(files.name(diagnostic.file())),
+                super::printable::one_line(files.name(diagnostic.file())),
                 diagnostic.severity.as_str(),
                 diagnostic.code,
                 escaped(&diagnostic.message)
