@@ -125,3 +125,21 @@ fn manifests_that_differ_only_in_case_are_not_written() {
     assert_eq!(names(&root), Vec::<String>::new(), "nothing written");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_folder_is_kept_and_nothing_is_left_beside_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("read-only");
+    assert!(build_examples("out", &dir).status.success());
+    let before = std::fs::read(dir.join("out/estate.json")).unwrap();
+    std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let again = build_examples("out", &dir);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is read-only: nothing written"), "{stderr}");
+    assert_eq!(std::fs::read(dir.join("out/estate.json")).unwrap(), before);
+    assert_eq!(names(&dir), ["out"], "no staging folder is left");
+    std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

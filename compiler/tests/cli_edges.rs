@@ -277,3 +277,38 @@ fn a_version_on_the_command_line_is_written_as_in_the_source() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_approver_not_in_the_estate_is_a_mistake_in_the_command() {
+    let dir = quorum_not_met("approver");
+    let before = std::fs::read(dir.join(ENGAGEMENT)).unwrap();
+    for (by, said) in [
+        (
+            "@samul",
+            "no person `samul` in the estate; did you mean `samuel`?",
+        ),
+        ("@@samuel", "no person `@samuel` in the estate"),
+    ] {
+        let run = approve(&dir, by, None);
+        assert_eq!(run.status.code(), Some(2), "{by}: {}", text(&run));
+        assert!(text(&run).contains(said), "{by}: {}", text(&run));
+    }
+    assert_eq!(std::fs::read(dir.join(ENGAGEMENT)).unwrap(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_report_of_an_estate_with_errors_says_so() {
+    let dir = quorum_not_met("report");
+    let run = sdd(&["report", "."], &dir);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.starts_with("warning: the estate has 1 error (`sdd check` lists them)"),
+        "{stderr}"
+    );
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let clean = sdd(&["report", "."], &examples);
+    assert!(clean.stderr.is_empty(), "{}", text(&clean));
+    let _ = std::fs::remove_dir_all(&dir);
+}

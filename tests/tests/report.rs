@@ -261,7 +261,7 @@ fn titles_cannot_split_rows_or_reach_the_terminal() {
     assert!(d.contains("\"Check run by hand\""));
     *d = d.replace(
         "\"Check run by hand\"",
-        r#""Check run\nby hand \u{1b}[2J\u{7} \u{202e}dnah""#,
+        r#""Check run\nby hand \u{1b}[2J\u{7} \u{202e}dnah <img src=x> a|b""#,
     );
     let estate = Estate::from_sources(sources);
     let analysis = analyze(&estate, &options_at(CASE_DATE));
@@ -282,6 +282,11 @@ fn titles_cannot_split_rows_or_reach_the_terminal() {
     assert!(
         row.contains("d-delivered") && row.contains("Check run\\nby hand"),
         "{text}"
+    );
+    // Markdown shows HTML in a title as written, and a `|` stays inside its cell.
+    assert!(
+        markdown.contains("dnah &lt;img src=x&gt; a\\|b"),
+        "{markdown}"
     );
 }
 

@@ -100,7 +100,7 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
     let request = sdd::approve::Request {
         engagement: args.engagement.clone(),
         gate: args.gate.clone(),
-        by: args.by.trim_start_matches('@').to_string(),
+        by: args.by.strip_prefix('@').unwrap_or(&args.by).to_string(),
         on,
         replace: args.replace,
     };
@@ -115,14 +115,10 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
         // engagement.
         {
             let ns = Namespace::build(&estate, &mut Vec::new());
-            if ns.get_kind(&args.engagement, "engagement").is_none() {
-                let name = &args.engagement;
-                return Err(sdd::approve::not_in_estate(
-                    &estate,
-                    &ns,
-                    "engagement",
-                    name,
-                ));
+            for (name, kind) in [(&args.engagement, "engagement"), (&request.by, "person")] {
+                if ns.get_kind(name, kind).is_none() {
+                    return Err(sdd::approve::not_in_estate(&estate, &ns, kind, name));
+                }
             }
         }
         let analysis = analyze(&estate, &opts);

@@ -31,6 +31,16 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
     let options = options(args.as_of.as_deref())?;
     let estate = load_estate_to_judge(&args.paths, "report on")?;
     let analysis = sdd::analysis::analyze(&estate, &options);
+    // The figures count what could be read: a lead is told when that is not the whole estate.
+    let tally = sdd::diagnostic::Tally::of(&analysis.diagnostics);
+    if tally.errors > 0 {
+        errln!(
+            "warning: the estate has {} error{} (`sdd check` lists them): these figures count \
+             what could be read",
+            tally.errors,
+            if tally.errors == 1 { "" } else { "s" }
+        );
+    }
     let r = report::report(&estate, &analysis, options.as_of);
     match args.format {
         ReportFormat::Text => out!("{}", report_tables::text(&r)),

@@ -89,6 +89,14 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
                 out.display()
             )));
         }
+        // A set someone made read-only is kept, as `approve` and `fmt` keep a read-only file:
+        // swapped out, it could not even be removed.
+        if std::fs::metadata(out)?.permissions().readonly() {
+            return Err(io::Error::other(format!(
+                "{} is read-only: nothing written (make it writable to replace the set)",
+                out.display()
+            )));
+        }
         if let Some(why) = not_build_output(out)? {
             return Err(io::Error::other(format!(
                 "refusing to replace {}: it is not the output of `sdd build` ({why}); \

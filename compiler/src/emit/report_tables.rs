@@ -294,8 +294,16 @@ pub fn text(r: &Report) -> String {
     out
 }
 
+/// A value in a Markdown table cell: `|` escaped so it stays one cell, and `&`, `<` and `>`
+/// as entities, so a title holding HTML (`<details>`, `<img src=…>`) is shown as written, not
+/// rendered by the viewer.
 fn md_cell(cell: &str) -> String {
-    escaped(cell).replace('|', "\\|").replace('\n', " ")
+    escaped(cell)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 /// The report as Markdown.
