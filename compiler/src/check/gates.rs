@@ -196,6 +196,7 @@ pub fn check_gate(
     let owner = e.owner();
     let approvers = eng::approvers(gate);
     let mut valid: Vec<&str> = Vec::new();
+    let first_own = out.len();
     // Each person counts once, however often listed.
     let mut listed = NameSet::default();
     for (person, span) in &approvers {
@@ -284,6 +285,23 @@ pub fn check_gate(
     }
     if valid.len() < quorum {
         holds = false;
+        // Listed in number but not in authority: the one error is the approver who does not
+        // count (SDD206, SDD207), and it says what the quorum lacks, not a second SDD209 that
+        // appears only once that approver is removed.
+        if quorum > 1 && listed.len() >= quorum {
+            let lacking = format!(
+                "gate {kind} has {} approver{} that count{}, of the {quorum} its quorum needs",
+                valid.len(),
+                if valid.len() == 1 { "" } else { "s" },
+                if valid.len() == 1 { "s" } else { "" },
+            );
+            for d in out[first_own..]
+                .iter_mut()
+                .filter(|d| matches!(d.code, Code::Sdd206 | Code::Sdd207))
+            {
+                d.notes.push(lacking.clone());
+            }
+        }
     }
 
     // Readiness speaks of the approved content only: a stale approval needs re-approval anyway.
