@@ -2,13 +2,15 @@
 //! out of the workspace's estate, since `sdd check` of the workspace never reads them (joined
 //! to it, `examples/broken/…` would clash with `examples/`), and checked instead as `sdd check`
 //! of their own folder would: the files of that folder on disk, with the open buffers in it
-//! laid over them. Only their diagnostics are served; the other features answer `null` there.
+//! laid over them. A request on such a buffer (hover, completion, rename…) is answered from
+//! the analysis of its folder, kept until a buffer aside or a file beside one changes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sdd::analysis::{self, Options};
+use sdd::analysis::{self, Analysis, Options};
 use sdd::estate::{Estate, Read};
+use sdd::ide::Index;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
@@ -22,6 +24,20 @@ struct Buffer {
 #[derive(Default)]
 pub struct Aside {
     buffers: BTreeMap<String, Buffer>,
+    /// The folder last asked about, analysed, for the requests on its buffers.
+    analysed: Option<FolderAnalysis>,
+}
+
+/// One folder of buffers kept aside, analysed as `sdd check` of that folder would analyse it.
+pub struct FolderAnalysis {
+    folder: std::path::PathBuf,
+    /// The count of changes aside it was made at.
+    changes: u64,
+    pub estate: Estate,
+    pub analysis: Analysis,
+    pub index: Index,
+    /// The document versions of its open buffers, by file name.
+    pub versions: BTreeMap<String, i32>,
 }
 
 impl Aside {
@@ -72,6 +88,51 @@ impl Aside {
         self.buffers.remove(name).is_some()
     }
 
+    /// The files of `folder` on disk with the buffers kept aside in it laid over them.
+    fn folder_estate(&self, folder: &Path) -> Estate {
+        let mut estate = Estate::load(&[folder.to_path_buf()]).unwrap_or_default();
+        for (name, buffer) in &self.buffers {
+            if Path::new(name).parent() == Some(folder) {
+                crate::workspace::set_file(&mut estate, name, Read::buffer(buffer.text.clone()));
+            }
+        }
+        estate
+    }
+
+    /// The analysis of the folder of the buffer `name`, kept aside, for a request on it: made
+    /// again when the count of changes aside (`changes`) moved since, or another folder was
+    /// asked about.
+    pub fn analysed(
+        &mut self,
+        name: &str,
+        options: &Options,
+        changes: u64,
+    ) -> Option<&FolderAnalysis> {
+        if !self.buffers.contains_key(name) {
+            return None;
+        }
+        let folder = Path::new(name).parent()?;
+        let fresh =
+            (self.analysed.as_ref()).is_some_and(|a| a.folder == folder && a.changes == changes);
+        if !fresh {
+            let estate = self.folder_estate(folder);
+            let analysis = analysis::analyze(&estate, options);
+            let index = Index::build(&estate);
+            let versions = (self.buffers.iter())
+                .map(|(name, b)| (name.clone(), b.version))
+                .collect();
+            self.analysed = Some(FolderAnalysis {
+                folder: folder.to_path_buf(),
+                changes,
+                estate,
+                analysis,
+                index,
+                versions,
+            });
+        }
+        self.analysed.as_ref()
+    }
+
     /// The diagnostics of every buffer kept aside, each checked with the files of its own
     /// folder (one analysis per folder), per file name.
     pub fn diagnostics(&self, options: &Options) -> BTreeMap<String, Vec<lsp::Diagnostic>> {
@@ -83,14 +144,7 @@ impl Aside {
         }
         let mut out = BTreeMap::new();
         for (folder, names) in by_folder {
-            let mut estate = Estate::load(&[folder.to_path_buf()]).unwrap_or_default();
-            for name in &names {
-                crate::workspace::set_file(
-                    &mut estate,
-                    name,
-                    Read::buffer(self.buffers[*name].text.clone()),
-                );
-            }
+            let estate = self.folder_estate(folder);
             let analysis = analysis::analyze(&estate, options);
             for name in names {
                 out.insert(name.clone(), Vec::new());

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use sdd::analysis::Options;
-use sdd::source::{FileId, SourceFile};
+use sdd::source::SourceFile;
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
@@ -22,7 +22,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
 use crate::protocol;
-use crate::workspace::Workspace;
+use crate::workspace::{At, Workspace};
 
 /// Set once the client asked for `shutdown`: `exit` then ends the process with status 0
 /// (without it, with status 1, as the protocol says).
@@ -237,18 +237,6 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// The file and byte offset of a document position, if both exist.
-fn locate(workspace: &Workspace, uri: &Uri, position: Position) -> Option<(FileId, usize)> {
-    let name = convert::file_name(uri)?;
-    let file = workspace.file(&name)?;
-    let offset = convert::offset(workspace.estate.files.get(file), position)?;
-    Some((file, offset))
-}
-
-fn file_of(workspace: &Workspace, uri: &Uri) -> Option<FileId> {
-    workspace.file(&convert::file_name(uri)?)
-}
-
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = params
         .workspace_folders
@@ -446,8 +434,9 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         Ok(self
             .query("hover", move |ws, _| {
-                let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&at.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let offset = convert::offset(ide.estate.files.get(file), at.position)?;
                     let h = ide.hover(file, offset)?;
                     Some(protocol::hover(ide.estate.files.get(file), h))
                 })
@@ -462,8 +451,9 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         Ok(self
             .query("definition", move |ws, _| {
-                let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&at.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let offset = convert::offset(ide.estate.files.get(file), at.position)?;
                     let target = ide.definition(file, offset)?;
                     convert::location(&ide.estate.files, target.file, target.span)
                         .map(GotoDefinitionResponse::Scalar)
@@ -477,8 +467,9 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         Ok(self
             .query("references", move |ws, _| {
-                let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&at.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let offset = convert::offset(ide.estate.files.get(file), at.position)?;
                     let found = ide.references(file, offset, include);
                     Some(
                         found
@@ -497,8 +488,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<PrepareRenameResponse>> {
         Ok(self
             .query("prepareRename", move |ws, _| {
-                let (file, offset) = locate(ws, &params.text_document.uri, params.position)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let offset = convert::offset(ide.estate.files.get(file), params.position)?;
                     let span = ide.prepare_rename(file, offset)?;
                     Some(PrepareRenameResponse::Range(convert::range(
                         ide.estate.files.get(file),
@@ -514,19 +506,28 @@ impl LanguageServer for Backend {
         let new_name = params.new_name;
         let outcome = self
             .query("rename", move |ws, settings| {
-                let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
+                let name = convert::file_name(&at.text_document.uri)?;
                 let ordered = settings.document_changes;
-                let versions = ws.open_versions().clone();
-                ws.with_ide(|ide| match ide.rename(file, offset, &new_name) {
-                    Ok(edits) if edits.is_empty() => None,
-                    Ok(edits) => Some(Ok(protocol::workspace_edit(
-                        &ide.estate.files,
-                        &edits,
-                        ordered,
-                        &versions,
-                    ))),
-                    Err(e) => Some(Err(e.to_string())),
-                })
+                ws.with_ide_at(
+                    &name,
+                    |At {
+                         ide,
+                         file,
+                         versions,
+                     }| {
+                        let offset = convert::offset(ide.estate.files.get(file), at.position)?;
+                        match ide.rename(file, offset, &new_name) {
+                            Ok(edits) if edits.is_empty() => None,
+                            Ok(edits) => Some(Ok(protocol::workspace_edit(
+                                &ide.estate.files,
+                                &edits,
+                                ordered,
+                                versions,
+                            ))),
+                            Err(e) => Some(Err(e.to_string())),
+                        }
+                    },
+                )
             })
             .await;
         match outcome {
@@ -540,9 +541,10 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         Ok(self
             .query("completion", move |ws, settings| {
-                let (file, offset) = locate(ws, &at.text_document.uri, at.position)?;
+                let name = convert::file_name(&at.text_document.uri)?;
                 let snippets = settings.snippets;
-                ws.with_ide(|ide| {
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let offset = convert::offset(ide.estate.files.get(file), at.position)?;
                     let source = ide.estate.files.get(file);
                     let items = ide
                         .completion(file, offset)
@@ -562,8 +564,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(self
             .query("documentSymbol", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
                     let source = ide.estate.files.get(file);
                     let symbols = ide
                         .document_symbols(file)
@@ -597,8 +599,8 @@ impl LanguageServer for Backend {
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         Ok(self
             .query("foldingRange", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
                     let source = ide.estate.files.get(file);
                     Some(
                         ide.folding_ranges(file)
@@ -617,8 +619,8 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         Ok(self
             .query("semanticTokens", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
                     let source = ide.estate.files.get(file);
                     let data = protocol::semantic_tokens(source, &ide.semantic_tokens(file));
                     Some(SemanticTokensResult::Tokens(SemanticTokens {
@@ -633,8 +635,8 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         Ok(self
             .query("codeLens", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                ws.with_ide(|ide| {
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
                     let source = ide.estate.files.get(file);
                     Some(
                         ide.code_lenses(file)
@@ -650,12 +652,11 @@ impl LanguageServer for Backend {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         Ok(self
             .query("inlayHint", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                let source: &SourceFile = ws.estate.files.get(file);
-                let range = convert::span(source, params.range)
-                    .unwrap_or(sdd::source::Span::new(0, source.text().len()));
-                ws.with_ide(|ide| {
-                    let source = ide.estate.files.get(file);
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(&name, |At { ide, file, .. }| {
+                    let source: &SourceFile = ide.estate.files.get(file);
+                    let range = convert::span(source, params.range)
+                        .unwrap_or(sdd::source::Span::new(0, source.text().len()));
                     Some(
                         ide.inlay_hints(file, range)
                             .into_iter()
@@ -671,18 +672,24 @@ impl LanguageServer for Backend {
         Ok(self
             .query("codeAction", move |ws, settings| {
                 let ordered = settings.document_changes;
-                let file = file_of(ws, &params.text_document.uri)?;
-                let range = convert::span(ws.estate.files.get(file), params.range)?;
-                let versions = ws.open_versions().clone();
-                ws.with_ide(|ide| {
-                    let actions = ide.code_actions(file, range);
-                    Some(
-                        actions
-                            .into_iter()
-                            .map(|a| protocol::code_action(&ide, a, ordered, &versions))
-                            .collect(),
-                    )
-                })
+                let name = convert::file_name(&params.text_document.uri)?;
+                ws.with_ide_at(
+                    &name,
+                    |At {
+                         ide,
+                         file,
+                         versions,
+                     }| {
+                        let range = convert::span(ide.estate.files.get(file), params.range)?;
+                        let actions = ide.code_actions(file, range);
+                        Some(
+                            actions
+                                .into_iter()
+                                .map(|a| protocol::code_action(&ide, a, ordered, versions))
+                                .collect(),
+                        )
+                    },
+                )
             })
             .await)
     }
@@ -690,8 +697,13 @@ impl LanguageServer for Backend {
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .query("formatting", move |ws, _| {
-                let file = file_of(ws, &params.text_document.uri)?;
-                protocol::formatting(ws.estate.files.get(file), file)
+                let name = convert::file_name(&params.text_document.uri)?;
+                match ws.file(&name) {
+                    Some(file) => protocol::formatting(ws.estate.files.get(file), file),
+                    None => ws.with_ide_at(&name, |At { ide, file, .. }| {
+                        protocol::formatting(ide.estate.files.get(file), file)
+                    }),
+                }
             })
             .await)
     }

@@ -27,6 +27,14 @@ struct Computed<T> {
     value: T,
 }
 
+/// A request's document and what answers it: the analysis it belongs to, its file there, and
+/// the open documents' versions (for edits that name them).
+pub struct At<'a> {
+    pub ide: Ide<'a>,
+    pub file: FileId,
+    pub versions: &'a BTreeMap<String, i32>,
+}
+
 /// What to publish: per file URI, the diagnostics and the document version.
 pub type Publication = Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)>;
 
@@ -382,15 +390,44 @@ impl Workspace {
         &self.analysed.value
     }
 
-    /// Run a query against the current analysis and name index.
-    pub fn with_ide<T>(&mut self, f: impl FnOnce(Ide<'_>) -> T) -> T {
-        self.analysed();
+    /// Run a query on the document `name`: against the workspace's analysis when the
+    /// workspace holds it, against its own folder's when it is a buffer kept aside. `None` for
+    /// a document the server does not know.
+    pub fn with_ide_at<T>(&mut self, name: &str, f: impl FnOnce(At<'_>) -> Option<T>) -> Option<T> {
+        if let Some(file) = self.file(name) {
+            self.analysed();
+            self.indexed();
+            let ide = Ide::new(&self.estate, &self.analysed.value, &self.indexed.value);
+            return f(At {
+                ide,
+                file,
+                versions: &self.open,
+            });
+        }
+        let folder = self
+            .aside
+            .analysed(name, &self.options, self.aside_changes)?;
+        let file = folder.estate.files.find(name)?;
+        f(At {
+            ide: Ide::new(&folder.estate, &folder.analysis, &folder.index),
+            file,
+            versions: &folder.versions,
+        })
+    }
+
+    fn indexed(&mut self) {
         if self.indexed.generation != self.generation {
             self.indexed = Computed {
                 generation: self.generation,
                 value: Index::build(&self.estate),
             };
         }
+    }
+
+    /// Run a query against the current analysis and name index.
+    pub fn with_ide<T>(&mut self, f: impl FnOnce(Ide<'_>) -> T) -> T {
+        self.analysed();
+        self.indexed();
         f(Ide::new(
             &self.estate,
             &self.analysed.value,

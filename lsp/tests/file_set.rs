@@ -275,3 +275,84 @@ async fn an_open_buffer_follows_its_folder_in_and_out_of_the_walk() {
     assert_eq!(declared_in(&mut client, "carol").await, [user]);
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A buffer kept aside answers requests as it is checked, from its own folder: a name
+/// declared beside it on disk is found there, its outline is its own, and an edit or a close
+/// is seen by the next request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buffer_kept_aside_answers_requests_from_its_own_folder() {
+    let folder = Folder::new(
+        "aside-requests",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("zz-broken/.sddignore".into(), String::new()),
+            ("zz-broken/roles.sdd".into(), ROLES.into()),
+            ("zz-broken/dup.sdd".into(), PEOPLE.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let dup = folder.uri("zz-broken/dup.sdd");
+    open(&mut client, &dup, PEOPLE).await;
+    publication(&mut client, &dup, &[]).await;
+    let lead = PEOPLE.find("lead").unwrap() as u32;
+    let at = json!({"textDocument": {"uri": dup}, "position": {"line": 0, "character": lead}});
+    let definition = client
+        .request("textDocument/definition", at.clone(), TIMEOUT)
+        .await
+        .expect("definition");
+    assert_eq!(
+        definition["result"]["uri"],
+        json!(folder.uri("zz-broken/roles.sdd")),
+        "the role beside it, not the workspace's: {definition}"
+    );
+    let hover = client
+        .request("textDocument/hover", at.clone(), TIMEOUT)
+        .await
+        .expect("hover");
+    assert!(
+        hover["result"]["contents"].to_string().contains("lead"),
+        "{hover}"
+    );
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": dup}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("documentSymbol");
+    let names: Vec<&Value> = (symbols["result"].as_array().into_iter().flatten())
+        .map(|s| &s["name"])
+        .collect();
+    assert_eq!(names, [&json!("bob")], "{symbols}");
+    // Renamed in the buffer, the next outline names the new person.
+    let carol = PEOPLE.replace("bob", "carol");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": dup, "version": 2}, "contentChanges": [{"text": carol}]}),
+        )
+        .await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": dup}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("documentSymbol");
+    assert_eq!(symbols["result"][0]["name"], json!("carol"), "{symbols}");
+    // Closed, it is no document the server knows.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": dup}}),
+        )
+        .await;
+    let hover = client
+        .request("textDocument/hover", at, TIMEOUT)
+        .await
+        .expect("hover");
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    client.stop(TIMEOUT).await.expect("stop");
+}
