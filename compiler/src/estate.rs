@@ -360,17 +360,44 @@ fn not_text(id: FileId, span: Span, why: &str) -> Diagnostic {
 }
 
 /// Sort paths and keep one per file: a file reached twice (`sdd check . engagements`, a
-/// symbolic link to another `.sdd` file) is read once, under the first of its paths in sorted
-/// order, so it is not declared twice. A path that cannot be resolved is kept as it is (its
-/// read reports it).
+/// symbolic link to another `.sdd` file) is read once, so it is not declared twice. It is read
+/// under its own name, not a link's, wherever the link sorts (the language server, which sees
+/// a link made after the file, keeps the file's name too), else under the first of its paths
+/// in sorted order. A path that cannot be resolved is kept as it is (its read reports it).
 pub fn one_path_per_file(paths: &mut Vec<PathBuf>) {
     paths.sort();
     paths.dedup();
-    // One `stat` per file, on every core (an estate may have 100,000 files).
-    let keys: Vec<Option<FileKey>> = paths.par_iter().map(|p| file_key(p)).collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut keys = keys.into_iter();
-    paths.retain(|_| keys.next().flatten().is_none_or(|key| seen.insert(key)));
+    // One `stat` per path, on every core (an estate may have 100,000 files).
+    let keys: Vec<Option<(FileKey, bool)>> = paths
+        .par_iter()
+        .map(|p| {
+            let link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+            file_key(p).map(|key| (key, link))
+        })
+        .collect();
+    // Per file, the path kept: the first that is no link, else the first.
+    let mut kept: std::collections::HashMap<&FileKey, (usize, bool)> = Default::default();
+    for (i, (key, link)) in keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| Some((i, k.as_ref()?)))
+    {
+        kept.entry(key)
+            .and_modify(|(at, at_link)| {
+                if *at_link && !link {
+                    (*at, *at_link) = (i, false);
+                }
+            })
+            .or_insert((i, *link));
+    }
+    let mut index = 0;
+    paths.retain(|_| {
+        let i = index;
+        index += 1;
+        keys[i]
+            .as_ref()
+            .is_none_or(|(key, _)| kept.get(key).is_some_and(|(at, _)| *at == i))
+    });
 }
 
 /// What tells files apart whatever the path: the device and inode on Unix, the resolved path
@@ -550,5 +577,24 @@ mod tests {
             );
             assert_eq!(buffer.skipped().count(), 1, "{text:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_by_a_link_is_read_under_its_own_name_wherever_the_link_sorts() {
+        let dir = std::env::temp_dir().join(format!("sdd-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("m.sdd"), "person p { name: \"P\" }\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("m.sdd"), dir.join("a-link.sdd")).unwrap();
+        std::os::unix::fs::symlink(dir.join("m.sdd"), dir.join("z-link.sdd")).unwrap();
+        // A link to a file no other path reaches is read under the link's name.
+        std::fs::write(dir.join("outside.txt"), "").unwrap();
+        std::os::unix::fs::symlink(dir.join("outside.txt"), dir.join("only.sdd")).unwrap();
+        let mut paths = Vec::new();
+        walk(&dir, &mut paths).unwrap();
+        one_path_per_file(&mut paths);
+        assert_eq!(paths, [dir.join("m.sdd"), dir.join("only.sdd")]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
