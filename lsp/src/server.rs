@@ -508,26 +508,24 @@ impl LanguageServer for Backend {
             .query("rename", move |ws, settings| {
                 let name = convert::file_name(&at.text_document.uri)?;
                 let ordered = settings.document_changes;
-                ws.with_ide_at(
-                    &name,
-                    |At {
-                         ide,
-                         file,
-                         versions,
-                     }| {
-                        let offset = convert::offset(ide.estate.files.get(file), at.position)?;
-                        match ide.rename(file, offset, &new_name) {
-                            Ok(edits) if edits.is_empty() => None,
-                            Ok(edits) => Some(Ok(protocol::workspace_edit(
-                                &ide.estate.files,
-                                &edits,
-                                ordered,
-                                versions,
-                            ))),
-                            Err(e) => Some(Err(e.to_string())),
-                        }
-                    },
-                )
+                ws.with_ide_at(&name, |scope| {
+                    let At {
+                        ide,
+                        file,
+                        versions,
+                    } = scope;
+                    let offset = convert::offset(ide.estate.files.get(file), at.position)?;
+                    match ide.rename(file, offset, &new_name) {
+                        Ok(edits) if edits.is_empty() => None,
+                        Ok(edits) => Some(Ok(protocol::workspace_edit(
+                            &ide.estate.files,
+                            &edits,
+                            ordered,
+                            versions,
+                        ))),
+                        Err(e) => Some(Err(e.to_string())),
+                    }
+                })
             })
             .await;
         match outcome {
@@ -673,23 +671,21 @@ impl LanguageServer for Backend {
             .query("codeAction", move |ws, settings| {
                 let ordered = settings.document_changes;
                 let name = convert::file_name(&params.text_document.uri)?;
-                ws.with_ide_at(
-                    &name,
-                    |At {
-                         ide,
-                         file,
-                         versions,
-                     }| {
-                        let range = convert::span(ide.estate.files.get(file), params.range)?;
-                        let actions = ide.code_actions(file, range);
-                        Some(
-                            actions
-                                .into_iter()
-                                .map(|a| protocol::code_action(&ide, a, ordered, versions))
-                                .collect(),
-                        )
-                    },
-                )
+                ws.with_ide_at(&name, |scope| {
+                    let At {
+                        ide,
+                        file,
+                        versions,
+                    } = scope;
+                    let range = convert::span(ide.estate.files.get(file), params.range)?;
+                    let actions = ide.code_actions(file, range);
+                    Some(
+                        actions
+                            .into_iter()
+                            .map(|a| protocol::code_action(&ide, a, ordered, versions))
+                            .collect(),
+                    )
+                })
             })
             .await)
     }

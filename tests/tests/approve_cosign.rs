@@ -3,7 +3,7 @@
 //! after Gate 2 does not fall after the design approval resting on it; one that completes a
 //! quorum dates the gate that day.
 
-use sdd::approve::{approve, Edit, Request};
+use sdd::approve::{approve, Edit, Refusal, Request};
 use sdd::estate::Estate;
 
 const ENGAGEMENT: &str = "dc2-edge-bgp-peering";
@@ -25,7 +25,8 @@ fn examples(edit: impl Fn(&str) -> String) -> (Estate, sdd::source::FileId) {
     (estate, id)
 }
 
-fn approved(estate: &Estate, gate: &str, by: &str, on: &str) -> Edit {
+/// `sdd approve ENGAGEMENT --gate GATE --by @BY --on ON`, judged on 2026-11-24.
+fn judged(estate: &Estate, gate: &str, by: &str, on: &str) -> Result<Edit, Refusal> {
     let options = sdd_tests::options_at("2026-11-24");
     let analysis = sdd::analysis::analyze(estate, &options);
     let request = Request {
@@ -35,7 +36,11 @@ fn approved(estate: &Estate, gate: &str, by: &str, on: &str) -> Edit {
         on: sdd::check::values::parse_date(on).unwrap(),
         replace: false,
     };
-    approve(estate, &analysis, &request).expect("the approval is recorded")
+    approve(estate, &analysis, &request)
+}
+
+fn approved(estate: &Estate, gate: &str, by: &str, on: &str) -> Edit {
+    judged(estate, gate, by, on).expect("the approval is recorded")
 }
 
 fn errors(estate: &Estate) -> Vec<String> {
@@ -133,15 +138,7 @@ fn an_approver_without_authority_is_not_counted_toward_the_quorum() {
 }
 
 fn refused(estate: &Estate, gate: &str, by: &str, on: &str) -> Vec<String> {
-    let analysis = sdd::analysis::analyze(estate, &sdd_tests::options_at("2026-11-24"));
-    let request = Request {
-        engagement: ENGAGEMENT.to_string(),
-        gate: gate.to_string(),
-        by: by.to_string(),
-        on: sdd::check::values::parse_date(on).unwrap(),
-        replace: false,
-    };
-    approve(estate, &analysis, &request)
+    judged(estate, gate, by, on)
         .expect_err("the approval is refused")
         .0
 }
