@@ -1,11 +1,12 @@
 //! Syntax: lexing and parsing one file into an [`Ast`] plus diagnostics.
 //!
 //! [`parse`] never fails. It enforces the input limits (SDD002), reports characters that show
-//! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting depth before
-//! the recursive parser runs, reads the file with the fast path (`descent`) or, when it has
-//! mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout shows is
-//! missing), turns chumsky's errors into SDD001 diagnostics and
-//! attaches doc comments to the items they precede.
+//! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting
+//! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
+//! when it has mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout
+//! shows is missing, or `unmatched` a `{` that is missing or dropped a `}` that closes
+//! nothing), turns chumsky's errors into SDD001 diagnostics and attaches doc comments to the
+//! items they precede.
 
 pub mod ast;
 mod deceptive;
@@ -16,6 +17,7 @@ mod malformed;
 pub mod parser;
 pub mod token;
 mod unclosed;
+mod unmatched;
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
@@ -118,7 +120,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Some(items) => (items, Vec::new()),
         None => {
             let mut syntax = Vec::new();
-            let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax);
+            let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax)
+                .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax));
             let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
             let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
