@@ -9,8 +9,9 @@
 //!
 //! It runs only on a file that has more `{` than `}`, and inserts no more `}` than are
 //! missing, so a file whose braces balance is parsed exactly as written, however it is
-//! indented. A block whose content starts on its own line (`{` then a new line) is the only
-//! kind it closes: one written on one line, or unindented, has no layout to go by.
+//! indented. A block whose content starts on a new line indented deeper than the `{` line, or
+//! on the `{` line itself (`enum a { x, y` with `enum b { z }` on the next line), is closed by
+//! the layout; one whose content starts on a new line indented no deeper has none to go by.
 
 use super::token::Token;
 use crate::codes::Code;
@@ -23,8 +24,9 @@ struct Open {
     span: Span,
     /// The indentation of the line it is on.
     indent: usize,
-    /// Whether the block's content starts on a new line indented deeper than `indent`;
-    /// `None` until the first token after the `{`.
+    /// Whether the block's content starts on a new line indented deeper than `indent`, or
+    /// on the line of the `{`: whether its layout shows where it ends; `None` until the first
+    /// token after the `{`.
     laid_out: Option<bool>,
 }
 
@@ -60,7 +62,7 @@ pub(super) fn close_by_indentation(
         }
         if let Some(top) = stack.last_mut() {
             if top.laid_out.is_none() {
-                top.laid_out = Some(first_on_line && indent > top.indent);
+                top.laid_out = Some(!first_on_line || indent > top.indent);
             }
         }
         while first_on_line && missing > 0 {
@@ -176,9 +178,35 @@ mod tests {
 
     #[test]
     fn a_block_without_layout_is_not_closed_by_it() {
-        let text = "a {\nr1 { p: 1\nr2 {\n}\n";
+        let text = "a {\nr1 {\np: 1\nr2 {\n}\n";
         let (kinds, found) = closed(text);
         assert_eq!(braces(&kinds), "{{{}");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_block_begun_on_its_line_is_closed_before_the_next_line_indented_as_its_own() {
+        let text = "enum a { x, y\nenum b { z }\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{}{}");
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 2"]
+        );
+        let text = "person p {\n  w: { start: 1 length: 2\n  name: \"P\"\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}}");
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 3"]
+        );
+    }
+
+    #[test]
+    fn a_block_begun_on_its_line_may_go_on_over_deeper_lines() {
+        let text = "a {\n  b { p: 1\n    q: 2\n  }\n  c {\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{");
         assert!(found.is_empty());
     }
 }
