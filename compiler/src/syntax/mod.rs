@@ -131,7 +131,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             (items, syntax)
         }
     };
-    let lexical_lines = LexicalLines::new(text, &diagnostics[..lexical]);
+    let lexical_lines = LexicalLines::new(text, &lexed.tokens, &diagnostics[..lexical]);
     let mut syntax: Vec<Diagnostic> = syntax
         .into_iter()
         .filter(|d| !lexical_lines.echoed_by(d))
@@ -406,19 +406,24 @@ fn missing_value(
 
 /// The lines that hold a lexical error (a bad character or string, or an input limit). A
 /// parser error on one of them is that mistake seen again: `name = "x"` is one error, not two.
+/// So is one at the first token after the mistake: an unterminated string takes the rest of
+/// its line, the `,` or `]` that ended it too, and the next line's first token does not fit.
 struct LexicalLines {
     /// Offsets of the `\n`s of the file, in order (empty when there is no lexical error).
     newlines: Vec<usize>,
     /// The lines (counted from 0) of the lexical errors, sorted.
     lines: Vec<usize>,
+    /// Where the first token after each lexical error starts, sorted.
+    next_tokens: Vec<u32>,
 }
 
 impl LexicalLines {
-    fn new(text: &str, lexical: &[Diagnostic]) -> Self {
+    fn new(text: &str, tokens: &[(Token, Span)], lexical: &[Diagnostic]) -> Self {
         if lexical.is_empty() {
             return LexicalLines {
                 newlines: Vec::new(),
                 lines: Vec::new(),
+                next_tokens: Vec::new(),
             };
         }
         let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
@@ -427,7 +432,18 @@ impl LexicalLines {
             .map(|d| newlines.partition_point(|&n| n < d.primary.span.start as usize))
             .collect();
         lines.sort_unstable();
-        LexicalLines { newlines, lines }
+        let mut next_tokens: Vec<u32> = (lexical.iter())
+            .filter_map(|d| {
+                let after = tokens.partition_point(|(_, s)| s.start < d.primary.span.end);
+                tokens.get(after).map(|(_, s)| s.start)
+            })
+            .collect();
+        next_tokens.sort_unstable();
+        LexicalLines {
+            newlines,
+            lines,
+            next_tokens,
+        }
     }
 
     fn echoed_by(&self, error: &Diagnostic) -> bool {
@@ -436,6 +452,9 @@ impl LexicalLines {
         }
         let line = (self.newlines).partition_point(|&n| n < error.primary.span.start as usize);
         self.lines.binary_search(&line).is_ok()
+            || (self.next_tokens)
+                .binary_search(&error.primary.span.start)
+                .is_ok()
     }
 }
 

@@ -500,12 +500,26 @@ impl Span {
 /// A closing delimiter. When it is missing and the next token starts a new line (or the file
 /// ends), the delimiter is taken as given and one error is reported: `[a, b` at the end of a
 /// line is an unclosed list, not the start of a cascade.
+///
+/// A mistake inside the group, when its closing delimiter follows before any `}` or `]` that
+/// closes something else, is reported once and the group skipped up to that delimiter: the
+/// items after a broken one in a multi-line list are not read as entries of the block, one
+/// error each.
 fn close_on_new_line<'t, I>(src: &'t str, close: Token) -> impl Parser<'t, I, (), Ex<'t>> + Clone
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
 {
+    let skip_to_close = none_of([Token::RBrace, Token::RBracket])
+        .rewind()
+        .ignore_then(skip_unit())
+        .repeated()
+        .then(just(close))
+        .ignored();
     let at_new_line = at_line_start(src).or(end());
-    just(close).ignored().recover_with(via_parser(at_new_line))
+    just(close)
+        .ignored()
+        .recover_with(via_parser(skip_to_close))
+        .recover_with(via_parser(at_new_line))
 }
 
 fn to_span(span: SimpleSpan) -> Span {
