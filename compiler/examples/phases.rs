@@ -84,7 +84,7 @@ fn main() {
     t.phase("types", || {
         let mut out = Vec::new();
         for f in estate.file_ids() {
-            sdd::check::types::check_file(&ns, f, &estate.ast(f).items, &[], &mut out);
+            sdd::check::types::check_file(&ns, f, &estate.ast(f).items, &[], &[], &mut out);
         }
         out.len()
     });

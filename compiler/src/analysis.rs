@@ -253,7 +253,11 @@ fn check_file(
         .filter(|d| crate::syntax::breaks_the_tree(d))
         .map(|d| d.primary.span)
         .collect();
-    types::check_file(ns, file, items, &syntax_errors, &mut found);
+    let text = estate.files.text(file);
+    let syntax_lines: Vec<_> = (syntax_errors.iter())
+        .map(|s| line_around(text, s.start as usize))
+        .collect();
+    types::check_file(ns, file, items, &syntax_errors, &syntax_lines, &mut found);
     let mut facts = Vec::new();
     for item in items.iter().filter(|i| i.kind() == Keyword::Engagement) {
         // A duplicate engagement is reported by SDD102 and not checked twice.
@@ -282,6 +286,14 @@ fn check_file(
         reuse_graph::check_engagement(inventory, &e, &dependencies, delivered, &mut found);
     }
     (found, facts)
+}
+
+/// The line of `text` that holds the byte at `at`, without its line break.
+fn line_around(text: &str, at: usize) -> crate::source::Span {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    crate::source::Span::new(start, end)
 }
 
 /// The estate-wide steps after the per-file checks: the reuse graph, git history, sorting.

@@ -14,12 +14,14 @@ use super::names::{did_you_mean, Locals, NameMap, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES, FILE, GATES};
 use super::values::Scope;
 
-/// Type-check one file. `syntax_errors` are the spans of the file's syntax diagnostics.
+/// Type-check one file. `syntax_errors` are the spans of the file's syntax diagnostics, and
+/// `syntax_lines` the spans of the lines they are on.
 pub fn check_file(
     ns: &Namespace<'_>,
     file: FileId,
     items: &[Item],
     syntax_errors: &[Span],
+    syntax_lines: &[Span],
     out: &mut Vec<Diagnostic>,
 ) {
     for item in items {
@@ -36,6 +38,7 @@ pub fn check_file(
             file,
             locals: locals.as_ref(),
             syntax_errors,
+            syntax_lines,
         };
         check_item(&scope, rule, item, out);
     }
@@ -157,7 +160,11 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
         Code::Sdd105,
         file,
         item.keyword.span,
-        format!("a `{}` block is not allowed in {place}", item.keyword()),
+        format!(
+            "{} `{}` block is not allowed in {place}",
+            article(item.keyword()),
+            item.keyword()
+        ),
     )
     .with_label("misplaced block");
     if allowed.is_empty() {
@@ -169,6 +176,14 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
         d = d.with_help(format!("`{}` belongs inside `{home}`", item.keyword()));
     }
     d
+}
+
+/// "a" or "an", as the word it comes before is spoken: "an `enum`", "an `as_built`".
+fn article(word: &str) -> &'static str {
+    match word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => "an",
+        false => "a",
+    }
 }
 
 fn home_of(keyword: Keyword) -> Option<&'static str> {
@@ -199,9 +214,13 @@ fn describe(item: &Item) -> String {
 
 fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec<Diagnostic>) {
     let file = scope.file;
+    // A syntax error on the header's line is the mistake that left a part out of the header
+    // (`verified R1 yb T1 {`, `field x text`, `persn {`): the part is not reported again.
+    let header_broken = (scope.syntax_lines.iter()).any(|l| l.contains(item.span.start as usize));
     let header =
         |part: &str, need: Need, present: bool, at: crate::source::Span| -> Option<Diagnostic> {
             match (need, present) {
+                _ if header_broken => None,
                 (Need::Required, false) => Some(
                     Diagnostic::new(
                         Code::Sdd001,
@@ -262,7 +281,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
         item.ty.as_ref().map(|t| t.span).unwrap_or(end),
     ));
     if let Some(opt) = item.optional {
-        if rule.ty == Need::Never {
+        if rule.ty == Need::Never && !header_broken {
             out.push(
                 Diagnostic::new(
                     Code::Sdd001,

@@ -32,6 +32,8 @@ pub struct Scope<'a, 'b> {
     pub locals: Option<&'b Locals<'a>>,
     /// Where the parser reported syntax errors in this file.
     pub syntax_errors: &'b [Span],
+    /// The lines of those syntax errors.
+    pub syntax_lines: &'b [Span],
 }
 
 impl Scope<'_, '_> {
