@@ -341,7 +341,13 @@ pub fn twice(name: &str, what: &str) -> String {
 /// the declaration may be in one of them.
 pub fn not_in_estate(estate: &Estate, ns: &Namespace<'_>, kind: &str, name: &str) -> String {
     let mut text = format!("no {kind} `{name}` in the estate");
-    if let Some(s) = crate::check::names::did_you_mean(name, ns.names_of(kind)) {
+    if let Some(other) = ns.get(name).filter(|d| d.kind() != kind) {
+        text.push_str(&format!(
+            ": `{name}` is {} {}",
+            crate::check::types::article(other.kind()),
+            other.kind()
+        ));
+    } else if let Some(s) = crate::check::names::did_you_mean(name, ns.names_of(kind)) {
         text.push_str(&format!("; {s}"));
     }
     let skipped: Vec<&str> = estate.skipped().map(|f| estate.files.name(f)).collect();

@@ -312,3 +312,19 @@ fn a_report_of_an_estate_with_errors_says_so() {
     assert!(clean.stderr.is_empty(), "{}", text(&clean));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_name_of_another_kind_is_named_as_such() {
+    let dir = quorum_not_met("kinds");
+    let asset = sdd(&["fingerprint", "vlan-provisioning-workflow"], &dir);
+    assert_eq!(asset.status.code(), Some(2));
+    assert!(
+        text(&asset).contains(
+            "no engagement `vlan-provisioning-workflow` in the estate: \
+             `vlan-provisioning-workflow` is an asset"
+        ),
+        "{}",
+        text(&asset)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

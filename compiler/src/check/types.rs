@@ -179,7 +179,7 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
 }
 
 /// "a" or "an", as the word it comes before is spoken: "an `enum`", "an `as_built`".
-fn article(word: &str) -> &'static str {
+pub(crate) fn article(word: &str) -> &'static str {
     match word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         true => "an",
         false => "a",

@@ -189,8 +189,15 @@ pub fn ready(args: &CheckArgs, gate: &str, engagement: &str) -> Result<ExitCode,
     let estate = load_estate_to_judge(&args.paths, "judge")?;
     let mut scratch = Vec::new();
     let ns = Namespace::build(&estate, &mut scratch);
+    // Declared twice, it cannot be approved (`approve` refuses, exit 1): not ready, as
+    // `approve` says, rather than a mistake in the command.
     if ns.declared_twice(engagement) {
-        return Err(sdd::approve::twice(engagement, "engagement"));
+        outln!("{engagement} is not ready for gate {gate}: 1 unmet criterion");
+        outln!(
+            "  {}",
+            escaped(&sdd::approve::twice(engagement, "engagement"))
+        );
+        return Ok(ExitCode::from(1));
     }
     let decl = ns
         .get_kind(engagement, "engagement")

@@ -167,7 +167,9 @@ pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, Str
 pub fn nothing_in(paths: &[PathBuf], what: &str) -> String {
     let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
     format!(
-        "no .sdd file in {}: nothing to {what}; name the folder that holds the estate",
+        "no .sdd file in {}: nothing to {what}; name the folder that holds the estate (the \
+         walk skips hidden folders, `target`, `node_modules` and folders holding a \
+         `.sddignore`)",
         names.join(", ")
     )
 }
