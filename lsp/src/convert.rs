@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sdd::diagnostic::{Diagnostic, Severity};
+use sdd::render::printable::escaped;
 use sdd::source::{FileId, Files, SourceFile, Span};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
@@ -113,7 +114,7 @@ pub fn diagnostic(d: &Diagnostic, files: &Files) -> lsp::Diagnostic {
         if let Some(u) = uri(files.name(label.file)) {
             related.push(lsp::DiagnosticRelatedInformation {
                 location: lsp::Location::new(u, range(files.get(label.file), label.span)),
-                message: label.message.clone(),
+                message: escaped(&label.message).into_owned(),
             });
         }
     }
@@ -122,13 +123,13 @@ pub fn diagnostic(d: &Diagnostic, files: &Files) -> lsp::Diagnostic {
         for note in &d.notes {
             related.push(lsp::DiagnosticRelatedInformation {
                 location: at.clone(),
-                message: format!("note: {note}"),
+                message: format!("note: {}", escaped(note)),
             });
         }
         if let Some(help) = &d.help {
             related.push(lsp::DiagnosticRelatedInformation {
                 location: at,
-                message: format!("help: {help}"),
+                message: format!("help: {}", escaped(help)),
             });
         }
     }
@@ -140,10 +141,31 @@ pub fn diagnostic(d: &Diagnostic, files: &Files) -> lsp::Diagnostic {
         }),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("sdd".into()),
-        message: d.message.clone(),
+        // Escaped as the command line escapes it: an invisible or bidirectional character the
+        // message quotes from the estate is shown, not hidden in the editor's problem list.
+        message: escaped(&d.message).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         ..lsp::Diagnostic::default()
     }
+}
+
+/// The position after a document's last character, counting lines as the protocol does: a
+/// `\r` alone ends a line too (the compiler counts `\n` only, and reports a `\r` alone as an
+/// SDD002). A whole-document edit ending there replaces the whole text in any client.
+pub fn document_end(text: &str) -> Position {
+    let (mut line, mut character) = (0u32, 0u32);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                (line, character) = (line + 1, 0);
+            }
+            '\n' => (line, character) = (line + 1, 0),
+            c => character += c.len_utf16() as u32,
+        }
+    }
+    Position::new(line, character)
 }
 
 /// A compiler location as the protocol's.
@@ -185,6 +207,19 @@ pub fn plain_snippet(snippet: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The end of a document as the protocol counts lines: `\r\n`, `\n` and a `\r` alone.
+    #[test]
+    fn a_documents_end_counts_a_lone_cr_as_a_line_break() {
+        assert_eq!(document_end(""), Position::new(0, 0));
+        assert_eq!(document_end("a😀"), Position::new(0, 3));
+        assert_eq!(document_end("a\r\nb\n"), Position::new(2, 0));
+        assert_eq!(
+            document_end("person a {}\rperson b {}\n"),
+            Position::new(2, 0)
+        );
+        assert_eq!(document_end("a {\r}\r"), Position::new(2, 0));
+    }
 
     #[test]
     fn utf16_positions_round_trip_through_accents_cjk_and_emoji() {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sdd::ide::{self, Ide};
-use sdd::source::{FileId, Files, SourceFile, Span};
+use sdd::source::{FileId, Files, SourceFile};
 use tower_lsp_server::ls_types::*;
 
 use crate::convert;
@@ -53,6 +53,10 @@ pub fn capabilities() -> ServerCapabilities {
         )),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
+        }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![LENS_COMMAND.into()],
+            work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         inlay_hint_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -225,12 +229,17 @@ pub fn semantic_tokens(source: &SourceFile, tokens: &[ide::SemanticToken]) -> Ve
     out
 }
 
+/// The command of every code lens: a gate's state is a label, and running it (a click in VS
+/// Code, `vim.lsp.codelens.run()` in Neovim) does nothing. An empty command id, which no
+/// server handles, made Neovim report an error.
+pub const LENS_COMMAND: &str = "sdd.gateState";
+
 pub fn code_lens(source: &SourceFile, l: ide::Lens) -> CodeLens {
     CodeLens {
         range: convert::range(source, l.span),
         command: Some(Command {
             title: l.title,
-            command: String::new(),
+            command: LENS_COMMAND.into(),
             arguments: None,
         }),
         data: None,
@@ -325,7 +334,7 @@ pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
         return Some(Vec::new());
     }
     Some(vec![TextEdit {
-        range: convert::range(source, Span::new(0, source.text().len())),
+        range: Range::new(Position::new(0, 0), convert::document_end(source.text())),
         new_text: formatted,
     }])
 }

@@ -690,6 +690,17 @@ impl LanguageServer for Backend {
             .await)
     }
 
+    /// The code lenses' command: a label's, which does nothing.
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        match params.command.as_str() {
+            protocol::LENS_COMMAND => Ok(None),
+            other => Err(Error::invalid_params(format!("unknown command `{other}`"))),
+        }
+    }
+
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .query("formatting", move |ws, _| {

@@ -729,3 +729,57 @@ async fn an_untitled_document_is_analysed_with_the_estate() {
     );
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A code lens carries a command the server declares and runs (it does nothing: the lens is
+/// a label); Neovim's `codelens.run` on an empty command id was an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_lens_runs_a_command_the_server_knows() {
+    // A copy of the examples (a `Folder` is removed when dropped).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let estate = Estate::load(std::slice::from_ref(&root)).expect("the examples load");
+    let files: Vec<(String, String)> = (estate.file_ids())
+        .map(|id| {
+            let name = Path::new(estate.files.name(id))
+                .strip_prefix(&root)
+                .unwrap();
+            (
+                name.to_string_lossy().into_owned(),
+                estate.files.text(id).to_string(),
+            )
+        })
+        .collect();
+    let examples = Folder::new("lens", &files);
+    let mut client = start(&examples, 0).await;
+    let file = examples.uri("engagements/network-provisioning/dc2-edge-bgp-peering.sdd");
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": file}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("codeLens");
+    let lens = &lenses["result"][0];
+    let command = lens["command"]["command"].as_str().unwrap_or("");
+    assert!(!command.is_empty(), "{lenses}");
+    let ran = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": command, "arguments": []}),
+            TIMEOUT,
+        )
+        .await
+        .expect("executeCommand");
+    assert_eq!(ran.get("error"), None, "{ran}");
+    assert_eq!(ran["result"], Value::Null);
+    let unknown = client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "sdd.nothing"}),
+            TIMEOUT,
+        )
+        .await
+        .expect("executeCommand");
+    assert_eq!(unknown["error"]["code"], json!(-32602), "{unknown}");
+    client.stop(TIMEOUT).await.expect("stop");
+}

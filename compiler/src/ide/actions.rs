@@ -51,10 +51,20 @@ impl Ide<'_> {
             }
         }
         let chain = items_around(items, range.start as usize);
+        // A requirement with a syntax error in it (a title string left open) was only partly
+        // read: an entry inserted after what was read would land inside the mistake.
+        let misread = |item: &Item| {
+            (self.estate.parsed[file.0 as usize].diagnostics.iter())
+                .filter(|d| crate::syntax::breaks_the_tree(d))
+                .any(|d| {
+                    item.span.start <= d.primary.span.end && d.primary.span.start <= item.span.end
+                })
+        };
         if let Some(requirement) = chain
             .iter()
             .copied()
             .find(|i| i.kind() == Keyword::Requirement)
+            .filter(|r| !misread(r))
         {
             let engagement = chain[0];
             actions.extend(self.add_acceptance(file, requirement));
@@ -301,6 +311,26 @@ mod tests {
             titles
                 .iter()
                 .any(|t| t == "Replace `verifiez` with `verifies`"),
+            "{titles:?}"
+        );
+    }
+
+    /// A requirement whose title string is left open gets no entry inserted: it would land
+    /// inside the string (`requirement R1 "abc {…`), one error more, not one fewer.
+    #[test]
+    fn a_requirement_with_a_syntax_error_in_it_gets_no_inserted_entry() {
+        let open = "engagement e {\n  requirements {\n    requirement R1 \"ab|c\n  }\n}\n";
+        let titles = titles_at(open, "|");
+        assert!(
+            !titles
+                .iter()
+                .any(|t| t.contains("acceptance") || t.contains("test")),
+            "{titles:?}"
+        );
+        let closed = open.replace("\"ab|c\n", "\"ab|c\"\n");
+        let titles = titles_at(&closed, "|");
+        assert!(
+            titles.iter().any(|t| t.contains("acceptance")),
             "{titles:?}"
         );
     }

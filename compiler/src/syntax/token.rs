@@ -285,7 +285,18 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
             .with_help(help)
     };
     while let Some(result) = lexer.next() {
-        let span = Span::from(lexer.span());
+        let mut span = Span::from(lexer.span());
+        // What runs to the end of its line (a comment, a string left open) stops before a
+        // `\r\n`'s `\r`: the `\r` is the line break's, and a range ending past it points
+        // beyond the line an editor shows.
+        let to_line_end = matches!(
+            result,
+            Ok(Token::LineComment | Token::DocComment | Token::UnterminatedStr)
+                | Err(LexError::HashComment)
+        );
+        if to_line_end && text[span.range()].ends_with('\r') && span.end > span.start + 1 {
+            span = Span::new(span.start as usize, span.end as usize - 1);
+        }
         match result {
             Err(LexError::UnexpectedCharacter) => {
                 bad_run = match bad_run {
@@ -451,6 +462,22 @@ mod tests {
         assert_eq!(lexed.tokens[0], (Token::Ident, Span::new(3, 9)));
         let inside = lex(FileId(0), "person \u{feff}a {}");
         assert_eq!(inside.diagnostics.len(), 1, "{:?}", inside.diagnostics);
+    }
+
+    #[test]
+    fn what_runs_to_the_end_of_a_crlf_line_stops_before_its_cr() {
+        let text = "\"open\r\n// c\r\n/// d\r\n# e\r\n";
+        let lexed = lex(FileId(0), text);
+        let ends: Vec<&str> = (lexed.tokens.iter().map(|t| t.1))
+            .chain(lexed.comments.iter().map(|c| c.span))
+            .map(|s| &text[s.range()])
+            .collect();
+        assert_eq!(ends, ["\"open", "// c", "/// d"]);
+        let hash = lexed.diagnostics.last().expect("the `#` comment's error");
+        assert_eq!(
+            hash.primary.span.end as usize,
+            text.find("# e").unwrap() + 1
+        );
     }
 
     #[test]
