@@ -9,6 +9,7 @@
 //! items they precede.
 
 pub mod ast;
+mod cascade;
 mod deceptive;
 mod descent;
 pub mod keyword;
@@ -126,7 +127,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
             syntax.extend(errors.iter().map(|e| {
-                missing_value(file, text, &lexed.tokens, e).unwrap_or_else(|| syntax_error(file, e))
+                missing_value(file, text, &lexed.tokens, e)
+                    .or_else(|| match at_end_of_file(text, e) {
+                        true => cascade::file_ends_inside(file, text, &tokens),
+                        false => None,
+                    })
+                    .unwrap_or_else(|| syntax_error(file, e))
             }));
             (items, syntax)
         }
@@ -138,6 +144,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
     diagnostics.extend(syntax);
+    cascade::one_per_line(text, &lexed.tokens, &mut diagnostics);
     if diagnostics.len() > MAX_SYNTAX_ERRORS {
         diagnostics.sort_by_key(|d| d.primary.span);
         diagnostics.truncate(MAX_SYNTAX_ERRORS);
@@ -354,6 +361,14 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
             Diagnostic::new(Code::Sdd001, file, span, message).with_label(label)
         }
     }
+}
+
+/// Whether chumsky's error is the end of the file come where more was expected.
+fn at_end_of_file(text: &str, error: &Rich<'_, Token, SimpleSpan>) -> bool {
+    matches!(
+        error.reason(),
+        RichReason::ExpectedFound { found: None, .. }
+    ) && error.span().start >= text.len()
 }
 
 /// A field whose value is missing at the end of its line (`name:` and then a new line) is

@@ -1,0 +1,154 @@
+//! One mistake, one error: what recovery still reports twice.
+//!
+//! Recovery reports each broken entry once, but one mistake can still break two things on
+//! one line (a stray `=` inside a date is a malformed value, an unexpected character and a
+//! second malformed value), and a file that ends inside open blocks (the state of a file
+//! being typed at its end) is reported at its end as well as at the line that was cut off.
+//!
+//! - [`file_ends_inside`] words the error at the end of a file inside open blocks: it names
+//!   the innermost open block and the line it was opened on, and lists the others.
+//! - [`one_per_line`] keeps one syntax error (SDD001) per line: the first, or the unexpected
+//!   character that most often is the mistake itself. The error at the end of the file is
+//!   on the line of the file's last token; when that line already has an error (the file was
+//!   cut off in the middle of it), the end of the file becomes a note of that error.
+//!
+//! Both are linear in the file.
+
+use chumsky::span::SimpleSpan;
+
+use super::token::Token;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// The start of the message of the error [`file_ends_inside`] reports.
+const ENDS_INSIDE: &str = "the file ends inside ";
+
+/// The error for a file that ends inside open groups, given the tokens the parser read;
+/// `None` when no `{` or `[` is open at the end.
+pub(super) fn file_ends_inside(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, SimpleSpan)],
+) -> Option<Diagnostic> {
+    // The open `{` and `[`, each with the index of its token.
+    let mut open: Vec<usize> = Vec::new();
+    for (i, (kind, _)) in tokens.iter().enumerate() {
+        match kind {
+            Token::LBrace | Token::LBracket => open.push(i),
+            Token::RBrace | Token::RBracket => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let (&innermost, outer) = open.split_last()?;
+    let end = Span::new(text.len(), text.len());
+    let mut diagnostic = Diagnostic::new(
+        Code::Sdd001,
+        file,
+        end,
+        format!("{ENDS_INSIDE}{}", describe(text, tokens, innermost)),
+    )
+    .with_label("the file ends here")
+    .with_secondary(file, span_of(tokens, innermost), "not closed");
+    for &at in outer.iter().rev() {
+        diagnostic = diagnostic.with_secondary(file, span_of(tokens, at), "not closed either");
+    }
+    let help = match open.len() {
+        1 => match tokens[innermost].0 {
+            Token::LBracket => "close the list with `]`",
+            _ => "close the block with `}`",
+        },
+        _ => "close each open block with `}` and each open list with `]`",
+    };
+    Some(diagnostic.with_help(help))
+}
+
+fn span_of(tokens: &[(Token, SimpleSpan)], at: usize) -> Span {
+    Span::from(tokens[at].1)
+}
+
+/// How an open group is named: `` `requirement R1`, opened at line 3 `` (the names that
+/// begin the line of its `{`), or `a list, opened at line 5`.
+fn describe(text: &str, tokens: &[(Token, SimpleSpan)], at: usize) -> String {
+    let (kind, span) = tokens[at];
+    let line = text[..span.start].matches('\n').count() + 1;
+    let line_start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
+    let first = tokens[..at].partition_point(|(_, s)| s.start < line_start);
+    let names: Vec<&str> = (tokens[first..at].iter())
+        .take_while(|(t, _)| *t == Token::Ident)
+        .take(2)
+        .map(|(_, s)| &text[s.start..s.end])
+        .collect();
+    match (kind, names.is_empty()) {
+        (Token::LBracket, _) => format!("a list, opened at line {line}"),
+        (_, true) => format!("a block, opened at line {line}"),
+        (_, false) => format!("`{}`, opened at line {line}", names.join(" ")),
+    }
+}
+
+/// Keep one SDD001 per line of `text`: on each line, the first unexpected character if there
+/// is one, else the first error. The error at the end of the file counts as on the line of
+/// the last token; when it is not kept, what it says becomes a note of the error that is.
+pub(super) fn one_per_line(
+    text: &str,
+    tokens: &[(Token, Span)],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let syntax = || (diagnostics.iter()).filter(|d| d.code == Code::Sdd001);
+    if syntax().nth(1).is_none() {
+        return;
+    }
+    let last_token_start = tokens.last().map_or(0, |(_, s)| s.start as usize);
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+    let line_of = |d: &Diagnostic| {
+        let start = d.primary.span.start as usize;
+        let at = match start >= text.len() && d.message.starts_with(ENDS_INSIDE) {
+            true => last_token_start,
+            false => start,
+        };
+        newlines.partition_point(|&n| n < at)
+    };
+    // Per line, the diagnostic kept: its index, ranked by (not an unexpected character, start).
+    let mut kept: std::collections::HashMap<usize, (bool, u32, usize)> = Default::default();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.code != Code::Sdd001 {
+            continue;
+        }
+        let rank = (
+            !d.message.starts_with("unexpected character"),
+            d.primary.span.start,
+            i,
+        );
+        let slot = kept.entry(line_of(d)).or_insert(rank);
+        *slot = (*slot).min(rank);
+    }
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.code != Code::Sdd001 || !d.message.starts_with(ENDS_INSIDE) {
+            continue;
+        }
+        let keeper = kept[&line_of(d)].2;
+        if keeper != i {
+            notes.push((keeper, format!("{}: {}", d.message, ends_inside_note(d))));
+        }
+    }
+    for (keeper, note) in notes {
+        diagnostics[keeper].notes.push(note);
+    }
+    let mut i = 0;
+    diagnostics.retain(|d| {
+        let keep = d.code != Code::Sdd001 || kept[&line_of(d)].2 == i;
+        i += 1;
+        keep
+    });
+}
+
+/// What a note says of the groups left open at the end of the file.
+fn ends_inside_note(d: &Diagnostic) -> &'static str {
+    match d.secondary.len() {
+        1 => "it is not closed",
+        _ => "none of the blocks open there is closed",
+    }
+}
