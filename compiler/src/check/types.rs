@@ -212,6 +212,18 @@ fn describe(item: &Item) -> String {
     }
 }
 
+/// Whether `item` lacks a part of its header that `rule` requires.
+fn lacks_a_part(rule: &ItemRule, item: &Item) -> bool {
+    let parts = [
+        (rule.name, item.name.is_some()),
+        (rule.title, item.title.is_some()),
+        (rule.by, item.by.is_some()),
+        (rule.body, item.body.is_some()),
+        (rule.ty, item.ty.is_some()),
+    ];
+    (parts.iter()).any(|&(need, present)| need == Need::Required && !present)
+}
+
 fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec<Diagnostic>) {
     let file = scope.file;
     // A syntax error on the header's line is the mistake that left a part out of the header
@@ -346,7 +358,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     if matches!(item.kind(), Keyword::Profile | Keyword::Enum) {
         declared_twice(file, item, out);
     }
-    for entry in &body.entries {
+    for (at, entry) in body.entries.iter().enumerate() {
         match entry {
             Entry::Field(field) => {
                 let name = field.name.text.as_str();
@@ -397,7 +409,18 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 None => out.push(misplaced(file, child, block, &place())),
             },
             Entry::Variant(v) => {
-                if !block.variants {
+                // `field x text`: the name is the part the header of the item before it (one
+                // without a body) lacks, reported there (`field` needs a type), not a bare name
+                // besides.
+                let header_part = at.checked_sub(1).and_then(|p| match &body.entries[p] {
+                    Entry::Item(before) => Some(before),
+                    _ => None,
+                });
+                let header_part = header_part.is_some_and(|before| {
+                    before.body.is_none()
+                        && (block.item(before.kind())).is_some_and(|r| lacks_a_part(r, before))
+                });
+                if !block.variants && !header_part {
                     out.push(
                         Diagnostic::new(
                             Code::Sdd001,

@@ -10,6 +10,7 @@
 
 pub mod ast;
 mod cascade;
+mod context;
 mod deceptive;
 mod descent;
 pub mod keyword;
@@ -128,12 +129,19 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
             syntax.extend(errors.iter().map(|e| {
                 missing_value(file, text, &lexed.tokens, e)
+                    .or_else(|| type_without_colon(file, text, &lexed.tokens, e))
                     .or_else(|| match at_end_of_file(text, e) {
                         true => cascade::file_ends_inside(file, text, &tokens),
                         false => None,
                     })
                     .unwrap_or_else(|| syntax_error(file, e))
             }));
+            let context = context::Context::new(text, &lexed.tokens);
+            for error in &mut syntax {
+                if let Some(reworded) = context.reword(file, error) {
+                    *error = reworded;
+                }
+            }
             (items, syntax)
         }
     };
@@ -369,6 +377,50 @@ fn at_end_of_file(text: &str, error: &Rich<'_, Token, SimpleSpan>) -> bool {
         error.reason(),
         RichReason::ExpectedFound { found: None, .. }
     ) && error.span().start >= text.len()
+}
+
+/// `field x text`: a type written without its `:` is that, not a field `text` missing one.
+fn type_without_colon(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    error: &Rich<'_, Token, SimpleSpan>,
+) -> Option<Diagnostic> {
+    let RichReason::Custom(message) = error.reason() else {
+        return None;
+    };
+    if !message.starts_with("expected `:` after the field name") {
+        return None;
+    }
+    let at = tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start);
+    let [(Token::Ident, keyword), (Token::Ident, name), (Token::Ident, ty)] =
+        tokens.get(at.checked_sub(2)?..=at)?
+    else {
+        return None;
+    };
+    if &text[keyword.range()] != "field"
+        || text[keyword.end as usize..ty.start as usize].contains('\n')
+    {
+        return None;
+    }
+    let gap = Span::new(name.end as usize, ty.start as usize);
+    // The type as written: the rest of its line, without a comment.
+    let line = text[ty.start as usize..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let ty = line.split("//").next().unwrap_or_default().trim_end();
+    let name = &text[name.range()];
+    Some(
+        Diagnostic::new(
+            Code::Sdd001,
+            file,
+            gap,
+            format!("expected `:` before the type of `field {name}`"),
+        )
+        .with_label("`:` expected here")
+        .with_help(format!("a field is declared `field {name}: {ty}`")),
+    )
 }
 
 /// A field whose value is missing at the end of its line (`name:` and then a new line) is

@@ -1,0 +1,194 @@
+//! Wording a parser error by where it is: in a list never closed, in an enum's body, in an
+//! item's header.
+//!
+//! The parser's errors say what token was expected where; the mistake is often elsewhere or
+//! of another kind, which the tokens around the error show:
+//!
+//! - inside a `[` that is never closed (a `}` or the end of the file comes first), on a later
+//!   line than the `[`: the list is not closed, reported at its `[` (`roles: [a,` and a field
+//!   on the next line is not "expected end of file, found `:`");
+//! - a name followed by another in an `enum` body: a `,` is missing between variants, not a
+//!   `:` after a field name;
+//! - an unexpected name on the line of an item's header (`verified R1 by T1 T1 {`): it is
+//!   reported as not part of that header.
+//!
+//! [`Context::new`] reads the tokens once; each error is then placed by a binary search, so
+//! rewording is linear in the file.
+
+use super::keyword::Keyword;
+use super::token::Token;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// No group open around a token.
+const NONE: u32 = u32::MAX;
+
+pub(super) struct Context<'a> {
+    text: &'a str,
+    tokens: &'a [(Token, Span)],
+    /// For each token, the index of the innermost `{` or `[` open around it, or [`NONE`].
+    opener: Vec<u32>,
+    /// For each token, the index of the first token of its line.
+    line_first: Vec<u32>,
+    /// For each token, whether it is a `[` that no `]` closes.
+    unclosed: Vec<bool>,
+    /// Where each line ends: the offsets of the `\n`s of the text.
+    newlines: Vec<usize>,
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn new(text: &'a str, tokens: &'a [(Token, Span)]) -> Self {
+        let mut opener = Vec::with_capacity(tokens.len());
+        let mut line_first = Vec::with_capacity(tokens.len());
+        let mut unclosed = vec![false; tokens.len()];
+        let mut stack: Vec<u32> = Vec::new();
+        let mut first = 0u32;
+        let mut previous_end = 0usize;
+        for (i, &(kind, span)) in tokens.iter().enumerate() {
+            if i == 0 || text[previous_end..span.start as usize].contains('\n') {
+                first = i as u32;
+            }
+            previous_end = span.end as usize;
+            line_first.push(first);
+            opener.push(stack.last().copied().unwrap_or(NONE));
+            match kind {
+                Token::LBrace | Token::LBracket => stack.push(i as u32),
+                Token::RBracket
+                    if stack
+                        .last()
+                        .is_some_and(|&o| tokens[o as usize].0 == Token::LBracket) =>
+                {
+                    stack.pop();
+                }
+                Token::RBrace => {
+                    // A `}` closes the lists left open inside its block.
+                    while let Some(&o) = stack.last() {
+                        stack.pop();
+                        if tokens[o as usize].0 == Token::LBrace {
+                            break;
+                        }
+                        unclosed[o as usize] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for o in stack {
+            unclosed[o as usize] = tokens[o as usize].0 == Token::LBracket;
+        }
+        Context {
+            text,
+            tokens,
+            opener,
+            line_first,
+            unclosed,
+            newlines: text.match_indices('\n').map(|(at, _)| at).collect(),
+        }
+    }
+
+    /// The parser's error reworded by its context, or `None` when it is worded well.
+    pub(super) fn reword(&self, file: FileId, error: &Diagnostic) -> Option<Diagnostic> {
+        let start = error.primary.span.start;
+        let at = self.tokens.partition_point(|(_, s)| s.start < start);
+        if self.tokens.get(at)?.1.start != start {
+            return None;
+        }
+        self.unclosed_list(file, at)
+            .or_else(|| self.enum_variant(file, at, error))
+            .or_else(|| self.in_header(file, at, error))
+    }
+
+    fn line_of(&self, at: usize) -> usize {
+        let start = self.tokens[at].1.start as usize;
+        self.newlines.partition_point(|&n| n < start) + 1
+    }
+
+    fn token_text(&self, at: usize) -> &str {
+        &self.text[self.tokens[at].1.range()]
+    }
+
+    fn unclosed_list(&self, file: FileId, at: usize) -> Option<Diagnostic> {
+        let open = self.opener[at];
+        if open == NONE || !self.unclosed[open as usize] {
+            return None;
+        }
+        let open = open as usize;
+        let first = self.line_first[at] as usize;
+        if self.line_first[open] as usize == first {
+            return None;
+        }
+        let line = self.line_of(first);
+        Some(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                self.tokens[open].1,
+                format!("this list is not closed: `]` is missing before line {line}"),
+            )
+            .with_label("this `[` has no `]`")
+            .with_secondary(file, self.tokens[first].1, "the list does not go on here")
+            .with_help("add the `]` where the list ends"),
+        )
+    }
+
+    fn enum_variant(&self, file: FileId, at: usize, error: &Diagnostic) -> Option<Diagnostic> {
+        if !error
+            .message
+            .starts_with("expected `:` after the field name")
+        {
+            return None;
+        }
+        let open = self.opener[at];
+        if open == NONE || self.tokens[open as usize].0 != Token::LBrace {
+            return None;
+        }
+        let header = self.line_first[open as usize] as usize;
+        if self.token_text(header) != Keyword::Enum.as_str() {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                error.primary.span,
+                format!(
+                    "expected `,` or `}}` after the variant `{}`",
+                    self.token_text(at)
+                ),
+            )
+            .with_label("the variants of an enum are separated by `,`"),
+        )
+    }
+
+    fn in_header(&self, file: FileId, at: usize, error: &Diagnostic) -> Option<Diagnostic> {
+        let first = self.line_first[at] as usize;
+        let misread = error.message.contains("after the field name")
+            || error.message.contains("or a declaration");
+        if first == at || !misread || self.tokens[at].0 != Token::Ident {
+            return None;
+        }
+        // A header is on the line of its keyword, before any `{` or `:` of that line.
+        let keyword = Keyword::from_text(self.token_text(first))?;
+        let between = &self.tokens[first + 1..at];
+        if between
+            .iter()
+            .any(|(t, _)| matches!(t, Token::LBrace | Token::Colon | Token::RBrace))
+        {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                error.primary.span,
+                format!(
+                    "unexpected `{}` in the header of `{}`",
+                    self.token_text(at),
+                    keyword.as_str()
+                ),
+            )
+            .with_label("not part of the header"),
+        )
+    }
+}
