@@ -420,7 +420,12 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                     before.body.is_none()
                         && (block.item(before.kind())).is_some_and(|r| lacks_a_part(r, before))
                 });
-                if !block.variants && !header_part {
+                // `requirement` and the `}` after it swapped (`} R2 "T" {` on the next line):
+                // the syntax error on the line of the `}` is the one for that mistake.
+                let close_broken = at + 1 == body.entries.len()
+                    && (scope.syntax_lines.iter())
+                        .any(|l| l.contains(body.span.end.saturating_sub(1) as usize));
+                if !block.variants && !header_part && !close_broken {
                     out.push(
                         Diagnostic::new(
                             Code::Sdd001,

@@ -12,7 +12,13 @@
 //!   on the line of the file's last token; when that line already has an error (the file was
 //!   cut off in the middle of it), the end of the file becomes a note of that error.
 //!
-//! Both are linear in the file.
+//! - [`close_after_another`] drops a parser error that comes right after another (one token
+//!   in between at most): the parser has not read enough since the first to be back in step
+//!   (the rule of yacc's error recovery, which waits for three tokens), and a second error so
+//!   close is the first one's echo (`acceptance: }` with its string on the next line). An
+//!   error of the lexer is never dropped: each is a fact about its own token.
+//!
+//! They are linear in the file (the last sorts the errors, at most one per line).
 
 use chumsky::span::SimpleSpan;
 
@@ -151,4 +157,42 @@ fn ends_inside_note(d: &Diagnostic) -> &'static str {
         1 => "it is not closed",
         _ => "none of the blocks open there is closed",
     }
+}
+
+/// How many tokens after an error another is still taken for its echo: one token in between.
+const QUIET_TOKENS: usize = 2;
+
+/// Drop each parser error (SDD001, not one of the first `lexical` diagnostics, which the
+/// lexer reports of tokens one by one) that starts within [`QUIET_TOKENS`] tokens after the
+/// SDD001 before it (counted from that one, whether kept or not), as yacc does until it has
+/// read tokens in step again. The end of the file is left to [`one_per_line`].
+pub(super) fn close_after_another(
+    tokens: &[(Token, Span)],
+    lexical: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut errors: Vec<(usize, u32, usize)> = (diagnostics.iter().enumerate())
+        .filter(|(_, d)| d.code == Code::Sdd001)
+        .map(|(i, d)| {
+            let start = d.primary.span.start;
+            (tokens.partition_point(|(_, s)| s.start < start), start, i)
+        })
+        .collect();
+    if errors.len() < 2 {
+        return;
+    }
+    errors.sort_unstable();
+    let mut dropped = vec![false; diagnostics.len()];
+    for pair in errors.windows(2) {
+        let ((before, _, _), (at, _, i)) = (pair[0], pair[1]);
+        let echo = at <= before + QUIET_TOKENS
+            && i >= lexical
+            && !diagnostics[i].message.starts_with(ENDS_INSIDE);
+        dropped[i] = echo;
+    }
+    let mut i = 0;
+    diagnostics.retain(|_| {
+        i += 1;
+        !dropped[i - 1]
+    });
 }

@@ -152,6 +152,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
     diagnostics.extend(syntax);
+    cascade::close_after_another(&lexed.tokens, lexical, &mut diagnostics);
     cascade::one_per_line(text, &lexed.tokens, &mut diagnostics);
     if diagnostics.len() > MAX_SYNTAX_ERRORS {
         diagnostics.sort_by_key(|d| d.primary.span);
