@@ -163,9 +163,10 @@ impl<'a> Context<'a> {
 
     fn in_header(&self, file: FileId, at: usize, error: &Diagnostic) -> Option<Diagnostic> {
         let first = self.line_first[at] as usize;
+        let stray = error.message.ends_with("in the header");
         let misread = error.message.contains("after the field name")
             || error.message.contains("or a declaration");
-        if first == at || !misread || self.tokens[at].0 != Token::Ident {
+        if first == at || !(stray || misread && self.tokens[at].0 == Token::Ident) {
             return None;
         }
         // A header is on the line of its keyword, before any `{` or `:` of that line.
@@ -182,11 +183,14 @@ impl<'a> Context<'a> {
                 Code::Sdd001,
                 file,
                 error.primary.span,
-                format!(
-                    "unexpected `{}` in the header of `{}`",
-                    self.token_text(at),
-                    keyword.as_str()
-                ),
+                match stray {
+                    true => format!("{} of `{}`", error.message, keyword.as_str()),
+                    false => format!(
+                        "unexpected `{}` in the header of `{}`",
+                        self.token_text(at),
+                        keyword.as_str()
+                    ),
+                },
             )
             .with_label("not part of the header"),
         )

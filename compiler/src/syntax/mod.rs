@@ -311,7 +311,10 @@ fn limit_depth(
 }
 
 fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic {
-    let span = Span::from(*error.span());
+    // chumsky can end the span of an error met after a look-ahead (`rewind`) before its start,
+    // at the end of the token before: the error is at the start.
+    let at = *error.span();
+    let span = Span::new(at.start, at.end.max(at.start));
     match error.reason() {
         RichReason::Custom(message) => {
             let label = if message.contains("after the field name") {

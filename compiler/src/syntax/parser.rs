@@ -378,6 +378,42 @@ where
             .then_ignore(close)
             .map_with(|entries, e| Body::new(entries, to_span(e.span())));
 
+        let is_keyword = |i: &Ident| Keyword::from_text(&i.text).is_some();
+        // Recovery only: a few tokens on the header's line that no part of the header takes,
+        // followed by its `{` (there or at the start of the next line), are reported once and
+        // skipped, so the block is still read as this item's (`person p name` with `{` and the
+        // `:` swapped). No file without mistakes has them: after a header, a name that is not
+        // a keyword starts a field or a variant, followed by `:`, `,` or `}`, and a string or
+        // a number starts nothing.
+        // Tried as a look-ahead that leaves no error of its own where it fails: a header
+        // with no `{` after its stray tokens is reported at the first of them, as it was.
+        let stray = none_of([
+            Token::LBrace,
+            Token::RBrace,
+            Token::LBracket,
+            Token::RBracket,
+            Token::Colon,
+            Token::Comma,
+        ])
+        .and_is(ident.clone().filter(is_keyword).not())
+        .and_is(at_line_start(src).not());
+        let strays = stray.clone().repeated().at_least(1).at_most(4);
+        let stray = (strays.then(just(Token::LBrace)).not().not())
+            .ignore_then(stray.clone().map_with(|token, e| (token, e.span())))
+            .then_ignore(stray.repeated().at_most(3))
+            .validate(move |(token, span): (Token, SimpleSpan), _, emitter| {
+                let what = match token {
+                    Token::Ident => format!("`{}`", &src[span.start..span.end]),
+                    // "a string" → "unexpected string".
+                    _ => (token.describe().split_once(' '))
+                        .map_or(token.describe(), |(_, noun)| noun)
+                        .to_string(),
+                };
+                emitter.emit(Rich::custom(
+                    span,
+                    format!("unexpected {what} in the header"),
+                ));
+            });
         let rest = ident
             .clone()
             .or_not()
@@ -389,7 +425,7 @@ where
             .then(just(Token::Colon).ignore_then(value.clone()).or_not())
             .then(string(src).or_not())
             .then(by_keyword.ignore_then(ident.clone()).or_not())
-            .then(body.or_not())
+            .then(stray.or_not().ignore_then(body).or_not())
             .map(|(((((name, optional), ty), title), by), body)| {
                 (name, optional, ty, title, by, body)
             });
@@ -403,7 +439,6 @@ where
             just(Token::Comma).to(Tail::Variant),
             just(Token::RBrace).rewind().to(Tail::Variant),
         ));
-        let is_keyword = |i: &Ident| Keyword::from_text(&i.text).is_some();
         let keyword_entry = ident.clone().filter(is_keyword).then(choice((
             field_or_variant.clone(),
             none_of([Token::Colon])
