@@ -5,8 +5,9 @@
 //! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
 //! when it has mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout
 //! shows is missing, or `unmatched` a `{` that is missing or dropped a `}` that closes
-//! nothing), turns chumsky's errors into SDD001 diagnostics and attaches doc comments to the
-//! items they precede.
+//! nothing, or `unopened` a `[` that is missing), turns chumsky's errors into SDD001
+//! diagnostics (worded by their context, `context`; one per mistake, `cascade`) and attaches
+//! doc comments to the items they precede.
 
 pub mod ast;
 mod cascade;
@@ -20,6 +21,7 @@ pub mod parser;
 pub mod token;
 mod unclosed;
 mod unmatched;
+mod unopened;
 
 use chumsky::error::{Rich, RichPattern, RichReason};
 use chumsky::span::SimpleSpan;
@@ -123,7 +125,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         None => {
             let mut syntax = Vec::new();
             let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax)
-                .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax));
+                .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax))
+                .or_else(|| unopened::open_lists(file, text, &lexed.tokens, &mut syntax));
             let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
             let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
