@@ -54,12 +54,15 @@ impl<'a> Context<'a> {
             opener.push(stack.last().copied().unwrap_or(NONE));
             match kind {
                 Token::LBrace | Token::LBracket => stack.push(i as u32),
-                Token::RBracket
-                    if stack
-                        .last()
-                        .is_some_and(|&o| tokens[o as usize].0 == Token::LBracket) =>
-                {
-                    stack.pop();
+                Token::RBracket => {
+                    // It closes the nearest `[` open around it, and the records left open
+                    // inside that list (a `{` missing its `}`): looked for a few levels deep.
+                    let depth = stack.len();
+                    let list = (stack.iter().rev().take(8))
+                        .position(|&o| tokens[o as usize].0 == Token::LBracket);
+                    if let Some(up) = list {
+                        stack.truncate(depth - up - 1);
+                    }
                 }
                 Token::RBrace => {
                     // A `}` closes the lists left open inside its block.
@@ -194,5 +197,25 @@ impl<'a> Context<'a> {
             )
             .with_label("not part of the header"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unclosed_lists(text: &str) -> usize {
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let context = Context::new(text, &lexed.tokens);
+        context.unclosed.iter().filter(|u| **u).count()
+    }
+
+    #[test]
+    fn a_list_is_unclosed_only_when_no_bracket_closes_it() {
+        assert_eq!(unclosed_lists("p {\n  roles: [a,\n  email: \"e\"\n}\n"), 1);
+        assert_eq!(unclosed_lists("p { roles: [a, b] }"), 0);
+        // A record inside the list missing its `}`: the `]` still closes the list.
+        let record = "p {\n  x: [\n    { name: \"a\" },\n    { name: \"b\",\n  ]\n}\n";
+        assert_eq!(unclosed_lists(record), 0);
     }
 }
