@@ -58,6 +58,11 @@ impl Aside {
             .insert(name.to_string(), Buffer { text, version });
     }
 
+    /// Every buffer kept aside: its name, text and document version.
+    pub fn buffers(&self) -> impl Iterator<Item = (String, String, i32)> + '_ {
+        (self.buffers.iter()).map(|(name, b)| (name.clone(), b.text.clone(), b.version))
+    }
+
     /// The buffer's text, to apply an editor's changes to.
     pub fn text_mut(&mut self, name: &str) -> Option<&mut String> {
         self.buffers.get_mut(name).map(|b| &mut b.text)

@@ -1,6 +1,7 @@
 //! `sdd-lsp`: the language server for `.sdd` estates.
 //!
-//! [`server`] holds the protocol handlers, [`workspace`] the estate with the editor's buffers
+//! [`server`] holds the protocol handlers, [`folders`] the workspace folders, each an estate
+//! of its own, [`workspace`] one folder's estate with the editor's buffers
 //! laid over the disk ([`aside`] the buffers in folders its walk skips), [`convert`] every conversion between byte offsets and UTF-16
 //! positions, file names and URIs, sdd and LSP diagnostics, and [`protocol`] the editor
 //! features as protocol types, and [`framing`] the checks of the wire's framing that keep one
@@ -9,6 +10,7 @@
 
 pub mod aside;
 pub mod convert;
+pub mod folders;
 pub mod framing;
 pub mod protocol;
 pub mod server;

@@ -1,4 +1,4 @@
-//! The protocol handlers: tower-lsp-server's [`LanguageServer`] over the [`Workspace`].
+//! The protocol handlers: tower-lsp-server's [`LanguageServer`] over the workspace [`Folders`].
 //!
 //! Notifications that change the estate (open, change, close, watched files) apply their
 //! change at once, in the order they arrive, and wake the publisher; the publisher waits
@@ -21,8 +21,9 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
+use crate::folders::Folders;
 use crate::protocol;
-use crate::workspace::{At, Workspace};
+use crate::workspace::At;
 
 /// Set once the client asked for `shutdown`: `exit` then ends the process with status 0
 /// (without it, with status 1, as the protocol says).
@@ -61,7 +62,7 @@ impl Default for Settings {
 }
 
 struct Shared {
-    workspace: Mutex<Workspace>,
+    workspace: Mutex<Folders>,
     settings: RwLock<Settings>,
     /// Bumped by every change; the publisher waits until it stops moving.
     edits: AtomicU64,
@@ -70,7 +71,7 @@ struct Shared {
 }
 
 impl Shared {
-    fn workspace(&self) -> MutexGuard<'_, Workspace> {
+    fn workspace(&self) -> MutexGuard<'_, Folders> {
         self.workspace
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -101,7 +102,7 @@ impl Backend {
             client,
             shared: Arc::new(Shared {
                 // As `sdd check` does: stale approvals are explained from git history.
-                workspace: Mutex::new(Workspace::new(Options {
+                workspace: Mutex::new(Folders::new(Options {
                     git_history: true,
                     ..Options::default()
                 })),
@@ -117,7 +118,7 @@ impl Backend {
     async fn query<T, F>(&self, what: &'static str, f: F) -> T
     where
         T: Default + Send + 'static,
-        F: FnOnce(&mut Workspace, &Settings) -> T + Send + 'static,
+        F: FnOnce(&mut Folders, &Settings) -> T + Send + 'static,
     {
         let shared = self.shared.clone();
         let outcome = tokio::task::spawn_blocking(move || {
@@ -140,7 +141,7 @@ impl Backend {
     }
 
     /// Apply a change to the workspace now (in arrival order) and wake the publisher.
-    fn change(&self, what: &'static str, f: impl FnOnce(&mut Workspace)) {
+    fn change(&self, what: &'static str, f: impl FnOnce(&mut Folders)) {
         let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut self.shared.workspace())));
         if let Err(panic) = outcome {
             eprintln!("sdd-lsp: {what} failed: {}", panic_message(panic.as_ref()));
@@ -415,10 +416,9 @@ impl LanguageServer for Backend {
         let problems = self
             .query("reloading the workspace", move |ws, _| {
                 let mut roots: Vec<PathBuf> = ws
-                    .roots
-                    .iter()
+                    .roots()
+                    .into_iter()
                     .filter(|r| !removed.contains(r))
-                    .cloned()
                     .collect();
                 roots.extend(added);
                 ws.load(roots)
@@ -582,14 +582,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         Ok(self
             .query("workspaceSymbol", move |ws, _| {
-                ws.with_ide(|ide| {
-                    let symbols = ide
-                        .workspace_symbols(&params.query)
-                        .into_iter()
+                let symbols = ws.with_every_ide(|ide| {
+                    (ide.workspace_symbols(&params.query).into_iter())
                         .filter_map(|s| protocol::workspace_symbol(&ide.estate.files, s))
-                        .collect();
-                    Some(WorkspaceSymbolResponse::Nested(symbols))
-                })
+                        .collect()
+                });
+                Some(WorkspaceSymbolResponse::Nested(symbols))
             })
             .await)
     }
@@ -705,6 +703,7 @@ impl LanguageServer for Backend {
         Ok(self
             .query("formatting", move |ws, _| {
                 let name = convert::file_name(&params.text_document.uri)?;
+                let ws = ws.workspace_for(&name);
                 match ws.file(&name) {
                     Some(file) => protocol::formatting(ws.estate.files.get(file), file),
                     None => ws.with_ide_at(&name, |At { ide, file, .. }| {

@@ -125,7 +125,22 @@ impl Workspace {
         self.generation += 1;
     }
 
-    /// An editor opened a document.
+    /// Every open buffer, kept aside or not: its name, text and document version.
+    pub fn open_buffers(&self) -> Vec<(String, String, i32)> {
+        let mut out: Vec<(String, String, i32)> = (self.open.iter())
+            .filter_map(|(name, &version)| {
+                Some((name.clone(), self.text(name)?.to_string(), version))
+            })
+            .collect();
+        out.extend(self.aside.buffers());
+        out
+    }
+
+    /// The files whose diagnostics were published last, non-empty.
+    pub fn published_names(&self) -> impl Iterator<Item = &String> {
+        self.published.keys()
+    }
+
     /// The open buffers' document versions, by file name.
     pub fn open_versions(&self) -> &BTreeMap<String, i32> {
         &self.open

@@ -356,3 +356,62 @@ async fn a_buffer_kept_aside_answers_requests_from_its_own_folder() {
     assert_eq!(hover["result"], Value::Null, "{hover}");
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// Each workspace folder is an estate of its own, as `sdd check FOLDER` reads it: a name
+/// declared in two folders is no SDD102, and a name declared only in another folder does not
+/// resolve. Removing a folder clears what was published for its files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_workspace_folder_is_an_estate_of_its_own() {
+    let a = Folder::new(
+        "root-a",
+        &[("people.sdd".into(), format!("{PEOPLE}{ROLES}"))],
+    );
+    let b = Folder::new(
+        "root-b",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("user.sdd".into(), USER.into()),
+        ],
+    );
+    let c = Folder::new("root-c", &[("user.sdd".into(), USER.into())]);
+    let mut client = start(&a, 0).await;
+    let folder = |f: &Folder| json!({"uri": f.root_uri(), "name": "ws"});
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [folder(&b), folder(&c)], "removed": []}}),
+        )
+        .await;
+    // Both folders declare `bob` and `lead`: each once in its own estate.
+    let (in_a, in_b) = (a.uri("people.sdd"), b.uri("people.sdd"));
+    let mut both = vec![in_a.clone(), in_b.clone()];
+    both.sort();
+    let began = std::time::Instant::now();
+    while declared_in(&mut client, "bob").await != both && began.elapsed() < TIMEOUT {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(declared_in(&mut client, "bob").await, both);
+    open(&mut client, &in_b, &format!("{PEOPLE}{ROLES}")).await;
+    publication(&mut client, &in_b, &[]).await;
+    open(&mut client, &in_a, &format!("{PEOPLE}{ROLES}")).await;
+    publication(&mut client, &in_a, &[]).await;
+    // `c` declares no role `lead`, though `a` and `b` do.
+    let user_c = c.uri("user.sdd");
+    open(&mut client, &user_c, USER).await;
+    publication(&mut client, &user_c, &["SDD101"]).await;
+    // Removed, folder `c`'s published problem is cleared.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": user_c}}),
+        )
+        .await;
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [], "removed": [folder(&c)]}}),
+        )
+        .await;
+    publication(&mut client, &user_c, &[]).await;
+    client.stop(TIMEOUT).await.expect("stop");
+}

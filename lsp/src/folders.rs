@@ -1,0 +1,158 @@
+//! The workspace folders, each checked as its own estate, as `sdd check FOLDER` checks it.
+//!
+//! An editor's multi-root workspace holds folders that are estates of their own: checked as
+//! one, a name declared in two of them was an SDD102 that neither `sdd check a` nor `sdd check
+//! b` reports. Each folder has its own [`Workspace`] (estate, analysis, open buffers); a
+//! document goes to the folder that holds it (the deepest, when folders nest), and a document
+//! outside every folder (`untitled:`, a file opened from elsewhere) to the first. Publications
+//! are gathered from every folder; when the folders change, the files no folder publishes any
+//! more are cleared once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use sdd::analysis::Options;
+use sdd::ide::Ide;
+use tower_lsp_server::ls_types as lsp;
+
+use crate::convert;
+use crate::workspace::{At, Publication, Workspace};
+
+pub struct Folders {
+    options: Options,
+    /// One workspace per folder, in the order the client gave them; one without a folder when
+    /// the client gave none.
+    list: Vec<Workspace>,
+    /// Files published before the folders last changed, to clear if no folder publishes them.
+    stale: BTreeSet<String>,
+}
+
+impl Folders {
+    pub fn new(options: Options) -> Folders {
+        Folders {
+            list: vec![Workspace::new(options.clone())],
+            options,
+            stale: BTreeSet::new(),
+        }
+    }
+
+    /// The folders, in the order they were given.
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.list
+            .iter()
+            .flat_map(|w| w.roots.iter().cloned())
+            .collect()
+    }
+
+    /// Check these folders, one estate each, keeping the open buffers. Returns a message for
+    /// each folder that could not be read.
+    pub fn load(&mut self, roots: Vec<PathBuf>) -> Vec<String> {
+        let buffers: Vec<(String, String, i32)> =
+            self.list.iter().flat_map(Workspace::open_buffers).collect();
+        for w in &self.list {
+            self.stale.extend(w.published_names().cloned());
+        }
+        let mut problems = Vec::new();
+        self.list = Vec::new();
+        for root in roots {
+            let mut w = Workspace::new(self.options.clone());
+            problems.extend(w.load(vec![root]));
+            self.list.push(w);
+        }
+        if self.list.is_empty() {
+            self.list.push(Workspace::new(self.options.clone()));
+        }
+        for (name, text, version) in buffers {
+            self.workspace_for(&name).open(&name, text, version);
+        }
+        problems
+    }
+
+    /// The workspace of the folder that holds the file `name`: the deepest, or the first
+    /// when none holds it.
+    pub fn workspace_for(&mut self, name: &str) -> &mut Workspace {
+        let at = self.index_for(Path::new(name));
+        &mut self.list[at]
+    }
+
+    fn index_for(&self, path: &Path) -> usize {
+        (self.list.iter().enumerate())
+            .filter_map(|(i, w)| {
+                let root = w.roots.first()?;
+                path.starts_with(root)
+                    .then(|| (root.components().count(), i))
+            })
+            .max()
+            .map_or(0, |(_, i)| i)
+    }
+
+    pub fn open(&mut self, name: &str, text: String, version: i32) {
+        self.workspace_for(name).open(name, text, version);
+    }
+
+    pub fn edit(
+        &mut self,
+        name: &str,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+        version: i32,
+    ) {
+        self.workspace_for(name).edit(name, changes, version);
+    }
+
+    pub fn close(&mut self, name: &str) {
+        self.workspace_for(name).close(name);
+    }
+
+    /// A path changed on disk: every folder it lies in, or that lies in it (a parent folder
+    /// deleted or moved), sees the change.
+    pub fn disk_path_changed(&mut self, name: &str) {
+        let path = Path::new(name);
+        let mut seen = false;
+        for w in &mut self.list {
+            let concerned = (w.roots.first())
+                .is_some_and(|root| path.starts_with(root) || root.starts_with(path));
+            if concerned {
+                w.disk_path_changed(name);
+                seen = true;
+            }
+        }
+        if !seen {
+            self.workspace_for(name).disk_path_changed(name);
+        }
+    }
+
+    /// Run a query on the document `name`, in the workspace of its folder.
+    pub fn with_ide_at<T>(&mut self, name: &str, f: impl FnOnce(At<'_>) -> Option<T>) -> Option<T> {
+        self.workspace_for(name).with_ide_at(name, f)
+    }
+
+    /// Run a query on every folder's analysis, gathering the answers in folder order.
+    pub fn with_every_ide<T>(&mut self, mut f: impl FnMut(Ide<'_>) -> Vec<T>) -> Vec<T> {
+        (self.list.iter_mut())
+            .flat_map(|w| w.with_ide(&mut f))
+            .collect()
+    }
+
+    /// The diagnostics to publish now, from every folder, and an empty list for each file
+    /// published before the folders changed that no folder publishes now.
+    pub fn publication(&mut self) -> Publication {
+        let mut out: Publication = Vec::new();
+        for w in &mut self.list {
+            out.extend(w.publication());
+        }
+        let stale = std::mem::take(&mut self.stale);
+        let published: BTreeSet<&String> = self
+            .list
+            .iter()
+            .flat_map(Workspace::published_names)
+            .collect();
+        for name in stale.iter().filter(|n| !published.contains(n)) {
+            if let Some(uri) = convert::uri(name) {
+                if !out.iter().any(|(u, _, _)| *u == uri) {
+                    out.push((uri, Vec::new(), None));
+                }
+            }
+        }
+        out
+    }
+}
