@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use sdd::analysis::{self, Analysis, Options};
-use sdd::estate::{Estate, Read};
+use sdd::estate::{walk_reads, Estate, Read};
 use sdd::ide::Index;
 use tower_lsp_server::ls_types as lsp;
 
@@ -24,13 +24,12 @@ struct Buffer {
 #[derive(Default)]
 pub struct Aside {
     buffers: BTreeMap<String, Buffer>,
-    /// The folder last asked about, analysed, for the requests on its buffers.
-    analysed: Option<FolderAnalysis>,
+    /// The folders asked about, analysed, for the requests on their buffers.
+    analysed: BTreeMap<std::path::PathBuf, FolderAnalysis>,
 }
 
 /// One folder of buffers kept aside, analysed as `sdd check` of that folder would analyse it.
 pub struct FolderAnalysis {
-    folder: std::path::PathBuf,
     /// The count of changes aside it was made at.
     changes: u64,
     pub estate: Estate,
@@ -93,13 +92,18 @@ impl Aside {
         self.buffers.remove(name).is_some()
     }
 
-    /// The files of `folder` on disk with the buffers kept aside in it laid over them.
+    /// The buffers kept aside that `sdd check FOLDER` reads: in it, or in a folder below it
+    /// that its walk does not skip.
+    fn read_with<'s>(&'s self, folder: &'s Path) -> impl Iterator<Item = (&'s String, &'s Buffer)> {
+        (self.buffers.iter()).filter(move |(name, _)| walk_reads(folder, Path::new(name)))
+    }
+
+    /// The files of `folder` on disk with the buffers kept aside that its walk reads laid
+    /// over them.
     fn folder_estate(&self, folder: &Path) -> Estate {
         let mut estate = Estate::load(&[folder.to_path_buf()]).unwrap_or_default();
-        for (name, buffer) in &self.buffers {
-            if Path::new(name).parent() == Some(folder) {
-                crate::workspace::set_file(&mut estate, name, Read::buffer(buffer.text.clone()));
-            }
+        for (name, buffer) in self.read_with(folder) {
+            crate::workspace::set_file(&mut estate, name, Read::buffer(buffer.text.clone()));
         }
         estate
     }
@@ -117,25 +121,29 @@ impl Aside {
             return None;
         }
         let folder = Path::new(name).parent()?;
-        let fresh =
-            (self.analysed.as_ref()).is_some_and(|a| a.folder == folder && a.changes == changes);
+        let fresh = (self.analysed.get(folder)).is_some_and(|a| a.changes == changes);
         if !fresh {
             let estate = self.folder_estate(folder);
             let analysis = analysis::analyze(&estate, options);
             let index = Index::build(&estate);
-            let versions = (self.buffers.iter())
+            // The versions of the buffers laid over: the texts the edits are made on.
+            let versions = (self.read_with(folder))
                 .map(|(name, b)| (name.clone(), b.version))
                 .collect();
-            self.analysed = Some(FolderAnalysis {
-                folder: folder.to_path_buf(),
-                changes,
-                estate,
-                analysis,
-                index,
-                versions,
-            });
+            // Analyses made before a change are of no use after it.
+            self.analysed.retain(|_, a| a.changes == changes);
+            self.analysed.insert(
+                folder.to_path_buf(),
+                FolderAnalysis {
+                    changes,
+                    estate,
+                    analysis,
+                    index,
+                    versions,
+                },
+            );
         }
-        self.analysed.as_ref()
+        self.analysed.get(folder)
     }
 
     /// The diagnostics of every buffer kept aside, each checked with the files of its own

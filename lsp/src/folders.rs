@@ -3,10 +3,11 @@
 //! An editor's multi-root workspace holds folders that are estates of their own: checked as
 //! one, a name declared in two of them was an SDD102 that neither `sdd check a` nor `sdd check
 //! b` reports. Each folder has its own [`Workspace`] (estate, analysis, open buffers); a
-//! document goes to the folder that holds it (the deepest, when folders nest), and a document
-//! outside every folder (`untitled:`, a file opened from elsewhere) to the first. Publications
-//! are gathered from every folder; when the folders change, the files no folder publishes any
-//! more are cleared once.
+//! document goes to the folder that holds it, and a document outside every folder
+//! (`untitled:`, a file opened from elsewhere) to the first. A folder inside another given
+//! folder is part of that one's estate, as `sdd check OUTER` reads it, not a second estate
+//! holding the same files. Publications are gathered from every folder; when the folders
+//! change, the files no folder publishes any more are cleared once.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ use crate::workspace::{At, Publication, Workspace};
 
 pub struct Folders {
     options: Options,
+    /// The folders as the client gave them (a folder inside another among them).
+    given: Vec<PathBuf>,
     /// One workspace per folder, in the order the client gave them; one without a folder when
     /// the client gave none.
     list: Vec<Workspace>,
@@ -30,6 +33,7 @@ pub struct Folders {
 impl Folders {
     pub fn new(options: Options) -> Folders {
         Folders {
+            given: Vec::new(),
             list: vec![Workspace::new(options.clone())],
             options,
             stale: BTreeSet::new(),
@@ -54,7 +58,15 @@ impl Folders {
         }
         let mut problems = Vec::new();
         self.list = Vec::new();
-        for root in roots {
+        self.given = roots.clone();
+        let mut outermost: Vec<PathBuf> = Vec::new();
+        for root in &roots {
+            let inside = roots.iter().any(|o| o != root && root.starts_with(o));
+            if !inside && !outermost.contains(root) {
+                outermost.push(root.clone());
+            }
+        }
+        for root in outermost {
             let mut w = Workspace::new(self.options.clone());
             problems.extend(w.load(vec![root]));
             self.list.push(w);
@@ -68,8 +80,7 @@ impl Folders {
         problems
     }
 
-    /// The workspace of the folder that holds the file `name`: the deepest, or the first
-    /// when none holds it.
+    /// The workspace of the folder that holds the file `name`, or the first when none does.
     pub fn workspace_for(&mut self, name: &str) -> &mut Workspace {
         let at = self.index_for(Path::new(name));
         &mut self.list[at]

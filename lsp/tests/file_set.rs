@@ -415,3 +415,78 @@ async fn each_workspace_folder_is_an_estate_of_its_own() {
     publication(&mut client, &user_c, &[]).await;
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A buffer kept aside in a folder below another kept aside is laid over that folder's
+/// estate too: a rename from the outer folder edits the buffer's text at its own positions,
+/// under its own version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rename_in_a_folder_kept_aside_edits_the_buffers_below_it() {
+    let folder = Folder::new(
+        "aside-below",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("broken/.sddignore".into(), String::new()),
+            ("broken/roles.sdd".into(), ROLES.into()),
+            ("broken/sub/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let (roles, user) = (
+        folder.uri("broken/roles.sdd"),
+        folder.uri("broken/sub/user.sdd"),
+    );
+    open(&mut client, &roles, ROLES).await;
+    let edited = format!("// two lines\n// added\n{USER}");
+    open(&mut client, &user, &edited).await;
+    let lead = ROLES.find("lead").unwrap() as u32;
+    let renamed = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": roles}, "position": {"line": 0, "character": lead},
+                   "newName": "chief"}),
+            TIMEOUT,
+        )
+        .await
+        .expect("rename");
+    let changes = renamed["result"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let in_user = (changes.iter())
+        .find(|c| c["textDocument"]["uri"] == json!(user))
+        .unwrap_or_else(|| panic!("no edit of the buffer below: {renamed}"));
+    assert_eq!(in_user["textDocument"]["version"], json!(1), "{renamed}");
+    let line = USER.lines().next().unwrap();
+    let at = line.find("lead").unwrap() as u64;
+    assert_eq!(
+        in_user["edits"][0]["range"]["start"],
+        json!({"line": 2, "character": at}),
+        "the buffer's positions, two lines down: {renamed}"
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+/// A workspace folder inside another is part of that one's estate, as `sdd check OUTER`
+/// reads it: its files are declared once, not twice, and names resolve across the two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_folder_inside_another_is_part_of_its_estate() {
+    let outer = Folder::new(
+        "nested",
+        &[
+            ("roles.sdd".into(), ROLES.into()),
+            ("sub/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&outer, 0).await;
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": [{"uri": outer.uri("sub"), "name": "sub"}], "removed": []}}),
+        )
+        .await;
+    let user = outer.uri("sub/user.sdd");
+    open(&mut client, &user, USER).await;
+    publication(&mut client, &user, &[]).await;
+    assert_eq!(declared_in(&mut client, "carol").await, std::slice::from_ref(&user));
+    client.stop(TIMEOUT).await.expect("stop");
+}
