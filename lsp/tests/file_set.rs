@@ -487,6 +487,9 @@ async fn a_workspace_folder_inside_another_is_part_of_its_estate() {
     let user = outer.uri("sub/user.sdd");
     open(&mut client, &user, USER).await;
     publication(&mut client, &user, &[]).await;
-    assert_eq!(declared_in(&mut client, "carol").await, std::slice::from_ref(&user));
+    assert_eq!(
+        declared_in(&mut client, "carol").await,
+        std::slice::from_ref(&user)
+    );
     client.stop(TIMEOUT).await.expect("stop");
 }
