@@ -344,7 +344,7 @@ pub fn not_in_estate(estate: &Estate, ns: &Namespace<'_>, kind: &str, name: &str
     if let Some(other) = ns.get(name).filter(|d| d.kind() != kind) {
         text.push_str(&format!(
             ": `{name}` is {} {}",
-            crate::check::types::article(other.kind()),
+            crate::diagnostic::article(other.kind()),
             other.kind()
         ));
     } else if let Some(s) = crate::check::names::did_you_mean(name, ns.names_of(kind)) {

@@ -103,9 +103,14 @@ impl Diagnostic {
 
 /// A keyword with its indefinite article, for messages: `a person`, `an engagement`.
 pub fn with_article(noun: &str) -> String {
-    match noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        true => format!("an {noun}"),
-        false => format!("a {noun}"),
+    format!("{} {noun}", article(noun))
+}
+
+/// "a" or "an", as the word it comes before is spoken: "an `enum`", "an `as_built`".
+pub fn article(word: &str) -> &'static str {
+    match word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => "an",
+        false => "a",
     }
 }
 

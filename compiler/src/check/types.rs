@@ -162,7 +162,7 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
         item.keyword.span,
         format!(
             "{} `{}` block is not allowed in {place}",
-            article(item.keyword()),
+            crate::diagnostic::article(item.keyword()),
             item.keyword()
         ),
     )
@@ -176,14 +176,6 @@ fn misplaced(file: FileId, item: &Item, parent: &Block, place: &str) -> Diagnost
         d = d.with_help(format!("`{}` belongs inside `{home}`", item.keyword()));
     }
     d
-}
-
-/// "a" or "an", as the word it comes before is spoken: "an `enum`", "an `as_built`".
-pub(crate) fn article(word: &str) -> &'static str {
-    match word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        true => "an",
-        false => "a",
-    }
 }
 
 fn home_of(keyword: Keyword) -> Option<&'static str> {
