@@ -417,7 +417,11 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 let close_broken = at + 1 == body.entries.len()
                     && (scope.syntax_lines.iter())
                         .any(|l| l.contains(body.span.end.saturating_sub(1) as usize));
-                if !block.variants && !header_part && !close_broken {
+                // A syntax error on the name's own line (`durat.ion`, `priority,: must`) is the
+                // mistake that left the name bare: it is the one error for it.
+                let line_broken =
+                    (scope.syntax_lines.iter()).any(|l| l.contains(v.span.start as usize));
+                if !block.variants && !header_part && !close_broken && !line_broken {
                     out.push(
                         Diagnostic::new(
                             Code::Sdd001,
