@@ -220,7 +220,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     let file = scope.file;
     // A syntax error on the header's line is the mistake that left a part out of the header
     // (`verified R1 yb T1 {`, `field x text`, `persn {`): the part is not reported again.
-    let header_broken = (scope.syntax_lines.iter()).any(|l| l.contains(item.span.start as usize));
+    let header_broken = scope.on_a_broken_line(item.span.start);
     let header =
         |part: &str, need: Need, present: bool, at: crate::source::Span| -> Option<Diagnostic> {
             match (need, present) {
@@ -415,12 +415,10 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 // `requirement` and the `}` after it swapped (`} R2 "T" {` on the next line):
                 // the syntax error on the line of the `}` is the one for that mistake.
                 let close_broken = at + 1 == body.entries.len()
-                    && (scope.syntax_lines.iter())
-                        .any(|l| l.contains(body.span.end.saturating_sub(1) as usize));
+                    && scope.on_a_broken_line(body.span.end.saturating_sub(1));
                 // A syntax error on the name's own line (`durat.ion`, `priority,: must`) is the
                 // mistake that left the name bare: it is the one error for it.
-                let line_broken =
-                    (scope.syntax_lines.iter()).any(|l| l.contains(v.span.start as usize));
+                let line_broken = scope.on_a_broken_line(v.span.start);
                 if !block.variants && !header_part && !close_broken && !line_broken {
                     out.push(
                         Diagnostic::new(

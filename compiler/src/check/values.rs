@@ -37,6 +37,12 @@ pub struct Scope<'a, 'b> {
 }
 
 impl Scope<'_, '_> {
+    /// Whether the line holding byte `offset` has a syntax error: the mistake there is the
+    /// one error for what it left out of the line (a header's part, a bare name).
+    pub fn on_a_broken_line(&self, offset: u32) -> bool {
+        (self.syntax_lines.iter()).any(|l| l.contains(offset as usize))
+    }
+
     fn err(&self, code: Code, span: Span, message: String) -> Diagnostic {
         Diagnostic::new(code, self.file, span, message)
     }

@@ -243,6 +243,17 @@ impl std::fmt::Display for Token {
     }
 }
 
+/// How many `open` and `close` tokens a stream holds, counted in one pass: what the layout
+/// repairs (`unclosed`, `unmatched`, `unopened`) check before they look for a mistake.
+pub fn count_pair(tokens: &[(Token, Span)], open: Token, close: Token) -> (usize, usize) {
+    tokens.iter().fold((0, 0), |(opens, closes), (t, _)| {
+        (
+            opens + usize::from(*t == open),
+            closes + usize::from(*t == close),
+        )
+    })
+}
+
 /// A comment kept beside the token stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Comment {

@@ -38,8 +38,7 @@ pub(super) fn close_by_indentation(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let opens = tokens.iter().filter(|(t, _)| *t == Token::LBrace).count();
-    let closes = tokens.iter().filter(|(t, _)| *t == Token::RBrace).count();
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
     let mut missing = opens.saturating_sub(closes);
     if missing == 0 {
         return None;

@@ -79,8 +79,7 @@ pub(super) fn balance_closes(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let opens = tokens.iter().filter(|(t, _)| *t == Token::LBrace).count();
-    let closes = tokens.iter().filter(|(t, _)| *t == Token::RBrace).count();
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
     let mut excess = closes.saturating_sub(opens);
     if excess == 0 {
         return None;

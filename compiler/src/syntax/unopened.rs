@@ -25,8 +25,7 @@ pub(super) fn open_lists(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let opens = tokens.iter().filter(|(t, _)| *t == Token::LBracket).count();
-    let closes = tokens.iter().filter(|(t, _)| *t == Token::RBracket).count();
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBracket, Token::RBracket);
     let mut missing = closes.saturating_sub(opens);
     if missing == 0 {
         return None;
