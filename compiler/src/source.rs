@@ -72,6 +72,9 @@ pub struct SourceFile {
     pub name: String,
     text: String,
     line_starts: OnceLock<Vec<u32>>,
+    /// The offset of every `\r` not followed by `\n`, built on first use (see
+    /// [`SourceFile::lone_carriage_returns`]).
+    lone_carriage_returns: OnceLock<Vec<u32>>,
     /// The characters before each [`CHAR_BLOCK`]-byte block of the text, built the first time a
     /// column is asked for more than a block into a line (a minified or generated file).
     char_blocks: OnceLock<Vec<CharCount>>,
@@ -88,6 +91,7 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            lone_carriage_returns: OnceLock::new(),
             char_blocks: OnceLock::new(),
         }
     }
@@ -134,6 +138,21 @@ impl SourceFile {
 
     pub fn line_count(&self) -> usize {
         self.line_starts().len()
+    }
+
+    /// The byte offset of every `\r` that no `\n` follows, in order. The compiler counts lines
+    /// at `\n` only and reports such a `\r` (SDD002); a client of the language server counts
+    /// it as a line break, so positions sent there count these too. Empty for almost every
+    /// file, and found the first time it is asked for.
+    pub fn lone_carriage_returns(&self) -> &[u32] {
+        self.lone_carriage_returns.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            (self.text.match_indices('\r'))
+                .map(|(i, _)| i)
+                .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i as u32)
+                .collect()
+        })
     }
 
     /// One-based line and one-based column in Unicode scalar values.

@@ -16,24 +16,30 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 /// The UTF-16 position of a byte offset (clamped to the text).
+///
+/// Lines are counted as the protocol counts them: at `\n`, `\r\n` and a `\r` alone. The
+/// compiler counts `\n` only (a `\r` alone is its SDD002), so each lone `\r` before the
+/// offset adds a line here.
 pub fn position(file: &SourceFile, offset: usize) -> Position {
     let offset = floor_boundary(file.text(), offset);
     let line = file.line_index(offset);
+    let lone = file.lone_carriage_returns();
+    let before = lone.partition_point(|&cr| (cr as usize) < offset);
+    let start = match before.checked_sub(1) {
+        Some(last) => file.line_start(line).max(lone[last] as usize + 1),
+        None => file.line_start(line),
+    };
     // UTF-16 counts a character outside the Basic Multilingual Plane as two units. The core
     // counts both kinds in constant time however long the line (a minified file).
-    let count = file.column_counts(file.line_start(line), offset);
-    Position::new(line as u32, (count.chars + count.astral) as u32)
+    let count = file.column_counts(start, offset);
+    Position::new((line + before) as u32, (count.chars + count.astral) as u32)
 }
 
 /// The byte offset of a UTF-16 position; `None` for a line the file does not have.
 pub fn offset(file: &SourceFile, position: Position) -> Option<usize> {
-    let line = position.line as usize;
-    if line >= file.line_count() {
-        return None;
-    }
+    let (start, end) = protocol_line(file, position.line as usize)?;
     // A leading byte order mark is not a character of the first line (editors hide it).
-    let start = file.line_start(line).max(file.text_start());
-    let end = file.line_start(line + 1);
+    let start = start.max(file.text_start());
     let text = file.text()[start..end].trim_end_matches(['\n', '\r']);
     let mut units = 0usize;
     for (i, c) in text.char_indices() {
@@ -47,6 +53,43 @@ pub fn offset(file: &SourceFile, position: Position) -> Option<usize> {
         }
     }
     Some(start + text.len())
+}
+
+/// The bytes of a line as the protocol counts lines (see [`position`]), its line break
+/// included; `None` for a line the file does not have.
+fn protocol_line(file: &SourceFile, line: usize) -> Option<(usize, usize)> {
+    let lone = file.lone_carriage_returns();
+    if line >= file.line_count() + lone.len() {
+        return None;
+    }
+    if lone.is_empty() {
+        return Some((file.line_start(line), file.line_start(line + 1)));
+    }
+    let lone_before = |at: usize| lone.partition_point(|&cr| (cr as usize) < at);
+    // The compiler's line holding it: the last whose first protocol line is at most `line`.
+    let (mut low, mut high) = (0, file.line_count());
+    while high - low > 1 {
+        let mid = (low + high) / 2;
+        match mid + lone_before(file.line_start(mid)) <= line {
+            true => low = mid,
+            false => high = mid,
+        }
+    }
+    let first = lone_before(file.line_start(low));
+    let within = line - (low + first);
+    let compiler_end = file.line_start(low + 1);
+    let breaks = &lone[first..lone_before(compiler_end)];
+    if within > breaks.len() {
+        return None;
+    }
+    let start = match within.checked_sub(1) {
+        Some(i) => breaks[i] as usize + 1,
+        None => file.line_start(low),
+    };
+    let end = breaks
+        .get(within)
+        .map_or(compiler_end, |&cr| cr as usize + 1);
+    Some((start, end))
 }
 
 pub fn range(file: &SourceFile, span: Span) -> Range {
@@ -149,25 +192,6 @@ pub fn diagnostic(d: &Diagnostic, files: &Files) -> lsp::Diagnostic {
     }
 }
 
-/// The position after a document's last character, counting lines as the protocol does: a
-/// `\r` alone ends a line too (the compiler counts `\n` only, and reports a `\r` alone as an
-/// SDD002). A whole-document edit ending there replaces the whole text in any client.
-pub fn document_end(text: &str) -> Position {
-    let (mut line, mut character) = (0u32, 0u32);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                (line, character) = (line + 1, 0);
-            }
-            '\n' => (line, character) = (line + 1, 0),
-            c => character += c.len_utf16() as u32,
-        }
-    }
-    Position::new(line, character)
-}
-
 /// A compiler location as the protocol's.
 pub fn location(files: &Files, file: FileId, span: Span) -> Option<lsp::Location> {
     Some(lsp::Location::new(
@@ -208,17 +232,48 @@ pub fn plain_snippet(snippet: &str) -> String {
 mod tests {
     use super::*;
 
+    fn end(text: &str) -> Position {
+        position(&SourceFile::new("a.sdd", text), text.len())
+    }
+
     /// The end of a document as the protocol counts lines: `\r\n`, `\n` and a `\r` alone.
+    /// A whole-document edit ending there replaces the whole text in any client.
     #[test]
     fn a_documents_end_counts_a_lone_cr_as_a_line_break() {
-        assert_eq!(document_end(""), Position::new(0, 0));
-        assert_eq!(document_end("a😀"), Position::new(0, 3));
-        assert_eq!(document_end("a\r\nb\n"), Position::new(2, 0));
-        assert_eq!(
-            document_end("person a {}\rperson b {}\n"),
-            Position::new(2, 0)
-        );
-        assert_eq!(document_end("a {\r}\r"), Position::new(2, 0));
+        assert_eq!(end(""), Position::new(0, 0));
+        assert_eq!(end("a😀"), Position::new(0, 3));
+        assert_eq!(end("a\r\nb\n"), Position::new(2, 0));
+        assert_eq!(end("person a {}\rperson b {}\n"), Position::new(2, 0));
+        assert_eq!(end("a {\r}\r"), Position::new(2, 0));
+        assert_eq!(end("\u{feff}a\rbc"), Position::new(1, 2));
+    }
+
+    /// Every position after a lone `\r` is on the protocol's next line (the client's), and
+    /// converts back to the same byte.
+    #[test]
+    fn positions_after_a_lone_cr_count_it_as_a_line_break() {
+        let text = "person a {}\rperson b {\r\n  x: 1\r\r}\nz";
+        let file = SourceFile::new("a.sdd", text);
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(position(&file, at("person b")), Position::new(1, 0));
+        assert_eq!(position(&file, at("b {")), Position::new(1, 7));
+        assert_eq!(position(&file, at("x:")), Position::new(2, 2));
+        assert_eq!(position(&file, at("}\nz")), Position::new(4, 0));
+        assert_eq!(position(&file, at("z")), Position::new(5, 0));
+        // The `\r` itself ends the line it is on.
+        assert_eq!(position(&file, at("\r")), Position::new(0, 11));
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let back = super::offset(&file, position(&file, offset)).unwrap();
+            let line_break = matches!(text.as_bytes().get(offset), Some(b'\n'))
+                && text.as_bytes().get(offset.wrapping_sub(1)) == Some(&b'\r');
+            // The `\n` of a `\r\n` is no position of its own: it converts to the line's end.
+            let expected = if line_break { offset - 1 } else { offset };
+            assert_eq!(back, expected, "offset {offset}");
+        }
+        // The empty line between the two lone `\r`s, and lines the file does not have.
+        assert_eq!(super::offset(&file, Position::new(3, 5)), Some(at("\r}")));
+        assert_eq!(super::offset(&file, Position::new(6, 0)), None);
+        assert_eq!(file.lone_carriage_returns().len(), 3);
     }
 
     #[test]

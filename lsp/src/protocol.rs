@@ -197,13 +197,15 @@ pub fn semantic_tokens(source: &SourceFile, tokens: &[ide::SemanticToken]) -> Ve
         let mut start = t.span.start as usize;
         let end = t.span.end as usize;
         while start < end {
-            let line_end = source.text()[start..end]
-                .find('\n')
-                .map(|i| start + i)
-                .unwrap_or(end);
-            // A `\r` before the line end is no part of the line.
-            let line = &source.text()[start..line_end];
-            let text_end = start + line.strip_suffix('\r').unwrap_or(line).len();
+            // A line ends at `\n`, `\r\n` or a `\r` alone, as the protocol counts lines; the
+            // line break is no part of the token.
+            let text_end = source.text()[start..end]
+                .find(['\n', '\r'])
+                .map_or(end, |i| start + i);
+            let line_end = match source.text().as_bytes()[text_end..] {
+                [b'\r', b'\n', ..] => text_end + 1,
+                _ => text_end,
+            };
             let from = convert::position(source, start);
             let to = convert::position(source, text_end);
             if to.character > from.character {
@@ -334,7 +336,10 @@ pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {
         return Some(Vec::new());
     }
     Some(vec![TextEdit {
-        range: Range::new(Position::new(0, 0), convert::document_end(source.text())),
+        range: Range::new(
+            Position::new(0, 0),
+            convert::position(source, source.text().len()),
+        ),
         new_text: formatted,
     }])
 }
@@ -401,5 +406,24 @@ mod tests {
             .collect();
         // `// hi`; then the text block's lines `"""`, `  a`, `  """`.
         assert_eq!(found, [(0, 0, 5), (1, 3, 3), (1, 0, 3), (1, 0, 5)]);
+    }
+
+    /// A client counts a `\r` alone as a line break: a token across one is one token per
+    /// line there, at that line's columns.
+    #[test]
+    fn semantic_tokens_split_at_a_lone_cr() {
+        let text = "a {}\rx: \"\"\"\r  a\n  \"\"\"\n";
+        let source = SourceFile::new("cr.sdd", text.to_string());
+        let block = text.find("\"\"\"").unwrap()..text.rfind('\n').unwrap();
+        let tokens = [ide::SemanticToken {
+            span: sdd::source::Span::new(block.start, block.end),
+            kind: ide::TOKEN_KINDS[0].0,
+            modifiers: 0,
+        }];
+        let found: Vec<(u32, u32, u32)> = semantic_tokens(&source, &tokens)
+            .iter()
+            .map(|t| (t.delta_line, t.delta_start, t.length))
+            .collect();
+        assert_eq!(found, [(1, 3, 3), (1, 0, 3), (1, 0, 5)]);
     }
 }

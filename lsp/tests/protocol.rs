@@ -365,14 +365,15 @@ async fn a_buffer_with_old_mac_line_ends_gets_what_sdd_check_reports() {
     assert_eq!(want[0].0, "SDD002");
     open(&mut client, &uri, mac).await;
     assert_eq!(diagnostics_at(&mut client, &uri, 1).await, *want);
-    // The line ends fixed by one change to the end of the buffer's first line, `\r` → `\n`.
+    // The first line end fixed, `\r` → `\n`: the protocol counts a `\r` alone as a line break
+    // (as the client does), so the change runs from the end of line 0 to the start of line 1.
     client
         .notify(
             "textDocument/didChange",
             json!({
                 "textDocument": {"uri": uri, "version": 2},
                 "contentChanges": [
-                    {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 10}}, "text": "\n"},
+                    {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 1, "character": 0}}, "text": "\n"},
                 ],
             }),
         )

@@ -47,6 +47,8 @@ const INSERTS: &[&str] = &[
     "  acceptance: \"张伟 checks 🛰️\"\n",
     "// comment 🚀\n",
     "\r\n",
+    // A `\r` alone: a line break to the client, an SDD002 to the compiler.
+    "\r",
 ];
 
 fn example_files() -> Vec<(String, String)> {
@@ -71,26 +73,17 @@ fn example_files() -> Vec<(String, String)> {
 /// of its line is the end of the line, and a position inside a surrogate pair is the start of
 /// the character it splits. Written independently of `sdd_lsp::convert`.
 fn model_offset(text: &str, line: usize, character: usize) -> usize {
-    let mut start = 0;
-    for _ in 0..line {
-        start += text[start..]
-            .find('\n')
-            .map(|i| i + 1)
-            .unwrap_or(text.len() - start);
-    }
-    let end = text[start..]
-        .find('\n')
-        .map(|i| start + i)
-        .unwrap_or(text.len());
-    let content = text[start..end].trim_end_matches('\r');
+    let Some(&(start, end)) = common::protocol_lines(text).get(line) else {
+        return text.len();
+    };
     let mut units = 0;
-    for (i, c) in content.char_indices() {
+    for (i, c) in text[start..end].char_indices() {
         if units + c.len_utf16() > character {
             return start + i;
         }
         units += c.len_utf16();
     }
-    start + content.len()
+    end
 }
 
 /// A random position in the text: usually a character boundary, often next to a multi-byte
@@ -109,9 +102,11 @@ fn random_position(random: &mut fastrand::Rng, text: &str) -> (usize, usize) {
             }
         }
     }
-    let line = text[..at].matches('\n').count();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut character: usize = text[line_start..at].encode_utf16().count();
+    let lines = common::protocol_lines(text);
+    // A position between a `\r\n`'s two bytes is the end of its line.
+    let line = lines.partition_point(|&(start, _)| start <= at) - 1;
+    let (line_start, line_end) = lines[line];
+    let mut character: usize = text[line_start..at.min(line_end)].encode_utf16().count();
     match random.usize(..8) {
         0 => character += 1,
         1 => character += 40,

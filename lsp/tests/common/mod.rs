@@ -103,28 +103,53 @@ pub async fn open(client: &mut WireClient, uri: &str, text: &str) {
         .await;
 }
 
+/// Each line of `text` as the protocol counts lines, a client's way: the byte range of its
+/// content, without its line break (`\n`, `\r\n` or a `\r` alone). Computed independently
+/// of the server.
+pub fn protocol_lines(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut lines, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                lines.push((start, i));
+                start = i + 1;
+            }
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                lines.push((start, i));
+                i += 1;
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    lines.push((start, text.len()));
+    lines
+}
+
 /// The byte offset of a UTF-16 position, computed independently of the server.
 pub fn offset_of(text: &str, line: u64, character: u64) -> Option<usize> {
-    let mut start = 0usize;
-    for _ in 0..line {
-        start += text[start..].find('\n')? + 1;
-    }
+    let &(start, end) = protocol_lines(text).get(line as usize)?;
     let mut units = 0u64;
-    for (i, c) in text[start..].char_indices() {
-        if units >= character || c == '\n' {
+    for (i, c) in text[start..end].char_indices() {
+        if units >= character {
             return Some(start + i);
         }
         units += c.len_utf16() as u64;
     }
-    Some(text.len())
+    Some(end)
 }
 
 /// The UTF-16 position of a byte offset, computed independently of the server.
 pub fn position_of(text: &str, offset: usize) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let character: usize = before[line_start..].encode_utf16().count();
+    let lines = protocol_lines(text);
+    let line = lines.partition_point(|&(start, _)| start <= offset) - 1;
+    let character: usize = text[lines[line].0..offset].encode_utf16().count();
     json!({"line": line, "character": character})
 }
 
