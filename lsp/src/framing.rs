@@ -2,12 +2,16 @@
 //! the first message it cannot decode, and it refuses a `Content-Type` header without a
 //! lower-case `charset=utf-8` (the protocol makes the header optional and UTF-8 its default),
 //! so one bad message ended the server. [`relay`] reads each frame itself, passes on every
-//! message the server can decode, re-framed with its `Content-Length` alone. A request it
-//! cannot decode whose `id` can be read (no `"jsonrpc": "2.0"`, a `method` that is not a
-//! string, `params` that are neither an object nor an array) is passed on as a call of
-//! [`INVALID_REQUEST`] under that id, which the server answers with an "invalid request" error,
-//! so the client is not left waiting for an answer. The rest is dropped with a line on
-//! standard error.
+//! message the server can decode, re-framed with its `Content-Length` alone, and passes on
+//! every other request as a call of [`INVALID_REQUEST`], which the server answers with an
+//! error as JSON-RPC 2.0 asks: "parse error" for a body that is not JSON, "invalid request"
+//! for the rest, under the request's id when it can be read and under a `null` id when not
+//! (no `"jsonrpc": "2.0"`, a `method` that is not a string, `params` that are neither an
+//! object nor an array, no usable `id`). A JSON object without a `method` is a response the
+//! client got wrong: answering it could settle one of the client's own requests, so it is
+//! dropped with a line on standard error, as a frame too large or without a length is.
+//! (The library refuses a second pending request under an id already pending: of two such
+//! messages in flight at once, the second may get its plain "Invalid request" under `null`.)
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Request, Response};
@@ -61,7 +65,7 @@ where
                     body = call;
                 }
                 None => {
-                    eprintln!("sdd-lsp: dropped a message the server cannot decode: {why}");
+                    eprintln!("sdd-lsp: dropped a response the server cannot decode: {why}");
                     continue;
                 }
             }
@@ -136,20 +140,24 @@ fn undecodable(body: &[u8]) -> Option<String> {
     }
 }
 
-/// A request the server cannot decode, as a call of [`INVALID_REQUEST`] under its id, if it
-/// is a JSON object with a `method` and a number or string `id`. (Without an id there is no
-/// one to answer; a message without a `method` may be a response the client got wrong.)
+/// A message the server cannot decode, as a call of [`INVALID_REQUEST`] under its id (a
+/// number or a string), or under `null` when it has none that can be read; `None` for a JSON
+/// object without a `method`, a response the client got wrong, which is not answered.
 fn answerable(body: &[u8], why: &str) -> Option<Vec<u8>> {
-    let message: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let id = message
-        .get("id")
-        .filter(|id| id.is_string() || id.is_u64() || id.is_i64())?;
-    message.get("method")?;
+    let (id, parse_error) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => (serde_json::Value::Null, true),
+        Ok(serde_json::Value::Object(message)) => {
+            message.get("method")?;
+            let id = (message.get("id")).filter(|id| id.is_string() || id.is_u64() || id.is_i64());
+            (id.cloned().unwrap_or_default(), false)
+        }
+        Ok(_) => (serde_json::Value::Null, false),
+    };
     serde_json::to_vec(&serde_json::json!({
         "jsonrpc": "2.0",
         "id": id,
         "method": INVALID_REQUEST,
-        "params": { "reason": why },
+        "params": { "reason": why, "parse_error": parse_error },
     }))
     .ok()
 }
@@ -171,7 +179,7 @@ mod tests {
     const EXIT: &str = r#"{"jsonrpc":"2.0","method":"exit"}"#;
 
     #[tokio::test]
-    async fn every_message_the_server_can_decode_passes_and_the_rest_is_dropped() {
+    async fn every_message_the_server_can_decode_passes_and_the_rest_is_answered() {
         let response = r#"{"jsonrpc":"2.0","id":3,"result":null}"#;
         let input = [
             frame("Content-Type: application/vscode-jsonrpc\r\n", EXIT),
@@ -180,46 +188,61 @@ mod tests {
                 response,
             ),
             frame("", r#"{"jsonrpc":"2.0","method":"initialized""#),
-            frame("", "[1,2]"),
-            frame("", "not json"),
             frame("", r#"{"id":1,"method":"shutdown"}"#),
-            frame("", "é"),
+            frame("", r#"{"id":4,"result":{}}"#),
             "Garbage: yes\r\n\r\n".to_string(),
             frame("", EXIT),
         ]
         .concat();
         let out = relayed(input.as_bytes()).await;
-        // The request without `"jsonrpc"` has an id: it is passed on to be answered.
-        let (before, after) = out.split_at(out.find(INVALID_REQUEST).expect("the call"));
-        assert!(
-            before.ends_with(r#"{"id":1,"jsonrpc":"2.0","method":""#),
-            "{out}"
-        );
-        let call = &after[..after.find('}').unwrap() + 2];
-        assert!(call.contains(r#""params":{"reason":"#), "{call}");
-        let expected = [frame("", EXIT), frame("", response)].concat();
-        assert!(out.starts_with(&expected), "{out}");
-        assert!(out.ends_with(&frame("", EXIT)), "{out}");
-        assert_eq!(out.matches("Content-Length").count(), 4, "{out}");
+        let calls: Vec<serde_json::Value> = (out.split("Content-Length: ").skip(1))
+            .map(|framed| serde_json::from_str(&framed[framed.find('{').unwrap()..]).unwrap())
+            .collect();
+        assert_eq!(calls.len(), 5, "{out}");
+        assert_eq!(calls[0]["method"], "exit");
+        assert_eq!(calls[1]["result"], serde_json::Value::Null);
+        // Cut-off JSON is a parse error under a null id; the request without `"jsonrpc"` is
+        // answered under its own id; the broken response is dropped.
+        assert_eq!(calls[2]["method"], INVALID_REQUEST);
+        assert_eq!(calls[2]["id"], serde_json::Value::Null);
+        assert_eq!(calls[2]["params"]["parse_error"], true);
+        assert_eq!(calls[3]["method"], INVALID_REQUEST);
+        assert_eq!(calls[3]["id"], 1);
+        assert_eq!(calls[3]["params"]["parse_error"], false);
+        assert_eq!(calls[4]["method"], "exit");
     }
 
     #[test]
-    fn only_a_request_with_an_id_is_answered() {
-        let call = answerable(br#"{"id":"a","method":5}"#, "why").expect("answered");
-        let call: serde_json::Value = serde_json::from_slice(&call).unwrap();
-        assert_eq!(call["id"], "a");
-        assert_eq!(call["method"], INVALID_REQUEST);
-        assert_eq!(call["params"]["reason"], "why");
-        for dropped in [
-            r#"{"method":"x"}"#,
-            r#"{"id":null,"method":"x"}"#,
-            r#"{"id":{},"method":"x"}"#,
-            r#"{"id":2}"#,
-            "[1,2]",
-            "not json",
+    fn a_request_is_answered_under_its_id_or_null_and_a_response_is_not() {
+        let call = |body: &str| -> Option<serde_json::Value> {
+            let call = answerable(body.as_bytes(), "why")?;
+            Some(serde_json::from_slice(&call).unwrap())
+        };
+        let answered = call(r#"{"id":"a","method":5}"#).expect("answered");
+        assert_eq!(answered["id"], "a");
+        assert_eq!(answered["method"], INVALID_REQUEST);
+        assert_eq!(answered["params"]["reason"], "why");
+        for (body, parse_error) in [
+            (r#"{"method":"x"}"#, false),
+            (r#"{"id":null,"method":"x"}"#, false),
+            (r#"{"id":{},"method":"x"}"#, false),
+            (r#"{"id":1.5,"method":"x"}"#, false),
+            ("[1,2]", false),
+            ("7", false),
+            ("not json", true),
+            ("\u{fffd}", true),
         ] {
-            assert_eq!(answerable(dropped.as_bytes(), "why"), None, "{dropped}");
+            let answered = call(body).unwrap_or_else(|| panic!("{body} answered"));
+            assert_eq!(answered["id"], serde_json::Value::Null, "{body}");
+            assert_eq!(answered["params"]["parse_error"], parse_error, "{body}");
         }
+        // A JSON object without a `method` is a response: answering it under its id could
+        // settle one of the client's own requests.
+        assert_eq!(call(r#"{"id":2}"#), None);
+        assert_eq!(call(r#"{"jsonrpc":"2.0","id":2,"error":5}"#), None);
+        let not_utf8: serde_json::Value =
+            serde_json::from_slice(&answerable(&[0xff, 0xfe], "why").unwrap()).unwrap();
+        assert_eq!(not_utf8["params"]["parse_error"], true);
     }
 
     #[tokio::test]

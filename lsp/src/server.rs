@@ -156,12 +156,18 @@ impl Backend {
         tokio::spawn(publish_loop(self.client.clone(), self.shared.clone()));
     }
 
-    /// `sdd/invalidRequest`: the answer to a request the framing relay could not pass on as it
-    /// was ([`crate::framing::INVALID_REQUEST`]): an "invalid request" error under its id.
+    /// `sdd/invalidRequest`: the answer to a message the framing relay could not pass on as it
+    /// was ([`crate::framing::INVALID_REQUEST`]): a "parse error" for a body that is not JSON,
+    /// else an "invalid request" error, under its id or `null`.
     pub async fn invalid_request(&self, params: InvalidRequest) -> Result<()> {
+        use tower_lsp_server::jsonrpc::ErrorCode;
+        let (code, what) = match params.parse_error {
+            true => (ErrorCode::ParseError, "parse error"),
+            false => (ErrorCode::InvalidRequest, "invalid request"),
+        };
         Err(Error {
-            code: tower_lsp_server::jsonrpc::ErrorCode::InvalidRequest,
-            message: format!("invalid request: {}", params.reason).into(),
+            code,
+            message: format!("{what}: {}", params.reason).into(),
             data: None,
         })
     }
@@ -183,6 +189,9 @@ impl Backend {
 #[derive(Debug, serde::Deserialize)]
 pub struct InvalidRequest {
     reason: String,
+    /// The body is not JSON at all.
+    #[serde(default)]
+    parse_error: bool,
 }
 
 /// Publish diagnostics whenever edits pause for the debounce interval.
