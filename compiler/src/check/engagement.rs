@@ -153,6 +153,22 @@ impl<'a> Engagement<'a> {
         }
     }
 
+    /// The rollback the execution contract carries: the design's `rollback`, else the
+    /// engagement's `rollback_plan` or `rollback` field, the first that is text with content.
+    /// A field of another type (`rollback: false`, `rollback_plan: []`) or of white space
+    /// only is no rollback: Gate 2 readiness and the manifest both read this one answer.
+    pub fn rollback(&self) -> Option<&'a str> {
+        let design = self.design.and_then(|d| text(d, "rollback"));
+        [
+            design,
+            text(self.item, "rollback_plan"),
+            text(self.item, "rollback"),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|t| !t.trim().is_empty())
+    }
+
     /// Items of one keyword inside a phase block.
     pub fn children(
         block: Option<&'a Item>,

@@ -473,13 +473,16 @@ pub fn design_readiness(e: &Engagement<'_>) -> Vec<Unmet> {
             });
         }
     }
-    let rollback = e.design.is_some_and(|d| eng::given(d, "rollback"))
-        || ["rollback_plan", "rollback"]
-            .iter()
-            .any(|f| eng::given(e.item, f));
-    if !rollback {
+    if e.rollback().is_none() {
+        // A field that is there but holds no text: say why it does not count.
+        let given = (e.design.into_iter().map(|d| (d, "rollback")))
+            .chain([(e.item, "rollback_plan"), (e.item, "rollback")])
+            .find_map(|(item, name)| item.field(name).map(|_| name));
+        let why = given.map_or(String::new(), |name| {
+            format!(" (`{name}` is given but holds no text)")
+        });
         unmet.push(Unmet {
-            message: "no rollback: add `rollback: \"…\"` to the design (or the profile's `rollback_plan`)".into(),
+            message: format!("no rollback{why}: add `rollback: \"…\"` to the design (or the profile's `rollback_plan`)"),
             span: design_span,
         });
     }
@@ -531,36 +534,37 @@ pub fn check_dates(
             .map(|f| f.value.span)
             .unwrap_or_default()
     };
-    pair(
-        spec_on.zip(e.gate_spec).map(|(d, g)| (d, g, "on")),
-        opened.map(|d| {
-            (
-                d,
-                at(Some(e.item), "opened"),
-                "the opening of the engagement",
-            )
-        }),
-    );
+    // Each step is compared with the latest step before it that is recorded: without a build
+    // block, the verifications and the as-built record come after gate design still.
+    let opened = opened.map(|d| {
+        (
+            d,
+            at(Some(e.item), "opened"),
+            "the opening of the engagement",
+        )
+    });
+    let spec = spec_on.map(|d| (d, at(e.gate_spec, "on"), "gate spec"));
+    let design = design_on.map(|d| (d, at(e.gate_design, "on"), "gate design"));
+    let build = started.map(|d| (d, at(e.build, "started"), "the start of the build"));
+    pair(spec_on.zip(e.gate_spec).map(|(d, g)| (d, g, "on")), opened);
     pair(
         (design_on.zip(e.gate_design))
             .filter(|_| !design_stale)
             .map(|(d, g)| (d, g, "on")),
-        spec_on.map(|d| (d, at(e.gate_spec, "on"), "gate spec")),
+        spec.or(opened),
     );
     pair(
         started.zip(e.build).map(|(d, b)| (d, b, "started")),
-        design_on.map(|d| (d, at(e.gate_design, "on"), "gate design")),
+        design.or(spec).or(opened),
     );
+    let before_the_record = build.or(design).or(spec).or(opened);
     for v in Engagement::children(e.as_built, Keyword::Verified) {
-        pair(
-            eng::date(v, "on").map(|d| (d, v, "on")),
-            started.map(|d| (d, at(e.build, "started"), "the start of the build")),
-        );
+        pair(eng::date(v, "on").map(|d| (d, v, "on")), before_the_record);
     }
     if let Some(ab) = e.as_built {
         pair(
             eng::date(ab, "recorded").map(|d| (d, ab, "recorded")),
-            started.map(|d| (d, at(e.build, "started"), "the start of the build")),
+            before_the_record,
         );
     }
 }

@@ -390,15 +390,7 @@ fn asset_versions(installed: &Installed<'_>) -> Json {
 fn contract(inventory: &Inventory<'_>, installed: &Installed<'_>, e: &Engagement<'_>) -> Json {
     let build = e.build;
     let from_build = |name: &str| build.map(|b| scalar(b, name)).unwrap_or(Json::Null);
-    let rollback = [
-        e.design.map(|d| scalar(d, "rollback")),
-        Some(scalar(e.item, "rollback_plan")),
-        Some(scalar(e.item, "rollback")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|v| !v.is_null())
-    .unwrap_or(Json::Null);
+    let rollback = text_or_null(e.rollback());
     let autonomy_limit = e
         .profile
         .and_then(|p| eng::name(p, "autonomy_limit"))
