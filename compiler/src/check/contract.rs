@@ -17,16 +17,23 @@ pub fn check(e: &Engagement<'_>, out: &mut Vec<Diagnostic>) {
     let autonomy = build.field("autonomy");
     match executor {
         Some("agent") => {
-            for (field, present) in [("agent", agent.is_some()), ("autonomy", autonomy.is_some())] {
+            // `agent: " "` names no agent.
+            let named = eng::given(build, "agent");
+            for (field, present) in [("agent", named), ("autonomy", autonomy.is_some())] {
                 if !present {
+                    // A blank `agent:` is pointed at; a missing field at the block.
+                    let (span, label) = match build.field(field) {
+                        Some(f) => (f.value.span, format!("`{field}` is empty")),
+                        None => (build.keyword.span, format!("no `{field}:`")),
+                    };
                     out.push(
                         Diagnostic::new(
                             Code::Sdd502,
                             file,
-                            build.keyword.span,
+                            span,
                             format!("an agent build must name its `{field}`"),
                         )
-                        .with_label(format!("no `{field}:`"))
+                        .with_label(label)
                         .with_help(if field == "agent" {
                             "add `agent: \"NAME\"`"
                         } else {

@@ -98,8 +98,14 @@ pub fn check(
                 match d.field("approved_by").map(|f| (&f.value, &f.value.kind)) {
                     Some((v, ValueKind::Person(p))) => {
                         if builders.contains(&p.as_str()) {
+                            // Say which of the two the approver is: the owner who did not
+                            // operate the build did not build it.
+                            let who = match e.build.and_then(|b| eng::person(b, "operator")) {
+                                Some(o) if o == p.as_str() => "who operated the build",
+                                _ => "the engagement's owner",
+                            };
                             out.push(
-                                Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, who built it"))
+                                Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, {who}"))
                                     .with_label("the approver is the engagement's owner or build operator")
                                     .with_note("separation of duties: a builder cannot accept their own deviation"),
                             );
@@ -269,7 +275,9 @@ pub fn check(
 }
 
 /// The asset version a `built` entry used must be the designed asset, inside the constraint;
-/// a component designed without `reuses` is built with none.
+/// a component designed without `reuses` is built with none, and one designed with it records
+/// the version it ran (without it, nothing tells whether the approved reuse happened, and
+/// `sdd impact` cannot find the delivered work on a release).
 fn check_uses(
     file: crate::source::FileId,
     name: &str,
@@ -278,6 +286,26 @@ fn check_uses(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(uses) = built.field("uses") else {
+        if let Some(reuses) = component.field("reuses") {
+            let designed = match &reuses.value.kind {
+                ValueKind::Ref { name, .. } => name.text.as_str(),
+                ValueKind::Name(n) => n.as_str(),
+                _ => return,
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd304,
+                    file,
+                    built.name_span(),
+                    format!("`{name}` was designed to reuse `{designed}`, but its `built` entry records no `uses`"),
+                )
+                .with_label("which version of it ran?")
+                .with_secondary(file, reuses.value.span, "designed here")
+                .with_help(format!(
+                    "add `uses: {designed} VERSION` with the version the build ran, or record a deviation with `affects: {name}` if it was built without it"
+                )),
+            );
+        }
         return;
     };
     let ValueKind::Ref { name: used, spec } = &uses.value.kind else {

@@ -445,7 +445,7 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     }
     let has = |name: &str| first_fields.get(name).is_some();
     for frule in block.fields.iter().filter(|f| f.required) {
-        if !has(frule.name) {
+        let Some(field) = first_fields.get(frule.name) else {
             out.push(
                 Diagnostic::new(
                     Code::Sdd104,
@@ -454,6 +454,21 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                     format!("{} is missing the required field `{}`", place(), frule.name),
                 )
                 .with_label(format!("add `{}: …`", frule.name))
+                .with_note(format!("`{}`: {}", frule.name, frule.doc)),
+            );
+            continue;
+        };
+        // A required text of white space only says nothing: a deviation's `cause: " "` is
+        // no cause, an engagement's `title: ""` no title.
+        if field.value.as_str().is_some_and(|t| t.trim().is_empty()) {
+            out.push(
+                Diagnostic::new(
+                    Code::Sdd104,
+                    file,
+                    field.value.span,
+                    format!("{} has an empty `{}`", place(), frule.name),
+                )
+                .with_label("no text")
                 .with_note(format!("`{}`: {}", frule.name, frule.doc)),
             );
         }
