@@ -382,28 +382,27 @@ mod tests {
         );
     }
 
+    /// `(delta_line, delta_start, length)` of the semantic tokens of these spans of `text`.
+    fn token_positions(text: &str, spans: &[std::ops::Range<usize>]) -> Vec<(u32, u32, u32)> {
+        let source = SourceFile::new("a.sdd", text.to_string());
+        let tokens: Vec<ide::SemanticToken> = (spans.iter())
+            .map(|span| ide::SemanticToken {
+                span: sdd::source::Span::new(span.start, span.end),
+                kind: ide::TOKEN_KINDS[0].0,
+                modifiers: 0,
+            })
+            .collect();
+        (semantic_tokens(&source, &tokens).iter())
+            .map(|t| (t.delta_line, t.delta_start, t.length))
+            .collect()
+    }
+
     #[test]
     fn semantic_tokens_stop_at_the_line_end_of_a_crlf_file() {
         let text = "// hi\r\nx: \"\"\"\r\n  a\r\n  \"\"\"\r\n";
-        let source = SourceFile::new("crlf.sdd", text.to_string());
         let comment = text.find("\r\nx").unwrap();
         let block = text.find("\"\"\"").unwrap()..text.rfind('\r').unwrap();
-        let tokens = [
-            ide::SemanticToken {
-                span: sdd::source::Span::new(0, comment + 1),
-                kind: ide::TOKEN_KINDS[0].0,
-                modifiers: 0,
-            },
-            ide::SemanticToken {
-                span: sdd::source::Span::new(block.start, block.end),
-                kind: ide::TOKEN_KINDS[0].0,
-                modifiers: 0,
-            },
-        ];
-        let found: Vec<(u32, u32, u32)> = semantic_tokens(&source, &tokens)
-            .iter()
-            .map(|t| (t.delta_line, t.delta_start, t.length))
-            .collect();
+        let found = token_positions(text, &[0..comment + 1, block]);
         // `// hi`; then the text block's lines `"""`, `  a`, `  """`.
         assert_eq!(found, [(0, 0, 5), (1, 3, 3), (1, 0, 3), (1, 0, 5)]);
     }
@@ -413,17 +412,10 @@ mod tests {
     #[test]
     fn semantic_tokens_split_at_a_lone_cr() {
         let text = "a {}\rx: \"\"\"\r  a\n  \"\"\"\n";
-        let source = SourceFile::new("cr.sdd", text.to_string());
         let block = text.find("\"\"\"").unwrap()..text.rfind('\n').unwrap();
-        let tokens = [ide::SemanticToken {
-            span: sdd::source::Span::new(block.start, block.end),
-            kind: ide::TOKEN_KINDS[0].0,
-            modifiers: 0,
-        }];
-        let found: Vec<(u32, u32, u32)> = semantic_tokens(&source, &tokens)
-            .iter()
-            .map(|t| (t.delta_line, t.delta_start, t.length))
-            .collect();
-        assert_eq!(found, [(1, 3, 3), (1, 0, 3), (1, 0, 5)]);
+        assert_eq!(
+            token_positions(text, &[block]),
+            [(1, 3, 3), (1, 0, 3), (1, 0, 5)]
+        );
     }
 }
