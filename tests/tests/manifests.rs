@@ -473,6 +473,51 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
     assert_eq!(set.executable, examples_set().executable - 1);
 }
 
+/// An error reported in one engagement that involves others keeps them all from running: a
+/// release produced by two engagements (SDD407, reported at one `produces`), and a cycle of
+/// `extends` (SDD404, reported at the link that closes it).
+#[test]
+fn an_error_reported_in_one_engagement_blocks_every_engagement_it_involves() {
+    let edited = |file: &str, from: &str, to: &str| -> BuildSet {
+        let sources: Vec<(String, String)> = (example_sources().into_iter())
+            .map(|(n, t)| match n.ends_with(file) {
+                true => {
+                    assert!(t.contains(from), "{file} holds {from}");
+                    let t = t.replacen(from, to, 1);
+                    (n, t)
+                }
+                false => (n, t),
+            })
+            .collect();
+        build_at(sources, CASE_DATE)
+    };
+    let before = examples_set();
+    for name in ["dc2-edge-bgp-peering", "wan-golden-config-remediation"] {
+        assert_eq!(manifest_of(&before, name)["executable"], true, "{name}");
+    }
+    let set = edited(
+        "wan-golden-config-remediation.sdd",
+        "produces: config-remediation-workflow 1.0.0",
+        "produces: prefix-list-builder 1.0.0",
+    );
+    for name in ["dc2-edge-bgp-peering", "wan-golden-config-remediation"] {
+        let m = manifest_of(&set, name);
+        assert_eq!(m["executable"], false, "{name}: {m}");
+    }
+    assert_eq!(set.executable, before.executable - 2);
+    // The delivered hardening made to extend the drift remediation that extends it.
+    let set = edited(
+        "web-fleet-cis-l1-hardening.sdd",
+        "  owner: @",
+        "  extends: web-fleet-drift-remediation\n  owner: @",
+    );
+    for name in ["web-fleet-cis-l1-hardening", "web-fleet-drift-remediation"] {
+        let m = manifest_of(&set, name);
+        assert_eq!(m["executable"], false, "{name}: {m}");
+    }
+    assert_eq!(set.executable, before.executable - 2);
+}
+
 #[test]
 fn a_gate_without_its_date_does_not_hold() {
     // SDD104 reports the missing `on:`, and the gate is no approval on record: the manifest

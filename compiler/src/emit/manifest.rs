@@ -7,7 +7,7 @@
 //! `executable`. Built from `serde_json` values, whose maps are sorted by key, and from
 //! nothing that depends on the current date, so the same estate always gives the same bytes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use serde_json::{json, Map, Value as Json};
@@ -22,9 +22,10 @@ use crate::estate::Estate;
 use crate::fingerprint;
 use crate::reuse_graph::releases::{self, By, Dependency};
 use crate::reuse_graph::{components, AssetRef, Inventory};
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 use crate::syntax::{Item, ValueKind};
 
+use super::involved::{engagement_at, involved, EngagementSpans};
 use super::FORMAT_VERSION;
 use crate::syntax::Keyword;
 
@@ -43,6 +44,9 @@ pub struct Context<'a> {
     /// The engagement names declared more than once: which one a manifest describes is a
     /// matter of file order, so none of them is executable.
     declared_twice: HashSet<&'a str>,
+    /// The engagements an error reported in another one involves, with its codes
+    /// ([`involved`]): none of them is executable either.
+    involved: BTreeMap<&'a str, BTreeSet<&'static str>>,
 }
 
 impl<'a> Context<'a> {
@@ -64,29 +68,33 @@ impl<'a> Context<'a> {
         }
         let mut seen = HashSet::new();
         let mut declared_twice = HashSet::new();
-        let mut engagement_spans: BTreeMap<FileId, Vec<Span>> = BTreeMap::new();
+        let mut engagement_spans: EngagementSpans<'a> = BTreeMap::new();
+        let mut extends = HashMap::new();
         for file in estate.file_ids() {
             for item in &estate.ast(file).items {
                 if item.kind() != Keyword::Engagement {
                     continue;
                 }
-                engagement_spans.entry(file).or_default().push(item.span);
-                if let Some(name) = item.name_text() {
-                    if !seen.insert(name) {
-                        declared_twice.insert(name);
-                    }
+                let name = item.name_text().unwrap_or("");
+                engagement_spans
+                    .entry(file)
+                    .or_default()
+                    .push((item.span, name));
+                if name.is_empty() {
+                    continue;
+                }
+                if !seen.insert(name) {
+                    declared_twice.insert(name);
+                    continue;
+                }
+                let target = item.field("extends").and_then(|f| f.value.as_name());
+                if let Some(target) = target.filter(|t| ns.get_kind(t, "engagement").is_some()) {
+                    extends.insert(name, target);
                 }
             }
         }
-        let inside_an_engagement = |d: &Diagnostic| {
-            let spans = engagement_spans
-                .get(&d.file())
-                .map_or(&[][..], Vec::as_slice);
-            let at = spans.partition_point(|s| s.end < d.primary.span.start);
-            spans
-                .get(at)
-                .is_some_and(|s| s.start <= d.primary.span.start && d.primary.span.end <= s.end)
-        };
+        let inside_an_engagement =
+            |d: &Diagnostic| engagement_at(&engagement_spans, d.file(), d.primary.span).is_some();
         let shared: Vec<&Diagnostic> = (diagnostics.iter())
             .filter(|d| d.is_error() && !depends_on_the_day(d) && !inside_an_engagement(d))
             .collect();
@@ -94,6 +102,7 @@ impl<'a> Context<'a> {
         codes.sort_unstable();
         codes.dedup();
         let shared_errors = (shared.len(), codes);
+        let involved = involved(&engagement_spans, &extends, diagnostics);
         Context {
             ns,
             inventory,
@@ -101,6 +110,7 @@ impl<'a> Context<'a> {
             by_file,
             shared_errors,
             declared_twice,
+            involved,
         }
     }
 
@@ -146,6 +156,20 @@ impl<'a> Context<'a> {
                 "{errors} error{} in the engagement (see `diagnostics`)",
                 if errors == 1 { "" } else { "s" }
             ));
+        }
+        if let Some(codes) = self.involved.get(facts.name.as_str()) {
+            // Those reported in this engagement are counted above.
+            let own: BTreeSet<&str> = (self.diagnostics_in(e.file, e.item))
+                .map(|d| d.code.as_str())
+                .collect();
+            let elsewhere: Vec<&str> = codes.difference(&own).copied().collect();
+            if !elsewhere.is_empty() {
+                why.push(format!(
+                    "an error reported in another engagement involves this one ({}; `sdd check` \
+                     lists it)",
+                    elsewhere.join(", ")
+                ));
+            }
         }
         if self.declared_twice.contains(facts.name.as_str()) {
             why.push(format!(

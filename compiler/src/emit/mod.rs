@@ -6,6 +6,7 @@
 
 pub mod graph;
 pub mod index;
+pub mod involved;
 pub mod manifest;
 pub mod output;
 pub mod report;
