@@ -120,13 +120,16 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         true => on_stack_for(depth, || descent::parse(text, &lexed.tokens)),
         false => None,
     };
-    let (mut items, syntax) = match fast {
-        Some(items) => (items, Vec::new()),
+    // The syntax errors, of which the first `repairs` are the layout repairs' (each a mistake
+    // found before the parser ran, as a lexical one is).
+    let (mut items, syntax, repairs) = match fast {
+        Some(items) => (items, Vec::new(), 0),
         None => {
             let mut syntax = Vec::new();
             let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax)
                 .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax))
                 .or_else(|| unopened::open_lists(file, text, &lexed.tokens, &mut syntax));
+            let repairs = syntax.len();
             let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
             let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
@@ -145,13 +148,20 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     *error = reworded;
                 }
             }
-            (items, syntax)
+            (items, syntax, repairs)
         }
     };
-    let lexical_lines = LexicalLines::new(text, &lexed.tokens, &diagnostics[..lexical]);
-    let mut syntax: Vec<Diagnostic> = syntax
-        .into_iter()
-        .filter(|d| !lexical_lines.echoed_by(d))
+    // A repair on the line of a lexical error is that error seen again (a `#` that took the
+    // rest of a header line, its `{` too); a parser error, that of either.
+    let lexical_lines = MistakeLines::new(text, &lexed.tokens, diagnostics[..lexical].iter());
+    let known = (diagnostics[..lexical].iter()).chain(&syntax[..repairs]);
+    let mistake_lines = MistakeLines::new(text, &lexed.tokens, known);
+    let mut syntax: Vec<Diagnostic> = (syntax.into_iter().enumerate())
+        .filter(|(i, d)| match *i < repairs {
+            true => !lexical_lines.echoed_by(d),
+            false => !mistake_lines.echoed_by(d),
+        })
+        .map(|(_, d)| d)
         .collect();
     syntax.dedup_by(|a, b| a.primary.span == b.primary.span);
     diagnostics.extend(syntax);
@@ -478,42 +488,47 @@ fn missing_value(
     )
 }
 
-/// The lines that hold a lexical error (a bad character or string, or an input limit). A
-/// parser error on one of them is that mistake seen again: `name = "x"` is one error, not two.
+/// The lines that hold a mistake found before the parser ran: a lexical error (a bad character
+/// or string, or an input limit), or a brace a layout repair put back or dropped. A parser
+/// error on one of them is that mistake seen again: `name = "x"` is one error, not two, and so
+/// is `met}hod: "…"` (the `}` dropped, then `met hod` read as a field missing its `:`).
 /// So is one at the first token after the mistake: an unterminated string takes the rest of
 /// its line, the `,` or `]` that ended it too, and the next line's first token does not fit.
-struct LexicalLines {
-    /// Offsets of the `\n`s of the file, in order (empty when there is no lexical error).
+struct MistakeLines {
+    /// Offsets of the `\n`s of the file, in order (empty when there is no such mistake).
     newlines: Vec<usize>,
-    /// The lines (counted from 0) of the lexical errors, sorted.
+    /// The lines (counted from 0) of the mistakes, sorted.
     lines: Vec<usize>,
-    /// Where the first token after each lexical error starts, sorted.
+    /// Where the first token after each mistake starts, sorted.
     next_tokens: Vec<u32>,
 }
 
-impl LexicalLines {
-    fn new(text: &str, tokens: &[(Token, Span)], lexical: &[Diagnostic]) -> Self {
-        if lexical.is_empty() {
-            return LexicalLines {
+impl MistakeLines {
+    fn new<'d>(
+        text: &str,
+        tokens: &[(Token, Span)],
+        mistakes: impl Iterator<Item = &'d Diagnostic> + Clone,
+    ) -> Self {
+        if mistakes.clone().next().is_none() {
+            return MistakeLines {
                 newlines: Vec::new(),
                 lines: Vec::new(),
                 next_tokens: Vec::new(),
             };
         }
         let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
-        let mut lines: Vec<usize> = lexical
-            .iter()
+        let mut lines: Vec<usize> = (mistakes.clone())
             .map(|d| newlines.partition_point(|&n| n < d.primary.span.start as usize))
             .collect();
         lines.sort_unstable();
-        let mut next_tokens: Vec<u32> = (lexical.iter())
+        let mut next_tokens: Vec<u32> = mistakes
             .filter_map(|d| {
                 let after = tokens.partition_point(|(_, s)| s.start < d.primary.span.end);
                 tokens.get(after).map(|(_, s)| s.start)
             })
             .collect();
         next_tokens.sort_unstable();
-        LexicalLines {
+        MistakeLines {
             newlines,
             lines,
             next_tokens,

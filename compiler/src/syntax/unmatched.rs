@@ -10,9 +10,12 @@
 //!   block it would otherwise close was opened, closes that item: when the header ends its
 //!   line without `{` and the lines after it are indented deeper, its `{` is missing, and
 //!   [`balance_closes`] inserts it at the end of the header line;
-//! - a `}` on a line indented deeper than the line that opened the block it closes, and
-//!   followed by a line indented deeper still, closes nothing: the block goes on after it.
-//!   It is dropped. So is a `}` when no block is open.
+//! - a `}` that is not where the layout shows its block ends closes nothing, and is dropped:
+//!   one after which the block goes on (more of its content on the `}`'s own line, as in
+//!   `au}dit` or `} domain: x`, or on the next line, indented deeper than the line that opened
+//!   the block), or one inside a list opened on its line (`[2.4.1}]`). A `}` on the line of
+//!   its `{`, or that starts a line indented no deeper than the `{` line, is where its block
+//!   ends, whatever follows it. So is a `}` dropped when no block is open.
 //!
 //! Each repair is reported once (SDD001) at the mistake. It runs only on a file that has more
 //! `}` than `{`, and makes no more repairs than there are `}` too many, so a file whose braces
@@ -25,31 +28,38 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
 /// Where each token's line starts being read: whether the token is the first of its line,
-/// and how far that line is indented.
+/// how far that line is indented, and which line it is (counted by the lines that hold a
+/// token, so two tokens are on one line when their counts are equal).
 struct Layout {
     first_on_line: Vec<bool>,
     indent: Vec<usize>,
+    line: Vec<u32>,
 }
 
 impl Layout {
     fn new(text: &str, tokens: &[(Token, Span)]) -> Layout {
         let mut first_on_line = Vec::with_capacity(tokens.len());
         let mut indent = Vec::with_capacity(tokens.len());
+        let mut line = Vec::with_capacity(tokens.len());
         let mut previous_end = 0usize;
         let mut current = 0usize;
+        let mut lines = 0u32;
         for (i, &(_, span)) in tokens.iter().enumerate() {
             let gap = &text[previous_end..span.start as usize];
             let first = i == 0 || gap.contains('\n');
             if first {
                 current = indentation(&gap[gap.rfind('\n').map_or(0, |at| at + 1)..]);
+                lines += 1;
             }
             first_on_line.push(first);
             indent.push(current);
+            line.push(lines);
             previous_end = span.end as usize;
         }
         Layout {
             first_on_line,
             indent,
+            line,
         }
     }
 }
@@ -86,6 +96,8 @@ pub(super) fn balance_closes(
     }
     let layout = Layout::new(text, tokens);
     let mut stack: Vec<Open> = Vec::new();
+    // The `[` not closed yet, by token: a `}` on the line of one, inside it, closes nothing.
+    let mut lists: Vec<usize> = Vec::new();
     let mut headers: Vec<Header> = Vec::new();
     // After which tokens a `{` is inserted, and which `}` are dropped.
     let mut insert_after: Vec<usize> = Vec::new();
@@ -101,6 +113,10 @@ pub(super) fn balance_closes(
                 at: i,
                 indent: layout.indent[i],
             }),
+            Token::LBracket => lists.push(i),
+            Token::RBracket => {
+                lists.pop();
+            }
             Token::RBrace if excess > 0 => {
                 if let Some(header) = opened_by_header(&layout, &stack, &mut headers, i) {
                     diagnostics.push(missing_open(file, text, tokens, &header, span));
@@ -114,21 +130,20 @@ pub(super) fn balance_closes(
                     excess -= 1;
                     continue;
                 };
-                let next = i + 1;
-                let goes_on = layout.indent[i] > top.indent
-                    && next < tokens.len()
-                    && layout.first_on_line[next]
-                    && layout.indent[next] > top.indent
-                    && tokens[next].0 != Token::RBrace;
-                if goes_on {
-                    diagnostics.push(unmatched(file, span, Some(tokens[next].1)));
+                if let Some(stray) = stray_close(&layout, tokens, top, &lists, i) {
+                    diagnostics.push(match stray {
+                        Stray::InList(open) => inside_list(file, span, tokens[open].1),
+                        Stray::BlockGoesOn { next, same_line } => {
+                            unmatched(file, span, Some((tokens[next].1, same_line)))
+                        }
+                    });
                     dropped.push(i);
                     excess -= 1;
                     continue;
                 }
-                close(&mut stack, &mut headers);
+                close(&mut stack, &mut lists, &mut headers);
             }
-            Token::RBrace => close(&mut stack, &mut headers),
+            Token::RBrace => close(&mut stack, &mut lists, &mut headers),
             _ => {}
         }
     }
@@ -152,12 +167,58 @@ pub(super) fn balance_closes(
     Some(out)
 }
 
-/// Close the innermost open block: the headers read inside it had their chance.
-fn close(stack: &mut Vec<Open>, headers: &mut Vec<Header>) {
+/// Close the innermost open block: the headers read inside it had their chance, and the lists
+/// left open inside it end with it.
+fn close(stack: &mut Vec<Open>, lists: &mut Vec<usize>, headers: &mut Vec<Header>) {
     if let Some(open) = stack.pop() {
         let inside = headers.partition_point(|h| h.at < open.at);
         headers.truncate(inside);
+        let inside = lists.partition_point(|&l| l < open.at);
+        lists.truncate(inside);
     }
+}
+
+/// Why a `}` closes nothing although a block is open.
+enum Stray {
+    /// It is inside a list opened on its line (by the `[` at this token), which a `}` does
+    /// not close.
+    InList(usize),
+    /// The block goes on after it: at this token, the next on its line or the first of the
+    /// next line, indented as the block's content.
+    BlockGoesOn { next: usize, same_line: bool },
+}
+
+/// Whether the `}` at `close` is not where the layout shows the block `top` ends: inside a
+/// list opened on its line, or with the block's content going on after it (on its own line,
+/// or on the next line indented deeper than the block's `{` line). A `}` on the line of its
+/// `{` (`built a { uses: x }`), or that starts a line indented no deeper than the `{` line,
+/// is where a block ends, whatever follows it.
+fn stray_close(
+    layout: &Layout,
+    tokens: &[(Token, Span)],
+    top: &Open,
+    lists: &[usize],
+    close: usize,
+) -> Option<Stray> {
+    let line = layout.line[close];
+    if let Some(&open) = lists.last() {
+        if open > top.at && layout.line[open] == line {
+            return Some(Stray::InList(open));
+        }
+    }
+    if layout.line[top.at] == line
+        || (layout.first_on_line[close] && layout.indent[close] <= top.indent)
+    {
+        return None;
+    }
+    let next = close + 1;
+    let (kind, _) = tokens.get(next)?;
+    if matches!(kind, Token::RBrace | Token::RBracket | Token::Comma) {
+        return None;
+    }
+    let same_line = !layout.first_on_line[next];
+    let goes_on = same_line || layout.indent[next] > top.indent;
+    goes_on.then_some(Stray::BlockGoesOn { next, same_line })
 }
 
 /// The header whose missing `{` the `}` at `close` matches: the last header read in the
@@ -246,7 +307,9 @@ fn missing_open(
     .with_help("add `{` at the end of the header line")
 }
 
-fn unmatched(file: FileId, close: Span, goes_on: Option<Span>) -> Diagnostic {
+/// A `}` that closes nothing; `goes_on` is where the block it would close goes on after it,
+/// and whether that is on the `}`'s own line.
+fn unmatched(file: FileId, close: Span, goes_on: Option<(Span, bool)>) -> Diagnostic {
     let d = Diagnostic::new(
         Code::Sdd001,
         file,
@@ -256,13 +319,28 @@ fn unmatched(file: FileId, close: Span, goes_on: Option<Span>) -> Diagnostic {
     .with_label("this `}` has no `{`")
     .with_help("remove this `}`");
     match goes_on {
-        Some(next) => d.with_secondary(
+        Some((next, false)) => d.with_secondary(
             file,
             next,
             "indented as the content of the block, so the block goes on here",
         ),
+        Some((next, true)) => {
+            d.with_secondary(file, next, "the block goes on here, on the line of the `}`")
+        }
         None => d,
     }
+}
+
+fn inside_list(file: FileId, close: Span, list: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        close,
+        "unexpected `}` inside a list: it closes no block",
+    )
+    .with_label("this `}` has no `{` in the list")
+    .with_secondary(file, list, "the list, opened on this line, is still open")
+    .with_help("remove this `}`")
 }
 
 #[cfg(test)]
@@ -308,6 +386,37 @@ mod tests {
         let text = "e {\n  rs {\n    r {\n      p: 1\n    } }\n    c C1 \"B\"\n  }\n  t: 1\n}\n";
         let (braces, found) = balanced(text);
         assert_eq!(braces, "{{{}}}");
+        assert_eq!(found, ["unmatched `}`: it closes no block"]);
+    }
+
+    #[test]
+    fn a_close_with_its_block_going_on_on_its_own_line_is_dropped() {
+        let text =
+            "e {\n  as_built {\n    built au}dit { uses: a }\n    built b { uses: c }\n  }\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{{{}{}}}");
+        assert_eq!(found, ["unmatched `}`: it closes no block"]);
+        let text = "asset a {\n  versions: [1]\n } domain: x\n  kind: y\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{}");
+        assert_eq!(found, ["unmatched `}`: it closes no block"]);
+    }
+
+    #[test]
+    fn a_close_inside_a_list_opened_on_its_line_is_dropped() {
+        let text = "asset a {\n  provides: [scan}]\n  owner: @l\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{}");
+        assert_eq!(found, ["unexpected `}` inside a list: it closes no block"]);
+    }
+
+    #[test]
+    fn a_close_on_the_line_of_its_open_or_indented_as_it_closes_its_block() {
+        // The `}` too many is the last one: the others are where the layout shows their
+        // blocks end, whatever follows them on their line.
+        let text = "a {\n  b { p: 1 } q: 2\n  c {\n    r: 3\n  } s: 4\n}\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{{}{}}");
         assert_eq!(found, ["unmatched `}`: it closes no block"]);
     }
 
