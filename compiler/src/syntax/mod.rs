@@ -4,10 +4,11 @@
 //! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting
 //! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
 //! when it has mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout
-//! shows is missing, or `unmatched` a `{` that is missing or dropped a `}` that closes
-//! nothing, or `unopened` a `[` that is missing), turns chumsky's errors into SDD001
-//! diagnostics (worded by their context, `context`; one per mistake, `cascade`) and attaches
-//! doc comments to the items they precede.
+//! shows is missing or dropped a `{` that opens nothing, or `unmatched` a `{` that is missing
+//! or dropped a `}` that closes nothing, or `unopened` a `[` that is missing), turns chumsky's
+//! errors into SDD001 diagnostics (worded by their context, `context`; one per mistake,
+//! `cascade`; none on the line of a mistake the lexer or a repair reported) and attaches doc
+//! comments to the items they precede.
 
 pub mod ast;
 mod cascade;

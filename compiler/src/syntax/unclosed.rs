@@ -1,4 +1,5 @@
-//! Recovery from a missing `}`: where the indentation shows a block ended, close it there.
+//! Recovery from a `{` too many: a missing `}`, put back where the indentation shows a block
+//! ended, or a `{` that opens nothing, dropped.
 //!
 //! Braces alone cannot tell where a block that was never closed was meant to end: without
 //! help, everything after it is read as its content (each later block "not allowed in
@@ -7,8 +8,13 @@
 //! content was written) starts after the block. [`close_by_indentation`] inserts the missing
 //! `}` there and reports it once, at the `{` that was not closed.
 //!
-//! It runs only on a file that has more `{` than `}`, and inserts no more `}` than are
-//! missing, so a file whose braces balance is parsed exactly as written, however it is
+//! A `{` right after another (`engagement e { {`), or inside a list opened on its line and
+//! not after its `[` or a `,` (`[aws-accou{nt]`), where no record value can start, opens no
+//! block: it is dropped and reported once, at it, rather than left open to the end of the file
+//! or closed by the layout after the list's `]`.
+//!
+//! It runs only on a file that has more `{` than `}`, and repairs no more `{` than are too
+//! many, so a file whose braces balance is parsed exactly as written, however it is
 //! indented. A block whose content starts on a new line indented deeper than the `{` line, or
 //! on the `{` line itself (`enum a { x, y` with `enum b { z }` on the next line), is closed by
 //! the layout; one whose content starts on a new line indented no deeper has none to go by.
@@ -52,12 +58,32 @@ pub(super) fn close_by_indentation(
     let mut indent = 0usize;
     // The 1-based line of the current token.
     let mut line = 1usize;
+    // The `[` not closed yet: the line each is on, and how many blocks were open around it.
+    let mut lists: Vec<(usize, usize)> = Vec::new();
     for (i, &(kind, span)) in tokens.iter().enumerate() {
         let gap = &text[previous_end..span.start as usize];
         line += gap.matches('\n').count();
         let first_on_line = i == 0 || gap.contains('\n');
         if first_on_line {
             indent = indentation(&gap[gap.rfind('\n').map_or(0, |at| at + 1)..]);
+        }
+        if kind == Token::LBrace && missing > 0 {
+            let list = lists.last().filter(|l| l.1 == stack.len() && l.0 == line);
+            let stray = match (i.checked_sub(1).map(|p| tokens[p]), list) {
+                (Some((Token::LBrace, open)), _) => Some(doubled(file, span, open)),
+                (Some((before, _)), Some(_))
+                    if !matches!(before, Token::LBracket | Token::Comma) =>
+                {
+                    Some(inside_list(file, span))
+                }
+                _ => None,
+            };
+            if let Some(stray) = stray {
+                diagnostics.push(stray);
+                missing -= 1;
+                previous_end = span.end as usize;
+                continue;
+            }
         }
         if let Some(top) = stack.last_mut() {
             if top.laid_out.is_none() {
@@ -87,6 +113,12 @@ pub(super) fn close_by_indentation(
             }),
             Token::RBrace => {
                 stack.pop();
+                let inside = lists.partition_point(|l| l.1 <= stack.len());
+                lists.truncate(inside);
+            }
+            Token::LBracket => lists.push((line, stack.len())),
+            Token::RBracket => {
+                lists.pop();
             }
             _ => {}
         }
@@ -120,6 +152,19 @@ fn unclosed(file: FileId, open: Span, next: Span, line: usize) -> Diagnostic {
         "indented as the block's first line, so the block ends before it",
     )
     .with_help("add the `}` where the block ends")
+}
+
+fn doubled(file: FileId, second: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(Code::Sdd001, file, second, "unexpected `{`: a `{` too many")
+        .with_label("a second `{`: it opens no block")
+        .with_secondary(file, first, "the block is opened here")
+        .with_help("remove this `{`")
+}
+
+fn inside_list(file: FileId, open: Span) -> Diagnostic {
+    Diagnostic::new(Code::Sdd001, file, open, "unexpected `{` inside a list")
+        .with_label("not after `[` or `,`: it starts no record value")
+        .with_help("remove this `{`")
 }
 
 #[cfg(test)]
@@ -195,6 +240,30 @@ mod tests {
         let text = "person p {\n  w: { start: 1 length: 2\n  name: \"P\"\n}\n";
         let (kinds, found) = closed(text);
         assert_eq!(braces(&kinds), "{{}}");
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 3"]
+        );
+    }
+
+    #[test]
+    fn a_doubled_open_is_dropped_not_closed() {
+        let text = "engagement e { {\n  profile: p\n  requirements {\n  }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}}");
+        assert_eq!(found, ["unexpected `{`: a `{` too many"]);
+    }
+
+    #[test]
+    fn an_open_inside_a_list_on_its_line_and_not_after_a_comma_is_dropped() {
+        let text = "asset a {\n  provides: [aws-accou{nt]\n  requires: [b]\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{}");
+        assert_eq!(found, ["unexpected `{` inside a list"]);
+        // A record value in a list is not dropped: the block it opens is closed by the layout.
+        let text = "a {\n  w: [{ s: 1 }, { s: 2 ]\n  q: 1\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{}}");
         assert_eq!(
             found,
             ["this block is not closed: `}` is missing before line 3"]
