@@ -5,7 +5,9 @@
 //! and doc comments can be attached to the item that follows. A bad character, an unterminated
 //! string, text block or block comment becomes exactly one SDD001 diagnostic, and the parser
 //! is given a token stream in which the mistake is already repaired (an unterminated string
-//! still counts as a string), so one mistake never gives two errors.
+//! still counts as a string), so one mistake never gives two errors. A string left open or a
+//! `#` comment that took the `{` ending its line, with the next line indented deeper (a
+//! block's opening: `feasibil"ity {`, `perso#n kenji {`), gives that `{` back to the parser.
 
 use logos::Logos;
 
@@ -377,14 +379,26 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 out.tokens.push((Token::BadLiteral, span));
             }
             Err(LexError::HashComment) => {
+                let swallowed = swallowed_open(text, span);
                 out.diagnostics.push(mistake(
                     Span::new(span.start as usize, span.start as usize + 1),
                     "`#` does not start a comment",
-                    "the rest of this line is skipped",
+                    match swallowed {
+                        Some(_) => "the rest of this line is skipped, but for the `{` that ends it",
+                        None => "the rest of this line is skipped",
+                    },
                     "write a comment as `// …` (or `/* … */`)",
                 ));
+                if let Some(open) = swallowed {
+                    out.tokens.push((Token::LBrace, open));
+                }
             }
             Ok(Token::UnterminatedStr) => {
+                let swallowed = swallowed_open(text, span);
+                if let Some(open) = swallowed {
+                    let before = text[span.start as usize..open.start as usize].trim_end();
+                    span = Span::new(span.start as usize, span.start as usize + before.len());
+                }
                 out.diagnostics.push(mistake(
                     span,
                     "unterminated string",
@@ -392,6 +406,9 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                     "add the closing quote, or use a text block `\"\"\"…\"\"\"` for text over several lines",
                 ));
                 out.tokens.push((Token::Str, span));
+                if let Some(open) = swallowed {
+                    out.tokens.push((Token::LBrace, open));
+                }
             }
             Ok(kind) if kind.is_trivia() => out.comments.push(Comment { kind, span }),
             Ok(kind) => out.tokens.push((kind, span)),
@@ -404,6 +421,26 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         out.diagnostics.push(bad_characters(file, text, run));
     }
     out
+}
+
+/// The `{` that ends the line of a string left open or a `#` comment (`span`, which runs to
+/// the end of that line), when the next line that holds anything is indented deeper than
+/// this one: the `{` that opens a block, taken by the mistake, which the parser is given
+/// back so the block is read as one and the mistake is its only error.
+fn swallowed_open(text: &str, span: Span) -> Option<Span> {
+    let taken = text[span.range()].trim_end();
+    let open = span.start as usize + taken.len().checked_sub(1)?;
+    if !taken.ends_with('{') || open == span.start as usize {
+        return None;
+    }
+    let line_start = text[..span.start as usize]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let this = indent(&text[line_start..]);
+    let next =
+        (text[span.end as usize..].split('\n').skip(1)).find(|line| !line.trim().is_empty())?;
+    (indent(next) > this).then(|| Span::new(open, open + 1))
 }
 
 fn bad_characters(file: FileId, text: &str, run: Span) -> Diagnostic {
@@ -488,6 +525,30 @@ mod tests {
         assert_eq!(
             hash.primary.span.end as usize,
             text.find("# e").unwrap() + 1
+        );
+    }
+
+    #[test]
+    fn a_block_opening_taken_by_a_string_left_open_or_a_hash_comment_is_given_back() {
+        use Token::*;
+        let text = "  feasibil\"ity {\n    decision: x\n  }\n";
+        let lexed = lex(FileId(0), text);
+        assert_eq!(lexed.diagnostics.len(), 1, "{:?}", lexed.diagnostics);
+        let tokens: Vec<(Token, &str)> = (lexed.tokens.iter())
+            .map(|(t, s)| (*t, &text[s.range()]))
+            .collect();
+        assert_eq!(
+            tokens[..3],
+            [(Ident, "feasibil"), (Str, "\"ity"), (LBrace, "{")]
+        );
+        assert_eq!(
+            kinds("perso#n kenji {\n  name: x\n}\n")[..2],
+            [Ident, LBrace]
+        );
+        // Not when the next line is not indented deeper: the `{` may be the string's own.
+        assert_eq!(
+            kinds("a: \"see {\nb: 1\n"),
+            [Ident, Colon, Str, Ident, Colon, Int]
         );
     }
 
