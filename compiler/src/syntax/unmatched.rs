@@ -119,12 +119,18 @@ pub(super) fn balance_closes(
             }
             Token::RBrace if excess > 0 => {
                 if let Some(header) = opened_by_header(&layout, &stack, &mut headers, i) {
-                    diagnostics.push(missing_open(file, text, tokens, &header, span));
+                    diagnostics.push(missing_open(file, text, tokens, &header, span, false));
                     insert_after.push(header.last);
                     excess -= 1;
                     continue;
                 }
                 let Some(top) = stack.last() else {
+                    if let Some(header) = one_line_header(text, tokens, &layout, i) {
+                        diagnostics.push(missing_open(file, text, tokens, &header, span, true));
+                        insert_after.push(header.last);
+                        excess -= 1;
+                        continue;
+                    }
                     diagnostics.push(unmatched(file, span, None));
                     dropped.push(i);
                     excess -= 1;
@@ -283,13 +289,54 @@ fn indentation(line_start: &str) -> usize {
         .count()
 }
 
+/// A declaration on one line that lost its `{` (`enum e  a, b }`): the `}` at `close`, with no
+/// block open, ends a line that starts with a declaration's keyword and holds no other brace.
+/// Its `{` goes after the declaration's name.
+fn one_line_header(
+    text: &str,
+    tokens: &[(Token, Span)],
+    layout: &Layout,
+    close: usize,
+) -> Option<Header> {
+    let at = (0..=close).rev().find(|&t| layout.first_on_line[t])?;
+    let (kind, span) = tokens[at];
+    if kind != Token::Ident || Keyword::from_text(&text[span.range()]).is_none() {
+        return None;
+    }
+    let braces = tokens[at..close].iter();
+    if braces
+        .clone()
+        .any(|t| matches!(t.0, Token::LBrace | Token::RBrace))
+        || tokens.get(at + 1).is_some_and(|t| t.0 == Token::Colon)
+    {
+        return None;
+    }
+    let named = at + 1 < close && tokens[at + 1].0 == Token::Ident;
+    Some(Header {
+        at,
+        last: if named { at + 1 } else { at },
+        indent: layout.indent[at],
+    })
+}
+
 fn missing_open(
     file: FileId,
     text: &str,
     tokens: &[(Token, Span)],
     header: &Header,
     close: Span,
+    one_line: bool,
 ) -> Diagnostic {
+    let (close_label, help) = match one_line {
+        true => (
+            "this `}` closes the body, on the header's line",
+            "add `{` after the declaration's name",
+        ),
+        false => (
+            "this `}` closes the body, indented as its header",
+            "add `{` at the end of the header line",
+        ),
+    };
     let keyword = &text[tokens[header.at].1.range()];
     let last = tokens[header.last].1;
     Diagnostic::new(
@@ -299,12 +346,8 @@ fn missing_open(
         format!("missing `{{`: the body of `{keyword}` is not opened"),
     )
     .with_label("`{` expected after this")
-    .with_secondary(
-        file,
-        close,
-        "this `}` closes the body, indented as its header",
-    )
-    .with_help("add `{` at the end of the header line")
+    .with_secondary(file, close, close_label)
+    .with_help(help)
 }
 
 /// A `}` that closes nothing; `goes_on` is where the block it would close goes on after it,
@@ -418,6 +461,17 @@ mod tests {
         let (braces, found) = balanced(text);
         assert_eq!(braces, "{{}{}}");
         assert_eq!(found, ["unmatched `}`: it closes no block"]);
+    }
+
+    #[test]
+    fn a_one_line_declaration_missing_its_brace_is_opened_after_its_name() {
+        let (braces, errors) = balanced("enum e  a, b }\nperson p name: \"P\" }\n");
+        assert_eq!(braces, "{}{}");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].starts_with("missing `{`: the body of `enum`"),
+            "{errors:?}"
+        );
     }
 
     #[test]
