@@ -390,9 +390,15 @@ pub fn components<'a>(e: &Engagement<'a>) -> Vec<Component<'a>> {
 
 /// `built X { produces: ASSET v }` entries: (component name, reference).
 pub fn produced<'a>(e: &Engagement<'a>) -> Vec<(&'a str, AssetRef<'a>)> {
+    built_with(e, "produces")
+}
+
+/// The `built` entries with this field (`produces`, `uses`), by name, with the asset and
+/// version the field names.
+fn built_with<'a>(e: &Engagement<'a>, field: &str) -> Vec<(&'a str, AssetRef<'a>)> {
     Engagement::children(e.as_built, Keyword::Built)
         .filter_map(|b| {
-            let r = AssetRef::read(e.file, &b.field("produces")?.value)?;
+            let r = AssetRef::read(e.file, &b.field(field)?.value)?;
             Some((b.name_text().unwrap_or(""), r))
         })
         .collect()
@@ -448,6 +454,10 @@ pub enum EdgeKind {
     Extends,
     /// component (or engagement, for a `built` entry of no component) → asset, with a version
     Produces,
+    /// component (or engagement, for a `built` entry of no component) → an asset the
+    /// as-built records it `uses` other than the one the design has it reuse (a deviation),
+    /// with the version that ran
+    Uses,
 }
 
 impl EdgeKind {
@@ -458,6 +468,7 @@ impl EdgeKind {
             EdgeKind::Requires => "requires",
             EdgeKind::Extends => "extends",
             EdgeKind::Produces => "produces",
+            EdgeKind::Uses => "uses",
         }
     }
 }
@@ -515,7 +526,11 @@ impl ReuseGraph {
             };
             let e = Engagement::new(ns, decl.file, decl.item);
             let me = g.engagement(name);
+            let mut designed: BTreeMap<&str, &str> = BTreeMap::new();
             for c in components(&e) {
+                if let Some(r) = &c.reuses {
+                    designed.insert(c.name(), r.asset);
+                }
                 let node = g.add(Node::Component {
                     engagement: name.to_string(),
                     name: c.name().to_string(),
@@ -526,7 +541,13 @@ impl ReuseGraph {
                     g.link(node, to, EdgeKind::Reuses, r.spec, r.file, r.span());
                 }
             }
-            for (component, r) in produced(&e) {
+            // What the as-built produced, and what it used other than the designed reuse:
+            // the delivered work that ran an asset the design did not name depends on it too.
+            let used = (built_with(&e, "uses").into_iter())
+                .filter(|(component, r)| designed.get(component) != Some(&r.asset));
+            let built = (produced(&e).into_iter().map(|p| (EdgeKind::Produces, p)))
+                .chain(used.map(|u| (EdgeKind::Uses, u)));
+            for (kind, (component, r)) in built {
                 if inventory.get(r.asset).is_none() {
                     continue;
                 }
@@ -536,7 +557,7 @@ impl ReuseGraph {
                 };
                 let from = g.index.get(&key).copied().unwrap_or(me);
                 let to = g.asset(r.asset);
-                g.link(from, to, EdgeKind::Produces, r.spec, r.file, r.span());
+                g.link(from, to, kind, r.spec, r.file, r.span());
             }
             if let Some(f) = decl.item.field("extends") {
                 if let Some(target) = f
@@ -642,9 +663,8 @@ impl ReuseGraph {
         while let Some(n) = todo.pop() {
             for e in self.graph.edges(n) {
                 let follow = match self.graph[n] {
-                    Node::Engagement { .. } => {
-                        matches!(e.weight().kind, EdgeKind::Has | EdgeKind::Extends)
-                    }
+                    // A `built` entry of no component links from its engagement.
+                    Node::Engagement { .. } => !matches!(e.weight().kind, EdgeKind::Reuses),
                     _ => true,
                 };
                 // Other engagements are shown, not expanded.

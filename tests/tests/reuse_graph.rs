@@ -149,6 +149,76 @@ fn impact_of_a_release_leaves_out_constraints_that_exclude_it() {
     assert!(graph.impact("no-such-asset", None).is_none());
 }
 
+/// Delivered work that ran an asset its design did not name (a deviation) depends on it:
+/// the as-built's `uses` is an edge of the graph, and `sdd impact` finds it, directly and
+/// through `requires`, for the one release that ran.
+#[test]
+fn impact_finds_delivered_work_that_used_an_asset_outside_its_design() {
+    let estate = examples();
+    let sources: Vec<(String, String)> = (estate.file_ids())
+        .map(|id| {
+            let name = estate.files.name(id).to_string();
+            (name, estate.files.text(id).to_string())
+        })
+        .map(
+            |(n, t)| match n.ends_with("wan-golden-config-remediation.sdd") {
+                true => {
+                    let from = "built remediation { produces: config-remediation-workflow 1.0.0 }";
+                    assert!(t.contains(from));
+                    let t = t.replace(from, "built remediation { uses: multi-vendor-push 1.6.1 }");
+                    (n, t)
+                }
+                false => (n, t),
+            },
+        )
+        .collect();
+    let graph = ReuseGraph::of_estate(&Estate::from_sources(sources));
+    let used: Vec<(String, String, &str)> = (graph.edges().iter())
+        .filter(|(_, _, e)| e.kind == EdgeKind::Uses)
+        .map(|(a, b, e)| (a.label(), b.label(), e.spec.as_str()))
+        .collect();
+    assert_eq!(
+        used,
+        [(
+            "wan-golden-config-remediation/remediation".to_string(),
+            "multi-vendor-push".to_string(),
+            "1.6.1"
+        )]
+    );
+    let remediation = component("wan-golden-config-remediation", "remediation");
+    let found = |asset: &str, version: Option<sdd::reuse_graph::Version>| {
+        let impact = graph.impact(asset, version.as_ref()).unwrap();
+        impact
+            .components
+            .iter()
+            .find(|d| d.node == remediation)
+            .cloned()
+    };
+    let direct = found("multi-vendor-push", None).expect("a dependent");
+    assert_eq!(
+        (direct.via, direct.constraint.as_str()),
+        (EdgeKind::Uses, "1.6.1")
+    );
+    let through = found("netbox-sot-client", None).expect("through requires");
+    assert_eq!(through.path, ["multi-vendor-push", "netbox-sot-client"]);
+    // The release that ran is affected by a change to it; another release is not its.
+    assert!(found(
+        "multi-vendor-push",
+        Some(sdd::reuse_graph::Version::new(1, 6, 1))
+    )
+    .is_some());
+    assert!(found(
+        "multi-vendor-push",
+        Some(sdd::reuse_graph::Version::new(1, 7, 0))
+    )
+    .is_none());
+    let text = render::impact_text(&graph.impact("multi-vendor-push", None).unwrap());
+    assert!(
+        text.contains("used multi-vendor-push 1.6.1 (as built)"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_requires_cycle_is_one_diagnostic_with_a_label_on_every_edge() {
     let estate = Estate::from_sources([(

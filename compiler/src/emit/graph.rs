@@ -202,16 +202,17 @@ fn dependent_lines(list: &[crate::reuse_graph::Dependent], asset: &str, out: &mu
         .max()
         .unwrap_or(0);
     for d in list {
-        let verb = match d.node {
-            Node::Asset { .. } => "requires",
-            _ => "reuses",
-        };
         let label = d.node.label();
         let pad = " ".repeat(width - label.chars().count());
-        out.push_str(&format!(
-            "  {label}{pad}  {verb} {} \"{}\"",
-            d.on, d.constraint
-        ));
+        out.push_str(&match d.via {
+            EdgeKind::Uses => format!("  {label}{pad}  used {} {} (as built)", d.on, d.constraint),
+            via => format!(
+                "  {label}{pad}  {} {} \"{}\"",
+                via.as_str(),
+                d.on,
+                d.constraint
+            ),
+        });
         if d.path.len() > VIA_SHOWN + 1 {
             // The chain ends at the changed asset: only its first names are walked.
             let first: Vec<&str> = d.path.iter().take(VIA_SHOWN - 1).collect();

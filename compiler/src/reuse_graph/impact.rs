@@ -1,5 +1,6 @@
 //! Impact analysis (`sdd impact`): every asset, component and engagement that depends on an
-//! asset, directly or through `requires`, with the constraint that ties each to it.
+//! asset, directly or through `requires`, with the constraint that ties each to it: a design's
+//! `reuses`, or the `uses` of an as-built that ran an asset its design did not name.
 //!
 //! With a version, a direct dependent whose constraint excludes that version would stay on an
 //! older release: it is listed as unaffected and what depends on it only through it is not
@@ -25,8 +26,10 @@ pub struct Dependent {
     pub node: Node,
     /// The asset it names directly: the changed asset or one that requires it.
     pub on: String,
-    /// The constraint that ties it to `on`.
+    /// The constraint that ties it to `on` (for `uses`, the release that ran).
     pub constraint: String,
+    /// How: `requires`, `reuses`, or `uses` (an as-built that ran it outside the design).
+    pub via: EdgeKind,
     /// The chain from `on` down to the changed asset (`[on]` for a direct dependent).
     pub path: Path,
 }
@@ -115,7 +118,8 @@ pub struct Impact {
     pub version: Option<String>,
     /// Assets that require it, directly or transitively.
     pub assets: Vec<Dependent>,
-    /// Components that reuse it or an asset of `assets`.
+    /// Components that reuse it or an asset of `assets`, or whose as-built used one outside
+    /// the design (an engagement's own node for a `built` entry of no component).
     pub components: Vec<Dependent>,
     /// The engagements of those components, sorted.
     pub engagements: Vec<String>,
@@ -144,7 +148,12 @@ impl ReuseGraph {
             let mut incoming: Vec<_> = self
                 .graph
                 .edges_directed(at, Direction::Incoming)
-                .filter(|e| matches!(e.weight().kind, EdgeKind::Requires | EdgeKind::Reuses))
+                .filter(|e| {
+                    matches!(
+                        e.weight().kind,
+                        EdgeKind::Requires | EdgeKind::Reuses | EdgeKind::Uses
+                    )
+                })
                 .collect();
             incoming.sort_by(|a, b| {
                 (&self.graph[a.source()], &a.weight().spec)
@@ -159,11 +168,14 @@ impl ReuseGraph {
                     node: self.graph[from].clone(),
                     on: on.clone(),
                     constraint: e.weight().spec.clone(),
+                    via: e.weight().kind,
                     path: path.clone(),
                 };
+                // A `uses` records the one release that ran: another is not its.
                 let excluded = at == start
-                    && version.is_some_and(|v| {
-                        VersionReq::parse(&e.weight().spec).is_ok_and(|req| !req.matches(v))
+                    && version.is_some_and(|v| match e.weight().kind {
+                        EdgeKind::Uses => Version::parse(&e.weight().spec).is_ok_and(|u| u != *v),
+                        _ => VersionReq::parse(&e.weight().spec).is_ok_and(|req| !req.matches(v)),
                     });
                 if excluded {
                     impact.unaffected.push(dependent);
@@ -184,7 +196,9 @@ impl ReuseGraph {
             .iter()
             .filter_map(|d| match &d.node {
                 Node::Component { engagement, .. } => Some(engagement.clone()),
-                _ => None,
+                // A `built` entry of no component that used the asset.
+                Node::Engagement { name } => Some(name.clone()),
+                Node::Asset { .. } => None,
             })
             .collect();
         engagements.sort();
