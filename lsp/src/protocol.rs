@@ -328,6 +328,54 @@ pub fn workspace_edit(
     }
 }
 
+/// The id of the change annotation that marks an edit of approved content.
+pub const STALE_APPROVALS: &str = "sdd.staleApprovals";
+
+/// Mark every edit of `edit` (a `documentChanges` list) as needing the user's confirmation,
+/// when it would make approvals on record stale: the client shows what it changes and why
+/// before applying it. An edit that breaks no approval is left as it is.
+pub fn confirm_stale_approvals(edit: &mut WorkspaceEdit, stale: &[ide::StaleApproval]) {
+    let Some(DocumentChanges::Edits(changes)) = edit.document_changes.as_mut() else {
+        return;
+    };
+    if stale.is_empty() {
+        return;
+    }
+    for change in changes {
+        for e in &mut change.edits {
+            if let OneOf::Left(plain) = e {
+                *e = OneOf::Right(AnnotatedTextEdit {
+                    text_edit: plain.clone(),
+                    annotation_id: STALE_APPROVALS.to_string(),
+                });
+            }
+        }
+    }
+    let listed: Vec<String> = (stale.iter().take(5))
+        .map(|s| format!("gate {} of `{}`", s.gate, s.engagement))
+        .collect();
+    let more = match stale.len().saturating_sub(5) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let approvals = if stale.len() == 1 {
+        "approval"
+    } else {
+        "approvals"
+    };
+    edit.change_annotations = Some(HashMap::from([(
+        STALE_APPROVALS.to_string(),
+        ChangeAnnotation {
+            label: format!("Changes approved content: {} {approvals} become stale", stale.len()),
+            needs_confirmation: Some(true),
+            description: Some(format!(
+                "{}{more} no longer match their recorded fingerprints (SDD204): each must be approved again",
+                listed.join(", ")
+            )),
+        },
+    )]));
+}
+
 /// The whole document replaced by its canonical layout; nothing when it is already
 /// formatted or cannot be formatted (a file with syntax errors is left alone).
 pub fn formatting(source: &SourceFile, file: FileId) -> Option<Vec<TextEdit>> {

@@ -47,6 +47,8 @@ pub struct Settings {
     pub dynamic_watchers: bool,
     /// The client takes workspace edits as an ordered `documentChanges` list.
     pub document_changes: bool,
+    /// The client shows change annotations, and asks the user to confirm edits marked so.
+    pub change_annotations: bool,
 }
 
 impl Default for Settings {
@@ -57,6 +59,7 @@ impl Default for Settings {
             test_hooks: false,
             dynamic_watchers: false,
             document_changes: false,
+            change_annotations: false,
         }
     }
 }
@@ -300,6 +303,11 @@ fn settings_of(params: &InitializeParams) -> Settings {
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
             .unwrap_or(false),
+        change_annotations: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| e.change_annotation_support.is_some()),
     }
 }
 
@@ -517,6 +525,7 @@ impl LanguageServer for Backend {
             .query("rename", move |ws, settings| {
                 let name = convert::file_name(&at.text_document.uri)?;
                 let ordered = settings.document_changes;
+                let annotated = ordered && settings.change_annotations;
                 ws.with_ide_at(&name, |scope| {
                     let At {
                         ide,
@@ -526,12 +535,20 @@ impl LanguageServer for Backend {
                     let offset = convert::offset(ide.estate.files.get(file), at.position)?;
                     match ide.rename(file, offset, &new_name) {
                         Ok(edits) if edits.is_empty() => None,
-                        Ok(edits) => Some(Ok(protocol::workspace_edit(
-                            &ide.estate.files,
-                            &edits,
-                            ordered,
-                            versions,
-                        ))),
+                        Ok(edits) => {
+                            let mut edit = protocol::workspace_edit(
+                                &ide.estate.files,
+                                &edits,
+                                ordered,
+                                versions,
+                            );
+                            // A rename of approved content is confirmed, not applied silently.
+                            if annotated {
+                                let stale = ide.approvals_broken_by(&edits);
+                                protocol::confirm_stale_approvals(&mut edit, &stale);
+                            }
+                            Some(Ok(edit))
+                        }
                         Err(e) => Some(Err(e.to_string())),
                     }
                 })

@@ -784,3 +784,73 @@ async fn a_code_lens_runs_a_command_the_server_knows() {
     assert_eq!(unknown["error"]["code"], json!(-32602), "{unknown}");
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A rename that changes approved content (an asset a design reuses) reaches a client that
+/// shows change annotations as edits it must confirm, saying which approvals go stale; a
+/// rename that changes none (an approver) is a plain edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rename_of_approved_content_asks_the_user_to_confirm() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let estate = Estate::load(std::slice::from_ref(&root)).expect("the examples load");
+    let prefix = sdd_lsp::convert::name_of_path(&root);
+    let files: Vec<(String, String)> = (estate.file_ids())
+        .map(|id| {
+            let name = estate.files.name(id);
+            let relative = name.strip_prefix(&prefix).unwrap_or(name);
+            let relative = relative.trim_start_matches('/').to_string();
+            (relative, estate.files.text(id).to_string())
+        })
+        .collect();
+    let text_of = |name: &str| &files.iter().find(|(n, _)| n == name).expect(name).1;
+    let folder = Folder::new("annotated", &files);
+    let mut client = WireClient::start();
+    let caps = json!({"workspace": {"workspaceEdit": {
+        "documentChanges": true, "changeAnnotationSupport": {"groupsOnLabel": true}}}});
+    let init = json!({"processId": null, "rootUri": folder.root_uri(),
+        "workspaceFolders": [{"uri": folder.root_uri(), "name": "ws"}], "capabilities": caps});
+    let answer = client.request("initialize", init, TIMEOUT).await;
+    assert!(answer.expect("initialize")["result"].is_object());
+    client.notify("initialized", json!({})).await;
+    let mut rename = async |file: &str, declared: &str, to: &str| -> Value {
+        let text = text_of(file);
+        let at = text.find(declared).expect(declared) + declared.find(' ').unwrap() + 1;
+        let params = json!({"textDocument": {"uri": folder.uri(file)},
+            "position": position_of(text, at), "newName": to});
+        let answer = client.request("textDocument/rename", params, TIMEOUT).await;
+        answer.expect("rename")["result"].clone()
+    };
+    let asset = rename(
+        "inventory/network.sdd",
+        "asset netbox-sot-client",
+        "netbox-client",
+    )
+    .await;
+    let annotation = &asset["changeAnnotations"]["sdd.staleApprovals"];
+    assert_eq!(annotation["needsConfirmation"], true, "{asset}");
+    let label = annotation["label"].as_str().unwrap_or("");
+    assert!(label.starts_with("Changes approved content"), "{label}");
+    let description = annotation["description"].as_str().unwrap_or("");
+    assert!(
+        description.contains("gate design of `dc2-edge-bgp-peering`"),
+        "{description}"
+    );
+    let edits: Vec<&Value> = (asset["documentChanges"].as_array().unwrap().iter())
+        .flat_map(|change| change["edits"].as_array().unwrap())
+        .collect();
+    assert!(edits.len() > 1);
+    assert!(
+        edits
+            .iter()
+            .all(|e| e["annotationId"] == "sdd.staleApprovals"),
+        "{asset}"
+    );
+    let person = rename("people.sdd", "person priya", "priya-r").await;
+    assert!(
+        person.get("changeAnnotations").is_none_or(Value::is_null),
+        "{person}"
+    );
+    assert!(person["documentChanges"][0]["edits"][0]
+        .get("annotationId")
+        .is_none());
+    client.stop(TIMEOUT).await.expect("stop");
+}

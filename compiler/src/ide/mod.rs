@@ -9,6 +9,7 @@
 
 mod actions;
 mod annotations;
+mod approvals;
 mod completion;
 mod highlight;
 mod hover;
@@ -24,6 +25,7 @@ use crate::syntax::{Entry, Item};
 
 pub use actions::Action;
 pub use annotations::{HintKind, InlayHint, Lens};
+pub use approvals::StaleApproval;
 pub use completion::{Completion, CompletionKind};
 pub use highlight::{
     SemanticToken, TokenKind, DECLARATION, DOCUMENTATION, TOKEN_KINDS, TOKEN_MODIFIERS,
