@@ -272,9 +272,16 @@ pub fn code_action(
         .fixes
         .and_then(|i| ide.analysis.diagnostics.get(i))
         .map(|d| vec![convert::diagnostic(d, files)]);
+    // A fix of a diagnostic is a quick fix; an action the cursor's context offers without
+    // one (a requirement's missing acceptance while nothing is approved yet) a rewrite.
+    let kind = match diagnostics {
+        Some(_) => CodeActionKind::QUICKFIX,
+        None if a.preferred => CodeActionKind::QUICKFIX,
+        None => CodeActionKind::REFACTOR_REWRITE,
+    };
     CodeActionOrCommand::CodeAction(CodeAction {
         title: a.title,
-        kind: Some(CodeActionKind::QUICKFIX),
+        kind: Some(kind),
         diagnostics,
         edit: Some(workspace_edit(files, &a.edits, ordered, versions)),
         is_preferred: a.preferred.then_some(true),

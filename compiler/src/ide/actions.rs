@@ -67,8 +67,26 @@ impl Ide<'_> {
             .filter(|r| !misread(r))
         {
             let engagement = chain[0];
-            actions.extend(self.add_acceptance(file, requirement));
-            actions.extend(self.add_test(file, engagement, requirement));
+            // Context actions; a quick fix of the readiness error they settle, if there is one.
+            let fixing = |code: Code, what: &str| {
+                (self.analysis.diagnostics.iter()).position(|d| {
+                    d.code == code
+                        && d.file() == file
+                        && d.primary.span == requirement.name_span()
+                        && d.message.contains(what)
+                })
+            };
+            actions.extend(self.add_acceptance(file, requirement).map(|a| Action {
+                fixes: fixing(Code::Sdd210, "`acceptance`"),
+                ..a
+            }));
+            actions.extend(
+                self.add_test(file, engagement, requirement)
+                    .map(|a| Action {
+                        fixes: fixing(Code::Sdd211, "verified by no test"),
+                        ..a
+                    }),
+            );
         }
         actions
     }
@@ -185,9 +203,18 @@ impl Ide<'_> {
 fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option<TextEdit> {
     // The file's own line ends: `\n` lines in a `\r\n` file would mix them.
     let nl = crate::source::line_end_of(text);
+    // And its own indentation: the `lines` are written indented by two spaces a level.
+    let unit = indent_unit(text);
+    let reindented: Vec<String> = (lines.iter())
+        .map(|line| {
+            let levels = (line.len() - line.trim_start_matches(' ').len()) / 2;
+            format!("{}{}", unit.repeat(levels), &line[levels * 2..])
+        })
+        .collect();
+    let lines: Vec<&str> = reindented.iter().map(String::as_str).collect();
     let outer = indent_at(text, item.span.start as usize).to_string();
     let Some(body) = &item.body else {
-        let inner = format!("{outer}  ");
+        let inner = format!("{outer}{unit}");
         let mut s = String::from(" {");
         for line in lines {
             s.push_str(nl);
@@ -208,7 +235,7 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
         .body
         .as_ref()
         .and_then(|b| b.entries.last())
-        .map(|e| e.span().end as usize)
+        .map(|e| after_comment(text, e.span().end as usize))
         .unwrap_or(body.span.start as usize + 1);
     if !inside.contains('\n') && lines.len() == 1 {
         let at = if item.entries().is_empty() {
@@ -226,7 +253,7 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
         Some(e) if text[body.span.start as usize..e.span().start as usize].contains('\n') => {
             indent_at(text, e.span().start as usize).to_string()
         }
-        _ => format!("{outer}  "),
+        _ => format!("{outer}{unit}"),
     };
     let mut s = String::new();
     for line in lines {
@@ -251,6 +278,34 @@ fn insert_entry(text: &str, file: FileId, item: &Item, lines: &[&str]) -> Option
         span: Span::new(after_last, end),
         text: s,
     })
+}
+
+/// Past a `//` comment that ends the line at `at` (what follows an entry on its line is its
+/// comment, which stays with it); `at` when none does.
+fn after_comment(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match line.trim_start().starts_with("//") {
+        true => at + line.trim_end_matches('\r').len(),
+        false => at,
+    }
+}
+
+/// One level of the file's indentation: a tab when its first indented line starts with one,
+/// else as many spaces as the least indented line has; two spaces when no line is indented.
+fn indent_unit(text: &str) -> String {
+    let indents = text.lines().map(|l| &l[..l.len() - l.trim_start().len()]);
+    let indents: Vec<&str> = indents.filter(|i| !i.is_empty()).collect();
+    match indents.first() {
+        Some(first) if first.starts_with('\t') => "\t".to_string(),
+        Some(_) => {
+            let spaces = indents
+                .iter()
+                .map(|i| i.len() - i.trim_start_matches(' ').len());
+            " ".repeat(spaces.filter(|n| *n > 0).min().unwrap_or(2))
+        }
+        None => "  ".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +348,65 @@ mod tests {
             inserted.matches("\r\n").count(),
             "{inserted:?}"
         );
+    }
+
+    /// The text of the file after the action titled with `title` at `marker`.
+    fn applied(text: &str, marker: &str, title: &str) -> String {
+        let actions = actions_at(text, marker);
+        let action = (actions.iter())
+            .find(|a| a.title.contains(title))
+            .unwrap_or_else(|| panic!("no `{title}` action"));
+        let mut out = text.replace(marker, "");
+        let edit = &action.edits[0];
+        out.replace_range(edit.span.range(), &edit.text);
+        out
+    }
+
+    /// An inserted entry is indented as the file is: by four spaces, or by a tab.
+    #[test]
+    fn an_inserted_entry_takes_the_files_indentation() {
+        let four =
+            "engagement e1 {\n    requirements {\n        requirement R|1 \"one\"\n    }\n}\n";
+        let added = applied(four, "|", "acceptance");
+        let want = "        requirement R1 \"one\" {\n            acceptance: ";
+        assert!(added.contains(want), "{added}");
+        let tabs = four.replace("    ", "\t");
+        let added = applied(&tabs, "|", "acceptance");
+        assert!(
+            added.contains("\t\trequirement R1 \"one\" {\n\t\t\tacceptance: "),
+            "{added}"
+        );
+    }
+
+    /// A comment after the last entry stays on that entry's line; the new one goes below.
+    #[test]
+    fn an_inserted_entry_leaves_a_trailing_comment_where_it_is() {
+        let text = "engagement e1 {\n  requirements {\n    requirement R|1 \"one\" {\n      priority: must // must-have\n    }\n  }\n}\n";
+        let added = applied(text, "|", "acceptance");
+        assert!(
+            added.contains("priority: must // must-have\n      acceptance: "),
+            "{added}"
+        );
+    }
+
+    /// "Add `acceptance`" fixes the readiness error of a requirement without one once the
+    /// spec is approved, and fixes nothing while nothing is (a context action then).
+    #[test]
+    fn adding_acceptance_is_the_fix_of_its_readiness_error() {
+        let draft = "engagement e1 {\n  requirements {\n    requirement R|1 \"one\" { priority: must }\n  }\n}\n";
+        let add = |text: &str| {
+            (actions_at(text, "|").into_iter())
+                .find(|a| a.title.contains("acceptance"))
+                .expect("the action")
+        };
+        assert_eq!(add(draft).fixes, None);
+        // The spec approved over its current content (the fingerprint of the draft's).
+        let fingerprint = "sha256:fa5b8c15852a3ff1f0ac565bf4d1016e9e5eedb59d9b51c1209482bf77d26257";
+        let approved = draft.replace(
+            "  }\n}",
+            &format!("  }}\n  gate spec {{ approved_by: @p on: 2026-11-02 fingerprint: \"{fingerprint}\" }}\n}}"),
+        );
+        assert!(add(&approved).fixes.is_some());
     }
 
     /// A misspelt field beside the field it resembles is not offered that name: taken, it
