@@ -68,7 +68,7 @@ codes! {
     Sdd306 = "SDD306", Error, "accepted deviation has expired";
     Sdd401 = "SDD401", Error, "unknown asset";
     Sdd402 = "SDD402", Error, "no asset version satisfies the constraint";
-    Sdd403 = "SDD403", Warning, "reuse of a deprecated or retired asset";
+    Sdd403 = "SDD403", Warning, "reuse of a deprecated (warning) or retired (error) asset";
     Sdd404 = "SDD404", Error, "dependency cycle";
     Sdd405 = "SDD405", Error, "extends an engagement that is not reconciled";
     Sdd406 = "SDD406", Warning, "missed reuse";
