@@ -58,6 +58,9 @@ pub struct Ref {
     pub role: &'static str,
     /// The nearest declaration around the use (the component of a `satisfies`).
     pub holder: Option<DeclId>,
+    /// Written after a sigil: a person's `@`, which belongs to the reference (a cursor on
+    /// it finds the name) though not to the name `span` covers.
+    pub sigil: bool,
 }
 
 /// A name at a position: a declaration or a use.
@@ -186,13 +189,23 @@ impl Index {
     }
 
     /// The name at an offset: the innermost occurrence whose span holds it (a name's end
-    /// counts, so a cursor just after a name finds it).
+    /// counts, so a cursor just after a name finds it); else a person reference whose `@` the
+    /// cursor is on.
     pub fn occurrence_at(&self, file: FileId, offset: usize) -> Option<Occurrence> {
         let list = self.by_file.get(file.0 as usize)?;
-        list.iter()
+        let innermost = list
+            .iter()
             .filter(|(span, _)| span.contains(offset))
             .min_by_key(|(span, _)| span.end - span.start)
-            .map(|(_, occ)| *occ)
+            .map(|(_, occ)| *occ);
+        innermost.or_else(|| {
+            list.iter()
+                .find(|(span, occ)| {
+                    span.start as usize == offset + 1
+                        && matches!(occ, Occurrence::Ref(r) if self.refs[*r].sigil)
+                })
+                .map(|(_, occ)| *occ)
+        })
     }
 
     /// The declaration an occurrence names.
@@ -275,6 +288,7 @@ impl<'a> Walker<'_, 'a> {
             target,
             role,
             holder,
+            sigil: false,
         });
     }
 
@@ -418,6 +432,9 @@ impl<'a> Walker<'_, 'a> {
     fn person(&mut self, span: Span, name: &str, role: &'static str, holder: Option<DeclId>) {
         let at = Span::new(span.start as usize + 1, span.end as usize);
         self.use_name(at, name, Scope::Estate, role, holder);
+        if let Some(r) = self.index.refs.last_mut() {
+            r.sigil = true;
+        }
     }
 
     /// Uses of enum and record names in a type expression.

@@ -262,4 +262,27 @@ mod tests {
         }
         assert_eq!(refusal(types, "|", "vendors"), None);
     }
+
+    /// The `@` of a person reference belongs to it: a cursor on it (just before it) finds the
+    /// person, as one just after it does.
+    #[test]
+    fn the_at_of_a_person_reference_finds_the_person() {
+        let text = "person priya { name: \"P\" }\nengagement e { owner: @priya }\n";
+        let estate = Estate::from_sources([("a.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        let at = text.find("@priya").expect("the reference");
+        let declared = text.find("priya").expect("the declaration");
+        for offset in [at, at + 1] {
+            let found = ide.definition(FileId(0), offset).expect("a definition");
+            assert_eq!(found.span.start as usize, declared, "at {offset}");
+            assert!(ide.hover(FileId(0), offset).is_some(), "at {offset}");
+            let name = ide.prepare_rename(FileId(0), offset).expect("renamable");
+            assert_eq!(&text[name.range()], "priya");
+            assert_eq!(ide.references(FileId(0), offset, true).len(), 2);
+        }
+        // The `{` before `owner` is no reference.
+        assert_eq!(ide.definition(FileId(0), at - 1), None);
+    }
 }
