@@ -42,12 +42,6 @@ pub fn check(
         .iter()
         .filter_map(|d| eng::name(d, "affects"))
         .collect();
-    let builders: Vec<&str> = e
-        .owner()
-        .into_iter()
-        .chain(e.build.and_then(|b| eng::person(b, "operator")))
-        .collect();
-
     for d in &deviations {
         let id = d.name_text().unwrap_or("?");
         match d.field("affects") {
@@ -97,13 +91,9 @@ pub fn check(
                     .unwrap_or(d.name_span());
                 match d.field("approved_by").map(|f| (&f.value, &f.value.kind)) {
                     Some((v, ValueKind::Person(p))) => {
-                        if builders.contains(&p.as_str()) {
-                            // Say which of the two the approver is: the owner who did not
-                            // operate the build did not build it.
-                            let who = match e.build.and_then(|b| eng::person(b, "operator")) {
-                                Some(o) if o == p.as_str() => "who operated the build",
-                                _ => "the engagement's owner",
-                            };
+                        // Say which of the two the approver is: the owner who did not operate
+                        // the build did not build it.
+                        if let Some(who) = e.builder(p, "deviation") {
                             out.push(
                                 Diagnostic::new(Code::Sdd303, file, v.span, format!("deviation {id} is accepted by @{p}, {who}"))
                                     .with_label("the approver is the engagement's owner or build operator")

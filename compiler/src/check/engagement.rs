@@ -101,6 +101,21 @@ impl<'a> Engagement<'a> {
         person(self.item, "owner")
     }
 
+    /// Separation of duties: who a person is in this engagement that keeps them from giving
+    /// an approval (`spec`, `design`, `deviation`), or `None`. Nobody approves their own
+    /// engagement's gates (SDD207); a deviation is not accepted by the build's operator nor
+    /// the owner either (SDD303). Authority in the domain is `gates::lacks_authority`.
+    pub fn builder(&self, who: &str, approval: &str) -> Option<&'static str> {
+        let operator = self.build.and_then(|b| person(b, "operator"));
+        if approval == "deviation" && operator == Some(who) {
+            Some("who operated the build")
+        } else if self.owner() == Some(who) {
+            Some("the engagement's owner")
+        } else {
+            None
+        }
+    }
+
     /// `profile:` names a profile the estate does not declare (SDD101).
     pub fn profile_unknown(&self) -> bool {
         self.profile.is_none() && self.item.field("profile").is_some()

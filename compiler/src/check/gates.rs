@@ -193,7 +193,6 @@ pub fn check_gate(
         holds = false;
     }
 
-    let owner = e.owner();
     let approvers = eng::approvers(gate);
     let mut valid: Vec<&str> = Vec::new();
     let first_own = out.len();
@@ -203,7 +202,7 @@ pub fn check_gate(
         if !listed.insert(person) {
             continue;
         }
-        if Some(*person) == owner {
+        if e.builder(person, kind).is_some() {
             holds = false;
             out.push(
                 Diagnostic::new(

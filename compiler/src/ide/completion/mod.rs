@@ -2,20 +2,23 @@
 //! variants a field takes, and the declared names of the kind a field expects: assets for
 //! `reuses`, requirements for `satisfies`, persons for `approved_by`, types for `field x:`.
 //!
-//! The context is read from the tokens before the cursor, so it works on text that does not
-//! parse yet: after `name:` (or inside `name: [ … ]`) a value of field `name` is wanted;
-//! after `verified`, `by`, `built` or `gate` a header name; elsewhere inside a block a field
-//! or a nested block. The schema (`check::schema`) says what each block allows.
+//! The context is read from the tokens before the cursor ([`context`]), so it works on text
+//! that does not parse yet: after `name:` (or inside `name: [ … ]`) a value of field `name`
+//! is wanted; after `verified`, `by`, `built` or `gate` a header name; elsewhere inside a
+//! block a field or a nested block. The schema (`check::schema`) says what each block allows.
 
 use crate::check::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES};
 use crate::source::{FileId, Span};
-use crate::syntax::token::{self, Token};
 use crate::syntax::{Item, Keyword, Value, ValueKind};
 
+use self::context::{context, word_start, Context};
 use super::hover::{block_for, type_name};
 use super::index::Scope;
 use super::value_types::variants;
 use super::{floor_boundary, items_around, Ide};
+
+mod context;
+mod ranking;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CompletionKind {
@@ -40,24 +43,6 @@ pub struct Completion {
     pub replace: Span,
 }
 
-/// What the cursor is in.
-#[derive(Debug, PartialEq, Eq)]
-enum Context {
-    /// A new entry of the block the cursor is in.
-    Entry,
-    /// The value of a field.
-    Value(String),
-    /// The type of a profile `field` declaration, or of a record field.
-    Type,
-    /// The name after a header keyword: `verified`, `by`, `built`, `gate`.
-    Header(&'static str),
-    /// A field of the inline record given as the value of a field: `window: { … }`.
-    Record(String),
-    /// The value of a field of such a record: (the outer field, the record's field).
-    RecordValue(String, String),
-    None,
-}
-
 impl Ide<'_> {
     pub fn completion(&self, file: FileId, offset: usize) -> Vec<Completion> {
         let Some(items) = self.items_at(file, offset) else {
@@ -75,7 +60,8 @@ impl Ide<'_> {
                 let mut found = self.values(&chain, &field);
                 // A name already in the list (`satisfies: [R1, |]`) is not offered again.
                 let listed = listed_names(chain.last().copied(), &field, offset);
-                found.retain(|c| !listed.contains(&c.label.as_str()));
+                found.retain(|c| !listed.contains(&c.label));
+                self.rank(file, &chain, &field, &mut found);
                 found
             }
             Context::Type => self.types(),
@@ -403,15 +389,19 @@ impl Ide<'_> {
     }
 }
 
-/// The names already in the list value of `field` of `item`, but the one at the cursor.
-fn listed_names<'i>(item: Option<&'i Item>, field: &str, offset: usize) -> Vec<&'i str> {
+/// The names already in the list value of `field` of `item` (persons with their `@`, as
+/// offered), but the one at the cursor.
+fn listed_names(item: Option<&Item>, field: &str, offset: usize) -> Vec<String> {
     let Some(f) = item.and_then(|i| i.field(field)) else {
         return Vec::new();
     };
     match &f.value.kind {
         ValueKind::List(values) => (values.iter())
             .filter(|v| !(v.span.start as usize..=v.span.end as usize).contains(&offset))
-            .filter_map(|v| v.as_name())
+            .filter_map(|v| match &v.kind {
+                ValueKind::Person(p) => Some(format!("@{p}")),
+                _ => v.as_name().map(str::to_string),
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -525,181 +515,6 @@ fn suggested_fields(rule: &ItemRule) -> Vec<(&'static str, Ty)> {
         .collect()
 }
 
-/// Where the word being typed starts (a name, or a person reference with its `@`).
-fn word_start(text: &str, offset: usize) -> usize {
-    let before = &text[..offset];
-    let word = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .last()
-        .map(|(i, _)| i)
-        .unwrap_or(offset);
-    if before[..word].ends_with('@') {
-        word - 1
-    } else {
-        word
-    }
-}
-
-/// Read the completion context from the tokens before the word being typed.
-fn context(file: FileId, text: &str, start: usize, offset: usize) -> Context {
-    let lexed = token::lex(file, text);
-    let inside = |s: Span| (s.start as usize) < offset && offset < s.end as usize;
-    // A line comment runs to the end of its line: the cursor at its end is still in it.
-    let in_comment = lexed.comments.iter().any(|c| match c.kind {
-        Token::BlockComment => inside(c.span),
-        _ => (c.span.start as usize) < offset && offset <= c.span.end as usize,
-    });
-    // An unterminated string runs to the end of its line too.
-    let in_string = lexed.tokens.iter().any(|(k, s)| {
-        matches!(k, Token::Str | Token::TextBlock)
-            && (inside(*s)
-                || (offset == s.end as usize
-                    && s.end > s.start + 1
-                    && !text[s.range()].ends_with('"')))
-    });
-    if in_comment || in_string {
-        return Context::None;
-    }
-    let before: Vec<(Token, Span)> = lexed
-        .tokens
-        .into_iter()
-        .filter(|(_, s)| (s.end as usize) <= start)
-        .collect();
-    let word = |i: usize| text.get(before[i].1.range()).unwrap_or("");
-    let Some(last) = before.len().checked_sub(1) else {
-        return Context::Entry;
-    };
-    match before[last].0 {
-        // A value goes on the line of its field: after `name:` and a line break, the cursor
-        // starts a new entry.
-        Token::Colon if text[before[last].1.end as usize..start].contains('\n') => {}
-        Token::Colon => return value_context(&before, last, &word),
-        Token::Ident => match word(last) {
-            "gate" => return Context::Header("gate"),
-            "built" => return Context::Header("built"),
-            "verified" => return Context::Header("verified"),
-            "by" if last >= 2 && word(last - 2) == "verified" => return Context::Header("by"),
-            _ => {}
-        },
-        Token::LAngle => return Context::Type,
-        _ => {}
-    }
-    // The innermost group still open before the cursor.
-    let mut depth = 0usize;
-    for i in (0..=last).rev() {
-        match before[i].0 {
-            Token::RBrace | Token::RBracket | Token::RAngle => depth += 1,
-            Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
-            Token::LBracket => {
-                return match i.checked_sub(1).map(|j| before[j].0) {
-                    Some(Token::Colon) => value_context(&before, i - 1, &word),
-                    _ => Context::None,
-                }
-            }
-            Token::LAngle => return Context::Type,
-            Token::LBrace => return value_brace(&before, i, &word).unwrap_or(Context::Entry),
-            _ => {}
-        }
-    }
-    Context::Entry
-}
-
-/// The field whose value is the inline record after the colon at `colon`.
-fn record_context<'t>(
-    before: &[(Token, Span)],
-    colon: usize,
-    word: &impl Fn(usize) -> &'t str,
-) -> Context {
-    match colon.checked_sub(1) {
-        Some(n) if before[n].0 == Token::Ident => Context::Record(word(n).to_string()),
-        _ => Context::None,
-    }
-}
-
-/// The `{` at token `brace`, when it opens a value rather than a block: `{` after `:` opens
-/// an inline record, and so does `{` in a list after `:` (the field it is the value of, or
-/// `Context::None` when there is no such field). `None` for the `{` of a block.
-fn value_brace<'t>(
-    before: &[(Token, Span)],
-    brace: usize,
-    word: &impl Fn(usize) -> &'t str,
-) -> Option<Context> {
-    match brace.checked_sub(1).map(|j| before[j].0) {
-        Some(Token::Colon) => Some(record_context(before, brace - 1, word)),
-        Some(Token::LBracket | Token::Comma) => Some(match list_start(before, brace) {
-            Some(open) if open > 0 && before[open - 1].0 == Token::Colon => {
-                record_context(before, open - 1, word)
-            }
-            _ => Context::None,
-        }),
-        _ => None,
-    }
-}
-
-/// The unmatched `[` before token `at`.
-fn list_start(before: &[(Token, Span)], at: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for i in (0..at).rev() {
-        match before[i].0 {
-            Token::RBracket | Token::RBrace => depth += 1,
-            Token::LBracket if depth == 0 => return Some(i),
-            Token::LBrace if depth == 0 => return None,
-            Token::LBracket | Token::LBrace => depth -= 1,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The field whose inline record is the innermost group open before token `at`, if it is one.
-fn enclosing_record<'t>(
-    before: &[(Token, Span)],
-    at: usize,
-    word: &impl Fn(usize) -> &'t str,
-) -> Option<String> {
-    let mut depth = 0usize;
-    for i in (0..at).rev() {
-        match before[i].0 {
-            Token::RBrace | Token::RBracket | Token::RAngle => depth += 1,
-            Token::LBrace | Token::LBracket | Token::LAngle if depth > 0 => depth -= 1,
-            Token::LBrace => {
-                return match value_brace(before, i, word) {
-                    Some(Context::Record(field)) => Some(field),
-                    _ => None,
-                };
-            }
-            Token::LBracket | Token::LAngle => return None,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The context after the colon at `colon`: a field's value (of an inline record's field
-/// when the colon is inside one), or a declaration's type.
-fn value_context<'t>(
-    before: &[(Token, Span)],
-    colon: usize,
-    word: &impl Fn(usize) -> &'t str,
-) -> Context {
-    let mut name_at = colon.checked_sub(1);
-    if let Some(i) = name_at.filter(|&i| before[i].0 == Token::Question) {
-        name_at = i.checked_sub(1);
-    }
-    let Some(n) = name_at.filter(|&i| before[i].0 == Token::Ident) else {
-        return Context::None;
-    };
-    if n >= 1 && before[n - 1].0 == Token::Ident && word(n - 1) == "field" {
-        return Context::Type;
-    }
-    match enclosing_record(before, n, word) {
-        Some(outer) => Context::RecordValue(outer, word(n).to_string()),
-        None => Context::Value(word(n).to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::analysis::{analyze, Options};
@@ -733,5 +548,80 @@ mod tests {
         );
         let one = "engagement e {\n  gate spec { on: 2026-01-01 }\n  gate |\n}\n";
         assert_eq!(labels(one), ["design"]);
+    }
+
+    /// The labels and details offered at `|`, in order.
+    fn offered(text: &str) -> Vec<(String, String)> {
+        let at = text.find('|').expect("the cursor");
+        let text = text.replace('|', "");
+        let estate = Estate::from_sources([("a.sdd", text)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        (ide.completion(FileId(0), at).into_iter())
+            .map(|c| (c.label, c.detail))
+            .collect()
+    }
+
+    const GOVERNANCE: &str =
+        "role lead { approves: [spec, design, deviation] domains: [network] }\n\
+        role cloud { approves: [spec, design] domains: [cloud] }\n\
+        role reviewer { approves: [spec] domains: [network] }\n\
+        person ann { name: \"A\" roles: [lead] }\nperson bo { name: \"B\" roles: [cloud] }\n\
+        person cy { name: \"C\" roles: [reviewer] }\nperson dee { name: \"D\" roles: [lead] }\n\
+        person eve { name: \"E\" roles: [lead] }\n\
+        profile net { domain: network }\n";
+
+    #[test]
+    fn approvers_who_may_approve_come_first_and_the_others_say_why_not() {
+        let gate = format!(
+            "{GOVERNANCE}engagement e {{\n  profile: net\n  owner: @dee\n  gate design {{\n    approved_by: [@eve, @|]\n  }}\n}}\n"
+        );
+        let found = offered(&gate);
+        let labels: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["@ann", "@bo", "@cy", "@dee"], "{found:?}");
+        assert_eq!(found[0].1, "person");
+        assert_eq!(
+            found[1].1,
+            "person — no role approves design in network (SDD206)"
+        );
+        assert_eq!(found[3].1, "person — the engagement's owner (SDD207)");
+        // The reviewer approves specs in the domain.
+        let spec = gate.replace("gate design", "gate spec");
+        let labels: Vec<String> = offered(&spec).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(labels, ["@ann", "@cy", "@bo", "@dee"]);
+        // A deviation: not the owner nor the build's operator either.
+        let deviation = format!(
+            "{GOVERNANCE}engagement e {{\n  profile: net\n  owner: @dee\n  build {{ operator: @ann }}\n  as_built {{\n    deviation D1 \"d\" {{\n      approved_by: @|\n    }}\n  }}\n}}\n"
+        );
+        let found = offered(&deviation);
+        let labels: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["@eve", "@ann", "@bo", "@cy", "@dee"], "{found:?}");
+        assert_eq!(found[1].1, "person — who operated the build (SDD303)");
+        assert_eq!(
+            found[2].1,
+            "person — no role approves deviation in network (SDD303)"
+        );
+    }
+
+    #[test]
+    fn retired_assets_come_last_and_an_asset_does_not_require_itself() {
+        let assets = "asset a-old { version: 1.0.0 status: retired }\n\
+            asset b-dep { version: 1.0.0 status: deprecated }\nasset c-new { version: 1.0.0 }\n";
+        let reuse = format!(
+            "{assets}engagement e {{\n  design {{\n    component x \"x\" {{ reuses: | }}\n  }}\n}}\n"
+        );
+        let found = offered(&reuse);
+        let labels: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["c-new", "b-dep", "a-old"], "{found:?}");
+        assert_eq!(found[2].1, "asset 1.0.0 — retired (SDD403)");
+        let requires = assets.replace("version: 1.0.0 }", "version: 1.0.0 requires: [|] }");
+        assert_eq!(
+            offered(&requires)
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect::<Vec<_>>(),
+            ["b-dep", "a-old"]
+        );
     }
 }
