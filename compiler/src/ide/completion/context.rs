@@ -1,9 +1,47 @@
 //! The completion context read from the text before the cursor: what is wanted at the
 //! cursor (a new entry, a field's value, a type, a header name, an inline record's field),
-//! from the tokens, so that it works on text that does not parse yet.
+//! from the tokens, so that it works on text that does not parse yet; and the blocks the
+//! cursor is in, by the layout too when the block being typed is not closed yet.
 
+use crate::ide::{indent_at, items_around};
 use crate::source::{FileId, Span};
 use crate::syntax::token::{self, Token};
+use crate::syntax::Item;
+
+/// The chain of items the cursor is in, outermost first: the items whose span holds it, and
+/// then each block the parser's recovery closed before the cursor though the layout shows the
+/// cursor inside it. A block not closed yet (`gate spec {⏎    approved_by: @|` with the
+/// engagement's `}` next) gets the `}` it lacks where the next line is indented no deeper
+/// (`syntax::unclosed`), placed right after its last token: the field being typed after
+/// that, still on a line indented deeper than the block's header, is in the block.
+pub(super) fn typing_chain<'a>(items: &'a [Item], text: &str, offset: usize) -> Vec<&'a Item> {
+    let mut chain = items_around(items, offset);
+    loop {
+        let level: Vec<&Item> = match chain.last() {
+            Some(item) => item.items().collect(),
+            None => items.iter().collect(),
+        };
+        let Some(child) = level.into_iter().rfind(|c| c.span.end as usize <= offset) else {
+            break;
+        };
+        let closed_by_recovery = child
+            .body
+            .as_ref()
+            .is_some_and(|b| !text[..b.span.end as usize].ends_with('}'));
+        let header = indent_at(text, child.span.start as usize).len();
+        // The cursor's line indented deeper than the block's header, and each line between
+        // the block's last and the cursor's blank or indented deeper too.
+        let deeper = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len() > header;
+        let between = text[child.span.end as usize..offset].split('\n');
+        let inside = indent_at(text, offset).len() > header
+            && between.skip(1).all(|l| l.trim().is_empty() || deeper(l));
+        if !(closed_by_recovery && inside) {
+            break;
+        }
+        chain.push(child);
+    }
+    chain
+}
 
 /// What the cursor is in.
 #[derive(Debug, PartialEq, Eq)]

@@ -11,11 +11,11 @@ use crate::check::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES};
 use crate::source::{FileId, Span};
 use crate::syntax::{Item, Keyword, Value, ValueKind};
 
-use self::context::{context, word_start, Context};
+use self::context::{context, typing_chain, word_start, Context};
 use super::hover::{block_for, type_name};
 use super::index::Scope;
 use super::value_types::variants;
-use super::{floor_boundary, items_around, Ide};
+use super::{floor_boundary, Ide};
 
 mod context;
 mod ranking;
@@ -52,7 +52,7 @@ impl Ide<'_> {
         let offset = floor_boundary(text, offset);
         let start = word_start(text, offset);
         let replace = Span::new(start, offset);
-        let chain = items_around(items, offset);
+        let chain = typing_chain(items, text, offset);
         let context = context(file, text, start, offset);
         let mut found = match context {
             Context::Entry => self.entries(&chain, offset),
@@ -622,6 +622,39 @@ mod tests {
                 .map(|(l, _)| l)
                 .collect::<Vec<_>>(),
             ["b-dep", "a-old"]
+        );
+    }
+
+    /// The block being typed, not closed yet and the last of its parent, is the context of
+    /// what is typed in it, as it is once closed (the recovery closes it before the cursor).
+    #[test]
+    fn a_block_not_closed_yet_is_the_context_of_what_is_typed_in_it() {
+        let gate =
+            "person a { name: \"A\" }\nengagement e {\n  gate spec {\n    approved_by: @|\n}\n";
+        assert_eq!(labels(gate), ["@a"]);
+        let reuses = "asset z { version: 1.0.0 }\nengagement e {\n  design {\n    component x \"x\" {\n      reuses: |\n}\n";
+        assert_eq!(labels(reuses), ["z"]);
+        let entry = "engagement e {\n  design {\n    component x \"x\" {\n      sat|\n}\n";
+        assert!(
+            labels(entry).iter().any(|l| l == "satisfies"),
+            "{:?}",
+            labels(entry)
+        );
+        // A line indented no deeper than the block's header is after it.
+        let after =
+            "engagement e {\n  design {\n    component x \"x\" {\n      capability: c\n  |\n}\n";
+        assert!(
+            !labels(after).iter().any(|l| l == "satisfies"),
+            "{:?}",
+            labels(after)
+        );
+        // A block closed by its own `}` is not re-entered.
+        let closed =
+            "engagement e {\n  design {\n    component x \"x\" { capability: c }\n      |\n}\n";
+        assert!(
+            !labels(closed).iter().any(|l| l == "satisfies"),
+            "{:?}",
+            labels(closed)
         );
     }
 }
