@@ -152,6 +152,7 @@ impl Ide<'_> {
                 Some("asset" | "role") => TokenKind::Class,
                 Some("profile" | "record" | "enum") => TokenKind::Type,
                 Some("field") => TokenKind::Property,
+                Some("variant") => TokenKind::EnumMember,
                 _ => TokenKind::Variable,
             };
             (kind, modifiers)

@@ -31,11 +31,20 @@ impl Ide<'_> {
                 super::index::Occurrence::Decl(d) => self.index.decls[d].name_span,
                 super::index::Occurrence::Ref(r) => self.index.refs[r].span,
             };
-            if let Some(decl) = self.index.target(occurrence) {
-                return Some(Hover {
-                    span,
-                    markdown: self.describe(decl),
-                });
+            match self.index.target(occurrence) {
+                // An enum variant where it is used: the value hover below says what it means.
+                Some(decl) if self.index.decls[decl].kind == "variant" => {
+                    if let super::index::Occurrence::Decl(_) = occurrence {
+                        return self.variant_declared(decl, span);
+                    }
+                }
+                Some(decl) => {
+                    return Some(Hover {
+                        span,
+                        markdown: self.describe(decl),
+                    })
+                }
+                None => {}
             }
         }
         let item = *chain.last()?;
@@ -103,20 +112,7 @@ impl Ide<'_> {
             }
             Expected::Declared(ty) => {
                 let (decl, enumeration) = self.declared(ty, "enum")?;
-                let all = variants(enumeration);
-                if !all.contains(&word) {
-                    return None;
-                }
-                let listed: Vec<String> = all.iter().map(|w| format!("`{w}`")).collect();
-                let mut out = format!(
-                    "```sdd\n{word}\n```\nA variant of enum `{}` ({}).",
-                    decl.name,
-                    listed.join(", ")
-                );
-                if let Some(doc) = &enumeration.doc {
-                    out.push_str(&format!("\n\n{}", doc.text));
-                }
-                out
+                variant_markdown(&decl.name, enumeration, word)?
             }
             _ => return None,
         };
@@ -142,6 +138,21 @@ impl Ide<'_> {
     }
 
     /// Markdown describing a declaration.
+    /// An enum variant where its enum declares it.
+    fn variant_declared(&self, variant: DeclId, span: Span) -> Option<Hover> {
+        let super::index::Scope::Within(owner) = self.index.decls[variant].scope else {
+            return None;
+        };
+        let enum_decl = &self.index.decls[owner];
+        let enumeration = self.item_of(enum_decl)?;
+        let markdown = variant_markdown(
+            &enum_decl.name,
+            enumeration,
+            &self.index.decls[variant].name,
+        )?;
+        Some(Hover { span, markdown })
+    }
+
     fn describe(&self, decl: DeclId) -> String {
         let d = &self.index.decls[decl];
         let Some(item) = self.item_of(d) else {
@@ -438,4 +449,22 @@ pub(crate) fn block_for(keywords: &[&str]) -> Option<&'static Block> {
         return Some(&crate::check::schema::FILE);
     }
     rule_for(keywords).map(|r| r.block)
+}
+
+/// What a variant of an enum is: the enum, its variants, its documentation; `None` when the
+/// enum does not declare `word`.
+fn variant_markdown(enum_name: &str, enumeration: &Item, word: &str) -> Option<String> {
+    let all = variants(enumeration);
+    if !all.contains(&word) {
+        return None;
+    }
+    let listed: Vec<String> = all.iter().map(|w| format!("`{w}`")).collect();
+    let mut out = format!(
+        "```sdd\n{word}\n```\nA variant of enum `{enum_name}` ({}).",
+        listed.join(", ")
+    );
+    if let Some(doc) = &enumeration.doc {
+        out.push_str(&format!("\n\n{}", doc.text));
+    }
+    Some(out)
 }

@@ -16,7 +16,7 @@ use crate::check::schema::{Block, Ty, BUILTIN_TYPES, FILE};
 use crate::estate::Estate;
 use crate::source::{FileId, Span};
 use crate::syntax::Keyword;
-use crate::syntax::{Field, Item, Value, ValueKind};
+use crate::syntax::{Entry, Field, Item, Value, ValueKind};
 
 /// Index of a declaration in [`Index::decls`].
 pub type DeclId = usize;
@@ -142,6 +142,23 @@ impl Index {
         Some(id)
     }
 
+    /// Declare a variant of the enum `owner`.
+    fn declare_variant(&mut self, file: FileId, variant: &crate::syntax::Ident, owner: DeclId) {
+        let id = self.decls.len();
+        self.decls.push(Decl {
+            file,
+            name: variant.text.to_string(),
+            kind: "variant".to_string(),
+            scope: Scope::Within(owner),
+            name_span: variant.span,
+            item_span: variant.span,
+        });
+        self.by_name_span.insert((file, variant.span), id);
+        (self.scoped_names)
+            .entry((owner, variant.text.to_string()))
+            .or_insert(id);
+    }
+
     /// Declare a top-level item and the names in its own scope; `items` gets every declaring
     /// item at the position of its declaration.
     fn declare_tree<'a>(&mut self, file: FileId, item: &'a Item, items: &mut Vec<&'a Item>) {
@@ -159,6 +176,17 @@ impl Index {
                 .items()
                 .filter(|i| i.kind() == Keyword::Field)
                 .collect(),
+            Keyword::Enum => {
+                // Its variants live in its scope; `items` holds the enum for each of them.
+                let variants = (item.body.iter()).flat_map(|b| &b.entries);
+                for entry in variants {
+                    if let Entry::Variant(v) = entry {
+                        self.declare_variant(file, v, owner);
+                        items.push(item);
+                    }
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         };
         for child in children {
@@ -465,6 +493,11 @@ impl<'a> Walker<'_, 'a> {
             }
             (ValueKind::Name(t), ValueKind::Person(p)) if t == "person" => {
                 self.person(value.span, p, "person", holder)
+            }
+            (ValueKind::Name(t), ValueKind::Name(variant)) => {
+                if let Some((id, _)) = self.global_item(t, "enum") {
+                    self.use_name(value.span, variant, Scope::Within(id), "variant", holder);
+                }
             }
             (ValueKind::Name(t), ValueKind::Record(fields)) => {
                 let Some((_, record)) = self.global_item(t, "record") else {

@@ -286,3 +286,54 @@ mod tests {
         assert_eq!(ide.definition(FileId(0), at - 1), None);
     }
 }
+
+#[cfg(test)]
+mod variants {
+    use crate::analysis::{analyze, Options};
+    use crate::estate::Estate;
+    use crate::ide::{Ide, Index};
+    use crate::source::FileId;
+
+    const TEXT: &str = "enum vendor { cisco-iosxr, juniper-junos }\n\
+        enum os { cisco-iosxr, linux }\n\
+        profile p { domain: network field vendors: list<vendor> field os: os }\n\
+        engagement e { profile: p vendors: [cisco-iosxr, juniper-junos] os: cisco-iosxr }\n";
+
+    /// The offsets where `needle`'s `n`-th occurrence starts.
+    fn at(needle: &str, n: usize) -> usize {
+        TEXT.match_indices(needle).nth(n).expect("the occurrence").0
+    }
+
+    /// An enum variant is a name like any other: definition, references and rename find the
+    /// variant of the enum the field's type names, not a variant of the same name of another.
+    #[test]
+    fn a_variant_is_found_declared_used_and_renamed_through_its_enum() {
+        let estate = Estate::from_sources([("a.sdd", TEXT)]);
+        let analysis = analyze(&estate, &Options::default());
+        let index = Index::build(&estate);
+        let ide = Ide::new(&estate, &analysis, &index);
+        let file = FileId(0);
+        // `vendors: [cisco-iosxr` is the third `cisco-iosxr`: vendor's, declared first.
+        let used = at("cisco-iosxr", 2);
+        let declared = ide.definition(file, used).expect("a definition");
+        assert_eq!(declared.span.start as usize, at("cisco-iosxr", 0));
+        // `os: cisco-iosxr` (the fourth) is the os enum's, declared second.
+        let other = ide
+            .definition(file, at("cisco-iosxr", 3))
+            .expect("a definition");
+        assert_eq!(other.span.start as usize, at("cisco-iosxr", 1));
+        let uses: Vec<usize> = (ide.references(file, at("cisco-iosxr", 0), false).iter())
+            .map(|l| l.span.start as usize)
+            .collect();
+        assert_eq!(uses, [used]);
+        let edits = ide.rename(file, used, "cisco-xr").expect("renamed");
+        let mut edited: Vec<usize> = edits.iter().map(|e| e.span.start as usize).collect();
+        edited.sort();
+        assert_eq!(edited, [at("cisco-iosxr", 0), used]);
+        // The hover still says what the variant means, where it is used and where declared.
+        for offset in [used, at("cisco-iosxr", 0)] {
+            let hover = ide.hover(file, offset).expect("a hover").markdown;
+            assert!(hover.contains("A variant of enum `vendor`"), "{hover}");
+        }
+    }
+}

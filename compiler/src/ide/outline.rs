@@ -39,6 +39,7 @@ impl SymbolKind {
             "person" => SymbolKind::Person,
             "role" => SymbolKind::Role,
             "enum" => SymbolKind::Enum,
+            "variant" => SymbolKind::Variant,
             "record" => SymbolKind::Record,
             "profile" => SymbolKind::Profile,
             "field" => SymbolKind::Field,
