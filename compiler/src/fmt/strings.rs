@@ -106,8 +106,23 @@ mod tests {
             ),
             r#""dc2-edge\u{200b}01\u{feff}""#
         );
-        // The joiners emoji and scripts need are written as themselves.
+        // So do the Hangul fillers and the other invisible ones (a combining grapheme joiner,
+        // an interlinear annotation mark, an ideographic variation selector).
+        for hidden in [
+            '\u{3164}',
+            '\u{115F}',
+            '\u{34F}',
+            '\u{2065}',
+            '\u{FFF9}',
+            '\u{E0100}',
+        ] {
+            let written = format!("\"a\\u{{{:x}}}b\"", hidden as u32);
+            assert_eq!(string(&written, &format!("a{hidden}b")), written);
+        }
+        // The joiners emoji and scripts need are written as themselves, as are the emoji's
+        // variation selector and spaces of other widths.
         assert_eq!(string("", "👩\u{200D}💻"), "\"👩\u{200D}💻\"");
+        assert_eq!(string("", "❤\u{FE0F} a\u{A0}b"), "\"❤\u{FE0F} a\u{A0}b\"");
     }
 
     #[test]

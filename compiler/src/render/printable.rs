@@ -11,15 +11,22 @@ use std::borrow::Cow;
 
 /// Characters that are not control characters but show text otherwise than it is read: the
 /// bidirectional controls, which reorder it; the line and paragraph separators, which may break
-/// its line; and the invisible format characters (a zero-width space, a word joiner, the byte
-/// order mark, a soft hyphen, the bidirectional marks, the tag characters, which can spell out
-/// a whole hidden text). The zero-width joiner and non-joiner are left out, as scripts and emoji
-/// need them.
+/// its line; and the invisible characters (a zero-width space, a word joiner, the byte order
+/// mark, a soft hyphen, the bidirectional marks, the tag characters, which can spell out a
+/// whole hidden text, the Hangul fillers, the combining grapheme joiner, the interlinear
+/// annotation marks, the shorthand and musical format controls, the ideographic variation
+/// selectors). The zero-width joiner and non-joiner and the emoji variation selectors
+/// (U+FE00–FE0F) are left out, as scripts and emoji need them; so are the spaces of other
+/// widths (a no-break space, an ideographic space), which show as spaces and which
+/// typography needs.
 pub fn shows_otherwise(c: char) -> bool {
     matches!(
         c,
         '\u{AD}'
+            | '\u{34F}'
             | '\u{61C}'
+            | '\u{115F}'
+            | '\u{1160}'
             | '\u{180E}'
             | '\u{200B}'
             | '\u{200E}'
@@ -27,10 +34,15 @@ pub fn shows_otherwise(c: char) -> bool {
             | '\u{202A}'..='\u{202E}'
             | '\u{2028}'
             | '\u{2029}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
     )
 }
 
