@@ -155,7 +155,7 @@ fn container<T>(
         let next = elements
             .get(i + 1)
             .map_or(close, |n| span(n).start as usize);
-        w.trailing(next);
+        w.trailing(w.leading_start(span(e).end as usize, next));
         w.newline();
     }
     w.flush(close);

@@ -190,6 +190,30 @@ impl<'s> Writer<'s> {
             .is_some_and(|c| c.span.start < span.end)
     }
 
+    /// Where the comments that lead the element at `next` start: a block comment written
+    /// after the comma that ends the element before (which ends at `previous`), right before
+    /// the next one on its line (`[a, /* about b */ b]`), is about the next one. `next` when
+    /// there is none (in a record without commas, `{ a: 1 /* a */ b: 2 }`, a comment stays
+    /// with what it follows).
+    pub fn leading_start(&self, previous: usize, next: usize) -> usize {
+        let later = &self.comments[self.next.min(self.comments.len())..];
+        let before = later.partition_point(|c| (c.span.start as usize) < next);
+        match before.checked_sub(1).map(|i| later[i]) {
+            Some(c)
+                if c.kind == Token::BlockComment
+                    && (self.src.get(previous..c.span.start as usize))
+                        .is_some_and(|t| t.contains(',')) =>
+            {
+                let gap = self.src.get(c.span.end as usize..next).unwrap_or("\n");
+                match gap.trim().is_empty() && !gap.contains('\n') {
+                    true => c.span.start as usize,
+                    false => next,
+                }
+            }
+            _ => next,
+        }
+    }
+
     /// Write every comment that starts before `limit`.
     pub fn flush(&mut self, limit: usize) {
         self.write_comments(limit, false);
