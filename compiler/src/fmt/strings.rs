@@ -65,7 +65,9 @@ pub(super) fn text_block_one_line(raw: &str, value: &str) -> Option<String> {
 
 /// A text block over several lines: the opening quotes, each line of the value indented by
 /// `pad` (empty lines stay empty), and the closing quotes on a line of their own, indented by
-/// `pad` too.
+/// `pad` too; right after the last line when it ends in white space, which on a line of its
+/// own would trail it, where an editor that trims trailing white space would take it from the
+/// value.
 pub(super) fn text_block_lines(value: &str, pad: &str) -> Option<String> {
     let mut s = String::with_capacity(value.len() + 16);
     s.push_str(FENCE);
@@ -76,8 +78,12 @@ pub(super) fn text_block_lines(value: &str, pad: &str) -> Option<String> {
             s.push_str(line);
         }
     }
-    s.push('\n');
-    s.push_str(pad);
+    let last = value.rsplit('\n').next().unwrap_or("");
+    let ends_in_space = last.ends_with([' ', '\t']) && !last.trim().is_empty();
+    if !ends_in_space {
+        s.push('\n');
+        s.push_str(pad);
+    }
     s.push_str(FENCE);
     closes_at_end(&s).then_some(())?;
     (literal::text_block(&s).as_deref() == Ok(value)).then_some(s)
@@ -123,6 +129,18 @@ mod tests {
         // variation selector and spaces of other widths.
         assert_eq!(string("", "👩\u{200D}💻"), "\"👩\u{200D}💻\"");
         assert_eq!(string("", "❤\u{FE0F} a\u{A0}b"), "\"❤\u{FE0F} a\u{A0}b\"");
+    }
+
+    /// A last line that ends in a space keeps the closing quotes on its line: on a line of
+    /// their own the space would trail the line.
+    #[test]
+    fn a_text_block_ending_in_a_space_closes_on_its_last_line() {
+        let value = "first\nends with a space ";
+        let written = text_block_lines(value, "    ").expect("a text block");
+        assert_eq!(written, "\"\"\"\n    first\n    ends with a space \"\"\"");
+        assert!(!written.lines().any(|l| l.ends_with(' ')), "{written}");
+        let plain = text_block_lines("first\nlast", "  ").expect("a text block");
+        assert!(plain.ends_with("\n  \"\"\""), "{plain}");
     }
 
     #[test]
