@@ -33,7 +33,7 @@ impl Ide<'_> {
             .map(|(file, edits)| {
                 (
                     file,
-                    syntax::parse(file, &applied(self.text_of(file), edits)),
+                    syntax::parse(file, &applied(self.text(file).unwrap_or(""), edits)),
                 )
             })
             .collect();
@@ -69,10 +69,6 @@ impl Ide<'_> {
             }
         }
         stale
-    }
-
-    fn text_of(&self, file: FileId) -> &str {
-        self.estate.files.text(file)
     }
 }
 
