@@ -16,6 +16,7 @@
 //! rewording is linear in the file.
 
 use super::keyword::Keyword;
+use super::layout::Layout;
 use super::token::Token;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -29,8 +30,8 @@ pub(super) struct Context<'a> {
     tokens: &'a [(Token, Span)],
     /// For each token, the index of the innermost `{` or `[` open around it, or [`NONE`].
     opener: Vec<u32>,
-    /// For each token, the index of the first token of its line.
-    line_first: Vec<u32>,
+    /// Where each token's line starts.
+    layout: Layout,
     /// For each token, whether it is a `[` that no `]` closes.
     unclosed: Vec<bool>,
     /// Where each line ends: the offsets of the `\n`s of the text.
@@ -40,17 +41,9 @@ pub(super) struct Context<'a> {
 impl<'a> Context<'a> {
     pub(super) fn new(text: &'a str, tokens: &'a [(Token, Span)]) -> Self {
         let mut opener = Vec::with_capacity(tokens.len());
-        let mut line_first = Vec::with_capacity(tokens.len());
         let mut unclosed = vec![false; tokens.len()];
         let mut stack: Vec<u32> = Vec::new();
-        let mut first = 0u32;
-        let mut previous_end = 0usize;
-        for (i, &(kind, span)) in tokens.iter().enumerate() {
-            if i == 0 || text[previous_end..span.start as usize].contains('\n') {
-                first = i as u32;
-            }
-            previous_end = span.end as usize;
-            line_first.push(first);
+        for (i, &(kind, _)) in tokens.iter().enumerate() {
             opener.push(stack.last().copied().unwrap_or(NONE));
             match kind {
                 Token::LBrace | Token::LBracket => stack.push(i as u32),
@@ -84,7 +77,7 @@ impl<'a> Context<'a> {
             text,
             tokens,
             opener,
-            line_first,
+            layout: Layout::new(text, tokens),
             unclosed,
             newlines: text.match_indices('\n').map(|(at, _)| at).collect(),
         }
@@ -117,8 +110,8 @@ impl<'a> Context<'a> {
             return None;
         }
         let open = open as usize;
-        let first = self.line_first[at] as usize;
-        if self.line_first[open] as usize == first {
+        let first = self.layout.first(at);
+        if self.layout.first(open) == first {
             return None;
         }
         let line = self.line_of(first);
@@ -146,7 +139,7 @@ impl<'a> Context<'a> {
         if open == NONE || self.tokens[open as usize].0 != Token::LBrace {
             return None;
         }
-        let header = self.line_first[open as usize] as usize;
+        let header = self.layout.first(open as usize);
         if self.token_text(header) != Keyword::Enum.as_str() {
             return None;
         }
@@ -165,7 +158,7 @@ impl<'a> Context<'a> {
     }
 
     fn in_header(&self, file: FileId, at: usize, error: &Diagnostic) -> Option<Diagnostic> {
-        let first = self.line_first[at] as usize;
+        let first = self.layout.first(at);
         let stray = error.message.ends_with("in the header");
         let misread = error.message.contains("after the field name")
             || error.message.contains("or a declaration");

@@ -16,6 +16,7 @@ mod context;
 mod deceptive;
 mod descent;
 pub mod keyword;
+mod layout;
 pub mod literal;
 mod malformed;
 pub mod parser;

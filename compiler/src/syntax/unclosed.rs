@@ -19,6 +19,7 @@
 //! on the `{` line itself (`enum a { x, y` with `enum b { z }` on the next line), is closed by
 //! the layout; one whose content starts on a new line indented no deeper has none to go by.
 
+use super::layout::Layout;
 use super::token::Token;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -52,21 +53,17 @@ pub(super) fn close_by_indentation(
     let found_before = diagnostics.len();
     let mut out = Vec::with_capacity(tokens.len() + missing);
     let mut stack: Vec<Open> = Vec::new();
+    let layout = Layout::new(text, tokens);
     let mut previous_end = 0usize;
-    // The indentation of the line the current token is on: computed from the gap before the
-    // first token of each line, so the whole pass reads the text once.
-    let mut indent = 0usize;
     // The 1-based line of the current token.
     let mut line = 1usize;
     // The `[` not closed yet: the line each is on, and how many blocks were open around it.
     let mut lists: Vec<(usize, usize)> = Vec::new();
     for (i, &(kind, span)) in tokens.iter().enumerate() {
-        let gap = &text[previous_end..span.start as usize];
-        line += gap.matches('\n').count();
-        let first_on_line = i == 0 || gap.contains('\n');
-        if first_on_line {
-            indent = indentation(&gap[gap.rfind('\n').map_or(0, |at| at + 1)..]);
-        }
+        line += text[previous_end..span.start as usize]
+            .matches('\n')
+            .count();
+        let (first_on_line, indent) = (layout.first_on_line(i), layout.indent(i));
         if kind == Token::LBrace && missing > 0 {
             let list = lists.last().filter(|l| l.1 == stack.len() && l.0 == line);
             let stray = match (i.checked_sub(1).map(|p| tokens[p]), list) {
@@ -128,14 +125,6 @@ pub(super) fn close_by_indentation(
         previous_end = span.end as usize;
     }
     (diagnostics.len() > found_before).then_some(out)
-}
-
-/// How far a line is indented, given what precedes its first token: in characters of leading
-/// space or tab (a byte order mark or a comment before the token ends the count).
-fn indentation(line_start: &str) -> usize {
-    (line_start.chars())
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .count()
 }
 
 fn unclosed(file: FileId, open: Span, next: Span, line: usize) -> Diagnostic {

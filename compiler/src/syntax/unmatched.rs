@@ -22,47 +22,11 @@
 //! balance is parsed exactly as written, however it is indented. One pass over the tokens.
 
 use super::keyword::Keyword;
+use super::layout::Layout;
 use super::token::Token;
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-
-/// Where each token's line starts being read: whether the token is the first of its line,
-/// how far that line is indented, and which line it is (counted by the lines that hold a
-/// token, so two tokens are on one line when their counts are equal).
-struct Layout {
-    first_on_line: Vec<bool>,
-    indent: Vec<usize>,
-    line: Vec<u32>,
-}
-
-impl Layout {
-    fn new(text: &str, tokens: &[(Token, Span)]) -> Layout {
-        let mut first_on_line = Vec::with_capacity(tokens.len());
-        let mut indent = Vec::with_capacity(tokens.len());
-        let mut line = Vec::with_capacity(tokens.len());
-        let mut previous_end = 0usize;
-        let mut current = 0usize;
-        let mut lines = 0u32;
-        for (i, &(_, span)) in tokens.iter().enumerate() {
-            let gap = &text[previous_end..span.start as usize];
-            let first = i == 0 || gap.contains('\n');
-            if first {
-                current = indentation(&gap[gap.rfind('\n').map_or(0, |at| at + 1)..]);
-                lines += 1;
-            }
-            first_on_line.push(first);
-            indent.push(current);
-            line.push(lines);
-            previous_end = span.end as usize;
-        }
-        Layout {
-            first_on_line,
-            indent,
-            line,
-        }
-    }
-}
 
 /// A `{` not closed yet: its token and the indentation of its line.
 struct Open {
@@ -103,7 +67,7 @@ pub(super) fn balance_closes(
     let mut insert_after: Vec<usize> = Vec::new();
     let mut dropped: Vec<usize> = Vec::new();
     for (i, &(kind, span)) in tokens.iter().enumerate() {
-        if layout.first_on_line[i] {
+        if layout.first_on_line(i) {
             if let Some(header) = header_at(text, tokens, &layout, i) {
                 headers.push(header);
             }
@@ -111,7 +75,7 @@ pub(super) fn balance_closes(
         match kind {
             Token::LBrace => stack.push(Open {
                 at: i,
-                indent: layout.indent[i],
+                indent: layout.indent(i),
             }),
             Token::LBracket => lists.push(i),
             Token::RBracket => {
@@ -206,14 +170,13 @@ fn stray_close(
     lists: &[usize],
     close: usize,
 ) -> Option<Stray> {
-    let line = layout.line[close];
     if let Some(&open) = lists.last() {
-        if open > top.at && layout.line[open] == line {
+        if open > top.at && layout.same_line(open, close) {
             return Some(Stray::InList(open));
         }
     }
-    if layout.line[top.at] == line
-        || (layout.first_on_line[close] && layout.indent[close] <= top.indent)
+    if layout.same_line(top.at, close)
+        || (layout.first_on_line(close) && layout.indent(close) <= top.indent)
     {
         return None;
     }
@@ -222,8 +185,8 @@ fn stray_close(
     if matches!(kind, Token::RBrace | Token::RBracket | Token::Comma) {
         return None;
     }
-    let same_line = !layout.first_on_line[next];
-    let goes_on = same_line || layout.indent[next] > top.indent;
+    let same_line = !layout.first_on_line(next);
+    let goes_on = same_line || layout.indent(next) > top.indent;
     goes_on.then_some(Stray::BlockGoesOn { next, same_line })
 }
 
@@ -236,10 +199,10 @@ fn opened_by_header(
     headers: &mut Vec<Header>,
     close: usize,
 ) -> Option<Header> {
-    if !layout.first_on_line[close] {
+    if !layout.first_on_line(close) {
         return None;
     }
-    let indent = layout.indent[close];
+    let indent = layout.indent(close);
     if stack.last().is_some_and(|top| top.indent >= indent) {
         return None;
     }
@@ -266,27 +229,20 @@ fn header_at(text: &str, tokens: &[(Token, Span)], layout: &Layout, at: usize) -
         return None;
     }
     let mut end = at + 1;
-    while end < tokens.len() && !layout.first_on_line[end] {
+    while end < tokens.len() && !layout.first_on_line(end) {
         if matches!(tokens[end].0, Token::LBrace | Token::RBrace) {
             return None;
         }
         end += 1;
     }
     let deeper = end < tokens.len()
-        && layout.indent[end] > layout.indent[at]
+        && layout.indent(end) > layout.indent(at)
         && tokens[end].0 != Token::LBrace;
     deeper.then_some(Header {
         at,
         last: end - 1,
-        indent: layout.indent[at],
+        indent: layout.indent(at),
     })
-}
-
-/// How far a line is indented, given what precedes its first token.
-fn indentation(line_start: &str) -> usize {
-    (line_start.chars())
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .count()
 }
 
 /// A declaration on one line that lost its `{` (`enum e  a, b }`): the `}` at `close`, with no
@@ -298,7 +254,7 @@ fn one_line_header(
     layout: &Layout,
     close: usize,
 ) -> Option<Header> {
-    let at = (0..=close).rev().find(|&t| layout.first_on_line[t])?;
+    let at = layout.first(close);
     let (kind, span) = tokens[at];
     if kind != Token::Ident || Keyword::from_text(&text[span.range()]).is_none() {
         return None;
@@ -315,7 +271,7 @@ fn one_line_header(
     Some(Header {
         at,
         last: if named { at + 1 } else { at },
-        indent: layout.indent[at],
+        indent: layout.indent(at),
     })
 }
 
