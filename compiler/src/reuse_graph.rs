@@ -488,6 +488,8 @@ pub struct Edge {
 pub struct ReuseGraph {
     pub graph: DiGraph<Node, Edge>,
     index: BTreeMap<Node, NodeIndex>,
+    /// What `impact --version` needs to tell which release each design would install.
+    designs: impact::Designs,
 }
 
 impl ReuseGraph {
@@ -495,6 +497,7 @@ impl ReuseGraph {
     pub fn new(ns: &Namespace<'_>) -> ReuseGraph {
         let mut g = ReuseGraph::default();
         let inventory = Inventory::new(ns);
+        g.designs = impact::Designs::of(&inventory);
         for name in inventory.assets.keys() {
             g.add(Node::Asset {
                 name: name.to_string(),
@@ -525,6 +528,7 @@ impl ReuseGraph {
                 continue;
             };
             let e = Engagement::new(ns, decl.file, decl.item);
+            g.designs.record(name, &inventory, &e);
             let me = g.engagement(name);
             let mut designed: BTreeMap<&str, &str> = BTreeMap::new();
             for c in components(&e) {

@@ -149,6 +149,56 @@ fn impact_of_a_release_leaves_out_constraints_that_exclude_it() {
     assert!(graph.impact("no-such-asset", None).is_none());
 }
 
+/// A component is judged by its whole design, as the manifest's installed release is: a
+/// release its own chain admits leaves it alone when another constraint of its design on the
+/// asset excludes it, or when the design installs a newer declared release.
+#[test]
+fn impact_of_a_release_judges_each_component_by_every_constraint_of_its_design() {
+    let graph = ReuseGraph::of_estate(&examples());
+    let impact = |major, minor, patch| {
+        let v = sdd::reuse_graph::Version::new(major, minor, patch);
+        graph.impact("netbox-sot-client", Some(&v)).unwrap()
+    };
+    // 1.2.0: bgp-neighbor-template's `^1.2` admits it, but peer-config's design also reuses
+    // netbox-sot-client "^1.4" (sot-lookup): that design would never install 1.2.0.
+    let old = impact(1, 2, 0);
+    assert!(old
+        .assets
+        .iter()
+        .any(|d| d.node == asset("bgp-neighbor-template")));
+    assert!(
+        old.components.is_empty() && old.engagements.is_empty(),
+        "{old:?}"
+    );
+    let peer = (old.unaffected.iter())
+        .find(|d| d.node == component("dc2-edge-bgp-peering", "peer-config"))
+        .expect("listed as not affected");
+    assert_eq!(
+        peer.because.as_deref(),
+        Some("its design's constraints on netbox-sot-client together exclude 1.2.0")
+    );
+    // 1.4.0: every design admits it but installs the declared 1.4.2.
+    let below = impact(1, 4, 0);
+    assert!(below.components.is_empty() && below.engagements.is_empty());
+    assert_eq!(below.unaffected.len(), 5);
+    assert!(below
+        .unaffected
+        .iter()
+        .all(|d| d.because.as_deref()
+            == Some("its design installs the newer netbox-sot-client 1.4.2")));
+    // 1.4.2, the release they install, and 1.5.0, newer: every design moves.
+    for v in [impact(1, 4, 2), impact(1, 5, 0)] {
+        assert_eq!((v.components.len(), v.engagements.len()), (5, 3), "{v:?}");
+        assert!(v.unaffected.is_empty());
+    }
+    let text = render::impact_text(&old);
+    assert!(text.contains("not affected by 1.2.0 (6):"), "{text}");
+    assert!(
+        text.contains("(its design's constraints on netbox-sot-client together exclude 1.2.0)"),
+        "{text}"
+    );
+}
+
 /// Delivered work that ran an asset its design did not name (a deviation) depends on it:
 /// the as-built's `uses` is an edge of the graph, and `sdd impact` finds it, directly and
 /// through `requires`, for the one release that ran.

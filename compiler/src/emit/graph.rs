@@ -225,6 +225,9 @@ fn dependent_lines(list: &[crate::reuse_graph::Dependent], asset: &str, out: &mu
             let path: Vec<&str> = d.path.iter().collect();
             out.push_str(&format!("  via {}", path.join(" -> ")));
         }
+        if let Some(because) = &d.because {
+            out.push_str(&format!("  ({because})"));
+        }
         out.push('\n');
     }
 }
@@ -252,7 +255,7 @@ pub fn impact_text(impact: &Impact) -> String {
     }
     if let Some(v) = &impact.version {
         out.push_str(&format!(
-            "\nnot affected: their constraint excludes {v} ({}):\n",
+            "\nnot affected by {v} ({}):\n",
             impact.unaffected.len()
         ));
         dependent_lines(&impact.unaffected, &impact.asset, &mut out);

@@ -4,13 +4,16 @@
 //!
 //! With a version, a direct dependent whose constraint excludes that version would stay on an
 //! older release: it is listed as unaffected and what depends on it only through it is not
-//! followed.
+//! followed. A component is judged by its whole design, as the manifest's installed releases
+//! are ([`super::releases`]): with the version declared, its design would install it only if
+//! every constraint the design puts on the asset admits it and no newer declared release
+//! does; otherwise the component is unaffected too, with the reason ([`Designs`]).
 //!
 //! Each dependent's [`Path`] shares its tail with the path of the asset it goes through, so
 //! the dependents of a `requires` chain of depth D hold D names in all, not D²/2 (a chain of
 //! 100,000 assets copied five billion names).
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use petgraph::visit::EdgeRef;
@@ -18,7 +21,9 @@ use petgraph::Direction;
 use semver::{Version, VersionReq};
 use serde::Serialize;
 
-use super::{EdgeKind, Node, ReuseGraph};
+use crate::check::engagement::Engagement;
+
+use super::{releases, EdgeKind, Inventory, Node, ReuseGraph};
 
 /// One dependent of an asset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +37,9 @@ pub struct Dependent {
     pub via: EdgeKind,
     /// The chain from `on` down to the changed asset (`[on]` for a direct dependent).
     pub path: Path,
+    /// For a dependent the release asked about leaves alone: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
 }
 
 /// A chain of asset names, first to last; written (JSON) as a list of names. Paths that end
@@ -123,8 +131,66 @@ pub struct Impact {
     pub components: Vec<Dependent>,
     /// The engagements of those components, sorted.
     pub engagements: Vec<String>,
-    /// With a version: direct dependents whose constraint excludes it.
+    /// With a version: the dependents that would not move to it, each with why: a direct
+    /// dependent's constraint excludes it, a component's design would install another release
+    /// (its constraints on the asset together exclude the version, or a newer declared
+    /// release satisfies them), or an as-built ran another release.
     pub unaffected: Vec<Dependent>,
+}
+
+/// The releases each asset declares, and the constraints each design puts on each asset
+/// (its components' `reuses` and the `requires` they bring in): what tells which release a
+/// design would install were one more declared.
+#[derive(Debug, Default)]
+pub(super) struct Designs {
+    releases: BTreeMap<String, Vec<Version>>,
+    /// engagement → asset → constraints; only designs that reuse something.
+    constraints: BTreeMap<String, BTreeMap<String, Vec<VersionReq>>>,
+}
+
+impl Designs {
+    pub(super) fn of(inventory: &Inventory<'_>) -> Designs {
+        Designs {
+            releases: (inventory.assets.values())
+                .map(|a| (a.name.to_string(), a.releases.clone()))
+                .collect(),
+            constraints: BTreeMap::new(),
+        }
+    }
+
+    /// Records the constraints the design of `e` puts on each asset.
+    pub(super) fn record(
+        &mut self,
+        engagement: &str,
+        inventory: &Inventory<'_>,
+        e: &Engagement<'_>,
+    ) {
+        let dependencies = releases::dependencies(inventory, e);
+        if dependencies.is_empty() {
+            return;
+        }
+        let mut on: BTreeMap<String, Vec<VersionReq>> = BTreeMap::new();
+        for d in &dependencies {
+            let constraints = on.entry(d.on.asset.to_string()).or_default();
+            // One that does not parse is SDD103's, and constrains nothing here.
+            constraints.extend(d.on.requirement());
+        }
+        self.constraints.insert(engagement.to_string(), on);
+    }
+
+    /// Why the design of `engagement` would not install `version` of `asset` were it declared
+    /// (`None` when it would).
+    fn passes_over(&self, engagement: &str, asset: &str, version: &Version) -> Option<String> {
+        let constraints = self.constraints.get(engagement)?.get(asset)?;
+        let admits = |v: &Version| constraints.iter().all(|r| r.matches(v));
+        if !admits(version) {
+            return Some(format!(
+                "its design's constraints on {asset} together exclude {version}"
+            ));
+        }
+        let newer = (self.releases.get(asset)?.iter()).find(|v| *v > version && admits(v))?;
+        Some(format!("its design installs the newer {asset} {newer}"))
+    }
 }
 
 impl ReuseGraph {
@@ -164,20 +230,18 @@ impl ReuseGraph {
                 if !seen.insert(from) {
                     continue;
                 }
-                let dependent = Dependent {
+                let mut dependent = Dependent {
                     node: self.graph[from].clone(),
                     on: on.clone(),
                     constraint: e.weight().spec.clone(),
                     via: e.weight().kind,
                     path: path.clone(),
+                    because: None,
                 };
-                // A `uses` records the one release that ran: another is not its.
-                let excluded = at == start
-                    && version.is_some_and(|v| match e.weight().kind {
-                        EdgeKind::Uses => Version::parse(&e.weight().spec).is_ok_and(|u| u != *v),
-                        _ => VersionReq::parse(&e.weight().spec).is_ok_and(|req| !req.matches(v)),
-                    });
-                if excluded {
+                if let Some(v) = version {
+                    dependent.because = self.passes_over(&dependent, at == start, asset, v);
+                }
+                if dependent.because.is_some() {
                     impact.unaffected.push(dependent);
                     continue;
                 }
@@ -212,6 +276,32 @@ impl ReuseGraph {
             list.sort_by(|a, b| a.node.cmp(&b.node));
         }
         Some(impact)
+    }
+
+    /// Why `version` of `asset` would leave `d` alone, if it would: `direct` when `d` names
+    /// the asset itself.
+    fn passes_over(
+        &self,
+        d: &Dependent,
+        direct: bool,
+        asset: &str,
+        version: &Version,
+    ) -> Option<String> {
+        match (d.via, &d.node) {
+            // A `uses` records the one release that ran: another is not its.
+            (EdgeKind::Uses, _) => (direct
+                && Version::parse(&d.constraint).is_ok_and(|u| u != *version))
+            .then(|| format!("it ran {}", d.constraint)),
+            _ if direct
+                && VersionReq::parse(&d.constraint).is_ok_and(|req| !req.matches(version)) =>
+            {
+                Some(format!("its constraint excludes {version}"))
+            }
+            (EdgeKind::Reuses, Node::Component { engagement, .. }) => {
+                self.designs.passes_over(engagement, asset, version)
+            }
+            _ => None,
+        }
     }
 }
 
