@@ -30,7 +30,8 @@ use crate::syntax::Keyword;
 /// What the checks depend on besides the estate.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The date expiry is checked against (`--as-of`); manifests never depend on it.
+    /// The date expiry is checked against (`--as-of`, default today in UTC); manifests never
+    /// depend on it.
     pub as_of: chrono::NaiveDate,
     /// Look into git history to explain stale approvals.
     pub git_history: bool,
@@ -39,7 +40,9 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Options {
         Options {
-            as_of: chrono::Local::now().date_naive(),
+            // Today is the date in UTC, wherever `sdd` runs: an approval recorded east of
+            // UTC must not be "after today" for a pipeline that checks it in UTC.
+            as_of: chrono::Utc::now().date_naive(),
             git_history: false,
         }
     }

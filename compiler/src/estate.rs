@@ -1,7 +1,8 @@
 //! An estate: every `.sdd` file under some folders, parsed, in one deterministic order.
 //!
-//! Files are found by walking the given paths (hidden folders, `target` and `node_modules` are
-//! skipped, as is any folder below a root that holds a `.sddignore` marker), sorted by path,
+//! Files are found by walking the given paths (hidden files and folders, `target` and
+//! `node_modules` are skipped, as is any folder below a root that holds a `.sddignore` marker;
+//! linked folders are followed, each folder walked once), sorted by path,
 //! read and parsed in parallel, and stored by [`FileId`] in that sorted order, so neither the
 //! order of the paths on the command line nor the thread count changes any output.
 
@@ -41,7 +42,12 @@ impl std::fmt::Display for LoadError {
 /// exist, it is a symbolic link to nothing, or it is (or links to) something else (a pipe, a
 /// device, a socket), which is never read: a pipe could block the reader forever.
 pub fn not_readable(path: &Path) -> String {
-    let what = match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
+    format!("{}: {}", path.display(), what_is(path))
+}
+
+/// What a path is that is neither a readable file nor a folder.
+fn what_is(path: &Path) -> &'static str {
+    match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
         // `people.sdd/`: the system says ENOTDIR, which reads as "no such file".
         (Err(e), _) if e.kind() == std::io::ErrorKind::NotADirectory => {
             "a file where a folder is named (a `/` after a file's name)"
@@ -52,8 +58,7 @@ pub fn not_readable(path: &Path) -> String {
             "a symbolic link to something that is not a regular file or folder (a pipe, a device or a socket is not read)"
         }
         (Ok(_), _) => "not a regular file or folder (a pipe, a device or a socket is not read)",
-    };
-    format!("{}: {what}", path.display())
+    }
 }
 
 impl Estate {
@@ -418,9 +423,12 @@ fn file_key(path: &Path) -> Option<FileKey> {
     std::fs::canonicalize(path).ok()
 }
 
-/// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden folders,
-/// `target`, `node_modules` and folders holding a `.sddignore` marker. Stops once more than
-/// [`MAX_FILES`] are found (callers report the limit).
+/// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden files and
+/// folders, `target`, `node_modules` and folders holding a `.sddignore` marker. A linked
+/// folder is walked after the folder's own (each folder once, so a loop of links ends); a
+/// `.sdd` link to nothing, or a `.sdd` that is a pipe or a device, is an error once the walk
+/// is done (`out` holds every other file): a file of the estate would be missing. Stops once more than [`MAX_FILES`] are found (callers report the
+/// limit).
 pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
     walk(dir, out)
 }
@@ -439,33 +447,79 @@ impl std::fmt::Display for WalkError {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
-    let at = |path: &Path| {
-        let path = path.to_path_buf();
-        move |error| WalkError { path, error }
-    };
-    let mut entries: Vec<_> = (std::fs::read_dir(dir).map_err(at(dir))?)
-        .collect::<Result<_, _>>()
-        .map_err(at(dir))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let ty = entry.file_type().map_err(at(&path))?;
-        if ty.is_dir() {
-            if skips_folder(&path, &name) {
-                continue;
-            }
-            walk(&path, out)?;
-        } else if is_sdd_name(&name) && (ty.is_file() || path.is_file()) {
-            out.push(path);
-            if out.len() > MAX_FILES {
+fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+    let mut walk = Walk::default();
+    walk.folder(root, out)?;
+    // Linked folders once every folder of the root's own is walked, so that a file reached
+    // both ways is read under its own path; each folder once, so a loop of links ends.
+    while let Some(link) = walk.links.pop_front() {
+        if out.len() > MAX_FILES {
+            break;
+        }
+        walk.folder(&link, out)?;
+    }
+    walk.missing.map_or(Ok(()), Err)
+}
+
+/// The state of one walk: the folders entered, and the linked folders still to walk.
+#[derive(Default)]
+struct Walk {
+    entered: std::collections::HashSet<FileKey>,
+    links: std::collections::VecDeque<PathBuf>,
+    /// The first `.sdd` entry that is no file to read.
+    missing: Option<WalkError>,
+}
+
+impl Walk {
+    fn folder(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+        let at = |path: &Path| {
+            let path = path.to_path_buf();
+            move |error| WalkError { path, error }
+        };
+        // A folder reached a second time (through a link) is walked once.
+        if let Some(key) = file_key(dir) {
+            if !self.entered.insert(key) {
                 return Ok(());
             }
         }
+        let mut entries: Vec<_> = (std::fs::read_dir(dir).map_err(at(dir))?)
+            .collect::<Result<_, _>>()
+            .map_err(at(dir))?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            // Hidden files are skipped as hidden folders are: an editor's lock file (Emacs
+            // makes `.#x.sdd`, a link to nothing) or macOS's `._x.sdd` is no part of an estate.
+            if name.starts_with('.') {
+                continue;
+            }
+            let ty = entry.file_type().map_err(at(&path))?;
+            if ty.is_dir() {
+                if !skips_folder(&path, &name) {
+                    self.folder(&path, out)?;
+                }
+            } else if ty.is_symlink() && path.is_dir() {
+                if !skips_folder(&path, &name) {
+                    self.links.push_back(path);
+                }
+            } else if is_sdd_name(&name) {
+                if !ty.is_file() && !path.is_file() {
+                    // A link to nothing, or a pipe: a file of the estate is missing. The walk
+                    // goes on (the language server keeps what it found) and then fails.
+                    let error = std::io::Error::new(std::io::ErrorKind::NotFound, what_is(&path));
+                    self.missing.get_or_insert(WalkError { path, error });
+                    continue;
+                }
+                out.push(path);
+                if out.len() > MAX_FILES {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Does the walk skip this folder below a root, named `name`?
@@ -482,9 +536,9 @@ pub fn is_sdd_name(name: &str) -> bool {
 }
 
 /// Would walking `root` read the file `path`, as `sdd check ROOT` does: a `.sdd` file below
-/// `root`, inside no folder the walk skips? What lies above `root` does not count (an estate
-/// may itself live in a hidden folder or under `target`), nor does the file's own name (the
-/// walk reads `.draft.sdd`). The language server asks this of a file the editor closed or
+/// `root`, inside no folder the walk skips, and no hidden file? What lies above `root` does
+/// not count (an estate may itself live in a hidden folder or under `target`). The language
+/// server asks this of a file the editor closed or
 /// the disk changed, so that its estate is the one `sdd check` reads.
 pub fn walk_reads(root: &Path, path: &Path) -> bool {
     use std::path::Component;
@@ -496,7 +550,9 @@ pub fn walk_reads(root: &Path, path: &Path) -> bool {
         return false;
     };
     let mut folder = root.to_path_buf();
-    is_sdd_name(&file.to_string_lossy())
+    let file = file.to_string_lossy();
+    is_sdd_name(&file)
+        && !file.starts_with('.')
         && components.into_iter().all(|c| match c {
             Component::Normal(name) => {
                 folder.push(name);
@@ -595,6 +651,50 @@ mod tests {
         walk(&dir, &mut paths).unwrap();
         one_path_per_file(&mut paths);
         assert_eq!(paths, [dir.join("m.sdd"), dir.join("only.sdd")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A linked folder is read (once, however many links reach it, and under the folder's
+    /// own path when the walk reaches it too); hidden files are skipped as hidden folders
+    /// are; a `.sdd` link to nothing stops the walk rather than leave a file out unsaid.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_follows_linked_folders_once_and_skips_hidden_files() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("sdd-walk-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (estate, shared) = (dir.join("estate"), dir.join("shared"));
+        std::fs::create_dir_all(estate.join("own")).unwrap();
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::write(estate.join("own/o.sdd"), "").unwrap();
+        std::fs::write(shared.join("s.sdd"), "").unwrap();
+        symlink(&shared, estate.join("engagements")).unwrap();
+        // A second link to the same folder, one to a folder already walked, and a loop.
+        symlink(&shared, estate.join("more")).unwrap();
+        symlink(estate.join("own"), estate.join("a-own")).unwrap();
+        symlink(&estate, shared.join("back")).unwrap();
+        std::fs::write(estate.join(".x.sdd"), "").unwrap();
+        std::fs::write(estate.join("._y.sdd"), [0u8, 5, 22]).unwrap();
+        symlink(estate.join("gone"), estate.join(".#lock.sdd")).unwrap();
+        let mut paths = Vec::new();
+        walk(&estate, &mut paths).unwrap();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [estate.join("engagements/s.sdd"), estate.join("own/o.sdd")]
+        );
+        assert!(!walk_reads(&estate, &estate.join(".x.sdd")));
+        symlink(estate.join("gone"), estate.join("lost.sdd")).unwrap();
+        let mut found = Vec::new();
+        let error = walk(&estate, &mut found).unwrap_err();
+        assert_eq!(error.path, estate.join("lost.sdd"));
+        assert_eq!(found.len(), 2, "the rest is still found: {found:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("a symbolic link to nothing that exists"),
+            "{error}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

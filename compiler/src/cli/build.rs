@@ -18,7 +18,7 @@ pub struct BuildArgs {
     /// Write non-executable manifests even when the estate has errors.
     #[arg(long)]
     pub allow_errors: bool,
-    /// Date against which expiry is checked (default: today); manifests never depend on it.
+    /// Date against which expiry is checked (default: today, in UTC); manifests never depend on it.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }

@@ -20,7 +20,7 @@ pub struct ApproveArgs {
     /// The approver: `@person`.
     #[arg(long)]
     pub by: String,
-    /// The approval date (default: today).
+    /// The approval date (default: today, in UTC).
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
     /// Replace an approval of content that has since changed.

@@ -9,7 +9,7 @@ use sdd::check::names::Namespace;
 use sdd::emit::graph as render;
 use sdd::reuse_graph::{Inventory, ReuseGraph};
 
-use super::{load_estate_to_judge, options};
+use super::{answered, load_estate_to_judge, options, warn_left_out};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum GraphFormat {
@@ -56,6 +56,7 @@ pub struct ImpactArgs {
 
 pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
     let estate = load_estate_to_judge(&args.paths, "graph")?;
+    let left_out = warn_left_out(&estate, "graph");
     let analysis = sdd::analysis::analyze(&estate, &options(None)?);
     let ns = Namespace::build(&estate, &mut Vec::new());
     let full = ReuseGraph::new(&ns);
@@ -76,7 +77,7 @@ pub fn graph(args: GraphArgs) -> Result<ExitCode, String> {
             serde_json::to_string_pretty(&render::json(&graph, &details)).unwrap_or_default()
         ),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(answered(left_out))
 }
 
 pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
@@ -87,6 +88,7 @@ pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let estate = load_estate_to_judge(&args.paths, "trace")?;
+    let left_out = warn_left_out(&estate, "impact");
     let ns = Namespace::build(&estate, &mut Vec::new());
     let graph = ReuseGraph::new(&ns);
     let impact = graph
@@ -99,5 +101,5 @@ pub fn impact(args: ImpactArgs) -> Result<ExitCode, String> {
             serde_json::to_string_pretty(&impact).unwrap_or_default()
         ),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(answered(left_out))
 }

@@ -79,7 +79,7 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Date against which expiry is checked (default: today).
+    /// Date against which expiry is checked (default: today, in UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Report whether ENGAGEMENT is ready for a gate: `--ready spec ENGAGEMENT`. Its answer is
@@ -162,13 +162,43 @@ pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, Str
     Ok(estate)
 }
 
+/// Files the estate could not read (SDD002: not UTF-8, a NUL byte, over a limit) are left out
+/// of what `graph`, `impact` and `report` answer: each names them on standard error and exits
+/// 1 after answering from the rest, so that a pipeline does not take an answer that leaves
+/// out part of the estate for the whole one. Returns whether any was left out.
+pub fn warn_left_out(estate: &Estate, answer: &str) -> bool {
+    let names: Vec<&str> = estate.skipped().map(|id| estate.files.name(id)).collect();
+    if names.is_empty() {
+        return false;
+    }
+    let (n, s) = (names.len(), if names.len() == 1 { "" } else { "s" });
+    errln!(
+        "warning: {n} file{s} could not be read (SDD002; `sdd check` says why), and this {answer} \
+         leaves out what {} declare{}: {}",
+        if n == 1 { "it" } else { "they" },
+        if n == 1 { "s" } else { "" },
+        names.join(", ")
+    );
+    true
+}
+
+/// The exit code of a command that answered: 1 when the answer leaves out files
+/// ([`warn_left_out`]).
+pub fn answered(left_out: bool) -> ExitCode {
+    if left_out {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Why a command given paths that hold no `.sdd` file does nothing: a mistake in the command
 /// (exit 2), since a pipeline pointed at the wrong folder must fail rather than pass.
 pub fn nothing_in(paths: &[PathBuf], what: &str) -> String {
     let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
     format!(
         "no .sdd file in {}: nothing to {what}; name the folder that holds the estate (the \
-         walk skips hidden folders, `target`, `node_modules` and folders holding a \
+         walk skips hidden files and folders, `target`, `node_modules` and folders holding a \
          `.sddignore`)",
         names.join(", ")
     )

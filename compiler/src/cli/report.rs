@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use sdd::emit::{report, report_tables};
 
-use super::{load_estate_to_judge, options};
+use super::{answered, load_estate_to_judge, options, warn_left_out};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -22,7 +22,7 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// The date days left and expiry are counted from (default: today).
+    /// The date days left and expiry are counted from (default: today, in UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }
@@ -30,6 +30,7 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
     let options = options(args.as_of.as_deref())?;
     let estate = load_estate_to_judge(&args.paths, "report on")?;
+    let left_out = warn_left_out(&estate, "report");
     let analysis = sdd::analysis::analyze(&estate, &options);
     // The figures count what could be read: a lead is told when that is not the whole estate.
     let tally = sdd::diagnostic::Tally::of(&analysis.diagnostics);
@@ -47,5 +48,5 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, String> {
         ReportFormat::Markdown => out!("{}", report_tables::markdown(&r)),
         ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(answered(left_out))
 }
