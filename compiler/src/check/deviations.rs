@@ -34,9 +34,7 @@ pub fn check(
     let components: BTreeMap<&str, &Item> = Engagement::children(e.design, Keyword::Component)
         .filter_map(|c| Some((c.name_text()?, c)))
         .collect();
-    let built: BTreeMap<&str, &Item> = Engagement::children(Some(as_built), Keyword::Built)
-        .filter_map(|b| Some((b.name_text()?, b)))
-        .collect();
+    let built = built_once(e, as_built, out);
     let deviations: Vec<&Item> = Engagement::children(Some(as_built), Keyword::Deviation).collect();
     let affected: BTreeSet<&str> = deviations
         .iter()
@@ -361,4 +359,36 @@ fn check_uses(
             );
         }
     }
+}
+
+/// The `built` entries by component. A component recorded twice is SDD102: which entry is
+/// what was delivered is not for the checker to guess, and reconciling only one of them let
+/// the other (a release outside the design, say) pass unchecked.
+fn built_once<'a>(
+    e: &Engagement<'a>,
+    as_built: &'a Item,
+    out: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'a str, &'a Item> {
+    let mut built: BTreeMap<&str, &Item> = BTreeMap::new();
+    for b in Engagement::children(Some(as_built), Keyword::Built) {
+        let Some(name) = b.name_text() else { continue };
+        let Some(first) = built.get(name) else {
+            built.insert(name, b);
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                Code::Sdd102,
+                e.file,
+                b.name_span(),
+                format!("`built {name}` is recorded twice in the as-built record"),
+            )
+            .with_label("second entry")
+            .with_secondary(e.file, first.name_span(), "first entry")
+            .with_help(format!(
+                "keep one `built {name}` entry with what was delivered; a second run belongs in its notes, or in a deviation"
+            )),
+        );
+    }
+    built
 }
