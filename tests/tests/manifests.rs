@@ -516,6 +516,24 @@ fn an_error_reported_in_one_engagement_blocks_every_engagement_it_involves() {
         assert_eq!(m["executable"], false, "{name}: {m}");
     }
     assert_eq!(set.executable, before.executable - 2);
+    // The baseline's as-built dated before its build (SDD208): its reconciled status does not
+    // make it a baseline to start Day-2 work from while its record is in error.
+    let set = edited(
+        "web-fleet-cis-l1-hardening.sdd",
+        "    recorded: 2026-06-20",
+        "    recorded: 2026-06-01",
+    );
+    let base = manifest_of(&set, "web-fleet-cis-l1-hardening");
+    assert_eq!(base["executable"], false, "{base}");
+    let day2 = manifest_of(&set, "web-fleet-drift-remediation");
+    assert_eq!(day2["executable"], false, "{day2}");
+    assert_eq!(day2["diagnostics"], Json::Array(vec![]), "no error of its own");
+    let why = day2["not_executable_because"][0].as_str().unwrap_or("");
+    assert!(
+        why.starts_with("it extends `web-fleet-cis-l1-hardening`") && why.contains("SDD208"),
+        "{why}"
+    );
+    assert_eq!(set.executable, before.executable - 2);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The engagements an error involves besides the one it is reported in, so that none of them
 //! is executable: both producers of a release produced twice (SDD407, reported at the second
-//! `produces` with a label at the first), and every engagement on a cycle of `extends`
-//! (SDD404, reported once, at the link that closes the cycle).
+//! `produces` with a label at the first), every engagement on a cycle of `extends` (SDD404,
+//! reported once, at the link that closes the cycle), and every engagement that extends,
+//! directly or through others, one that may not run for an error of its own ([`baselines`]):
+//! Day-2 work starts from what its baseline delivered.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -68,6 +70,51 @@ fn extends_cycles<'a>(extends: &HashMap<&'a str, &'a str>) -> BTreeSet<&'a str> 
     on_cycle
 }
 
+/// For each engagement that extends, directly or through others, a `blocked` one (an error of
+/// its own, declared twice, or involved in another's error), the nearest such baseline and
+/// its codes. Each chain is walked once (a name settled on one walk is not walked again), and
+/// a cycle ends the walk.
+pub fn baselines<'a>(
+    extends: &HashMap<&'a str, &'a str>,
+    blocked: &BTreeMap<&'a str, BTreeSet<&'static str>>,
+) -> BTreeMap<&'a str, (&'a str, BTreeSet<&'static str>)> {
+    // The nearest blocked baseline of each name walked, `None` when there is none.
+    let mut settled: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut starts: Vec<&str> = extends.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: HashSet<&str> = HashSet::new();
+        let mut at = start;
+        let found = loop {
+            if let Some(known) = settled.get(at) {
+                break *known;
+            }
+            if !on_path.insert(at) {
+                break None;
+            }
+            path.push(at);
+            match extends.get(at) {
+                Some(&base) if blocked.contains_key(base) => break Some(base),
+                Some(&base) => at = base,
+                None => break None,
+            }
+        };
+        // Each name on the path reaches the same baseline, unless it is that baseline (on a
+        // cycle), which is blocked of its own.
+        for name in path {
+            settled.insert(name, found.filter(|b| *b != name));
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, base) in settled {
+        if let Some(base) = base {
+            out.insert(name, (base, blocked[base].clone()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +133,38 @@ mod tests {
         .collect();
         let found: Vec<&str> = extends_cycles(&extends).into_iter().collect();
         assert_eq!(found, ["a", "b", "c", "e"]);
+    }
+
+    #[test]
+    fn every_engagement_downstream_of_a_blocked_baseline_and_no_other() {
+        let extends: HashMap<&str, &str> = [
+            ("day2", "base"),
+            ("day3", "day2"),
+            ("day4", "day3"),
+            ("other", "fine"),
+            ("x", "y"),
+            ("y", "x"),
+        ]
+        .into_iter()
+        .collect();
+        let blocked: BTreeMap<&str, BTreeSet<&'static str>> = [
+            ("base", BTreeSet::from(["SDD208"])),
+            ("x", BTreeSet::from(["SDD404"])),
+        ]
+        .into_iter()
+        .collect();
+        let found = baselines(&extends, &blocked);
+        let names: Vec<(&str, &str)> = found.iter().map(|(n, (b, _))| (*n, *b)).collect();
+        // x is on a cycle with y: y extends the blocked x; x itself is blocked of its own.
+        assert_eq!(
+            names,
+            [
+                ("day2", "base"),
+                ("day3", "base"),
+                ("day4", "base"),
+                ("y", "x")
+            ]
+        );
+        assert_eq!(found["day4"].1, BTreeSet::from(["SDD208"]));
     }
 }

@@ -17,6 +17,7 @@ use crate::check::engagement::{self as eng, Engagement};
 use crate::check::gates::depends_on_the_day;
 use crate::check::governance::Facts;
 use crate::check::names::Namespace;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::estate::Estate;
 use crate::fingerprint;
@@ -25,7 +26,7 @@ use crate::reuse_graph::{components, AssetRef, Inventory};
 use crate::source::FileId;
 use crate::syntax::{Item, ValueKind};
 
-use super::involved::{engagement_at, involved, EngagementSpans};
+use super::involved::{baselines, engagement_at, involved, EngagementSpans};
 use super::FORMAT_VERSION;
 use crate::syntax::Keyword;
 
@@ -47,6 +48,9 @@ pub struct Context<'a> {
     /// The engagements an error reported in another one involves, with its codes
     /// ([`involved`]): none of them is executable either.
     involved: BTreeMap<&'a str, BTreeSet<&'static str>>,
+    /// The engagements that extend, directly or through others, one that may not run for an
+    /// error: the nearest such baseline and its codes ([`baselines`]).
+    baselines: BTreeMap<&'a str, (&'a str, BTreeSet<&'static str>)>,
 }
 
 impl<'a> Context<'a> {
@@ -103,6 +107,24 @@ impl<'a> Context<'a> {
         codes.dedup();
         let shared_errors = (shared.len(), codes);
         let involved = involved(&engagement_spans, &extends, diagnostics);
+        // What keeps an engagement from running for an error: its own (the date's aside), a
+        // second declaration, or another's error that involves it.
+        let mut blocked = involved.clone();
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.is_error() && !depends_on_the_day(d))
+        {
+            if let Some(name) = engagement_at(&engagement_spans, d.file(), d.primary.span) {
+                blocked.entry(name).or_default().insert(d.code.as_str());
+            }
+        }
+        for name in &declared_twice {
+            blocked
+                .entry(name)
+                .or_default()
+                .insert(Code::Sdd102.as_str());
+        }
+        let baselines = baselines(&extends, &blocked);
         Context {
             ns,
             inventory,
@@ -111,6 +133,7 @@ impl<'a> Context<'a> {
             shared_errors,
             declared_twice,
             involved,
+            baselines,
         }
     }
 
@@ -170,6 +193,14 @@ impl<'a> Context<'a> {
                     elsewhere.join(", ")
                 ));
             }
+        }
+        if let Some((base, codes)) = self.baselines.get(facts.name.as_str()) {
+            let codes: Vec<&str> = codes.iter().copied().collect();
+            why.push(format!(
+                "it extends `{base}`, directly or through others, which may not run for an error \
+                 ({}; `sdd check` lists it): Day-2 work starts from what its baseline delivered",
+                codes.join(", ")
+            ));
         }
         if self.declared_twice.contains(facts.name.as_str()) {
             why.push(format!(
