@@ -79,6 +79,50 @@ fn differs_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
     .with_help("rename one of them")
 }
 
+/// SDD102 for a person whose email another person already has: one person declared under
+/// two names could approve as one and own or build as the other, or count twice towards a
+/// quorum, and separation of duties would not see it.
+fn same_email<'a>(
+    emails: &mut HashMap<String, Decl<'a>>,
+    person: Decl<'a>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(email) = crate::check::engagement::text(person.item, "email") else {
+        return;
+    };
+    let key = email.trim().to_lowercase();
+    if key.is_empty() {
+        return;
+    }
+    let first = match emails.entry(key) {
+        Slot::Vacant(slot) => {
+            slot.insert(person);
+            return;
+        }
+        Slot::Occupied(slot) => *slot.get(),
+    };
+    let (a, b) = (
+        first.item.name_text().unwrap_or(""),
+        person.item.name_text().unwrap_or(""),
+    );
+    let span = person.item.field("email").map_or(person.item.name_span(), |f| f.value.span);
+    out.push(
+        Diagnostic::new(
+            Code::Sdd102,
+            person.file,
+            span,
+            format!("person `{b}` has the email of person `{a}`: one person declared twice"),
+        )
+        .with_label("the same address")
+        .with_secondary(first.file, first.item.name_span(), format!("`{a}` declared here"))
+        .with_note(
+            "one person under two names could approve as one and own or build as the other, \
+             or count twice towards a quorum",
+        )
+        .with_help(format!("keep one declaration of this person and refer to it as `@{a}` everywhere")),
+    );
+}
+
 /// Who gives which approval in which domain.
 pub(crate) type Authority = (String, String, Option<String>);
 
@@ -91,11 +135,16 @@ impl<'a> Namespace<'a> {
         // Engagements by their name in lower case: each one's manifest is a file named after
         // it, and two names that differ only in case are one file on macOS and Windows.
         let mut folded: HashMap<String, Decl<'a>> = HashMap::new();
+        // Persons by their email, trimmed and in lower case: one address is one person.
+        let mut emails: HashMap<String, Decl<'a>> = HashMap::new();
         for file in ids {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
                 let Some(first) = ns.decls.get(name.text.as_str()) else {
                     ns.decls.insert(&name.text, Decl { file, item });
+                    if item.kind() == Keyword::Person {
+                        same_email(&mut emails, Decl { file, item }, out);
+                    }
                     if item.kind() == Keyword::Engagement {
                         let decl = Decl { file, item };
                         match folded.entry(name.text.as_str().to_ascii_lowercase()) {
