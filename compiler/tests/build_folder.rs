@@ -143,3 +143,39 @@ fn a_read_only_output_folder_is_kept_and_nothing_is_left_beside_it() {
     std::fs::set_permissions(dir.join("out"), std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An engagement name too long for a file name is SDD002; with `--allow-errors` the build is
+/// refused before anything is written, naming the file it cannot make, not the output folder.
+#[test]
+fn an_engagement_name_too_long_for_a_file_name_is_refused_before_writing() {
+    let dir = scratch("long-name");
+    let name = format!("e{}", "x".repeat(299));
+    std::fs::write(
+        dir.join("long.sdd"),
+        format!(
+            "person p {{ name: \"P\" }}\nprofile pr {{ domain: network }}\n\
+             engagement {name} {{ profile: pr title: \"t\" owner: @p opened: 2026-10-01 }}\n"
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sdd"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("sdd runs")
+    };
+    let check = run(&["check", "long.sdd", "--format", "short"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout)
+        .contains("error[SDD002]: engagement name of 300 bytes"));
+    let build = run(&["build", "long.sdd", "-o", "out", "--allow-errors"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a file name longer than 255 bytes"),
+        "{stderr}"
+    );
+    assert_eq!(names(&dir), ["long.sdd"], "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -527,7 +527,11 @@ fn an_error_reported_in_one_engagement_blocks_every_engagement_it_involves() {
     assert_eq!(base["executable"], false, "{base}");
     let day2 = manifest_of(&set, "web-fleet-drift-remediation");
     assert_eq!(day2["executable"], false, "{day2}");
-    assert_eq!(day2["diagnostics"], Json::Array(vec![]), "no error of its own");
+    assert_eq!(
+        day2["diagnostics"],
+        Json::Array(vec![]),
+        "no error of its own"
+    );
     let why = day2["not_executable_because"][0].as_str().unwrap_or("");
     assert!(
         why.starts_with("it extends `web-fleet-cis-l1-hardening`") && why.contains("SDD208"),

@@ -79,6 +79,26 @@ fn differs_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
     .with_help("rename one of them")
 }
 
+/// The longest engagement name: each engagement's manifest is a file named after it
+/// (`NAME.json`), and common file systems allow 255 bytes in a file name.
+pub const MAX_ENGAGEMENT_NAME_BYTES: usize = 200;
+
+/// SDD002 for an engagement name too long to be its manifest's file name.
+fn name_too_long(e: Decl<'_>) -> Diagnostic {
+    let len = e.item.name_text().map_or(0, str::len);
+    Diagnostic::new(
+        Code::Sdd002,
+        e.file,
+        e.item.name_span(),
+        format!(
+            "engagement name of {len} bytes, over the limit of {MAX_ENGAGEMENT_NAME_BYTES}: its \
+             manifest is a file named after it"
+        ),
+    )
+    .with_label("too long to be a file name")
+    .with_help("shorten the name; the title says the rest")
+}
+
 /// SDD102 for a person whose email another person already has: one person declared under
 /// two names could approve as one and own or build as the other, or count twice towards a
 /// quorum, and separation of duties would not see it.
@@ -105,7 +125,10 @@ fn same_email<'a>(
         first.item.name_text().unwrap_or(""),
         person.item.name_text().unwrap_or(""),
     );
-    let span = person.item.field("email").map_or(person.item.name_span(), |f| f.value.span);
+    let span = person
+        .item
+        .field("email")
+        .map_or(person.item.name_span(), |f| f.value.span);
     out.push(
         Diagnostic::new(
             Code::Sdd102,
@@ -114,12 +137,18 @@ fn same_email<'a>(
             format!("person `{b}` has the email of person `{a}`: one person declared twice"),
         )
         .with_label("the same address")
-        .with_secondary(first.file, first.item.name_span(), format!("`{a}` declared here"))
+        .with_secondary(
+            first.file,
+            first.item.name_span(),
+            format!("`{a}` declared here"),
+        )
         .with_note(
             "one person under two names could approve as one and own or build as the other, \
              or count twice towards a quorum",
         )
-        .with_help(format!("keep one declaration of this person and refer to it as `@{a}` everywhere")),
+        .with_help(format!(
+            "keep one declaration of this person and refer to it as `@{a}` everywhere"
+        )),
     );
 }
 
@@ -147,6 +176,9 @@ impl<'a> Namespace<'a> {
                     }
                     if item.kind() == Keyword::Engagement {
                         let decl = Decl { file, item };
+                        if name.text.len() > MAX_ENGAGEMENT_NAME_BYTES {
+                            out.push(name_too_long(decl));
+                        }
                         match folded.entry(name.text.as_str().to_ascii_lowercase()) {
                             Slot::Occupied(other) => out.push(differs_in_case(decl, *other.get())),
                             Slot::Vacant(slot) => {

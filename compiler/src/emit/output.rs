@@ -81,6 +81,14 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
              keeps one of them (SDD102); rename one of the engagements"
         )));
     }
+    if let Some(path) = (set.files.iter().map(|(p, _)| p.as_str()))
+        .find(|p| p.rsplit('/').next().is_some_and(|name| name.len() > 255))
+    {
+        return Err(io::Error::other(format!(
+            "refusing to write {path}: a file name longer than 255 bytes, which file systems \
+             do not allow (SDD002); shorten the engagement's name"
+        )));
+    }
     let out = &resolve_output(out)?;
     if out.exists() {
         if !out.is_dir() {
