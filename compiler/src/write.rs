@@ -47,8 +47,8 @@ impl std::fmt::Display for EditError {
 /// (without the lock both were written, and the first was lost: one of two approvals).
 pub fn edit_file(path: &Path, read: &[u8], contents: &[u8]) -> Result<(), EditError> {
     let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    if permissions.readonly() {
+    let metadata = std::fs::metadata(&target)?;
+    if metadata.permissions().readonly() {
         return Err(EditError::ReadOnly);
     }
     let file = std::fs::File::open(&target)?;
@@ -57,7 +57,7 @@ pub fn edit_file(path: &Path, read: &[u8], contents: &[u8]) -> Result<(), EditEr
     if std::fs::read(&target)? != read {
         return Err(EditError::Changed);
     }
-    write_then_rename(&target, contents, Some(permissions))?;
+    write_then_rename(&target, contents, Some(&metadata))?;
     // The lock goes with `file`.
     Ok(())
 }
@@ -86,10 +86,14 @@ fn lock(file: &std::fs::File) -> std::io::Result<()> {
     }
 }
 
+/// Write `contents` to a new file beside `path`, then rename it over `path`. With `like`, the
+/// metadata of the file it replaces, the new file gets its permissions and, on Unix, its owner
+/// and group where the system lets us (as root, `sdd fmt` of a file someone else owns leaves
+/// it theirs).
 fn write_then_rename(
     path: &Path,
     contents: &[u8],
-    permissions: Option<std::fs::Permissions>,
+    like: Option<&std::fs::Metadata>,
 ) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -102,8 +106,18 @@ fn write_then_rename(
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
-        if let Some(permissions) = permissions {
-            file.set_permissions(permissions)?;
+        if let Some(like) = like {
+            file.set_permissions(like.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let made = file.metadata()?;
+                if (made.uid(), made.gid()) != (like.uid(), like.gid()) {
+                    // Refused to one who is not root (another's file stays writable to us only
+                    // through a folder we may write): the new file is then ours.
+                    let _ = std::os::unix::fs::fchown(&file, Some(like.uid()), Some(like.gid()));
+                }
+            }
         }
         file.write_all(contents)?;
         file.sync_all()?;

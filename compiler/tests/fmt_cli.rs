@@ -216,3 +216,25 @@ fn the_examples_are_in_the_canonical_layout() {
         stderr(&out)
     );
 }
+
+/// `sdd fmt` replaces a file by a new one; run as root (a CI job over a developer's checkout)
+/// the new file keeps the old one's owner and group, not root's.
+#[cfg(unix)]
+#[test]
+fn a_formatted_file_keeps_its_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = workspace("owner");
+    let file = dir.join("messy.sdd");
+    if std::fs::metadata(&file).unwrap().uid() != 0 {
+        eprintln!("not root: another user's file cannot be made here");
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    let out = sdd(&["fmt", "messy.sdd"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
+    let after = std::fs::metadata(&file).unwrap();
+    assert_eq!((after.uid(), after.gid()), (65534, 65534));
+    let _ = std::fs::remove_dir_all(&dir);
+}
