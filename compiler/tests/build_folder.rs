@@ -179,3 +179,20 @@ fn an_engagement_name_too_long_for_a_file_name_is_refused_before_writing() {
     assert_eq!(names(&dir), ["long.sdd"], "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `-o notes.txt/out`: the output's parent path runs through a file. The build names that
+/// file, rather than the system's bare "File exists", and writes nothing.
+#[test]
+fn an_output_folder_under_a_file_names_the_file() {
+    let dir = scratch("under-a-file");
+    std::fs::write(dir.join("notes.txt"), "").unwrap();
+    let out = build_examples("notes.txt/sub/out", &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("notes.txt is a file, so it cannot hold the folder notes.txt/sub/out"),
+        "{stderr}"
+    );
+    assert_eq!(names(&dir), ["notes.txt"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

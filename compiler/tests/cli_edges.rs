@@ -71,6 +71,24 @@ fn dates_on_the_command_line_are_written_as_in_the_source() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--by ""` or `--by @` names no one: said so, not "no person ``, did you mean …".
+#[test]
+fn approve_by_no_one_is_a_usage_error() {
+    let dir = quorum_not_met("by-no-one");
+    let before = std::fs::read(dir.join(ENGAGEMENT)).unwrap();
+    for by in ["", "@", " "] {
+        let run = approve(&dir, by, None);
+        assert_eq!(run.status.code(), Some(2), "--by {by:?}: {}", text(&run));
+        assert!(
+            text(&run).contains("--by expects the person who approves, such as @priya"),
+            "{}",
+            text(&run)
+        );
+    }
+    assert_eq!(std::fs::read(dir.join(ENGAGEMENT)).unwrap(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn an_approval_given_again_or_dated_before_gate_1_writes_nothing() {
     let dir = quorum_not_met("again");

@@ -97,10 +97,14 @@ pub fn approve(args: ApproveArgs) -> Result<ExitCode, String> {
         ));
     }
     opts.git_history = false;
+    let by = args.by.strip_prefix('@').unwrap_or(&args.by);
+    if by.trim().is_empty() {
+        return Err("--by expects the person who approves, such as @priya".to_string());
+    }
     let request = sdd::approve::Request {
         engagement: args.engagement.clone(),
         gate: args.gate.clone(),
-        by: args.by.strip_prefix('@').unwrap_or(&args.by).to_string(),
+        by: by.to_string(),
         on,
         replace: args.replace,
     };

@@ -114,6 +114,14 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
         }
     }
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // `-o notes.txt/out`: the system's "File exists" would not say which.
+        if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+            return Err(io::Error::other(format!(
+                "{} is a file, so it cannot hold the folder {}",
+                file.display(),
+                out.display()
+            )));
+        }
         std::fs::create_dir_all(parent)?;
     }
     remove_abandoned(out);
