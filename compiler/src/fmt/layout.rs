@@ -8,6 +8,11 @@
 //!   field (`{ verifies: [R1] }`), has no comment inside and fits in [`MAX_WIDTH`] columns.
 //! - Lists `[a, b]` and inline records `{ start: … length: … }` stay on one line when they hold
 //!   no comment and fit; otherwise one element per line (list elements with a trailing comma).
+//! - A comment keeps its side of a `:` (as of a `by` and of a type's `<`, `,` and `>`):
+//!   `name /* c */: value`.
+//!   A line comment between a name and its `:` puts the `:` and the value on the next line,
+//!   and a comment after the `:` may put the value there; either is indented one level below
+//!   the name.
 //! - Strings are re-escaped canonically, text blocks re-indented one level below the line they
 //!   open on; every other literal is written as the author wrote it.
 //! - Lines end in `\n` here; [`super::format`] turns them into `\r\n` for a file whose first
@@ -51,9 +56,17 @@ fn item(w: &mut Writer<'_>, it: &Item) {
         w.token("?", q);
     }
     if let Some(ty) = &it.ty {
-        w.text(":");
+        // The `:` at its place in the source, after the name or the `?`: a comment before it
+        // stays before it (a line comment there puts it on the next line, one level deeper).
+        let after = (it.optional.map(|q| q.end))
+            .or(it.name.as_ref().map(|n| n.span.end))
+            .unwrap_or(it.keyword.span.end);
+        let commented = w.has_comment_in(Span::new(after as usize, ty.span.start as usize));
+        w.deeper(usize::from(commented));
+        punctuation(w, ":", after as usize);
         w.space();
         value(w, ty, 0);
+        w.shallower(usize::from(commented));
     }
     if let Some(title) = &it.title {
         w.space();
@@ -164,15 +177,16 @@ fn container<T>(
 
 fn field(w: &mut Writer<'_>, f: &Field) {
     w.token(&f.name.text, f.name.span);
-    w.text(":");
-    w.space();
-    // A comment between the name and the value may put the value on a line of its own: it is
-    // indented one level below the name.
+    // A comment between the name and the value may put the `:` or the value on a line of its
+    // own: it is indented one level below the name.
     let commented = w.has_comment_in(Span::new(
         f.name.span.end as usize,
         f.value.span.start as usize,
     ));
     w.deeper(usize::from(commented));
+    // The `:` at its place in the source: a comment before it stays before it.
+    punctuation(w, ":", f.name.span.end as usize);
+    w.space();
     value(w, &f.value, 0);
     w.shallower(usize::from(commented));
 }
