@@ -3,7 +3,9 @@
 //! The layout code ([`super::layout`]) writes tokens in source order; before each token the
 //! writer places every comment that comes before it in the source. A comment on the same line
 //! as the code before it stays on that line (a trailing comment); any other comment gets a line
-//! of its own. Blank lines are kept (at most one) wherever the author had some between two
+//! of its own. A block comment over several lines moves as a whole: its later lines move with
+//! its first (the indentation that line had, tabs or spaces, becomes the layout's), their text
+//! otherwise kept. Blank lines are kept (at most one) wherever the author had some between two
 //! entries or comments, except right after an opening brace or bracket. Trailing line comments
 //! on consecutive lines of the same indentation are aligned in a final pass.
 
@@ -258,7 +260,7 @@ impl<'s> Writer<'s> {
                 let text = match comment.kind {
                     Token::BlockComment if text.contains('\n') => Cow::Owned(reindented(
                         &text,
-                        self.source_column(start),
+                        &self.source_lead(start),
                         self.indent * INDENT.len(),
                     )),
                     _ => text,
@@ -271,10 +273,13 @@ impl<'s> Writer<'s> {
         }
     }
 
-    /// The column of the source offset `at` on its line, in characters.
-    fn source_column(&self, at: usize) -> usize {
+    /// What comes before the source offset `at` on its line, as white space: its spaces and
+    /// tabs as they are, any other character as one space.
+    fn source_lead(&self, at: usize) -> String {
         let line = self.src[..at].rfind('\n').map_or(0, |i| i + 1);
-        self.src[line..at].chars().count()
+        (self.src[line..at].chars())
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect()
     }
 
     fn gap(&self, at: usize) -> &'s str {
@@ -291,10 +296,14 @@ impl<'s> Writer<'s> {
     }
 }
 
-/// A block comment that started in column `from` as it reads from column `to`: its later lines
-/// shifted by as many columns (a tab counts as one), never into their own text; a line of
-/// white space only loses it.
-fn reindented(text: &str, from: usize, to: usize) -> String {
+/// A block comment that started after `lead` (the white space before it on its source line)
+/// as it reads from column `to`: a later line that starts with `lead` has it replaced by `to`
+/// spaces, so a box of `*` stays a box whether the file is indented with tabs or spaces; any
+/// other later line is shifted by as many columns as the first (a tab counts as one), never
+/// into its own text. A line of white space only loses it; the text after the indentation
+/// is kept as it is.
+fn reindented(text: &str, lead: &str, to: usize) -> String {
+    let from = lead.chars().count();
     let mut lines = text.split('\n');
     let mut out = String::with_capacity(text.len() + 16);
     out.push_str(lines.next().unwrap_or(""));
@@ -303,7 +312,10 @@ fn reindented(text: &str, from: usize, to: usize) -> String {
         if line.trim().is_empty() {
             continue;
         }
-        if to >= from {
+        if let Some(rest) = line.strip_prefix(lead) {
+            out.extend(std::iter::repeat_n(' ', to));
+            out.push_str(rest);
+        } else if to >= from {
             out.extend(std::iter::repeat_n(' ', to - from));
             out.push_str(line);
         } else {
@@ -414,4 +426,29 @@ fn align_trailing(out: &str, offsets: &[usize]) -> String {
     }
     aligned.push_str(&out[copied..]);
     aligned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reindented;
+
+    #[test]
+    fn a_block_comment_moves_as_a_whole_from_tabs_or_spaces() {
+        let boxed = "/* one\n\t\t * two\n\t\t */";
+        assert_eq!(reindented(boxed, "\t\t", 2), "/* one\n   * two\n   */");
+        assert_eq!(
+            reindented(boxed, "\t\t", 6),
+            "/* one\n       * two\n       */"
+        );
+        let spaces = "/* one\n     * two\n     */";
+        assert_eq!(reindented(spaces, "    ", 2), "/* one\n   * two\n   */");
+        // What follows the first line's indentation is kept: a tab, a blank line lost.
+        assert_eq!(
+            reindented("/*\n\t\tx\n \n\t*/", "\t", 2),
+            "/*\n  \tx\n\n  */"
+        );
+        // A later line indented otherwise is shifted by as many columns as the first.
+        assert_eq!(reindented("/* a\n  b */", "\t\t\t", 2), "/* a\n b */");
+        assert_eq!(reindented("/* a\n  b */", "", 4), "/* a\n      b */");
+    }
 }
