@@ -144,6 +144,14 @@ impl Folders {
             .collect()
     }
 
+    /// Check every folder against `day` from now on ([`Workspace::new_day`]).
+    pub fn new_day(&mut self, day: chrono::NaiveDate) {
+        self.options.as_of = day;
+        for w in &mut self.list {
+            w.new_day(day);
+        }
+    }
+
     /// The diagnostics to publish now, from every folder, and an empty list for each file
     /// published before the folders changed that no folder publishes now.
     pub fn publication(&mut self) -> Publication {
@@ -165,5 +173,49 @@ impl Folders {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(folders: &mut Folders) -> Vec<String> {
+        (folders.publication().into_iter())
+            .flat_map(|(_, diagnostics, _)| diagnostics)
+            .filter_map(|d| match d.code {
+                Some(lsp::NumberOrString::String(code)) => Some(code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A server that runs past midnight checks against the new day: a gate dated "after the
+    /// day checked" by yesterday's date is not, once the day has come.
+    #[test]
+    fn a_new_day_checks_every_file_again_against_it() {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let mut folders = Folders::new(Options {
+            as_of: day("2026-11-04"),
+            ..Options::default()
+        });
+        let text = "person p { name: \"P\" }\nprofile pr { domain: network }\n\
+                    engagement e { profile: pr title: \"t\" owner: @p opened: 2026-11-01\n\
+                    gate spec { approved_by: @p on: 2026-11-05 } }\n";
+        folders.open("/sdd-new-day/a.sdd", text.to_string(), 1);
+        let before = codes(&mut folders);
+        assert!(before.contains(&"SDD208".to_string()), "{before:?}");
+        folders.new_day(day("2026-11-04"));
+        assert_eq!(
+            codes(&mut folders),
+            Vec::<String>::new(),
+            "nothing new to publish"
+        );
+        folders.new_day(day("2026-11-05"));
+        let after = codes(&mut folders);
+        assert!(
+            !after.is_empty() && !after.contains(&"SDD208".to_string()),
+            "{after:?}"
+        );
     }
 }

@@ -218,7 +218,12 @@ async fn publish_loop(client: Client, shared: Arc<Shared>) {
         }
         let worker = shared.clone();
         let publication = tokio::task::spawn_blocking(move || {
-            catch_unwind(AssertUnwindSafe(|| worker.workspace().publication()))
+            catch_unwind(AssertUnwindSafe(|| {
+                let mut folders = worker.workspace();
+                // Today, as `sdd check` would take it now: the server may run for days.
+                folders.new_day(Options::default().as_of);
+                folders.publication()
+            }))
         })
         .await;
         match publication {
