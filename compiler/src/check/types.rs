@@ -329,11 +329,13 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                 scope.check_local(by.span, &by.text, &[Keyword::Test], out);
             }
         }
-        Keyword::Field => {
-            if let Some(ty) = &item.ty {
-                scope.check_type_expr(ty, out);
-            }
-        }
+        Keyword::Field => match &item.ty {
+            // `field x:` with its type missing at the end of a broken line: the next line's
+            // first name was read for the type, and is not one.
+            Some(ty) if header_broken && !scope.on_a_broken_line(ty.span.start) => {}
+            Some(ty) => scope.check_type_expr(ty, out),
+            None => {}
+        },
         _ => {}
     }
 
@@ -393,7 +395,11 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
                             .filter_map(|i| i.name_text()),
                     );
                     let given = |n: &str| item.field(n).is_some();
-                    out.push(scope.unknown_field(field, name, known, given, &place()));
+                    // A name on a line with a syntax error may be part of what the mistake
+                    // broke (`field x?t :`, the type read as a field): that error is the one.
+                    if !scope.on_a_broken_line(field.name.span.start) {
+                        out.push(scope.unknown_field(field, name, known, given, &place()));
+                    }
                 }
             }
             Entry::Item(child) => match block.item(child.kind()) {

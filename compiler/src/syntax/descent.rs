@@ -132,6 +132,10 @@ impl Descent<'_> {
             _ => None,
         };
         let optional = self.eat(Token::Question);
+        if name.is_none() && optional.is_some() && self.at(Token::Ident) {
+            // `field ?x`: the `?` before the name, a mistake chumsky reports.
+            return None;
+        }
         let ty = match self.eat(Token::Colon) {
             Some(_) => Some(Box::new(self.value()?)),
             None => None,

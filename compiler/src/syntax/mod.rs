@@ -20,6 +20,7 @@ mod layout;
 pub mod literal;
 mod malformed;
 pub mod parser;
+mod swapped;
 pub mod token;
 mod unclosed;
 mod unmatched;
@@ -131,13 +132,31 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax)
                 .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax))
                 .or_else(|| unopened::open_lists(file, text, &lexed.tokens, &mut syntax));
-            let repairs = syntax.len();
             let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
-            let (tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
-            let (items, errors) = on_stack_for(depth, || parser::parse_tokens(text, &tokens));
+            let (mut tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
+            type Errors = Vec<Rich<'static, Token, SimpleSpan>>;
+            let (mut items, mut errors): (_, Errors) = on_stack_for(depth, || {
+                let (items, errors) = parser::parse_tokens(text, &tokens);
+                (items, errors.into_iter().map(Rich::into_owned).collect())
+            });
+            // Two tokens swapped across a line break: parsed again with them in order.
+            let mut swaps = Vec::new();
+            if let Some((repaired, found)) = swapped::find(file, text, &tokens, &errors, &mut swaps)
+            {
+                let (again, more): (_, Errors) = on_stack_for(depth, || {
+                    let (items, errors) = parser::parse_tokens(text, &repaired);
+                    (items, errors.into_iter().map(Rich::into_owned).collect())
+                });
+                if swapped::holds(&found, &more, errors.len()) {
+                    (tokens, items, errors) = (repaired, again, more);
+                    syntax.append(&mut swaps);
+                }
+            }
+            let repairs = syntax.len();
             syntax.extend(errors.iter().map(|e| {
                 missing_value(file, text, &lexed.tokens, e)
                     .or_else(|| type_without_colon(file, text, &lexed.tokens, e))
+                    .or_else(|| keyword_taken_for_value(file, text, &lexed.tokens, e))
                     .or_else(|| match at_end_of_file(text, e) {
                         true => cascade::file_ends_inside(file, text, &tokens),
                         false => None,
@@ -336,6 +355,10 @@ fn syntax_error(file: FileId, error: &Rich<'_, Token, SimpleSpan>) -> Diagnostic
                 "a field is written `name: value`"
             } else if message.starts_with("unknown keyword") {
                 "not a keyword"
+            } else if message.starts_with("`?` comes after the name") {
+                "before the name it marks"
+            } else if message.starts_with("expected a type after") {
+                "the type is missing"
             } else {
                 "here"
             };
@@ -440,6 +463,86 @@ fn type_without_colon(
         .with_label("`:` expected here")
         .with_help(format!("a field is declared `field {name}: {ty}`")),
     )
+}
+
+/// `name:` at the end of a line, its value missing, takes the keyword that starts the next
+/// line for its value (`asn :` and `field bgp_peers?: …`), and the parser fails after it: the
+/// value is missing at the `:`. When the line declares a field and `name` is its type
+/// (`field local_asn? asn :`), the `:` is after the type rather than before it.
+fn keyword_taken_for_value(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    error: &Rich<'_, Token, SimpleSpan>,
+) -> Option<Diagnostic> {
+    let RichReason::Custom(message) = error.reason() else {
+        return None;
+    };
+    if !message.starts_with("expected `:` after the field name") {
+        return None;
+    }
+    let at = tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start);
+    let [(Token::Ident, name), (Token::Colon, colon), (Token::Ident, keyword)] =
+        *tokens.get(at.checked_sub(3)?..at)?
+    else {
+        return None;
+    };
+    let gap = &text[colon.end as usize..keyword.start as usize];
+    if !gap.contains('\n') || keyword::Keyword::from_text(&text[keyword.range()]).is_none() {
+        return None;
+    }
+    let ty = &text[name.range()];
+    // The line's tokens before the name: `field x` or `field x ?`.
+    let line_start = text[..name.start as usize].rfind('\n').map_or(0, |n| n + 1);
+    let first = tokens.partition_point(|(_, s)| (s.start as usize) < line_start);
+    let before = &tokens[first..at - 3];
+    if let [(Token::Ident, field)] = before {
+        // `field x:` and the next line: the type is missing.
+        if &text[field.range()] == "field" {
+            return Some(
+                Diagnostic::new(
+                    Code::Sdd001,
+                    file,
+                    colon,
+                    "expected a type after `:`, found the end of the line",
+                )
+                .with_label("the type is missing"),
+            );
+        }
+    }
+    let declared = match before {
+        [(Token::Ident, field), (Token::Ident, declared), rest @ ..]
+            if &text[field.range()] == "field" && matches!(rest, [] | [(Token::Question, _)]) =>
+        {
+            Some((declared, rest.len() == 1))
+        }
+        _ => None,
+    };
+    Some(match declared {
+        Some((declared, optional)) => {
+            let declared = &text[declared.range()];
+            let question = if optional { "?" } else { "" };
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                Span::new(tokens[at - 4].1.end as usize, name.start as usize),
+                format!("expected `:` before the type of `field {declared}`"),
+            )
+            .with_label("`:` expected here")
+            .with_secondary(file, colon, "not after the type")
+            .with_help(format!(
+                "a field is declared `field {declared}{question}: {ty}`"
+            ))
+        }
+        None => Diagnostic::new(
+            Code::Sdd001,
+            file,
+            colon,
+            format!("expected a value after `{ty}:`, found the end of the line"),
+        )
+        .with_label("the value is missing")
+        .with_help("a field is written `name: value` on one line"),
+    })
 }
 
 /// A field whose value is missing at the end of its line (`name:` and then a new line) is

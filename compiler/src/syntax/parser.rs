@@ -414,15 +414,46 @@ where
                     format!("unexpected {what} in the header"),
                 ));
             });
-        let rest = ident
-            .clone()
-            .or_not()
-            .then(
-                just(Token::Question)
-                    .map_with(|_, e| to_span(e.span()))
-                    .or_not(),
-            )
-            .then(just(Token::Colon).ignore_then(value.clone()).or_not())
+        let optional = just(Token::Question).map_with(|_, e| to_span(e.span()));
+        // Recovery only: `field ?x: t`, the `?` before the name it marks (a header with no
+        // name and a `?` never checks), is read as `field x?: t`, with one error.
+        let optional_first =
+            optional
+                .then(ident.clone())
+                .validate(|(question, name): (Span, Ident), _, emitter| {
+                    emitter.emit(Rich::custom(
+                        question.into_simple(),
+                        format!("`?` comes after the name: `{}?`", name.text),
+                    ));
+                    (Some(name), Some(question))
+                });
+        // Recovery only: a `:` at the end of the line, its type missing (`field x?:`), is
+        // that, not a `:` left for the next line to make sense of.
+        // The look-ahead fails with no error of its own: where the value is broken, the error
+        // is the value's.
+        let line_ends =
+            any()
+                .rewind()
+                .map_with(|_, e| e.span())
+                .filter(move |next: &SimpleSpan| {
+                    let gap = &src[..next.start];
+                    gap[gap.trim_end().len()..].contains('\n')
+                });
+        let ty = just(Token::Colon)
+            .map_with(|_, e| e.span())
+            .then((value.clone().map(Some)).or(line_ends.to(None)))
+            .validate(|(colon, ty): (SimpleSpan, Option<Value>), _, emitter| {
+                if ty.is_none() {
+                    emitter.emit(Rich::custom(
+                        colon,
+                        "expected a type after `:`, found the end of the line".to_string(),
+                    ));
+                }
+                ty
+            });
+        let rest = optional_first
+            .or(ident.clone().or_not().then(optional.or_not()))
+            .then(ty.or_not().map(Option::flatten))
             .then(string(src).or_not())
             .then(by_keyword.ignore_then(ident.clone()).or_not())
             .then(stray.or_not().ignore_then(body).or_not())

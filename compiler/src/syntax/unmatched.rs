@@ -10,6 +10,9 @@
 //!   block it would otherwise close was opened, closes that item: when the header ends its
 //!   line without `{` and the lines after it are indented deeper, its `{` is missing, and
 //!   [`balance_closes`] inserts it at the end of the header line;
+//! - a `}` at the end of a line that starts `name: name:` with no brace (`quorum: spec: 1
+//!   design: 2 }`) closes a record value that lost its `{`, since no value starts with a
+//!   name and `:`: the `{` is inserted after the field's `:`;
 //! - a `}` that is not where the layout shows its block ends closes nothing, and is dropped:
 //!   one after which the block goes on (more of its content on the `}`'s own line, as in
 //!   `au}dit` or `} domain: x`, or on the next line, indented deeper than the line that opened
@@ -85,6 +88,12 @@ pub(super) fn balance_closes(
                 if let Some(header) = opened_by_header(&layout, &stack, &mut headers, i) {
                     diagnostics.push(missing_open(file, text, tokens, &header, span, false));
                     insert_after.push(header.last);
+                    excess -= 1;
+                    continue;
+                }
+                if let Some(colon) = record_value_opened(text, tokens, &layout, i) {
+                    diagnostics.push(missing_record_open(file, text, tokens, colon, span));
+                    insert_after.push(colon);
                     excess -= 1;
                     continue;
                 }
@@ -275,6 +284,45 @@ fn one_line_header(
     })
 }
 
+/// A record value on one line that lost its `{` (`quorum: spec: 1 design: 2 }`): the `}` at
+/// `close` ends a line that starts with a field whose value starts with a name and `:`, which
+/// no value does, and holds no other brace. Its `{` goes after the field's `:`, whose token
+/// this returns.
+fn record_value_opened(
+    text: &str,
+    tokens: &[(Token, Span)],
+    layout: &Layout,
+    close: usize,
+) -> Option<usize> {
+    let at = layout.first(close);
+    let line = tokens.get(at..close)?;
+    let kinds = [Token::Ident, Token::Colon, Token::Ident, Token::Colon];
+    let starts = line.len() > kinds.len() && (line.iter().zip(kinds)).all(|(t, k)| t.0 == k);
+    let braces = (line.iter()).any(|t| matches!(t.0, Token::LBrace | Token::RBrace));
+    // A keyword's item header is read by the other repairs (`person p name: "P" }`).
+    let keyword = Keyword::from_text(&text[tokens[at].1.range()]).is_some();
+    (starts && !braces && !keyword).then_some(at + 1)
+}
+
+fn missing_record_open(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    colon: usize,
+    close: Span,
+) -> Diagnostic {
+    let name = &text[tokens[colon - 1].1.range()];
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        tokens[colon].1,
+        format!("missing `{{`: the record value of `{name}` is not opened"),
+    )
+    .with_label("`{` expected after this")
+    .with_secondary(file, close, "this `}` closes the record value, on its line")
+    .with_help(format!("add `{{` after `{name}:`"))
+}
+
 fn missing_open(
     file: FileId,
     text: &str,
@@ -427,6 +475,17 @@ mod tests {
         assert!(
             errors[0].starts_with("missing `{`: the body of `enum`"),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_record_value_on_one_line_missing_its_brace_is_opened_after_its_colon() {
+        let text = "profile p {\n  quorum: spec: 1 design: 2 }\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{{}}");
+        assert_eq!(
+            found,
+            ["missing `{`: the record value of `quorum` is not opened"]
         );
     }
 
