@@ -5,7 +5,8 @@
 //! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
 //! when it has mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout
 //! shows is missing or dropped a `{` that opens nothing, or `unmatched` a `{` that is missing
-//! or dropped a `}` that closes nothing, or `unopened` a `[` that is missing), turns chumsky's
+//! or dropped a `}` that closes nothing, or `unopened` a `[` that is missing; and parsed once
+//! more when its errors show two tokens swapped across a line break, `swapped`), turns chumsky's
 //! errors into SDD001 diagnostics (worded by their context, `context`; one per mistake,
 //! `cascade`; none on the line of a mistake the lexer or a repair reported) and attaches doc
 //! comments to the items they precede.
