@@ -13,6 +13,9 @@
 //! block: it is dropped and reported once, at it, rather than left open to the end of the file
 //! or closed by the layout after the list's `]`.
 //!
+//! So is a `{` on a field's line (`roles: [lead]{`, `approved_by: @priya{`) anywhere but
+//! after its `:` or the `[`, `,` or `<` of its value: a field's value takes no block.
+//!
 //! It runs only on a file that has more `{` than `}`, and repairs no more `{` than are too
 //! many, so a file whose braces balance is parsed exactly as written, however it is
 //! indented. A block whose content starts on a new line indented deeper than the `{` line, or
@@ -72,6 +75,15 @@ pub(super) fn close_by_indentation(
                     if !matches!(before, Token::LBracket | Token::Comma) =>
                 {
                     Some(inside_list(file, span))
+                }
+                (Some((before, _)), None)
+                    if on_a_field_line(&layout, tokens, i)
+                        && !matches!(
+                            before,
+                            Token::Colon | Token::LBracket | Token::Comma | Token::LAngle
+                        ) =>
+                {
+                    Some(in_a_value(file, span))
                 }
                 _ => None,
             };
@@ -148,6 +160,24 @@ fn doubled(file: FileId, second: Span, first: Span) -> Diagnostic {
         .with_label("a second `{`: it opens no block")
         .with_secondary(file, first, "the block is opened here")
         .with_help("remove this `{`")
+}
+
+/// Whether the token `at` is on a line that starts with a field (`name:`): a `{` there starts
+/// a record value after the `:`, `[`, `,` or `<` of the value, and nothing elsewhere.
+fn on_a_field_line(layout: &Layout, tokens: &[(Token, Span)], at: usize) -> bool {
+    let first = layout.first(at);
+    first + 1 < at && tokens[first].0 == Token::Ident && tokens[first + 1].0 == Token::Colon
+}
+
+fn in_a_value(file: FileId, open: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        open,
+        "unexpected `{` in a field's value",
+    )
+    .with_label("not after the field's `:` or a `[` or `,`: it starts no record value")
+    .with_help("remove this `{`")
 }
 
 fn inside_list(file: FileId, open: Span) -> Diagnostic {
@@ -257,6 +287,18 @@ mod tests {
             found,
             ["this block is not closed: `}` is missing before line 3"]
         );
+    }
+
+    #[test]
+    fn an_open_in_a_fields_value_is_dropped() {
+        let text = "gate spec {\n  approved_by: @priya{\n  on: 2026-08-10\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{}");
+        assert_eq!(found, ["unexpected `{` in a field's value"]);
+        // A record value after the `:` is closed by the layout.
+        let text = "p {\n  w: { s: 1\n  q: 1\n}\n";
+        let (kinds, _) = closed(text);
+        assert_eq!(braces(&kinds), "{{}}");
     }
 
     #[test]
