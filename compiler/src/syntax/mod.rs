@@ -422,6 +422,19 @@ fn at_end_of_file(text: &str, error: &Rich<'_, Token, SimpleSpan>) -> bool {
     ) && error.span().start >= text.len()
 }
 
+/// For the parser's "expected `:` after the field name", the index of the token it failed at.
+fn after_a_field_name(
+    tokens: &[(Token, Span)],
+    error: &Rich<'_, Token, SimpleSpan>,
+) -> Option<usize> {
+    let RichReason::Custom(message) = error.reason() else {
+        return None;
+    };
+    message
+        .starts_with("expected `:` after the field name")
+        .then(|| tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start))
+}
+
 /// `field x text`: a type written without its `:` is that, not a field `text` missing one.
 fn type_without_colon(
     file: FileId,
@@ -429,13 +442,7 @@ fn type_without_colon(
     tokens: &[(Token, Span)],
     error: &Rich<'_, Token, SimpleSpan>,
 ) -> Option<Diagnostic> {
-    let RichReason::Custom(message) = error.reason() else {
-        return None;
-    };
-    if !message.starts_with("expected `:` after the field name") {
-        return None;
-    }
-    let at = tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start);
+    let at = after_a_field_name(tokens, error)?;
     let [(Token::Ident, keyword), (Token::Ident, name), (Token::Ident, ty)] =
         tokens.get(at.checked_sub(2)?..=at)?
     else {
@@ -476,13 +483,7 @@ fn keyword_taken_for_value(
     tokens: &[(Token, Span)],
     error: &Rich<'_, Token, SimpleSpan>,
 ) -> Option<Diagnostic> {
-    let RichReason::Custom(message) = error.reason() else {
-        return None;
-    };
-    if !message.starts_with("expected `:` after the field name") {
-        return None;
-    }
-    let at = tokens.partition_point(|(_, span)| (span.start as usize) < error.span().start);
+    let at = after_a_field_name(tokens, error)?;
     let [(Token::Ident, name), (Token::Colon, colon), (Token::Ident, keyword)] =
         *tokens.get(at.checked_sub(3)?..at)?
     else {
