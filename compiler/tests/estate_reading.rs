@@ -161,7 +161,7 @@ fn today_is_the_date_in_utc_wherever_sdd_runs() {
             "@marcus",
         ],
         &dir,
-        "XXX-14",
+        "EAST-14",
     );
     let after = chrono::Utc::now().date_naive().to_string();
     assert_eq!(approve.status.code(), Some(0), "{}", text(&approve));
@@ -170,7 +170,7 @@ fn today_is_the_date_in_utc_wherever_sdd_runs() {
         written.contains(&format!("on: {before}")) || written.contains(&format!("on: {after}")),
         "{written}"
     );
-    let check = sdd(&["check", ".", "--format", "short"], &dir, "XXX+12");
+    let check = sdd(&["check", ".", "--format", "short"], &dir, "WEST+12");
     assert!(!text(&check).contains("SDD208"), "{}", text(&check));
     let _ = std::fs::remove_dir_all(&dir);
 }
