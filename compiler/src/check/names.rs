@@ -99,6 +99,25 @@ fn name_too_long(e: Decl<'_>) -> Diagnostic {
     .with_help("shorten the name; the title says the rest")
 }
 
+/// SDD102 for a person whose name differs from another's only in case: a reviewer reads
+/// `@Alice` among the approvers as `@alice`, who may be the owner.
+fn person_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
+    let (a, b) = (
+        first.item.name_text().unwrap_or(""),
+        second.item.name_text().unwrap_or(""),
+    );
+    Diagnostic::new(
+        Code::Sdd102,
+        second.file,
+        second.item.name_span(),
+        format!("person `{b}` differs from person `{a}` only in case"),
+    )
+    .with_label("read as the same person")
+    .with_secondary(first.file, first.item.name_span(), format!("`{a}` declared here"))
+    .with_note("separation of duties and quorums count names: one person under two spellings could approve their own work")
+    .with_help("keep one declaration of this person, or rename one of them")
+}
+
 /// SDD102 for a person whose email another person already has: one person declared under
 /// two names could approve as one and own or build as the other, or count twice towards a
 /// quorum, and separation of duties would not see it.
@@ -164,15 +183,24 @@ impl<'a> Namespace<'a> {
         // Engagements by their name in lower case: each one's manifest is a file named after
         // it, and two names that differ only in case are one file on macOS and Windows.
         let mut folded: HashMap<String, Decl<'a>> = HashMap::new();
-        // Persons by their email, trimmed and in lower case: one address is one person.
+        // Persons by their email, trimmed and in lower case: one address is one person; and
+        // by their name in lower case: `@Alice` beside `@alice` reads as one person.
         let mut emails: HashMap<String, Decl<'a>> = HashMap::new();
+        let mut persons: HashMap<String, Decl<'a>> = HashMap::new();
         for file in ids {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
                 let Some(first) = ns.decls.get(name.text.as_str()) else {
                     ns.decls.insert(&name.text, Decl { file, item });
                     if item.kind() == Keyword::Person {
-                        same_email(&mut emails, Decl { file, item }, out);
+                        let decl = Decl { file, item };
+                        same_email(&mut emails, decl, out);
+                        match persons.entry(name.text.as_str().to_lowercase()) {
+                            Slot::Occupied(other) => out.push(person_in_case(decl, *other.get())),
+                            Slot::Vacant(slot) => {
+                                slot.insert(decl);
+                            }
+                        }
                     }
                     if item.kind() == Keyword::Engagement {
                         let decl = Decl { file, item };
