@@ -181,7 +181,7 @@ impl<'a> Engagement<'a> {
         ]
         .into_iter()
         .flatten()
-        .find(|t| !t.trim().is_empty())
+        .find(|t| has_content(t))
     }
 
     /// Items of one keyword inside a phase block.
@@ -221,11 +221,30 @@ pub fn text<'a>(item: &'a Item, field: &str) -> Option<&'a str> {
     item.field(field)?.value.as_str()
 }
 
-/// Is the field given with content: present, and not a string of white space only? For the
-/// readiness criteria and the evidence of a verification, `acceptance: ""` is no acceptance.
+/// Is the field given with content: present, and not a string without any ([`has_content`])?
+/// For the readiness criteria and the evidence of a verification, `acceptance: ""` is no
+/// acceptance.
 pub fn given(item: &Item, field: &str) -> bool {
     item.field(field)
-        .is_some_and(|f| f.value.as_str().is_none_or(|s| !s.trim().is_empty()))
+        .is_some_and(|f| f.value.as_str().is_none_or(has_content))
+}
+
+/// Does a text say anything a reader can see: a character that is not white space, a control
+/// character or one that shows as nothing (a zero-width space, a byte order mark, a soft
+/// hyphen, a joiner, a variation selector, a Hangul or Braille blank: every invisible
+/// character the renderers escape, [`crate::render::printable::shows_otherwise`], and the
+/// joiners and selectors they leave for scripts and emoji)? `rollback_plan: "\u{200B}"` is
+/// no rollback plan.
+pub fn has_content(text: &str) -> bool {
+    text.chars().any(|c| {
+        !(c.is_whitespace()
+            || c.is_control()
+            || crate::render::printable::shows_otherwise(c)
+            || matches!(
+                c,
+                '\u{200C}' | '\u{200D}' | '\u{2800}' | '\u{FE00}'..='\u{FE0F}' | '\u{1D159}'
+            ))
+    })
 }
 
 /// The names in a list field.

@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::{Entry, Field, Item, Keyword, Value, ValueKind};
 
+use super::engagement::has_content;
 use super::names::{did_you_mean, Locals, NameMap, Namespace};
 use super::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES, FILE, GATES};
 use super::values::Scope;
@@ -449,7 +450,6 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     {
         return;
     }
-    let has = |name: &str| first_fields.get(name).is_some();
     for frule in block.fields.iter().filter(|f| f.required) {
         let Some(field) = first_fields.get(frule.name) else {
             out.push(
@@ -464,9 +464,9 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
             );
             continue;
         };
-        // A required text of white space only says nothing: a deviation's `cause: " "` is
-        // no cause, an engagement's `title: ""` no title.
-        if field.value.as_str().is_some_and(|t| t.trim().is_empty()) {
+        // A required text of white space (or invisible characters) only says nothing: a
+        // deviation's `cause: " "` is no cause, an engagement's `title: ""` no title.
+        if field.value.as_str().is_some_and(|t| !has_content(t)) {
             out.push(
                 Diagnostic::new(
                     Code::Sdd104,
@@ -487,7 +487,32 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
             let Some(name) = decl.name_text() else {
                 continue;
             };
-            if !has(name) {
+            if let Some(field) = first_fields.get(name) {
+                // Given, but blank (`permission_boundary: "  "`) or empty (`targets: []`): as
+                // missing, as a built-in required text is.
+                let empty = match &field.value.kind {
+                    ValueKind::List(values) => values.is_empty(),
+                    _ => field.value.as_str().is_some_and(|t| !has_content(t)),
+                };
+                if empty {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Sdd104,
+                            file,
+                            field.value.span,
+                            format!(
+                                "{} has an empty `{name}`, required by profile `{}`",
+                                place(),
+                                p.name_text().unwrap_or("?")
+                            ),
+                        )
+                        .with_label(match &field.value.kind {
+                            ValueKind::List(_) => "an empty list",
+                            _ => "no text",
+                        }),
+                    );
+                }
+            } else {
                 out.push(
                     Diagnostic::new(
                         Code::Sdd104,
