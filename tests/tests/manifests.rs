@@ -540,6 +540,38 @@ fn an_error_reported_in_one_engagement_blocks_every_engagement_it_involves() {
     assert_eq!(set.executable, before.executable - 2);
 }
 
+/// An as-built whose deviation is accepted by a person the estate does not declare, or whose
+/// requirement is verified by a test the design does not have, is not reconciled: SDD101
+/// reports the name, and the status must not say the record holds.
+#[test]
+fn an_unknown_name_in_the_as_built_leaves_it_unreconciled() {
+    let before = examples_set();
+    assert_eq!(
+        manifest_of(&before, "dc2-edge-bgp-peering")["status"],
+        "reconciled"
+    );
+    for (from, to) in [
+        ("      approved_by: @priya", "      approved_by: @carol"),
+        ("    verified R1 by T1 {", "    verified R1 by T9 {"),
+    ] {
+        let sources: Vec<(String, String)> = (example_sources().into_iter())
+            .map(|(n, t)| match n.ends_with("dc2-edge-bgp-peering.sdd") {
+                true => {
+                    assert!(t.contains(from), "{from}");
+                    let t = t.replacen(from, to, 1);
+                    (n, t)
+                }
+                false => (n, t),
+            })
+            .collect();
+        let set = build_at(sources, CASE_DATE);
+        let m = manifest_of(&set, "dc2-edge-bgp-peering");
+        assert_eq!(m["status"], "delivered", "{to}: {m}");
+        assert_eq!(m["executable"], false);
+        assert_eq!(m["diagnostics"][0]["code"], "SDD101", "{to}");
+    }
+}
+
 #[test]
 fn a_gate_without_its_date_does_not_hold() {
     // SDD104 reports the missing `on:`, and the gate is no approval on record: the manifest

@@ -35,6 +35,10 @@ pub fn check(
         .filter_map(|c| Some((c.name_text()?, c)))
         .collect();
     let built = built_once(e, as_built, out);
+    // A name the estate does not declare where reconciliation needs one (the person who
+    // accepted a deviation, the test that verified a requirement): SDD101 reports it, and the
+    // record is not reconciled.
+    let mut unresolved = false;
     let deviations: Vec<&Item> = Engagement::children(Some(as_built), Keyword::Deviation).collect();
     let affected: BTreeSet<&str> = deviations
         .iter()
@@ -89,6 +93,9 @@ pub fn check(
                     .unwrap_or(d.name_span());
                 match d.field("approved_by").map(|f| (&f.value, &f.value.kind)) {
                     Some((v, ValueKind::Person(p))) => {
+                        // An approver the estate does not declare is SDD101's to report; it
+                        // accepts nothing.
+                        unresolved |= ns.get_kind(p, "person").is_none();
                         // Say which of the two the approver is: the owner who did not operate
                         // the build did not build it.
                         if let Some(who) = e.builder(p, "deviation") {
@@ -210,6 +217,8 @@ pub fn check(
             // A test the design wrote for other requirements does not verify this one (an
             // unknown test is an SDD101 of its own).
             let by = v.by.as_ref();
+            // A test the design does not have (SDD101, reported as such) verifies nothing.
+            unresolved |= by.is_some_and(|b| !tests.contains_key(b.text.as_str()));
             if let Some((by, verifies)) = by.and_then(|b| Some((b, tests.get(b.text.as_str())?))) {
                 if !verifies.contains(&id) {
                     let what = match verifies.is_empty() {
@@ -254,12 +263,18 @@ pub fn check(
             }
         }
     }
-    !out[before..].iter().any(|d| {
-        matches!(
-            d.code,
-            Code::Sdd301 | Code::Sdd302 | Code::Sdd303 | Code::Sdd304 | Code::Sdd305
-        )
-    })
+    !unresolved
+        && !out[before..].iter().any(|d| {
+            matches!(
+                d.code,
+                Code::Sdd102
+                    | Code::Sdd301
+                    | Code::Sdd302
+                    | Code::Sdd303
+                    | Code::Sdd304
+                    | Code::Sdd305
+            )
+        })
 }
 
 /// The asset version a `built` entry used must be the designed asset, inside the constraint;
