@@ -37,6 +37,29 @@ fn examples_set() -> BuildSet {
     build_at(example_sources(), CASE_DATE)
 }
 
+/// The examples' build set with the file whose name ends in `file` edited.
+fn examples_with(file: &str, edit: impl Fn(&str) -> String) -> BuildSet {
+    let sources: Vec<(String, String)> = (example_sources().into_iter())
+        .map(|(n, t)| match n.ends_with(file) {
+            true => {
+                let t = edit(&t);
+                (n, t)
+            }
+            false => (n, t),
+        })
+        .collect();
+    build_at(sources, CASE_DATE)
+}
+
+/// The examples' build set with the first `from` in `file` replaced by `to` (which must be
+/// there).
+fn examples_edited(file: &str, from: &str, to: &str) -> BuildSet {
+    examples_with(file, |t| {
+        assert!(t.contains(from), "{file} holds {from}");
+        t.replacen(from, to, 1)
+    })
+}
+
 fn parse(bytes: &[u8]) -> Json {
     serde_json::from_slice(bytes).expect("valid JSON")
 }
@@ -421,15 +444,7 @@ fn manifest_of(set: &BuildSet, name: &str) -> Json {
 
 #[test]
 fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_running() {
-    let edited = |file: &str, edit: &dyn Fn(&str) -> String| -> BuildSet {
-        let sources: Vec<(String, String)> = (example_sources().into_iter())
-            .map(|(n, t)| match n.ends_with(file) {
-                true => (n, edit(&t)),
-                false => (n, t),
-            })
-            .collect();
-        build_at(sources, CASE_DATE)
-    };
+    let edited = |file: &str, edit: &dyn Fn(&str) -> String| examples_with(file, edit);
     // The approver declared again in the people file: which `priya` approved is unclear, and
     // an error outside every engagement keeps all of them from running.
     let set = edited("people.sdd", &|t| {
@@ -478,19 +493,7 @@ fn an_error_an_engagement_depends_on_or_a_second_declaration_keeps_it_from_runni
 /// `extends` (SDD404, reported at the link that closes it).
 #[test]
 fn an_error_reported_in_one_engagement_blocks_every_engagement_it_involves() {
-    let edited = |file: &str, from: &str, to: &str| -> BuildSet {
-        let sources: Vec<(String, String)> = (example_sources().into_iter())
-            .map(|(n, t)| match n.ends_with(file) {
-                true => {
-                    assert!(t.contains(from), "{file} holds {from}");
-                    let t = t.replacen(from, to, 1);
-                    (n, t)
-                }
-                false => (n, t),
-            })
-            .collect();
-        build_at(sources, CASE_DATE)
-    };
+    let edited = examples_edited;
     let before = examples_set();
     for name in ["dc2-edge-bgp-peering", "wan-golden-config-remediation"] {
         assert_eq!(manifest_of(&before, name)["executable"], true, "{name}");
@@ -554,17 +557,7 @@ fn an_unknown_name_in_the_as_built_leaves_it_unreconciled() {
         ("      approved_by: @priya", "      approved_by: @carol"),
         ("    verified R1 by T1 {", "    verified R1 by T9 {"),
     ] {
-        let sources: Vec<(String, String)> = (example_sources().into_iter())
-            .map(|(n, t)| match n.ends_with("dc2-edge-bgp-peering.sdd") {
-                true => {
-                    assert!(t.contains(from), "{from}");
-                    let t = t.replacen(from, to, 1);
-                    (n, t)
-                }
-                false => (n, t),
-            })
-            .collect();
-        let set = build_at(sources, CASE_DATE);
+        let set = examples_edited("dc2-edge-bgp-peering.sdd", from, to);
         let m = manifest_of(&set, "dc2-edge-bgp-peering");
         assert_eq!(m["status"], "delivered", "{to}: {m}");
         assert_eq!(m["executable"], false);
@@ -576,13 +569,7 @@ fn an_unknown_name_in_the_as_built_leaves_it_unreconciled() {
 fn a_gate_without_its_date_does_not_hold() {
     // SDD104 reports the missing `on:`, and the gate is no approval on record: the manifest
     // must not say it holds.
-    let sources: Vec<(String, String)> = (example_sources().into_iter())
-        .map(|(n, t)| match n.ends_with("dc2-edge-bgp-peering.sdd") {
-            true => (n, t.replacen("    on: 2026-08-24\n", "", 1)),
-            false => (n, t),
-        })
-        .collect();
-    let set = build_at(sources, CASE_DATE);
+    let set = examples_edited("dc2-edge-bgp-peering.sdd", "    on: 2026-08-24\n", "");
     let m = manifest_of(&set, "dc2-edge-bgp-peering");
     assert_eq!(m["gates"]["design"]["on"], Json::Null);
     assert_eq!(m["gates"]["design"]["holds"], false);

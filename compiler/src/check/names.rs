@@ -53,26 +53,37 @@ pub struct Namespace<'a> {
     duplicated: NameSet<'a>,
 }
 
-/// SDD102: an engagement whose name differs from an earlier one's only in case.
+/// SDD102: an engagement or a person whose name differs from an earlier one's of the same
+/// kind only in case. Two engagements would be one manifest file on macOS and Windows; two
+/// persons read as one among the approvers (`@Alice` beside the owner `@alice`).
 fn differs_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
-    let (a, b) = (
+    let (b, a) = (
         second.item.name_text().unwrap_or(""),
         first.item.name_text().unwrap_or(""),
     );
-    Diagnostic::new(
-        Code::Sdd102,
-        second.file,
-        second.item.name_span(),
-        format!("engagement `{a}` differs from `{b}` only in case"),
-    )
-    .with_label("its manifest would be the same file as the other's on macOS and Windows")
-    .with_secondary(
-        first.file,
-        first.item.name_span(),
-        format!("`{b}` declared here"),
+    let d = |message: String, label: &str| {
+        Diagnostic::new(Code::Sdd102, second.file, second.item.name_span(), message)
+            .with_label(label)
+            .with_secondary(
+                first.file,
+                first.item.name_span(),
+                format!("`{a}` declared here"),
+            )
+    };
+    if second.item.kind() == Keyword::Person {
+        return d(
+            format!("person `{b}` differs from person `{a}` only in case"),
+            "read as the same person",
+        )
+        .with_note("separation of duties and quorums count names: one person under two spellings could approve their own work")
+        .with_help("keep one declaration of this person, or rename one of them");
+    }
+    d(
+        format!("engagement `{b}` differs from `{a}` only in case"),
+        "its manifest would be the same file as the other's on macOS and Windows",
     )
     .with_note(format!(
-        "`sdd build` writes engagements/{a}.json and engagements/{b}.json; a file system that \
+        "`sdd build` writes engagements/{b}.json and engagements/{a}.json; a file system that \
          ignores case keeps one of them, and a platform could run one engagement's manifest \
          under the other's name"
     ))
@@ -97,25 +108,6 @@ fn name_too_long(e: Decl<'_>) -> Diagnostic {
     )
     .with_label("too long to be a file name")
     .with_help("shorten the name; the title says the rest")
-}
-
-/// SDD102 for a person whose name differs from another's only in case: a reviewer reads
-/// `@Alice` among the approvers as `@alice`, who may be the owner.
-fn person_in_case(second: Decl<'_>, first: Decl<'_>) -> Diagnostic {
-    let (a, b) = (
-        first.item.name_text().unwrap_or(""),
-        second.item.name_text().unwrap_or(""),
-    );
-    Diagnostic::new(
-        Code::Sdd102,
-        second.file,
-        second.item.name_span(),
-        format!("person `{b}` differs from person `{a}` only in case"),
-    )
-    .with_label("read as the same person")
-    .with_secondary(first.file, first.item.name_span(), format!("`{a}` declared here"))
-    .with_note("separation of duties and quorums count names: one person under two spellings could approve their own work")
-    .with_help("keep one declaration of this person, or rename one of them")
 }
 
 /// SDD102 for a person whose email another person already has: one person declared under
@@ -182,32 +174,31 @@ impl<'a> Namespace<'a> {
         ids.sort_by(|a, b| estate.files.name(*a).cmp(estate.files.name(*b)));
         // Engagements by their name in lower case: each one's manifest is a file named after
         // it, and two names that differ only in case are one file on macOS and Windows.
-        let mut folded: HashMap<String, Decl<'a>> = HashMap::new();
-        // Persons by their email, trimmed and in lower case: one address is one person; and
-        // by their name in lower case: `@Alice` beside `@alice` reads as one person.
+        // Persons by their name in lower case too: `@Alice` beside `@alice` reads as one.
+        let mut folded: HashMap<(Keyword, String), Decl<'a>> = HashMap::new();
+        // Persons by their email, trimmed and in lower case: one address is one person.
         let mut emails: HashMap<String, Decl<'a>> = HashMap::new();
-        let mut persons: HashMap<String, Decl<'a>> = HashMap::new();
         for file in ids {
             for item in &estate.ast(file).items {
                 let Some(name) = &item.name else { continue };
                 let Some(first) = ns.decls.get(name.text.as_str()) else {
                     ns.decls.insert(&name.text, Decl { file, item });
-                    if item.kind() == Keyword::Person {
-                        let decl = Decl { file, item };
-                        same_email(&mut emails, decl, out);
-                        match persons.entry(name.text.as_str().to_lowercase()) {
-                            Slot::Occupied(other) => out.push(person_in_case(decl, *other.get())),
-                            Slot::Vacant(slot) => {
-                                slot.insert(decl);
+                    let decl = Decl { file, item };
+                    let folded_name = match item.kind() {
+                        Keyword::Person => {
+                            same_email(&mut emails, decl, out);
+                            Some(name.text.as_str().to_lowercase())
+                        }
+                        Keyword::Engagement => {
+                            if name.text.len() > MAX_ENGAGEMENT_NAME_BYTES {
+                                out.push(name_too_long(decl));
                             }
+                            Some(name.text.as_str().to_ascii_lowercase())
                         }
-                    }
-                    if item.kind() == Keyword::Engagement {
-                        let decl = Decl { file, item };
-                        if name.text.len() > MAX_ENGAGEMENT_NAME_BYTES {
-                            out.push(name_too_long(decl));
-                        }
-                        match folded.entry(name.text.as_str().to_ascii_lowercase()) {
+                        _ => None,
+                    };
+                    if let Some(key) = folded_name {
+                        match folded.entry((item.kind(), key)) {
                             Slot::Occupied(other) => out.push(differs_in_case(decl, *other.get())),
                             Slot::Vacant(slot) => {
                                 slot.insert(decl);
