@@ -180,6 +180,49 @@ fn an_engagement_name_too_long_for_a_file_name_is_refused_before_writing() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An engagement named as Windows names a device (`con`, `Com1`) is SDD002, since its
+/// manifest `con.json` could not be made or opened there; with `--allow-errors` the build is
+/// refused before anything is written. A name that only starts like one is fine.
+#[test]
+fn an_engagement_named_as_a_windows_device_is_refused_before_writing() {
+    let dir = scratch("device-name");
+    std::fs::write(
+        dir.join("con.sdd"),
+        "person p { name: \"P\" }\nprofile pr { domain: network }\n\
+         engagement Com1 { profile: pr title: \"t\" owner: @p opened: 2026-10-01 }\n\
+         engagement console { profile: pr title: \"t\" owner: @p opened: 2026-10-01 }\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sdd"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("sdd runs")
+    };
+    let check = run(&["check", "con.sdd", "--format", "short"]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[SDD002]: engagement name `Com1` is a device name on Windows"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("SDD002").count(),
+        1,
+        "`console` is no device: {stdout}"
+    );
+    let build = run(&["build", "con.sdd", "-o", "out", "--allow-errors"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing to write engagements/Com1.json: a device name on Windows"),
+        "{stderr}"
+    );
+    assert_eq!(names(&dir), ["con.sdd"], "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `-o notes.txt/out`: the output's parent path runs through a file. The build names that
 /// file, rather than the system's bare "File exists", and writes nothing.
 #[test]

@@ -110,6 +110,34 @@ fn name_too_long(e: Decl<'_>) -> Diagnostic {
     .with_help("shorten the name; the title says the rest")
 }
 
+/// Is `name` one that Windows keeps for a device (`con`, `nul`, `com1`, in any case)? A file
+/// named after it, with any extension (`con.json`), cannot be made or opened there.
+pub fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    match stem.as_bytes() {
+        b"con" | b"prn" | b"aux" | b"nul" => true,
+        [b'c', b'o', b'm', digit] | [b'l', b'p', b't', digit] => digit.is_ascii_digit(),
+        _ => false,
+    }
+}
+
+/// SDD002 for an engagement named as Windows names a device: its manifest `con.json` could not
+/// be written or opened on Windows (by an engineer's checkout of the build, or a platform).
+fn device_name(e: Decl<'_>) -> Diagnostic {
+    let name = e.item.name_text().unwrap_or("");
+    Diagnostic::new(
+        Code::Sdd002,
+        e.file,
+        e.item.name_span(),
+        format!(
+            "engagement name `{name}` is a device name on Windows: its manifest \
+             `engagements/{name}.json` could not be written or opened there"
+        ),
+    )
+    .with_label("reserved by Windows")
+    .with_help("rename the engagement (`con-change`, `nul-routes`)")
+}
+
 /// SDD102 for a person whose email another person already has: one person declared under
 /// two names could approve as one and own or build as the other, or count twice towards a
 /// quorum, and separation of duties would not see it.
@@ -192,6 +220,9 @@ impl<'a> Namespace<'a> {
                         Keyword::Engagement => {
                             if name.text.len() > MAX_ENGAGEMENT_NAME_BYTES {
                                 out.push(name_too_long(decl));
+                            }
+                            if is_windows_device_name(&name.text) {
+                                out.push(device_name(decl));
                             }
                             Some(name.text.as_str().to_ascii_lowercase())
                         }
@@ -442,6 +473,30 @@ mod tests {
             })
             .min()
             .map(|(_, c)| c)
+    }
+
+    /// The names Windows keeps for devices, in any case and with any extension, and the names
+    /// that only look like them.
+    #[test]
+    fn windows_device_names() {
+        use super::is_windows_device_name as device;
+        for name in [
+            "con", "NUL", "Aux", "prn", "com1", "COM9", "lpt0", "con.json",
+        ] {
+            assert!(device(name), "{name}");
+        }
+        for name in [
+            "console",
+            "com",
+            "com10",
+            "lpt",
+            "nul-routes",
+            "conn",
+            "acon",
+            "comx",
+        ] {
+            assert!(!device(name), "{name}");
+        }
     }
 
     #[test]

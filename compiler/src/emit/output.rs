@@ -89,6 +89,16 @@ pub fn replace_folder(out: &Path, set: &BuildSet) -> io::Result<()> {
              do not allow (SDD002); shorten the engagement's name"
         )));
     }
+    if let Some(path) = (set.files.iter().map(|(p, _)| p.as_str())).find(|p| {
+        p.rsplit('/')
+            .next()
+            .is_some_and(crate::check::names::is_windows_device_name)
+    }) {
+        return Err(io::Error::other(format!(
+            "refusing to write {path}: a device name on Windows, where it could not be made \
+             or opened (SDD002); rename the engagement"
+        )));
+    }
     let out = &resolve_output(out)?;
     if out.exists() {
         if !out.is_dir() {
