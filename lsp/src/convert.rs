@@ -4,7 +4,8 @@
 //!
 //! A position past the end of a line is clamped to the line's end (as the protocol asks); a
 //! position on a line the file does not have converts to nothing, and the caller answers
-//! with an empty result.
+//! with an empty result, except in an edit of the document, where it is the text's end
+//! ([`edit_span`]).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -104,6 +105,17 @@ pub fn span(file: &SourceFile, range: Range) -> Option<Span> {
     let start = offset(file, range.start)?;
     let end = offset(file, range.end)?;
     Some(Span::new(start.min(end), end.max(start)))
+}
+
+/// The byte span of a range in a document edit (`didChange`): a position on a line the file
+/// does not have stands for the end of the text, as the protocol's reference implementation of
+/// document sync reads it (`vscode-languageserver-textdocument`): a client that replaces
+/// "everything" as `(0,0)`–`(lineCount + 1, 0)` must not see its edit dropped and every later
+/// edit applied to the wrong text.
+pub fn edit_span(file: &SourceFile, range: Range) -> Span {
+    let at = |p: Position| offset(file, p).unwrap_or(file.text().len());
+    let (start, end) = (at(range.start), at(range.end));
+    Span::new(start.min(end), end.max(start))
 }
 
 fn floor_boundary(text: &str, offset: usize) -> usize {
@@ -274,6 +286,20 @@ mod tests {
         assert_eq!(super::offset(&file, Position::new(3, 5)), Some(at("\r}")));
         assert_eq!(super::offset(&file, Position::new(6, 0)), None);
         assert_eq!(file.lone_carriage_returns().len(), 3);
+    }
+
+    /// In an edit, a position on a line the file does not have is the text's end; one past a
+    /// line's end is that line's end, as everywhere.
+    #[test]
+    fn an_edit_past_the_last_line_runs_to_the_end_of_the_text() {
+        let file = SourceFile::new("a.sdd", "ab\ncd\n");
+        let range = |a: (u32, u32), b: (u32, u32)| {
+            Range::new(Position::new(a.0, a.1), Position::new(b.0, b.1))
+        };
+        assert_eq!(edit_span(&file, range((0, 0), (3, 0))), Span::new(0, 6));
+        assert_eq!(edit_span(&file, range((1, 1), (9, 4))), Span::new(4, 6));
+        assert_eq!(edit_span(&file, range((0, 9), (1, 0))), Span::new(2, 3));
+        assert_eq!(span(&file, range((0, 0), (3, 0))), None);
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! object nor an array, no usable `id`). A JSON object without a `method` is a response the
 //! client got wrong: answering it could settle one of the client's own requests, so it is
 //! dropped with a line on standard error, as a frame too large or without a length is.
+//! A request of a `$/` method, which the library leaves unanswered, is passed on the same way
+//! to be answered "method not found".
 //! (The library refuses a second pending request under an id already pending: of two such
 //! messages in flight at once, the second may get its plain "Invalid request" under `null`.)
 
@@ -58,7 +60,9 @@ where
         if input.read_exact(&mut body).await.is_err() {
             return;
         }
-        if let Some(why) = undecodable(&body) {
+        if let Some(call) = unknown_dollar_request(&body) {
+            body = call;
+        } else if let Some(why) = undecodable(&body) {
             match answerable(&body, &why) {
                 Some(call) => {
                     eprintln!("sdd-lsp: answered a request the server cannot decode: {why}");
@@ -125,6 +129,30 @@ async fn content_length<R: AsyncBufReadExt + Unpin>(
         eprintln!("sdd-lsp: skipped a header block without a valid Content-Length");
     }
     Ok(length)
+}
+
+/// A request (it has an id) of a method that starts with `$/`, as a call of
+/// [`INVALID_REQUEST`] under its id that the server answers with "method not found", as the
+/// protocol asks ("if a server or client receives a request starting with '$/' it must error
+/// the request with error code MethodNotFound"): the library sends no answer to any `$/`
+/// method it does not know, which is right for a notification and leaves a request waiting
+/// for ever. Every `$/` method the protocol defines is a notification, so this is never one
+/// the server knows.
+fn unknown_dollar_request(body: &[u8]) -> Option<Vec<u8>> {
+    // Most messages are no such request: look for the prefix before decoding.
+    body.windows(3).position(|w| w == b"\"$/")?;
+    let request = serde_json::from_slice::<Request>(body).ok()?;
+    let id = request.id()?;
+    if !request.method().starts_with("$/") {
+        return None;
+    }
+    serde_json::to_vec(&serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": INVALID_REQUEST,
+        "params": { "reason": request.method(), "method_not_found": true },
+    }))
+    .ok()
 }
 
 /// Why the server could not decode this body, if it could not: not JSON-RPC 2.0 as a request,
@@ -243,6 +271,27 @@ mod tests {
         let not_utf8: serde_json::Value =
             serde_json::from_slice(&answerable(&[0xff, 0xfe], "why").unwrap()).unwrap();
         assert_eq!(not_utf8["params"]["parse_error"], true);
+    }
+
+    /// A request of an unknown `$/` method is passed on to be answered "method not found"
+    /// under its id; a `$/` notification, and a request that only mentions `$/`, pass as they
+    /// are.
+    #[test]
+    fn a_dollar_request_is_answered_and_a_dollar_notification_passes() {
+        let call = unknown_dollar_request(br#"{"jsonrpc":"2.0","id":7,"method":"$/foo"}"#)
+            .expect("answered");
+        let call: serde_json::Value = serde_json::from_slice(&call).unwrap();
+        assert_eq!(call["id"], 7);
+        assert_eq!(call["method"], INVALID_REQUEST);
+        assert_eq!(call["params"]["reason"], "$/foo");
+        assert_eq!(call["params"]["method_not_found"], true);
+        for passes in [
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"#,
+            r#"{"jsonrpc":"2.0","method":"$/setTrace","params":{"value":"off"}}"#,
+            r#"{"jsonrpc":"2.0","id":8,"method":"textDocument/hover","params":{"x":"$/"}}"#,
+        ] {
+            assert_eq!(unknown_dollar_request(passes.as_bytes()), None, "{passes}");
+        }
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! The protocol handlers: tower-lsp-server's [`LanguageServer`] over the workspace [`Folders`].
 //!
-//! Notifications that change the estate (open, change, close, watched files) apply their
+//! Notifications that change the estate (open, change, close, watched files, and the
+//! server's own [`DiskWatch`] for a client that cannot watch files) apply their
 //! change at once, in the order they arrive, and wake the publisher; the publisher waits
 //! until edits pause for the debounce interval, analyses once, and publishes the diagnostics
 //! of every affected file. Requests run on the blocking pool against the current analysis;
@@ -21,6 +22,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert;
+use crate::disk_watch::{self, DiskWatch};
 use crate::folders::Folders;
 use crate::protocol;
 use crate::workspace::At;
@@ -71,6 +73,8 @@ struct Shared {
     edits: AtomicU64,
     wake: Notify,
     publisher_started: AtomicBool,
+    /// The server's own watch of the folders, when the client cannot watch for it.
+    disk_watch: Mutex<Option<DiskWatch>>,
 }
 
 impl Shared {
@@ -78,6 +82,27 @@ impl Shared {
         self.workspace
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Apply a change to the workspace now (in arrival order) and wake the publisher.
+    fn change(&self, what: &'static str, f: impl FnOnce(&mut Folders)) {
+        let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut self.workspace())));
+        if let Err(panic) = outcome {
+            eprintln!("sdd-lsp: {what} failed: {}", panic_message(panic.as_ref()));
+        }
+        self.changed();
+    }
+
+    /// Watch the folders as they are now, when the server watches them itself.
+    fn rewatch(&self) {
+        let roots = self.workspace().roots();
+        let mut watch = self
+            .disk_watch
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(watch) = watch.as_mut() {
+            watch.watch_roots(&roots);
+        }
     }
 
     /// Count a change and wake the publisher.
@@ -113,6 +138,7 @@ impl Backend {
                 edits: AtomicU64::new(0),
                 wake: Notify::new(),
                 publisher_started: AtomicBool::new(false),
+                disk_watch: Mutex::new(None),
             }),
         }
     }
@@ -145,11 +171,52 @@ impl Backend {
 
     /// Apply a change to the workspace now (in arrival order) and wake the publisher.
     fn change(&self, what: &'static str, f: impl FnOnce(&mut Folders)) {
-        let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut self.shared.workspace())));
-        if let Err(panic) = outcome {
-            eprintln!("sdd-lsp: {what} failed: {}", panic_message(panic.as_ref()));
-        }
-        self.shared.changed();
+        self.shared.change(what, f);
+    }
+
+    /// Watch the workspace folders on disk, as a client that cannot register watchers does
+    /// not ([`DiskWatch`]); each batch of events is applied as a client's watched-file
+    /// changes are.
+    async fn start_disk_watch(&self) {
+        let (send, mut events) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
+        let watch = match DiskWatch::start(move |paths| {
+            let _ = send.send(paths);
+        }) {
+            Ok(watch) => watch,
+            Err(e) => {
+                let message = format!(
+                    "cannot watch the workspace folders ({e}): files changed on disk are seen \
+                     when opened"
+                );
+                self.client.log_message(MessageType::WARNING, message).await;
+                return;
+            }
+        };
+        *self
+            .shared
+            .disk_watch
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(watch);
+        self.shared.rewatch();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            while let Some(mut paths) = events.recv().await {
+                // A branch switch is a burst of events: taken as one change.
+                while let Ok(more) = events.try_recv() {
+                    paths.extend(more);
+                }
+                paths.sort();
+                paths.dedup();
+                shared.change("watching the folders", |ws| {
+                    for path in &paths {
+                        ws.disk_path_changed(&convert::name_of_path(path));
+                    }
+                });
+                if paths.iter().any(|p| disk_watch::changes_folders(p)) {
+                    shared.rewatch();
+                }
+            }
+        });
     }
 
     fn start_publisher(&self) {
@@ -161,12 +228,14 @@ impl Backend {
 
     /// `sdd/invalidRequest`: the answer to a message the framing relay could not pass on as it
     /// was ([`crate::framing::INVALID_REQUEST`]): a "parse error" for a body that is not JSON,
-    /// else an "invalid request" error, under its id or `null`.
+    /// "method not found" for a request of a `$/` method, else an "invalid request" error,
+    /// under its id or `null`.
     pub async fn invalid_request(&self, params: InvalidRequest) -> Result<()> {
         use tower_lsp_server::jsonrpc::ErrorCode;
-        let (code, what) = match params.parse_error {
-            true => (ErrorCode::ParseError, "parse error"),
-            false => (ErrorCode::InvalidRequest, "invalid request"),
+        let (code, what) = match (params.parse_error, params.method_not_found) {
+            (true, _) => (ErrorCode::ParseError, "parse error"),
+            (false, true) => (ErrorCode::MethodNotFound, "method not found"),
+            (false, false) => (ErrorCode::InvalidRequest, "invalid request"),
         };
         Err(Error {
             code,
@@ -195,6 +264,9 @@ pub struct InvalidRequest {
     /// The body is not JSON at all.
     #[serde(default)]
     parse_error: bool,
+    /// A request of a `$/` method: `reason` is the method.
+    #[serde(default)]
+    method_not_found: bool,
 }
 
 /// Publish diagnostics whenever edits pause for the debounce interval.
@@ -342,9 +414,14 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Watching before the first analysis: a change on disk after it is seen.
+        let client_watches = self.shared.settings().dynamic_watchers;
+        if !client_watches {
+            self.start_disk_watch().await;
+        }
         self.start_publisher();
         self.shared.changed();
-        if self.shared.settings().dynamic_watchers {
+        if client_watches {
             let client = self.client.clone();
             // Registration waits for the client's answer: do not hold up other messages.
             tokio::spawn(async move {
@@ -449,6 +526,7 @@ impl LanguageServer for Backend {
         for p in problems {
             self.client.log_message(MessageType::WARNING, p).await;
         }
+        self.shared.rewatch();
         self.shared.changed();
     }
 

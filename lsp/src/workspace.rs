@@ -220,11 +220,9 @@ fn apply(name: &str, text: &mut String, changes: Vec<lsp::TextDocumentContentCha
                 // The line index is built over the text itself, moved in and out: no copy
                 // of the document per keystroke.
                 let file = sdd::source::SourceFile::new(name, std::mem::take(text));
-                let span = convert::span(&file, range);
+                let span = convert::edit_span(&file, range);
                 *text = file.into_text();
-                if let Some(span) = span {
-                    text.replace_range(span.range(), &change.text);
-                }
+                text.replace_range(span.range(), &change.text);
             }
             None => *text = change.text,
         }

@@ -82,17 +82,21 @@ fn bad_messages_are_answered_and_the_server_keeps_serving() {
     // id can be read is answered under that id.
     let mut input = frame("", r#"{"id":2}"#);
     input.extend(frame("", r#"{"id":4,"method":"textDocument/hover"}"#));
+    // A request of a `$/` method: "method not found" under its id, as the protocol asks (the
+    // library alone left it unanswered).
+    input.extend(frame("", r#"{"jsonrpc":"2.0","id":5,"method":"$/foo"}"#));
     input.extend(frame(
         "Content-Type: application/vscode-jsonrpc; charset=UTF-8\r\n",
         r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#,
     ));
     stdin.write_all(&input).unwrap();
-    let (mut shutdown, mut invalid) = (None, None);
-    while shutdown.is_none() || invalid.is_none() {
+    let (mut shutdown, mut invalid, mut dollar) = (None, None, None);
+    while shutdown.is_none() || invalid.is_none() || dollar.is_none() {
         let message = next_message(&mut stdout);
         match message.get("method").is_none().then_some(&message["id"]) {
             Some(id) if *id == 3 => shutdown = Some(message),
             Some(id) if *id == 4 => invalid = Some(message),
+            Some(id) if *id == 5 => dollar = Some(message),
             Some(id) => panic!("an answer under {id}: {message}"),
             None => {}
         }
@@ -101,6 +105,9 @@ fn bad_messages_are_answered_and_the_server_keeps_serving() {
     assert!(shutdown.get("error").is_none(), "{shutdown}");
     let invalid = invalid.unwrap();
     assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    let dollar = dollar.unwrap();
+    assert_eq!(dollar["error"]["code"], -32601, "{dollar}");
+    assert_eq!(dollar["error"]["message"], "method not found: $/foo");
     // The client keeps its end open after `exit`, as some do: the server must end anyway.
     stdin
         .write_all(&frame("", r#"{"jsonrpc":"2.0","method":"exit"}"#))

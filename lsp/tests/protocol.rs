@@ -160,6 +160,56 @@ async fn incremental_changes_are_applied_in_utf16_positions() {
     client.stop(TIMEOUT).await.expect("stop");
 }
 
+/// A change whose range ends on a line the document does not have (a client replacing
+/// "everything" as `(0,0)`–`(lineCount + 1, 0)`) runs to the end of the text, as the
+/// protocol's reference document sync reads it: it was dropped, the old text's diagnostics
+/// were published under the new version, and every later edit went to the wrong text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_past_the_last_line_runs_to_the_end_of_the_text() {
+    let text = "engagement e { title: \"t\" owner: @bob }\n";
+    let folder = Folder::new(
+        "past-end",
+        &[
+            ("a.sdd".into(), text.into()),
+            ("people.sdd".into(), PEOPLE.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let uri = folder.uri("a.sdd");
+    open(&mut client, &uri, text).await;
+    let change = |version: i64, range: Value, text: &str| {
+        json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": range, "text": text}],
+        })
+    };
+    let everything =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}});
+    let replaced = "engagement e { title: \"t\" owner: @carol }\n";
+    client
+        .notify("textDocument/didChange", change(2, everything, replaced))
+        .await;
+    let found = diagnostics_at(&mut client, &uri, 2).await;
+    let unknown: Vec<_> = found.iter().map(|d| d.1.as_str()).collect();
+    assert!(unknown.contains(&"unknown person `carol`"), "{found:?}");
+    assert!(!found.iter().any(|d| d.1.contains("`bob`")), "{found:?}");
+    // The next edit lands in the new text: `@carol` becomes `@carolyn`.
+    let carol = replaced.find("@carol").unwrap() + "@carol".len();
+    let at = json!({"line": 0, "character": carol});
+    client
+        .notify(
+            "textDocument/didChange",
+            change(3, json!({"start": at, "end": at}), "yn"),
+        )
+        .await;
+    let found = diagnostics_at(&mut client, &uri, 3).await;
+    assert!(
+        found.iter().any(|d| d.1 == "unknown person `carolyn`"),
+        "{found:?}"
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_republishes_every_file_it_affects() {
     let user = "engagement e { profile: p title: \"t\" owner: @bob opened: 2026-01-01 }\n";

@@ -68,6 +68,12 @@ pub fn uri_of(path: &Path) -> String {
 /// Start a server on a folder: `initialize` (snippets on, no debounce unless given) and
 /// `initialized`.
 pub async fn start(folder: &Folder, debounce_ms: u64) -> WireClient {
+    start_with(folder, debounce_ms, true).await
+}
+
+/// A server started on `folder` for a client that lets it register file watchers, or not
+/// (Neovim on Linux by default): then the server watches the folder itself.
+pub async fn start_with(folder: &Folder, debounce_ms: u64, client_watches: bool) -> WireClient {
     let mut client = WireClient::start();
     let init = client
         .request(
@@ -79,7 +85,7 @@ pub async fn start(folder: &Folder, debounce_ms: u64) -> WireClient {
                 "capabilities": {
                     "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
                     "workspace": {
-                        "didChangeWatchedFiles": {"dynamicRegistration": true},
+                        "didChangeWatchedFiles": {"dynamicRegistration": client_watches},
                         "workspaceEdit": {"documentChanges": true}
                     }
                 },
