@@ -16,6 +16,15 @@ fn build_examples(out: &str, cwd: &Path) -> Output {
         .expect("sdd runs")
 }
 
+/// `sdd ARGS` run in `dir`.
+fn sdd_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdd"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("sdd runs")
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sdd-out-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -158,13 +167,7 @@ fn an_engagement_name_too_long_for_a_file_name_is_refused_before_writing() {
         ),
     )
     .unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_sdd"))
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("sdd runs")
-    };
+    let run = |args: &[&str]| sdd_in(&dir, args);
     let check = run(&["check", "long.sdd", "--format", "short"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&check.stdout)
@@ -193,13 +196,7 @@ fn an_engagement_named_as_a_windows_device_is_refused_before_writing() {
          engagement console { profile: pr title: \"t\" owner: @p opened: 2026-10-01 }\n",
     )
     .unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_sdd"))
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("sdd runs")
-    };
+    let run = |args: &[&str]| sdd_in(&dir, args);
     let check = run(&["check", "con.sdd", "--format", "short"]);
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.status.code(), Some(1), "{stdout}");

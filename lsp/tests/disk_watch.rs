@@ -42,6 +42,26 @@ fn unknown_bob(found: &[String]) -> bool {
     found.iter().any(|m| m == "unknown person `bob`")
 }
 
+/// An estate whose engagement is owned by bob, a server started on it and its first
+/// analysis published, then bob renamed on disk (as a branch switch would): the folder, the
+/// client and the engagement's URI.
+async fn bob_renamed_on_disk(label: &str, client_watches: bool) -> (Folder, WireClient, String) {
+    let folder = Folder::new(
+        label,
+        &[
+            ("people.sdd".into(), PEOPLE.into()),
+            ("roles.sdd".into(), ROLES.into()),
+            ("engagements/e.sdd".into(), USES_BOB.into()),
+            ("zed.sdd".into(), USES_ZED.into()),
+        ],
+    );
+    let client = ready(&folder, client_watches).await;
+    let engagement = folder.uri("engagements/e.sdd");
+    let renamed = PEOPLE.replace("bob", "robert");
+    std::fs::write(folder.path.join("people.sdd"), renamed).unwrap();
+    (folder, client, engagement)
+}
+
 /// Start a server on `folder` and wait for its first analysis.
 async fn ready(folder: &Folder, client_watches: bool) -> WireClient {
     let mut client = start_with(folder, 0, client_watches).await;
@@ -55,23 +75,7 @@ async fn ready(folder: &Folder, client_watches: bool) -> WireClient {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_clients_watchers_the_server_sees_the_disk_itself() {
-    let folder = Folder::new(
-        "own-watch",
-        &[
-            ("people.sdd".into(), PEOPLE.into()),
-            ("roles.sdd".into(), ROLES.into()),
-            ("engagements/e.sdd".into(), USES_BOB.into()),
-            ("zed.sdd".into(), USES_ZED.into()),
-        ],
-    );
-    let mut client = ready(&folder, false).await;
-    let engagement = folder.uri("engagements/e.sdd");
-    // bob is renamed on disk, as a branch switch would: the engagement's owner is unknown.
-    std::fs::write(
-        folder.path.join("people.sdd"),
-        PEOPLE.replace("bob", "robert"),
-    )
-    .unwrap();
+    let (folder, mut client, engagement) = bob_renamed_on_disk("own-watch", false).await;
     published(&mut client, &engagement, unknown_bob).await;
     // Put back: cleared.
     std::fs::write(folder.path.join("people.sdd"), PEOPLE).unwrap();
@@ -96,22 +100,7 @@ async fn without_the_clients_watchers_the_server_sees_the_disk_itself() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_watches_for_the_server_gets_no_second_watch() {
-    let folder = Folder::new(
-        "client-watch",
-        &[
-            ("people.sdd".into(), PEOPLE.into()),
-            ("roles.sdd".into(), ROLES.into()),
-            ("e.sdd".into(), USES_BOB.into()),
-            ("zed.sdd".into(), USES_ZED.into()),
-        ],
-    );
-    let mut client = ready(&folder, true).await;
-    let engagement = folder.uri("e.sdd");
-    std::fs::write(
-        folder.path.join("people.sdd"),
-        PEOPLE.replace("bob", "robert"),
-    )
-    .unwrap();
+    let (folder, mut client, engagement) = bob_renamed_on_disk("client-watch", true).await;
     // Nothing is published until the client reports the change.
     let early = client
         .notification(
