@@ -541,25 +541,30 @@ pub fn is_sdd_name(name: &str) -> bool {
 /// server asks this of a file the editor closed or
 /// the disk changed, so that its estate is the one `sdd check` reads.
 pub fn walk_reads(root: &Path, path: &Path) -> bool {
-    use std::path::Component;
-    let Ok(relative) = path.strip_prefix(root) else {
+    let (Some(folder), Some(file)) = (path.parent(), path.file_name()) else {
         return false;
     };
-    let mut components: Vec<Component> = relative.components().collect();
-    let Some(Component::Normal(file)) = components.pop() else {
-        return false;
-    };
-    let mut folder = root.to_path_buf();
     let file = file.to_string_lossy();
-    is_sdd_name(&file)
-        && !file.starts_with('.')
-        && components.into_iter().all(|c| match c {
-            Component::Normal(name) => {
-                folder.push(name);
-                !skips_folder(&folder, &name.to_string_lossy())
-            }
-            _ => false,
-        })
+    is_sdd_name(&file) && !file.starts_with('.') && walk_enters(root, folder)
+}
+
+/// Would walking `root` enter the folder `folder` (`root` itself included): a folder below
+/// `root` with no folder the walk skips on the way, the folder itself included? What lies
+/// above `root` does not count. The language server asks this of a workspace folder inside
+/// another: one the outer walk enters is part of its estate, one it skips an estate of its own.
+pub fn walk_enters(root: &Path, folder: &Path) -> bool {
+    use std::path::Component;
+    let Ok(relative) = folder.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    relative.components().all(|c| match c {
+        Component::Normal(name) => {
+            at.push(name);
+            !skips_folder(&at, &name.to_string_lossy())
+        }
+        _ => false,
+    })
 }
 
 fn display_name(path: &Path) -> String {
@@ -601,6 +606,21 @@ mod tests {
             &root.join("engagements"),
             &root.join("people.sdd")
         ));
+    }
+
+    #[test]
+    fn walk_enters_the_folders_the_walk_reads_files_in() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        assert!(walk_enters(&root, &root));
+        assert!(walk_enters(&root, &root.join("engagements")));
+        // `broken/` holds a `.sddignore`: skipped, and everything below it.
+        assert!(!walk_enters(&root, &root.join("broken")));
+        let broken = root.join("broken/sdd207-owner-approves-own-work");
+        assert!(!walk_enters(&root, &broken));
+        assert!(walk_enters(&broken, &broken));
+        assert!(!walk_enters(&root, &root.join("target/examples")));
+        assert!(!walk_enters(&root, &root.join(".hidden")));
+        assert!(!walk_enters(&root.join("engagements"), &root));
     }
 
     /// An editor's buffer is kept out as the same file on disk is: the same SDD002, whatever

@@ -5,14 +5,17 @@
 //! b` reports. Each folder has its own [`Workspace`] (estate, analysis, open buffers); a
 //! document goes to the folder that holds it, and a document outside every folder
 //! (`untitled:`, a file opened from elsewhere) to the first. A folder inside another given
-//! folder is part of that one's estate, as `sdd check OUTER` reads it, not a second estate
-//! holding the same files. Publications are gathered from every folder; when the folders
+//! folder is part of that one's estate when `sdd check OUTER` reads it, not a second estate
+//! holding the same files; one in a part of it the walk skips (`.sddignore`, `target`, hidden)
+//! is an estate of its own, as is a folder whose outer folder the client removed.
+//! Publications are gathered from every folder; when the folders
 //! change, the files no folder publishes any more are cleared once.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use sdd::analysis::Options;
+use sdd::estate::walk_enters;
 use sdd::ide::Ide;
 use tower_lsp_server::ls_types as lsp;
 
@@ -40,12 +43,16 @@ impl Folders {
         }
     }
 
-    /// The folders, in the order they were given.
-    pub fn roots(&self) -> Vec<PathBuf> {
-        self.list
-            .iter()
-            .flat_map(|w| w.roots.iter().cloned())
-            .collect()
+    /// The client added and removed folders: check the folders it has now, rebuilt from the
+    /// folders it gave (a folder that was part of a removed one's estate is an estate of its
+    /// own again). Returns a message for each folder that could not be read.
+    pub fn change_folders(&mut self, added: Vec<PathBuf>, removed: &[PathBuf]) -> Vec<String> {
+        let mut roots: Vec<PathBuf> = (self.given.iter())
+            .filter(|r| !removed.contains(r))
+            .cloned()
+            .collect();
+        roots.extend(added);
+        self.load(roots)
     }
 
     /// Check these folders, one estate each, keeping the open buffers. Returns a message for
@@ -61,7 +68,9 @@ impl Folders {
         self.given = roots.clone();
         let mut outermost: Vec<PathBuf> = Vec::new();
         for root in &roots {
-            let inside = roots.iter().any(|o| o != root && root.starts_with(o));
+            // Part of another folder's estate only if that one's walk reads it: one in a
+            // folder the outer walk skips (`.sddignore`, `target`…) is an estate of its own.
+            let inside = (roots.iter()).any(|o| o != root && walk_enters(o, root));
             if !inside && !outermost.contains(root) {
                 outermost.push(root.clone());
             }

@@ -514,13 +514,7 @@ impl LanguageServer for Backend {
             .collect();
         let problems = self
             .query("reloading the workspace", move |ws, _| {
-                let mut roots: Vec<PathBuf> = ws
-                    .roots()
-                    .into_iter()
-                    .filter(|r| !removed.contains(r))
-                    .collect();
-                roots.extend(added);
-                ws.load(roots)
+                ws.change_folders(added, &removed)
             })
             .await;
         for p in problems {

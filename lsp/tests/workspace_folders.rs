@@ -1,0 +1,139 @@
+//! Which estate a workspace folder, a buffer and a path belong to, as `sdd check` would read
+//! them: a folder inside another is part of its estate only while that one is a folder and
+//! its walk reads the inner one; a buffer the walk would not read (by its folder or by its
+//! name) stays out of the estate; a file reached by another path (a linked workspace folder,
+//! `/.`, `//`) is the estate's file, not a second one.
+
+mod common;
+
+use common::{open, start, Folder, TIMEOUT};
+use sdd_lsp::wire_client::WireClient;
+use serde_json::{json, Value};
+
+const PEOPLE: &str = "person bob { name: \"Bob\" roles: [lead] }\n";
+const ROLES: &str = "role lead { approves: [spec, design] domains: [network] }\n";
+const USER: &str = "person carol { name: \"Carol\" roles: [lead] }\n";
+
+fn codes(params: &Value) -> Vec<String> {
+    (params["diagnostics"].as_array().into_iter().flatten())
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// The files declaring a symbol of this name, as `workspace/symbol` answers.
+async fn declared_in(client: &mut WireClient, name: &str) -> Vec<String> {
+    let answer = client
+        .request("workspace/symbol", json!({"query": name}), TIMEOUT)
+        .await
+        .expect("workspace/symbol");
+    let mut files: Vec<String> = (answer["result"].as_array().into_iter().flatten())
+        .filter(|s| s["name"] == json!(name))
+        .map(|s| s["location"]["uri"].as_str().unwrap_or("").to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Ask until the files declaring `name` are `wanted` (a folder change is applied on the
+/// blocking pool, after the notification returns), then check them.
+async fn declared_in_soon(client: &mut WireClient, name: &str, wanted: &[String]) {
+    let began = std::time::Instant::now();
+    while declared_in(client, name).await != wanted && began.elapsed() < TIMEOUT {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(declared_in(client, name).await, wanted, "`{name}`");
+}
+
+async fn publication(client: &mut WireClient, uri: &str, codes_now: &[&str]) {
+    let wanted: Vec<String> = codes_now.iter().map(|c| c.to_string()).collect();
+    client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| p["uri"] == json!(uri) && codes(p) == wanted,
+            TIMEOUT,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{uri}: no publication of {wanted:?}: {e:?}"));
+}
+
+async fn change_folders(client: &mut WireClient, added: &[String], removed: &[String]) {
+    let folders = |uris: &[String]| -> Vec<Value> {
+        (uris.iter())
+            .map(|u| json!({"uri": u, "name": "ws"}))
+            .collect()
+    };
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {"added": folders(added), "removed": folders(removed)}}),
+        )
+        .await;
+}
+
+/// With folders [outer, outer/sub], removing `outer` leaves `sub` a folder, an estate of its
+/// own as `sdd check outer/sub` reads it (where `lead` is not declared).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_inside_a_removed_folder_is_an_estate_of_its_own() {
+    let outer = Folder::new(
+        "nested-removed",
+        &[
+            ("roles.sdd".into(), ROLES.into()),
+            ("sub/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&outer, 0).await;
+    let user = outer.uri("sub/user.sdd");
+    change_folders(&mut client, &[outer.uri("sub")], &[]).await;
+    declared_in_soon(&mut client, "lead", &[outer.uri("roles.sdd")]).await;
+    change_folders(&mut client, &[], &[outer.root_uri()]).await;
+    declared_in_soon(&mut client, "lead", &[]).await;
+    assert_eq!(
+        declared_in(&mut client, "carol").await,
+        std::slice::from_ref(&user)
+    );
+    publication(&mut client, &user, &["SDD101"]).await;
+    // Added again, `outer` takes `sub` back into its estate.
+    client.take_notifications("textDocument/publishDiagnostics");
+    change_folders(&mut client, &[outer.root_uri()], &[]).await;
+    declared_in_soon(&mut client, "lead", &[outer.uri("roles.sdd")]).await;
+    publication(&mut client, &user, &[]).await;
+    client.stop(TIMEOUT).await.expect("stop");
+}
+
+/// A folder inside another, in a part of it the outer walk skips (a folder holding
+/// `.sddignore`, `target`), is an estate of its own: its files are checked and published as
+/// `sdd check INNER` checks them, and a buffer opened in a folder below it is checked with
+/// the whole inner folder, not only with the files beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_inside_a_part_the_outer_walk_skips_is_an_estate_of_its_own() {
+    let outer = Folder::new(
+        "nested-skipped",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("broken/.sddignore".into(), String::new()),
+            ("broken/case/user.sdd".into(), USER.into()),
+            ("target/estate/roles.sdd".into(), ROLES.into()),
+            ("target/estate/team/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&outer, 0).await;
+    let (case, estate) = (outer.uri("broken/case"), outer.uri("target/estate"));
+    change_folders(&mut client, &[case, estate], &[]).await;
+    // `broken/case` declares no `lead`: its own check says so, unopened.
+    let case_user = outer.uri("broken/case/user.sdd");
+    publication(&mut client, &case_user, &["SDD101"]).await;
+    let estate_user = outer.uri("target/estate/team/user.sdd");
+    let mut carols = vec![case_user, estate_user.clone()];
+    carols.sort();
+    declared_in_soon(&mut client, "carol", &carols).await;
+    // `target/estate` declares `lead`, one folder above the buffer.
+    open(&mut client, &estate_user, USER).await;
+    publication(&mut client, &estate_user, &[]).await;
+    let mut leads = vec![
+        outer.uri("people.sdd"),
+        outer.uri("target/estate/roles.sdd"),
+    ];
+    leads.sort();
+    assert_eq!(declared_in(&mut client, "lead").await, leads);
+    client.stop(TIMEOUT).await.expect("stop");
+}
