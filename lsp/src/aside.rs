@@ -1,12 +1,15 @@
-//! Open buffers in folders the workspace's walk skips (`.sddignore`, hidden, `target`): kept
-//! out of the workspace's estate, since `sdd check` of the workspace never reads them (joined
-//! to it, `examples/broken/…` would clash with `examples/`), and checked instead as `sdd check`
-//! of their own folder would: the files of that folder on disk, with the open buffers in it
-//! laid over them. A request on such a buffer (hover, completion, rename…) is answered from
-//! the analysis of its folder, kept until a buffer aside or a file beside one changes.
+//! Open buffers the workspace's walk does not read: in folders it skips (`.sddignore`, hidden,
+//! `target`), or named as it reads no file (`people.sdd.orig`, `README.md` opened as sdd, a
+//! hidden `.draft.sdd`). They are kept out of the workspace's estate, since `sdd check` of the
+//! workspace never reads them (joined to it, `examples/broken/…` would clash with
+//! `examples/`), and checked instead as `sdd check` of their own folder would: the files of
+//! that folder on disk, with the open buffers its walk reads laid over them; a buffer that
+//! walk would not read either is checked as `sdd check FOLDER FILE` (its folder and itself).
+//! A request on such a buffer (hover, completion, rename…) is answered from that analysis,
+//! kept until a buffer aside or a file beside one changes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sdd::analysis::{self, Analysis, Options};
 use sdd::estate::{walk_reads, Estate, Read};
@@ -24,11 +27,33 @@ struct Buffer {
 #[derive(Default)]
 pub struct Aside {
     buffers: BTreeMap<String, Buffer>,
-    /// The folders asked about, analysed, for the requests on their buffers.
-    analysed: BTreeMap<std::path::PathBuf, FolderAnalysis>,
+    /// The scopes asked about, analysed, for the requests on their buffers.
+    analysed: BTreeMap<Scope, FolderAnalysis>,
 }
 
-/// One folder of buffers kept aside, analysed as `sdd check` of that folder would analyse it.
+/// What a buffer kept aside is checked with: its folder, as `sdd check FOLDER` reads it, and
+/// the buffer itself when that walk does not read it (`sdd check FOLDER FILE`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Scope {
+    folder: PathBuf,
+    /// The buffer named beside the folder: one its walk does not read.
+    lone: Option<String>,
+}
+
+impl Scope {
+    /// The scope of the buffer `name`; `None` for a name with no folder.
+    fn of(name: &str) -> Option<Scope> {
+        let path = Path::new(name);
+        let folder = path.parent()?;
+        let lone = (!walk_reads(folder, path)).then(|| name.to_string());
+        Some(Scope {
+            folder: folder.to_path_buf(),
+            lone,
+        })
+    }
+}
+
+/// One scope of buffers kept aside, analysed as `sdd check` of it would analyse it.
 pub struct FolderAnalysis {
     /// The count of changes aside it was made at.
     changes: u64,
@@ -92,24 +117,26 @@ impl Aside {
         self.buffers.remove(name).is_some()
     }
 
-    /// The buffers kept aside that `sdd check FOLDER` reads: in it, or in a folder below it
-    /// that its walk does not skip.
-    fn read_with<'s>(&'s self, folder: &'s Path) -> impl Iterator<Item = (&'s String, &'s Buffer)> {
-        (self.buffers.iter()).filter(move |(name, _)| walk_reads(folder, Path::new(name)))
+    /// The buffers kept aside that `sdd check` of the scope reads: in its folder, or in a
+    /// folder below it that its walk does not skip, and its lone buffer.
+    fn read_with<'s>(&'s self, scope: &'s Scope) -> impl Iterator<Item = (&'s String, &'s Buffer)> {
+        (self.buffers.iter()).filter(move |(name, _)| {
+            walk_reads(&scope.folder, Path::new(name)) || scope.lone.as_ref() == Some(*name)
+        })
     }
 
-    /// The files of `folder` on disk with the buffers kept aside that its walk reads laid
-    /// over them.
-    fn folder_estate(&self, folder: &Path) -> Estate {
-        let mut estate = Estate::load(&[folder.to_path_buf()]).unwrap_or_default();
-        for (name, buffer) in self.read_with(folder) {
+    /// The files of the scope's folder on disk with the buffers kept aside that its check
+    /// reads laid over them.
+    fn scope_estate(&self, scope: &Scope) -> Estate {
+        let mut estate = Estate::load(std::slice::from_ref(&scope.folder)).unwrap_or_default();
+        for (name, buffer) in self.read_with(scope) {
             crate::workspace::set_file(&mut estate, name, Read::buffer(buffer.text.clone()));
         }
         estate
     }
 
-    /// The analysis of the folder of the buffer `name`, kept aside, for a request on it: made
-    /// again when the count of changes aside (`changes`) moved since, or another folder was
+    /// The analysis of the scope of the buffer `name`, kept aside, for a request on it: made
+    /// again when the count of changes aside (`changes`) moved since, or another scope was
     /// asked about.
     pub fn analysed(
         &mut self,
@@ -120,20 +147,20 @@ impl Aside {
         if !self.buffers.contains_key(name) {
             return None;
         }
-        let folder = Path::new(name).parent()?;
-        let fresh = (self.analysed.get(folder)).is_some_and(|a| a.changes == changes);
+        let scope = Scope::of(name)?;
+        let fresh = (self.analysed.get(&scope)).is_some_and(|a| a.changes == changes);
         if !fresh {
-            let estate = self.folder_estate(folder);
+            let estate = self.scope_estate(&scope);
             let analysis = analysis::analyze(&estate, options);
             let index = Index::build(&estate);
             // The versions of the buffers laid over: the texts the edits are made on.
-            let versions = (self.read_with(folder))
+            let versions = (self.read_with(&scope))
                 .map(|(name, b)| (name.clone(), b.version))
                 .collect();
             // Analyses made before a change are of no use after it.
             self.analysed.retain(|_, a| a.changes == changes);
             self.analysed.insert(
-                folder.to_path_buf(),
+                scope.clone(),
                 FolderAnalysis {
                     changes,
                     estate,
@@ -143,21 +170,21 @@ impl Aside {
                 },
             );
         }
-        self.analysed.get(folder)
+        self.analysed.get(&scope)
     }
 
     /// The diagnostics of every buffer kept aside, each checked with the files of its own
-    /// folder (one analysis per folder), per file name.
+    /// folder (one analysis per scope), per file name.
     pub fn diagnostics(&self, options: &Options) -> BTreeMap<String, Vec<lsp::Diagnostic>> {
-        let mut by_folder: BTreeMap<&Path, Vec<&String>> = BTreeMap::new();
+        let mut by_scope: BTreeMap<Scope, Vec<&String>> = BTreeMap::new();
         for name in self.buffers.keys() {
-            if let Some(folder) = Path::new(name).parent() {
-                by_folder.entry(folder).or_default().push(name);
+            if let Some(scope) = Scope::of(name) {
+                by_scope.entry(scope).or_default().push(name);
             }
         }
         let mut out = BTreeMap::new();
-        for (folder, names) in by_folder {
-            let estate = self.folder_estate(folder);
+        for (scope, names) in by_scope {
+            let estate = self.scope_estate(&scope);
             let analysis = analysis::analyze(&estate, options);
             for name in names {
                 out.insert(name.clone(), Vec::new());

@@ -57,7 +57,8 @@ pub struct Workspace {
     /// Files changed since the last publication: they are published even when their
     /// diagnostics did not change, so the editor knows the edit was seen.
     touched: BTreeSet<String>,
-    /// Open buffers in folders the walk skips, checked with their own folder.
+    /// Open buffers the walk does not read (by their folder or their name), checked with their
+    /// own folder.
     aside: Aside,
     /// Their diagnostics, and the count of their changes those were computed for.
     aside_changes: u64,
@@ -347,19 +348,19 @@ impl Workspace {
             .map(|id| self.estate.files.text(id))
     }
 
-    /// Is this a `.sdd` file under a workspace folder in a folder its walk skips (holding
-    /// `.sddignore`, hidden, `target`, `node_modules`)? `sdd check` of the workspace never reads
-    /// it, so its buffer stays out of the estate: joined to it, its declarations would clash
-    /// with the real files' (`examples/broken/…` beside `examples/`).
+    /// Is this a file under a workspace folder that its walk does not read: in a folder it
+    /// skips (holding `.sddignore`, hidden, `target`, `node_modules`), hidden, or with a name
+    /// it reads no file by (`people.sdd.orig`, a `README.md` opened as sdd)? `sdd check` of the
+    /// workspace never reads it, so its buffer stays out of the estate: joined to it, its
+    /// declarations would clash with the real files' (`examples/broken/…` beside `examples/`,
+    /// a merge's backup beside the file). A document outside every folder (`untitled:`) is
+    /// not: it is analysed with the estate.
     fn skipped_by_the_walk(&self, name: &str) -> bool {
         let path = Path::new(name);
-        let sdd_file = path
-            .file_name()
-            .is_some_and(|n| sdd::estate::is_sdd_name(&n.to_string_lossy()));
         let under: Vec<&PathBuf> = (self.roots.iter())
             .filter(|root| path.starts_with(root))
             .collect();
-        sdd_file && !under.is_empty() && !under.iter().any(|root| walk_reads(root, path))
+        !under.is_empty() && !under.iter().any(|root| walk_reads(root, path))
     }
 
     /// A `.sdd` file on disk under a workspace folder, read as `sdd check` reads it: a file

@@ -137,3 +137,62 @@ async fn a_folder_inside_a_part_the_outer_walk_skips_is_an_estate_of_its_own() {
     assert_eq!(declared_in(&mut client, "lead").await, leads);
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// A buffer named as the walk reads no file (a merge's `people.sdd.orig`, a `README.md`
+/// opened as sdd) or hidden (`.draft.sdd`) stays out of the estate: the real files keep their
+/// declarations once. It is checked as `sdd check FOLDER FILE` checks it, with its folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buffer_the_walk_would_not_read_by_its_name_is_kept_aside() {
+    let folder = Folder::new(
+        "not-sdd-name",
+        &[
+            ("people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("team/user.sdd".into(), USER.into()),
+        ],
+    );
+    let mut client = start(&folder, 0).await;
+    let (people, orig) = (folder.uri("people.sdd"), folder.uri("people.sdd.orig"));
+    open(&mut client, &orig, &format!("{PEOPLE}{ROLES}")).await;
+    // `sdd check . people.sdd.orig`: the backup declares both names a second time.
+    publication(&mut client, &orig, &["SDD102", "SDD102"]).await;
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        std::slice::from_ref(&people)
+    );
+    // A hidden draft is checked with its folder too, where `nope` is no role.
+    let draft = folder.uri("team/.draft.sdd");
+    open(
+        &mut client,
+        &draft,
+        "person dan { name: \"D\" roles: [nope] }\n",
+    )
+    .await;
+    publication(&mut client, &draft, &["SDD101"]).await;
+    assert_eq!(declared_in(&mut client, "dan").await, Vec::<String>::new());
+    // Requests on it are answered from that check.
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": orig}}),
+            TIMEOUT,
+        )
+        .await
+        .expect("documentSymbol");
+    assert_eq!(symbols["result"][0]["name"], json!("bob"), "{symbols}");
+    // Closed, its diagnostics are cleared and the real files were never touched.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": orig}}),
+        )
+        .await;
+    publication(&mut client, &orig, &[]).await;
+    let published = client.take_notifications("textDocument/publishDiagnostics");
+    assert!(
+        (published.iter())
+            .filter(|p| p["uri"] != json!(orig) && p["uri"] != json!(draft))
+            .all(|p| codes(p).is_empty()),
+        "{published:?}"
+    );
+    client.stop(TIMEOUT).await.expect("stop");
+}
