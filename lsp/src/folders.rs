@@ -11,7 +11,7 @@
 //! Publications are gathered from every folder; when the folders
 //! change, the files no folder publishes any more are cleared once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use sdd::analysis::Options;
@@ -20,6 +20,7 @@ use sdd::ide::Ide;
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
+use crate::paths::{self, lexical, Root};
 use crate::workspace::{At, Publication, Workspace};
 
 pub struct Folders {
@@ -31,6 +32,14 @@ pub struct Folders {
     list: Vec<Workspace>,
     /// Files published before the folders last changed, to clear if no folder publishes them.
     stale: BTreeSet<String>,
+    /// The folders of the estates, to match a document's path with the walk's.
+    roots: Vec<Root>,
+    /// The open documents the client names by another path than the walk's name of the same
+    /// file (its real path, a folder opened through a link): the client's name → the
+    /// estate's. Their diagnostics are published under the client's name.
+    aliases: BTreeMap<String, String>,
+    /// Names whose diagnostics were last published under another name than now: cleared.
+    renamed: BTreeSet<String>,
 }
 
 impl Folders {
@@ -40,6 +49,9 @@ impl Folders {
             list: vec![Workspace::new(options.clone())],
             options,
             stale: BTreeSet::new(),
+            roots: Vec::new(),
+            aliases: BTreeMap::new(),
+            renamed: BTreeSet::new(),
         }
     }
 
@@ -47,6 +59,7 @@ impl Folders {
     /// folders it gave (a folder that was part of a removed one's estate is an estate of its
     /// own again). Returns a message for each folder that could not be read.
     pub fn change_folders(&mut self, added: Vec<PathBuf>, removed: &[PathBuf]) -> Vec<String> {
+        let removed: Vec<PathBuf> = removed.iter().map(|r| lexical(r)).collect();
         let mut roots: Vec<PathBuf> = (self.given.iter())
             .filter(|r| !removed.contains(r))
             .cloned()
@@ -58,6 +71,8 @@ impl Folders {
     /// Check these folders, one estate each, keeping the open buffers. Returns a message for
     /// each folder that could not be read.
     pub fn load(&mut self, roots: Vec<PathBuf>) -> Vec<String> {
+        // `ws/.` and `ws//` are `ws`: the walk names its files `ws/…`, as the documents are.
+        let roots: Vec<PathBuf> = roots.iter().map(|r| lexical(r)).collect();
         let buffers: Vec<(String, String, i32)> =
             self.list.iter().flat_map(Workspace::open_buffers).collect();
         for w in &self.list {
@@ -75,6 +90,7 @@ impl Folders {
                 outermost.push(root.clone());
             }
         }
+        self.roots = outermost.iter().map(|r| Root::new(r)).collect();
         for root in outermost {
             let mut w = Workspace::new(self.options.clone());
             problems.extend(w.load(vec![root]));
@@ -106,26 +122,50 @@ impl Folders {
             .map_or(0, |(_, i)| i)
     }
 
-    pub fn open(&mut self, name: &str, text: String, version: i32) {
-        self.workspace_for(name).open(name, text, version);
+    /// The estate's name of the document the client names `document`: the walk's name of
+    /// the same file ([`paths::document_name`]), kept while the document is open.
+    pub fn name_of(&self, document: &str) -> String {
+        if let Some(name) = self.aliases.get(document) {
+            return name.clone();
+        }
+        paths::document_name(&self.roots, document, |name| {
+            self.list[self.index_for(Path::new(name))]
+                .file(name)
+                .is_some()
+        })
+    }
+
+    pub fn open(&mut self, document: &str, text: String, version: i32) {
+        let name = self.name_of(document);
+        if name != document {
+            self.aliases.insert(document.to_string(), name.clone());
+            self.renamed.insert(name.clone());
+        }
+        self.workspace_for(&name).open(&name, text, version);
     }
 
     pub fn edit(
         &mut self,
-        name: &str,
+        document: &str,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
         version: i32,
     ) {
-        self.workspace_for(name).edit(name, changes, version);
+        let name = self.name_of(document);
+        self.workspace_for(&name).edit(&name, changes, version);
     }
 
-    pub fn close(&mut self, name: &str) {
-        self.workspace_for(name).close(name);
+    pub fn close(&mut self, document: &str) {
+        let name = self.name_of(document);
+        if self.aliases.remove(document).is_some() {
+            self.renamed.insert(document.to_string());
+        }
+        self.workspace_for(&name).close(&name);
     }
 
     /// A path changed on disk: every folder it lies in, or that lies in it (a parent folder
     /// deleted or moved), sees the change.
     pub fn disk_path_changed(&mut self, name: &str) {
+        let name = &convert::name_of_path(&lexical(Path::new(name)));
         let path = Path::new(name);
         let mut seen = false;
         for w in &mut self.list {
@@ -141,9 +181,14 @@ impl Folders {
         }
     }
 
-    /// Run a query on the document `name`, in the workspace of its folder.
-    pub fn with_ide_at<T>(&mut self, name: &str, f: impl FnOnce(At<'_>) -> Option<T>) -> Option<T> {
-        self.workspace_for(name).with_ide_at(name, f)
+    /// Run a query on the document `document`, in the workspace of its folder.
+    pub fn with_ide_at<T>(
+        &mut self,
+        document: &str,
+        f: impl FnOnce(At<'_>) -> Option<T>,
+    ) -> Option<T> {
+        let name = self.name_of(document);
+        self.workspace_for(&name).with_ide_at(&name, f)
     }
 
     /// Run a query on every folder's analysis, gathering the answers in folder order.
@@ -161,8 +206,10 @@ impl Folders {
         }
     }
 
-    /// The diagnostics to publish now, from every folder, and an empty list for each file
-    /// published before the folders changed that no folder publishes now.
+    /// The diagnostics to publish now, from every folder, under the client's names of its
+    /// open documents, and an empty list for each file published before the folders changed
+    /// that no folder publishes now, and for each name a document's diagnostics were
+    /// published under before it was opened or closed under another.
     pub fn publication(&mut self) -> Publication {
         let mut out: Publication = Vec::new();
         for w in &mut self.list {
@@ -176,6 +223,26 @@ impl Folders {
             .collect();
         for name in stale.iter().filter(|n| !published.contains(n)) {
             if let Some(uri) = convert::uri(name) {
+                if !out.iter().any(|(u, _, _)| *u == uri) {
+                    out.push((uri, Vec::new(), None));
+                }
+            }
+        }
+        let as_opened: BTreeMap<String, lsp::Uri> = (self.aliases.iter())
+            .filter_map(|(document, name)| {
+                Some((
+                    convert::uri(name)?.as_str().to_string(),
+                    convert::uri(document)?,
+                ))
+            })
+            .collect();
+        for (uri, _, _) in &mut out {
+            if let Some(document) = as_opened.get(uri.as_str()) {
+                *uri = document.clone();
+            }
+        }
+        for name in std::mem::take(&mut self.renamed) {
+            if let Some(uri) = convert::uri(&name) {
                 if !out.iter().any(|(u, _, _)| *u == uri) {
                     out.push((uri, Vec::new(), None));
                 }

@@ -1,9 +1,10 @@
 //! `sdd-lsp`: the language server for `.sdd` estates.
 //!
 //! [`server`] holds the protocol handlers, [`folders`] the workspace folders, each an estate
-//! of its own, [`workspace`] one folder's estate with the editor's buffers
-//! laid over the disk ([`aside`] the buffers in folders its walk skips), [`disk_watch`] the
-//! server's own watch of the folders when the client cannot watch them, [`convert`] every conversion between byte offsets and UTF-16
+//! of its own, [`paths`] the paths as they enter made the walk's names of the same files,
+//! [`workspace`] one folder's estate with the editor's buffers laid over the disk ([`aside`]
+//! the buffers in folders its walk skips), [`disk_watch`] the server's own watch of the
+//! folders when the client cannot watch them, [`convert`] every conversion between byte offsets and UTF-16
 //! positions, file names and URIs, sdd and LSP diagnostics, and [`protocol`] the editor
 //! features as protocol types, and [`framing`] the checks of the wire's framing that keep one
 //! bad message from ending the server. [`wire_client`] drives a server in-process over an in-memory
@@ -14,6 +15,7 @@ pub mod convert;
 pub mod disk_watch;
 pub mod folders;
 pub mod framing;
+pub mod paths;
 pub mod protocol;
 pub mod server;
 pub mod wire_client;

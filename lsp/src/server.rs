@@ -805,7 +805,7 @@ impl LanguageServer for Backend {
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self
             .query("formatting", move |ws, _| {
-                let name = convert::file_name(&params.text_document.uri)?;
+                let name = ws.name_of(&convert::file_name(&params.text_document.uri)?);
                 let ws = ws.workspace_for(&name);
                 match ws.file(&name) {
                     Some(file) => protocol::formatting(ws.estate.files.get(file), file),

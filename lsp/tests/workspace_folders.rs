@@ -196,3 +196,71 @@ async fn a_buffer_the_walk_would_not_read_by_its_name_is_kept_aside() {
     );
     client.stop(TIMEOUT).await.expect("stop");
 }
+
+/// Start a server on a workspace folder given by this URI.
+async fn start_at(root_uri: &str) -> WireClient {
+    let mut client = WireClient::start();
+    let init = client
+        .request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "workspaceFolders": [{"uri": root_uri, "name": "ws"}],
+                "capabilities": {},
+                "initializationOptions": {"debounceMs": 0}
+            }),
+            TIMEOUT,
+        )
+        .await
+        .expect("initialize answered");
+    assert!(init.get("result").is_some(), "initialize failed: {init}");
+    client.notify("initialized", json!({})).await;
+    client
+}
+
+/// A workspace folder given as `…/ws//.`, or through a symbolic link while the editor opens a
+/// file under its real path: the buffer is the walk's file, not a second one declaring every
+/// name again, and its diagnostics are published under the URI the editor opened it by.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_reached_by_another_path_is_the_estates_file() {
+    let outer = Folder::new(
+        "aliased",
+        &[
+            ("real/people.sdd".into(), format!("{PEOPLE}{ROLES}")),
+            ("real/user.sdd".into(), USER.into()),
+        ],
+    );
+    let real = outer.path.join("real");
+    let people = outer.uri("real/people.sdd");
+    let mut roots = vec![format!("{}//.", outer.uri("real"))];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&real, outer.path.join("link")).expect("a link");
+        roots.push(outer.uri("link"));
+    }
+    for root in roots {
+        let mut client = start_at(&root).await;
+        open(&mut client, &people, &format!("{PEOPLE}{ROLES}")).await;
+        publication(&mut client, &people, &[]).await;
+        let walked = root.trim_end_matches("//.").to_string() + "/people.sdd";
+        assert_eq!(declared_in(&mut client, "bob").await, [walked], "{root}");
+        // An edit is seen in the estate's file: `lead` gone, `carol` in `user.sdd` has none.
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": people, "version": 2},
+                       "contentChanges": [{"text": PEOPLE}]}),
+            )
+            .await;
+        publication(&mut client, &people, &["SDD101"]).await;
+        let walked_user = root.trim_end_matches("//.").to_string() + "/user.sdd";
+        publication(&mut client, &walked_user, &["SDD101"]).await;
+        let published = client.take_notifications("textDocument/publishDiagnostics");
+        assert!(
+            (published.iter()).all(|p| !codes(p).contains(&"SDD102".to_string())),
+            "{root}: {published:?}"
+        );
+        client.stop(TIMEOUT).await.expect("stop");
+    }
+}
