@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use sdd::estate::{is_sdd_name, walk_reads, IGNORE_MARKER};
+use sdd::estate::{is_sdd_name, walk_enters, IGNORE_MARKER};
 
 pub struct DiskWatch {
     watcher: RecommendedWatcher,
@@ -102,8 +102,6 @@ pub fn changes_folders(path: &Path) -> bool {
 /// The folders under `root` to watch: each one the walk enters (following linked folders, each
 /// once), and each one it leaves out for its own `.sddignore`, without what is under it.
 fn folders_to_watch(root: &Path, out: &mut BTreeSet<PathBuf>) {
-    // Whether the walk of `root` enters a folder: it would read a `.sdd` file in it.
-    let entered = |folder: &Path| folder == root || walk_reads(root, &folder.join("x.sdd"));
     let mut seen = HashSet::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -120,7 +118,7 @@ fn folders_to_watch(root: &Path, out: &mut BTreeSet<PathBuf>) {
             if !path.is_dir() {
                 continue;
             }
-            if entered(&path) {
+            if walk_enters(root, &path) {
                 stack.push(path);
             } else if path.join(IGNORE_MARKER).exists() {
                 out.insert(path);

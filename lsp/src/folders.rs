@@ -55,6 +55,12 @@ impl Folders {
         }
     }
 
+    /// The folders as the client gave them, cleaned (`ws/.` is `ws`): what the server watches
+    /// on disk when the client cannot.
+    pub fn given(&self) -> &[PathBuf] {
+        &self.given
+    }
+
     /// The client added and removed folders: check the folders it has now, rebuilt from the
     /// folders it gave (a folder that was part of a removed one's estate is an estate of its
     /// own again). Returns a message for each folder that could not be read.

@@ -95,7 +95,7 @@ impl Shared {
 
     /// Watch the folders as they are now, when the server watches them itself.
     fn rewatch(&self) {
-        let roots = self.workspace().roots();
+        let roots = self.workspace().given().to_vec();
         let mut watch = self
             .disk_watch
             .lock()
