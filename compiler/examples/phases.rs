@@ -50,7 +50,11 @@ fn main() {
     let runs = args.next().and_then(|r| r.parse().ok()).unwrap_or(5);
     let only = args.next();
     let mut paths = Vec::new();
-    sdd::estate::sdd_files_under(&dir, &mut paths).expect("a readable folder");
+    let unlisted = sdd::estate::sdd_files_under(&dir, &mut paths);
+    assert!(
+        unlisted.is_empty(),
+        "folders that could not be listed: {unlisted:?}"
+    );
     paths.sort();
     let texts: Vec<String> = (paths.iter())
         .map(|p| std::fs::read_to_string(p).expect("a readable file"))

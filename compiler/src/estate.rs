@@ -5,6 +5,14 @@
 //! linked folders are followed, each folder walked once), sorted by path,
 //! read and parsed in parallel, and stored by [`FileId`] in that sorted order, so neither the
 //! order of the paths on the command line nor the thread count changes any output.
+//!
+//! What cannot be read is kept out with an SDD002, and the rest is read: a file that cannot be
+//! read (a failed read, a link to nothing, a pipe) keeps its place in the files database with
+//! no text, as a file too large or not UTF-8 text does; a folder that cannot be listed gets a
+//! place of its own, named after the folder with a `/` after it (`engagements/drafts/`), with
+//! no text, for its SDD002 to name: it is no file ([`Estate::is_folder`]), so it is not counted
+//! among the files, but it is among those [`Estate::skipped`]. Only a path named on the
+//! command line that is no file or folder, or more than [`MAX_FILES`] files, stops the load.
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +25,12 @@ use crate::syntax::{self, Parsed};
 mod read;
 mod walk;
 
-use read::{decode, read_at_most_the_limit, Source};
+use read::{decode, read_content, Content, Source};
 pub use read::{read_file, Read};
 use walk::walk;
 pub use walk::{
     is_sdd_name, not_readable, one_path_per_file, sdd_files_under, walk_enters, walk_reads,
-    WalkError,
+    UnlistedFolder,
 };
 
 /// Most files in one estate.
@@ -49,14 +57,16 @@ impl std::fmt::Display for LoadError {
 }
 
 impl Estate {
-    /// Load every `.sdd` file under the given paths (files or folders).
+    /// Load every `.sdd` file under the given paths (files or folders), each file or folder
+    /// that cannot be read kept out by its SDD002.
     pub fn load(paths: &[PathBuf]) -> Result<Estate, LoadError> {
         let mut found = Vec::new();
+        let mut unlisted = Vec::new();
         for path in paths {
             if path.is_file() {
                 found.push(path.clone());
             } else if path.is_dir() {
-                walk(path, &mut found).map_err(|e| LoadError(e.to_string()))?;
+                unlisted.extend(walk(path, &mut found));
             } else {
                 return Err(LoadError(not_readable(path)));
             }
@@ -67,20 +77,33 @@ impl Estate {
                 )));
             }
         }
+        Ok(Estate::from_found(found, unlisted))
+    }
+
+    /// The estate of the files a walk found, read in parallel, and of the folders it could not
+    /// list (a folder reached from two paths named once).
+    fn from_found(mut found: Vec<PathBuf>, unlisted: Vec<UnlistedFolder>) -> Estate {
         one_path_per_file(&mut found);
-        let sources: Vec<Source> = found
+        let mut sources: Vec<Source> = found
             .par_iter()
-            .map(|p| {
-                read_at_most_the_limit(p)
-                    .map(|(bytes, size)| Source {
-                        name: display_name(p),
-                        bytes,
-                        size,
-                    })
-                    .map_err(|e| LoadError(format!("cannot read {}: {e}", p.display())))
+            .map(|p| Source {
+                name: display_name(p),
+                content: read_content(p),
             })
-            .collect::<Result<_, _>>()?;
-        Ok(Estate::from_bytes(sources))
+            .collect();
+        let mut folders: Vec<Source> = (unlisted.iter())
+            .map(|folder| Source {
+                name: folder.name(),
+                content: Content::Unreadable {
+                    part: read::Part::Folder,
+                    why: folder.error.to_string(),
+                },
+            })
+            .collect();
+        folders.sort_by(|a, b| a.name.cmp(&b.name));
+        folders.dedup_by(|a, b| a.name == b.name);
+        sources.extend(folders);
+        Estate::from_bytes(sources)
     }
 
     /// An estate from in-memory sources (tests, the language server).
@@ -94,8 +117,10 @@ impl Estate {
                     let bytes = text.into().into_bytes();
                     Source {
                         name: name.into(),
-                        size: bytes.len() as u64,
-                        bytes,
+                        content: Content::Bytes {
+                            size: bytes.len() as u64,
+                            bytes,
+                        },
                     }
                 })
                 .collect(),
@@ -163,10 +188,23 @@ impl Estate {
     }
 
     /// The files kept out whole by their SDD002 (too large, not UTF-8 text, a lone carriage
-    /// return): never parsed, so nothing they declare is in the estate.
+    /// return, not readable) and the folders that could not be listed: never parsed, so
+    /// nothing they declare is in the estate.
     pub fn skipped(&self) -> impl Iterator<Item = FileId> + '_ {
         self.file_ids()
             .filter(|id| self.parsed[id.0 as usize].revision == 0)
+    }
+
+    /// Is this entry the place of a folder that could not be listed (its name ends with `/`,
+    /// as no file's does), not a file?
+    pub fn is_folder(&self, id: FileId) -> bool {
+        self.files.name(id).ends_with('/')
+    }
+
+    /// How many files the estate holds: every entry but the places of folders that could not
+    /// be listed.
+    pub fn file_count(&self) -> usize {
+        self.file_ids().filter(|id| !self.is_folder(*id)).count()
     }
 
     /// The syntax and input-limit diagnostics of every file.
@@ -214,5 +252,54 @@ mod tests {
             );
             assert_eq!(buffer.skipped().count(), 1, "{text:?}");
         }
+    }
+
+    /// A folder that could not be listed (here, an error as the system gives one, which root
+    /// cannot be made to get) holds a place named after it with a `/`: its SDD002 names it and
+    /// says why, in JSON and SARIF too; it is kept out as a file that cannot be read is, and it
+    /// is no file. Reached from two paths (`sdd check . drafts`), it is named once.
+    #[test]
+    fn a_folder_that_could_not_be_listed_holds_a_place_named_after_it() {
+        let dir = std::env::temp_dir().join(format!("sdd-unlisted-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("p.sdd"), "person p { name: 5 }\n").unwrap();
+        let denied = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let unlisted = |path: PathBuf| UnlistedFolder {
+            path,
+            error: denied(),
+        };
+        let estate = Estate::from_found(
+            vec![dir.join("p.sdd")],
+            vec![
+                unlisted(dir.join("drafts")),
+                unlisted(dir.join("./drafts/")),
+            ],
+        );
+        let name = format!("{}/drafts/", display_name(&dir));
+        let folder = estate.files.find(&name).expect("the folder's place");
+        assert_eq!(estate.files.len(), 2);
+        assert_eq!(estate.file_count(), 1);
+        assert!(estate.is_folder(folder));
+        assert_eq!(estate.skipped().collect::<Vec<_>>(), [folder]);
+        let diagnostics = crate::analysis::check(&estate, &Default::default());
+        let sdd002: Vec<&Diagnostic> = (diagnostics.iter())
+            .filter(|d| d.code == crate::codes::Code::Sdd002)
+            .collect();
+        assert_eq!(sdd002.len(), 1, "{diagnostics:?}");
+        assert_eq!(sdd002[0].file(), folder);
+        assert_eq!(
+            sdd002[0].message,
+            format!("cannot list this folder: {}", denied())
+        );
+        // The file beside it is still checked.
+        assert!(diagnostics
+            .iter()
+            .any(|d| d.code == crate::codes::Code::Sdd103));
+        let json = crate::render::json::render(&diagnostics, &estate.files);
+        assert!(json.contains(&format!("\"file\": \"{name}\"")), "{json}");
+        let sarif = crate::emit::sarif::render(&diagnostics, &estate.files);
+        assert!(sarif.contains(&crate::emit::sarif::uri(&name)), "{sarif}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

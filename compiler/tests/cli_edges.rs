@@ -1,6 +1,7 @@
 //! The command line at its edges: dates only in the source's form, `--ready` alone of its
 //! kind, `approve` given again or dated before what it approves, a folder that cannot be
-//! read named by its own path, and every command refusing paths with no `.sdd` file.
+//! listed kept out with an SDD002 named by its own path (the rest still checked, in every
+//! format), and every command refusing paths with no `.sdd` file.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -193,7 +194,7 @@ fn every_command_refuses_paths_without_an_sdd_file() {
 
 #[cfg(unix)]
 #[test]
-fn a_folder_that_cannot_be_read_is_named_by_its_own_path() {
+fn a_folder_that_cannot_be_listed_is_an_sdd002_named_by_its_own_path() {
     use std::os::unix::fs::PermissionsExt;
     let dir = quorum_not_met("unreadable");
     let locked = dir.join("drafts");
@@ -217,29 +218,62 @@ fn a_folder_that_cannot_be_read_is_named_by_its_own_path() {
             }
         }
     }
-    for args in [
-        &["check", "."][..],
-        &["fmt", "--check", "."],
-        &["report", "."],
-    ] {
-        let run = if root {
+    let run = |args: &[&str]| {
+        if root {
             Command::new("setpriv")
                 .args(setpriv)
                 .arg(env!("CARGO_BIN_EXE_sdd"))
                 .args(args)
                 .current_dir(&dir)
+                .env("NO_COLOR", "1")
                 .output()
                 .expect("setpriv runs")
         } else {
             sdd(args, &dir)
-        };
-        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", text(&run));
-        assert!(
-            text(&run).contains("cannot read ./drafts: Permission denied"),
-            "{args:?}: {}",
-            text(&run)
-        );
+        }
+    };
+    // Every command goes on without it and exits 1, naming it; `check` reports the rest's
+    // errors beside it (SDD209), in each format.
+    let says = "cannot list this folder: Permission denied";
+    for (args, names) in [
+        (&["check", "."][..], "drafts/:1:1"),
+        (
+            &["check", ".", "--format", "short"],
+            "drafts/:1:1: error[SDD002]",
+        ),
+        (&["fmt", "--check", "."], "drafts/:1:1: error[SDD002]"),
+        (&["report", "."], "1 folder could not be read"),
+        (&["build", ".", "-o", "out"], "nothing written"),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(names), "{args:?}: {}", text(&out));
+        if args[0] == "check" {
+            assert!(
+                text(&out).contains(says) && text(&out).contains("SDD209"),
+                "{args:?}: {}",
+                text(&out)
+            );
+        }
     }
+    let json = run(&["check", ".", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1), "{}", text(&json));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("a JSON document");
+    let codes: Vec<(&str, &str)> = (json.as_array().expect("an array").iter())
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert!(codes.contains(&("SDD002", "drafts/")), "{codes:?}");
+    assert!(codes.iter().any(|(code, _)| *code == "SDD209"), "{codes:?}");
+    let sarif = run(&["check", ".", "--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(1), "{}", text(&sarif));
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("a SARIF log");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "SDD002"
+            && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "drafts/"
+            && r["message"]["text"].as_str().unwrap().contains(says)),
+        "{results:?}"
+    );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -137,7 +137,8 @@ fn missing_paths_are_io_errors() {
 
 /// A pipe named on the command line is refused, not opened: opening it would wait for a
 /// writer forever. A dangling symbolic link is named as one, and so is a link to a device.
-/// Both `fmt` and `check` say so, whether the file is named or found in a folder.
+/// Both `fmt` and `check` say so, whether the file is named (a mistake in the command, exit 2)
+/// or found in a folder (an SDD002, exit 1).
 #[cfg(unix)]
 #[test]
 fn pipes_and_dangling_links_are_refused_with_what_they_are() {
@@ -172,15 +173,31 @@ fn pipes_and_dangling_links_are_refused_with_what_they_are() {
         }
     }
     // Inside a folder, each is a file of the estate that cannot be read, not one left out
-    // unsaid: the first is named (exit 2), and `fmt` still goes through the rest.
-    let out = sdd(&["fmt", "--check", "."], &dir);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // unsaid: each is named with the SDD002 `sdd check` gives it (exit 1, as for a file that
+    // is not text), and `fmt` still formats the rest.
+    let out = sdd(&["fmt", "."], &dir);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    for (file, why) in [
+        (
+            "pipe.sdd",
+            "not a regular file (a pipe, a device or a socket is not read)",
+        ),
+        ("dangling.sdd", "a symbolic link to nothing that exists"),
+        (
+            "device.sdd",
+            "a symbolic link to something that is not a regular file",
+        ),
+    ] {
+        let line = format!("{file}:1:1: error[SDD002]: cannot read this file: {why}");
+        assert!(stderr(&out).contains(&line), "{line}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("{file}: left unchanged")));
+    }
     assert!(
-        stderr(&out).contains("dangling.sdd: a symbolic link to nothing that exists")
-            && stderr(&out).contains("would be reformatted"),
+        stderr(&out).contains("1 of 5 files reformatted, 3 refused"),
         "{}",
         stderr(&out)
     );
+    assert_eq!(read(&dir, "messy.sdd"), TIDY);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

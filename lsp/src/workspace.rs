@@ -364,23 +364,26 @@ impl Workspace {
     }
 
     /// A `.sdd` file on disk under a workspace folder, read as `sdd check` reads it: a file
-    /// too large or not UTF-8 text stays in the estate with its SDD002.
+    /// too large, not UTF-8 text or not readable at all (a link to nothing, a pipe, a failed
+    /// read) stays in the estate with its SDD002. `None` when nothing is there any more.
     fn disk_file(&self, name: &str) -> Option<Read> {
         let path = Path::new(name);
         if !self.roots.iter().any(|root| walk_reads(root, path)) {
             return None;
         }
+        let link = std::fs::symlink_metadata(path)
+            .ok()?
+            .file_type()
+            .is_symlink();
         // A symbolic link to a file the estate holds under another name: `sdd check` reads a
         // file once, so the link adds nothing.
-        let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        if link {
-            let target = std::fs::canonicalize(path).ok()?;
+        if let Some(target) = link.then(|| std::fs::canonicalize(path).ok()).flatten() {
             let target = target.to_string_lossy();
             if target != name && self.estate.files.find(&target).is_some() {
                 return None;
             }
         }
-        sdd::estate::read_file(path).ok()
+        Some(sdd::estate::read_file(path))
     }
 
     /// Is what was read from disk not what the estate holds? A file kept out by an SDD002

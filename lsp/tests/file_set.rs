@@ -4,7 +4,9 @@
 //! folder); a workspace that itself lies in a hidden
 //! folder or under `target` keeps its files; a folder deleted or moved in, which a client
 //! reports as one event for the folder, takes its files out or brings them in; so does a
-//! `.sddignore` created or deleted; a link to a file already read adds nothing.
+//! `.sddignore` created or deleted; a link to a file already read adds nothing; a file that
+//! cannot be read (a link to nothing, a pipe, a failed read) is an SDD002, not the end of the
+//! workspace.
 
 mod common;
 
@@ -492,4 +494,50 @@ async fn a_workspace_folder_inside_another_is_part_of_its_estate() {
         std::slice::from_ref(&user)
     );
     client.stop(TIMEOUT).await.expect("stop");
+}
+
+/// A `.sdd` entry of the workspace that cannot be read (a link to nothing, a regular file whose
+/// read fails: the server's own memory, on Linux) gets the SDD002 `sdd check` gives it, and
+/// the rest of the workspace is still read; so does a pipe made while the server runs, which
+/// is never opened (opening it would wait for a writer forever). Once the link's target
+/// exists, the file is read.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_cannot_be_read_is_an_sdd002_and_the_rest_is_still_read() {
+    use std::os::unix::fs::symlink;
+    let folder = Folder::new(
+        "unreadable",
+        &[("people.sdd".into(), format!("{PEOPLE}{ROLES}"))],
+    );
+    let moved = folder.path.with_extension("moved.sdd");
+    symlink(&moved, folder.path.join("gone.sdd")).unwrap();
+    let memory = std::path::Path::new("/proc/self/mem");
+    let with_memory = memory.is_file() && std::fs::read(memory).is_err();
+    if with_memory {
+        symlink(memory, folder.path.join("memory.sdd")).unwrap();
+    }
+    let mut client = start(&folder, 0).await;
+    let (people, gone) = (folder.uri("people.sdd"), folder.uri("gone.sdd"));
+    publication(&mut client, &gone, &["SDD002"]).await;
+    if with_memory {
+        publication(&mut client, &folder.uri("memory.sdd"), &["SDD002"]).await;
+    }
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        std::slice::from_ref(&people)
+    );
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(folder.path.join("pipe.sdd"))
+        .status();
+    if fifo.is_ok_and(|s| s.success()) {
+        watched(&mut client, &folder.uri("pipe.sdd"), 1).await;
+        publication(&mut client, &folder.uri("pipe.sdd"), &["SDD002"]).await;
+        assert_eq!(declared_in(&mut client, "bob").await, [people]);
+    }
+    std::fs::write(&moved, USER).unwrap();
+    watched(&mut client, &gone, 2).await;
+    publication(&mut client, &gone, &[]).await;
+    assert_eq!(declared_in(&mut client, "carol").await, [gone]);
+    client.stop(TIMEOUT).await.expect("stop");
+    let _ = std::fs::remove_file(&moved);
 }

@@ -27,10 +27,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             for d in &diagnostics {
                 out!("{}", renderer.render(d));
             }
+            // The place of a folder that could not be listed is no file checked.
+            let files = estate.file_count();
             outln!(
                 "{} file{} checked: {}",
-                estate.files.len(),
-                if estate.files.len() == 1 { "" } else { "s" },
+                files,
+                if files == 1 { "" } else { "s" },
                 render::summary(tally)
             );
         }

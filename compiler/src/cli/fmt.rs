@@ -1,8 +1,10 @@
 //! `sdd fmt`: format files in place, or list those that would change.
 //!
 //! Exit codes: 0 all formatted (or, with `--check`, nothing would change); 1 a file was
-//! refused (syntax errors, not UTF-8 text) or, with `--check`, a file would change; 2 a file
-//! or folder could not be read or written. A refused file is never written.
+//! refused (syntax errors, not UTF-8 text, or it could not be read: the SDD002 `sdd check`
+//! reports), a folder in the walk could not be listed (the same), or, with `--check`, a file
+//! would change; 2 a path named on the command line is no file or folder, or a file could not
+//! be written. A refused file is never written; every other file is still formatted.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +13,6 @@ use sdd::fmt::FormatError;
 use sdd::source::Files;
 
 use super::estate_paths;
-use sdd::render::printable::escaped;
 
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
@@ -32,14 +33,12 @@ enum Outcome {
 
 pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
     let mut files = Vec::new();
+    let mut unlisted = Vec::new();
     let mut failed = false;
     let paths = estate_paths(&args.paths);
     for path in &paths {
         if path.is_dir() {
-            if let Err(e) = sdd::estate::sdd_files_under(path, &mut files) {
-                errln!("error: {}", escaped(&e.to_string()));
-                failed = true;
-            }
+            unlisted.extend(sdd::estate::sdd_files_under(path, &mut files));
         } else if path.is_file() {
             files.push(path.clone());
         } else {
@@ -48,7 +47,8 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
         }
     }
     sdd::estate::one_path_per_file(&mut files);
-    if files.is_empty() && !failed {
+    let unlisted = report_unlisted(unlisted);
+    if files.is_empty() && !failed && unlisted == 0 {
         return Err(super::nothing_in(&paths, "format"));
     }
     if files.len() > sdd::estate::MAX_FILES {
@@ -75,33 +75,49 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, String> {
         "reformatted"
     };
     errln!(
-        "{changed} of {} file{} {verb}{}",
+        "{changed} of {} file{} {verb}{}{}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
         match refused {
             0 => String::new(),
             1 => ", 1 refused".to_string(),
             n => format!(", {n} refused"),
+        },
+        match unlisted {
+            0 => String::new(),
+            1 => ", 1 folder not listed".to_string(),
+            n => format!(", {n} folders not listed"),
         }
     );
     Ok(if failed {
         ExitCode::from(2)
-    } else if refused > 0 || (args.check && changed > 0) {
+    } else if refused > 0 || unlisted > 0 || (args.check && changed > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn format_file(path: &Path, check: bool) -> Outcome {
-    // Read as `check` reads it: a file too large, not UTF-8 or binary is the same SDD002.
-    let read = match sdd::estate::read_file(path) {
-        Ok(read) => read,
-        Err(e) => {
-            errln!("error: cannot read {}: {e}", shown(path));
-            return Outcome::Failed;
+/// Report each folder the walk could not list with the SDD002 `sdd check` gives it (each once,
+/// however many of the paths reach it), and return how many there are.
+fn report_unlisted(mut unlisted: Vec<sdd::estate::UnlistedFolder>) -> usize {
+    unlisted.sort_by_key(|folder| folder.name());
+    unlisted.dedup_by_key(|folder| folder.name());
+    for folder in &unlisted {
+        let mut db = Files::new();
+        let id = db.add(folder.name(), String::new());
+        // The problem names FileId(0), the first file of this database: `id`.
+        if let Some(problem) = folder.read().problem.filter(|_| id.0 == 0) {
+            errln!("{}", sdd::render::short::render(&problem, &db));
         }
-    };
+    }
+    unlisted.len()
+}
+
+fn format_file(path: &Path, check: bool) -> Outcome {
+    // Read as `check` reads it: a file too large, not UTF-8, binary or not readable at all is
+    // the same SDD002.
+    let read = sdd::estate::read_file(path);
     let text = read.text;
     let mut db = Files::new();
     let id = db.add(shown(path), text.clone());

@@ -162,21 +162,34 @@ pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, Str
     Ok(estate)
 }
 
-/// Files the estate could not read (SDD002: not UTF-8, a NUL byte, over a limit) are left out
-/// of what `graph`, `impact` and `report` answer: each names them on standard error and exits
-/// 1 after answering from the rest, so that a pipeline does not take an answer that leaves
-/// out part of the estate for the whole one. Returns whether any was left out.
+/// Files the estate could not read (SDD002: not UTF-8, a NUL byte, over a limit, a failed
+/// read, a link to nothing) and folders it could not list are left out of what `graph`,
+/// `impact` and `report` answer: each names them on standard error and exits 1 after answering
+/// from the rest, so that a pipeline does not take an answer that leaves out part of the
+/// estate for the whole one. Returns whether any was left out.
 pub fn warn_left_out(estate: &Estate, answer: &str) -> bool {
-    let names: Vec<&str> = estate.skipped().map(|id| estate.files.name(id)).collect();
-    if names.is_empty() {
+    let skipped: Vec<sdd::source::FileId> = estate.skipped().collect();
+    if skipped.is_empty() {
         return false;
     }
-    let (n, s) = (names.len(), if names.len() == 1 { "" } else { "s" });
+    let names: Vec<&str> = skipped.iter().map(|id| estate.files.name(*id)).collect();
+    let folders = skipped.iter().filter(|id| estate.is_folder(**id)).count();
+    let counted = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let what = match (names.len() - folders, folders) {
+        (files, 0) => counted(files, "file"),
+        (0, folders) => counted(folders, "folder"),
+        (files, folders) => format!(
+            "{} and {}",
+            counted(files, "file"),
+            counted(folders, "folder")
+        ),
+    };
+    let one = names.len() == 1;
     errln!(
-        "warning: {n} file{s} could not be read (SDD002; `sdd check` says why), and this {answer} \
+        "warning: {what} could not be read (SDD002; `sdd check` says why), and this {answer} \
          leaves out what {} declare{}: {}",
-        if n == 1 { "it" } else { "they" },
-        if n == 1 { "s" } else { "" },
+        if one { "it" } else { "they" },
+        if one { "s" } else { "" },
         names.join(", ")
     );
     true

@@ -1,5 +1,6 @@
-//! Reading one file of an estate: no more than the size limit, decoded as UTF-8 text, or kept
-//! out whole by an SDD002 (too large, not UTF-8 text, a lone carriage return).
+//! Reading one entry of an estate: a file, read no further than the size limit and decoded as
+//! UTF-8 text, or kept out whole by an SDD002 (too large, not UTF-8 text, a lone carriage
+//! return, or not readable at all); and the place a folder that could not be listed holds.
 
 use std::path::Path;
 
@@ -8,12 +9,26 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax;
 
-/// A file as read: its name, its bytes and its size, which is the number of bytes except for
-/// a file over the size limit, of which only the start is read.
+/// An entry of the estate as read: its name in the files database and what reading it gave.
 pub(super) struct Source {
     pub(super) name: String,
-    pub(super) bytes: Vec<u8>,
-    pub(super) size: u64,
+    pub(super) content: Content,
+}
+
+/// What reading one entry of an estate gave.
+pub(super) enum Content {
+    /// A file's bytes and its size, which is the number of bytes except for a file over the
+    /// size limit, of which only the start is read.
+    Bytes { bytes: Vec<u8>, size: u64 },
+    /// Nothing: why the file could not be read or the folder listed.
+    Unreadable { part: Part, why: String },
+}
+
+/// Which part of an estate could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    File,
+    Folder,
 }
 
 /// One file as the estate reads it from disk.
@@ -21,15 +36,17 @@ pub(super) struct Source {
 pub struct Read {
     /// The text; for a file kept out, what of it is shown in its report (perhaps nothing).
     pub text: String,
-    /// The SDD002 that keeps the file out: too large, or not UTF-8 text. It names the file
-    /// [`FileId`]`(0)` until [`Estate::replace`] gives it the file's id.
+    /// The SDD002 that keeps the file out: too large, not UTF-8 text, or not readable (for a
+    /// folder's place, not listable). It names the file [`FileId`]`(0)` until
+    /// [`Estate::replace`](super::Estate::replace) gives it the file's id.
     pub problem: Option<Diagnostic>,
 }
 
 impl Read {
-    /// An editor's buffer, taken as [`Estate::load`] takes a file's text: a NUL byte in its
-    /// first 8 KiB or a lone carriage return keeps it out with the same SDD002. The whole text is kept (the editor's next
-    /// change applies to it), so the report's line runs on past the `\r`.
+    /// An editor's buffer, taken as [`Estate::load`](super::Estate::load) takes a file's
+    /// text: a NUL byte in its first 8 KiB or a lone carriage return keeps it out with the same
+    /// SDD002. The whole text is kept (the editor's next change applies to it), so the report's
+    /// line runs on past the `\r`.
     pub fn buffer(text: String) -> Read {
         let problem = match looks_binary(text.as_bytes()) {
             true => Some(not_text(
@@ -41,20 +58,63 @@ impl Read {
         };
         Read { text, problem }
     }
+
+    /// The place of a folder that could not be listed: no text, and the SDD002 that says why.
+    pub(super) fn unlisted_folder(why: &str) -> Read {
+        Read {
+            text: String::new(),
+            problem: Some(cannot_read(FileId(0), Part::Folder, why)),
+        }
+    }
 }
 
-/// Read one file as [`Estate::load`] reads each: no more than the size limit, and decoded,
-/// with the SDD002 of a file too large or not UTF-8 text (the language server, on a file
-/// changed on disk, so that it reports what `sdd check` reports).
-pub fn read_file(path: &Path) -> std::io::Result<Read> {
-    let (bytes, size) = read_at_most_the_limit(path)?;
+/// Read one file as [`Estate::load`](super::Estate::load) reads each: no more than the size
+/// limit, and decoded, with the SDD002 of a file too large, not UTF-8 text or not readable at
+/// all (a link to nothing, a pipe, a failed read: the language server, on a file changed on
+/// disk, so that it reports what `sdd check` reports; `sdd fmt`).
+pub fn read_file(path: &Path) -> Read {
     let source = Source {
         name: String::new(),
-        bytes,
-        size,
+        content: read_content(path),
     };
     let (_, text, problem) = decode(FileId(0), source);
-    Ok(Read { text, problem })
+    Read { text, problem }
+}
+
+/// What reading the file at `path` gives: its bytes, or why it cannot be read. What is no
+/// regular file is not opened (a pipe would block the reader forever).
+pub(super) fn read_content(path: &Path) -> Content {
+    let unreadable = |why: String| Content::Unreadable {
+        part: Part::File,
+        why,
+    };
+    if let Some(why) = why_not_a_file(path) {
+        return unreadable(why);
+    }
+    match read_at_most_the_limit(path) {
+        Ok((bytes, size)) => Content::Bytes { bytes, size },
+        Err(e) => unreadable(e.to_string()),
+    }
+}
+
+/// Why the entry at `path` is no regular file to read, if it is not: a symbolic link to
+/// nothing (or one that cannot be followed), a pipe, a device or a socket, or what the system
+/// said when asked.
+fn why_not_a_file(path: &Path) -> Option<String> {
+    const SPECIAL: &str = "(a pipe, a device or a socket is not read)";
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(_) if link => Some(format!(
+            "a symbolic link to something that is not a regular file {SPECIAL}"
+        )),
+        Ok(_) => Some(format!("not a regular file {SPECIAL}")),
+        Err(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
+            Some("a symbolic link to nothing that exists".to_string())
+        }
+        Err(e) if link => Some(format!("a symbolic link that cannot be followed: {e}")),
+        Err(e) => Some(e.to_string()),
+    }
 }
 
 /// A file's bytes, but no more than one past [`syntax::MAX_FILE_BYTES`] (so a file over the
@@ -75,9 +135,16 @@ pub(super) fn read_at_most_the_limit(path: &Path) -> std::io::Result<(Vec<u8>, u
     Ok((bytes, size))
 }
 
-/// Text from bytes, or a single SDD002 when the file is too large or is not UTF-8 text.
+/// Text from bytes, or a single SDD002 when the file is too large, is not UTF-8 text or could
+/// not be read (or, for a folder's place, listed).
 pub(super) fn decode(id: FileId, source: Source) -> (String, String, Option<Diagnostic>) {
-    let Source { name, bytes, size } = source;
+    let Source { name, content } = source;
+    let (bytes, size) = match content {
+        Content::Bytes { bytes, size } => (bytes, size),
+        Content::Unreadable { part, why } => {
+            return (name, String::new(), Some(cannot_read(id, part, &why)))
+        }
+    };
     if size > syntax::MAX_FILE_BYTES as u64 {
         let d = Diagnostic::new(
             Code::Sdd002,
@@ -172,6 +239,27 @@ fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
         [0xfe, 0xff, ..] => Some("UTF-16 BE"),
         _ => None,
     }
+}
+
+/// The SDD002 of a file that could not be read or a folder that could not be listed: it is
+/// kept out of the estate whole, and the rest is checked without it.
+fn cannot_read(id: FileId, part: Part, why: &str) -> Diagnostic {
+    let (message, label, help) = match part {
+        Part::File => (
+            format!("cannot read this file: {why}"),
+            "file skipped",
+            "what it declares is missing from the estate: make it a readable file, or remove it",
+        ),
+        Part::Folder => (
+            format!("cannot list this folder: {why}"),
+            "folder skipped",
+            "what its files declare is missing from the estate: make the folder readable, or \
+             move it out of the estate",
+        ),
+    };
+    Diagnostic::new(Code::Sdd002, id, Span::default(), message)
+        .with_label(label)
+        .with_help(help)
 }
 
 fn not_text(id: FileId, span: Span, why: &str) -> Diagnostic {

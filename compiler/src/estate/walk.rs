@@ -1,11 +1,12 @@
 //! Finding the files of an estate: the walk of a folder (what it skips, linked folders, each
-//! folder once), one path per file, and whether a walk would read a given path.
+//! folder once, the folders it could not list), one path per file, and whether a walk would
+//! read a given path.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{IGNORE_MARKER, MAX_FILES};
+use super::{display_name, Read, IGNORE_MARKER, MAX_FILES};
 
 /// Why a path named on the command line is neither a file nor a folder to read: it does not
 /// exist, it is a symbolic link to nothing, or it is (or links to) something else (a pipe, a
@@ -15,18 +16,28 @@ pub fn not_readable(path: &Path) -> String {
 }
 
 /// What a path is that is neither a readable file nor a folder.
-fn what_is(path: &Path) -> &'static str {
+fn what_is(path: &Path) -> String {
+    use std::io::ErrorKind;
     match (std::fs::symlink_metadata(path), std::fs::metadata(path)) {
         // `people.sdd/`: the system says ENOTDIR, which reads as "no such file".
-        (Err(e), _) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            "a file where a folder is named (a `/` after a file's name)"
+        (Err(e), _) if e.kind() == ErrorKind::NotADirectory => {
+            "a file where a folder is named (a `/` after a file's name)".to_string()
         }
-        (Err(_), _) => "no such file or folder",
-        (Ok(m), Err(_)) if m.file_type().is_symlink() => "a symbolic link to nothing that exists",
-        (Ok(m), Ok(_)) if m.file_type().is_symlink() => {
-            "a symbolic link to something that is not a regular file or folder (a pipe, a device or a socket is not read)"
+        (Err(e), _) if e.kind() == ErrorKind::NotFound => "no such file or folder".to_string(),
+        // A folder on the way that may not be searched: the system's own words.
+        (Err(e), _) => e.to_string(),
+        (Ok(m), Err(e)) if m.file_type().is_symlink() && e.kind() == ErrorKind::NotFound => {
+            "a symbolic link to nothing that exists".to_string()
         }
-        (Ok(_), _) => "not a regular file or folder (a pipe, a device or a socket is not read)",
+        (Ok(m), Err(e)) if m.file_type().is_symlink() => {
+            format!("a symbolic link that cannot be followed: {e}")
+        }
+        (Ok(m), _) if m.file_type().is_symlink() => {
+            "a symbolic link to something that is not a regular file or folder (a pipe, a device or a socket is not read)".to_string()
+        }
+        (Ok(_), _) => {
+            "not a regular file or folder (a pipe, a device or a socket is not read)".to_string()
+        }
     }
 }
 
@@ -34,7 +45,8 @@ fn what_is(path: &Path) -> &'static str {
 /// symbolic link to another `.sdd` file) is read once, so it is not declared twice. It is read
 /// under its own name, not a link's, wherever the link sorts (the language server, which sees
 /// a link made after the file, keeps the file's name too), else under the first of its paths
-/// in sorted order. A path that cannot be resolved is kept as it is (its read reports it).
+/// in sorted order. A path that cannot be resolved (a link to nothing) is kept once however it
+/// is spelled (`./x.sdd` and `x.sdd`): its read reports it.
 pub fn one_path_per_file(paths: &mut Vec<PathBuf>) {
     paths.sort();
     paths.dedup();
@@ -61,14 +73,23 @@ pub fn one_path_per_file(paths: &mut Vec<PathBuf>) {
             })
             .or_insert((i, *link));
     }
+    let mut unresolved = std::collections::HashSet::new();
     let mut index = 0;
-    paths.retain(|_| {
+    paths.retain(|path| {
         let i = index;
         index += 1;
-        keys[i]
-            .as_ref()
-            .is_none_or(|(key, _)| kept.get(key).is_some_and(|(at, _)| *at == i))
+        match &keys[i] {
+            Some((key, _)) => kept.get(key).is_some_and(|(at, _)| *at == i),
+            None => unresolved.insert(spelled_plainly(path)),
+        }
     });
+}
+
+/// A path without its `.` components: `./x.sdd` and `x.sdd` are one path.
+fn spelled_plainly(path: &Path) -> PathBuf {
+    (path.components())
+        .filter(|c| *c != Component::CurDir)
+        .collect()
 }
 
 /// What tells files apart whatever the path: the device and inode on Unix, the resolved path
@@ -91,66 +112,102 @@ fn file_key(path: &Path) -> Option<FileKey> {
 
 /// Every `.sdd` file under a folder, sorted, skipping what an estate skips: hidden files and
 /// folders, `target`, `node_modules` and folders holding a `.sddignore` marker. A linked
-/// folder is walked after the folder's own (each folder once, so a loop of links ends); a
-/// `.sdd` link to nothing, or a `.sdd` that is a pipe or a device, is an error once the walk
-/// is done (`out` holds every other file): a file of the estate would be missing. Stops once more than [`MAX_FILES`] are found (callers report the
+/// folder is walked after the folder's own (each folder once, so a loop of links ends). A
+/// `.sdd` entry that is no regular file (a link to nothing, a pipe) is in `out` like any
+/// other: reading it ([`read_file`](super::read_file)) says what it is, without opening it.
+/// Returns the folders that could not be listed, which the walk goes past (`out` holds every
+/// file it could find). Stops once more than [`MAX_FILES`] are found (callers report the
 /// limit).
-pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+#[must_use = "a folder that could not be listed is part of the estate left out"]
+pub fn sdd_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Vec<UnlistedFolder> {
     walk(dir, out)
 }
 
-/// A folder or entry the walk could not read, named by its own path (not the root's: the
-/// unreadable folder may be deep below it).
+/// A folder of an estate the walk could not list (or, rarer, an entry it could not tell is no
+/// folder), named by its own path, not the root's: it may be deep below it. Nothing under it
+/// is read.
 #[derive(Debug)]
-pub struct WalkError {
+pub struct UnlistedFolder {
     pub path: PathBuf,
     pub error: std::io::Error,
 }
 
-impl std::fmt::Display for WalkError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+impl UnlistedFolder {
+    /// Its name in an estate's files database: its path with a `/` after it, which no file's
+    /// name has ([`Estate::is_folder`](super::Estate::is_folder)).
+    pub fn name(&self) -> String {
+        folder_name(&self.path)
+    }
+
+    /// What holds its place in an estate: no text, and the SDD002 that says why.
+    pub fn read(&self) -> Read {
+        Read::unlisted_folder(&self.error.to_string())
     }
 }
 
-pub(super) fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+impl std::fmt::Display for UnlistedFolder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot list {}: {}", self.path.display(), self.error)
+    }
+}
+
+/// A folder's name in an estate's files database: as a file's ([`display_name`]), without `.`
+/// components (the walk of `.` and of `drafts` reach `./drafts` and `drafts`: one name), with
+/// one `/` after it (`./` for the current folder).
+fn folder_name(path: &Path) -> String {
+    let name = display_name(&spelled_plainly(path));
+    match name.trim_end_matches('/') {
+        "" | "." if !name.starts_with('/') => "./".to_string(),
+        trimmed => format!("{trimmed}/"),
+    }
+}
+
+pub(super) fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Vec<UnlistedFolder> {
     let mut walk = Walk::default();
-    walk.folder(root, out)?;
+    walk.folder(root, out);
     // Linked folders once every folder of the root's own is walked, so that a file reached
     // both ways is read under its own path; each folder once, so a loop of links ends.
     while let Some(link) = walk.links.pop_front() {
         if out.len() > MAX_FILES {
             break;
         }
-        walk.folder(&link, out)?;
+        walk.folder(&link, out);
     }
-    walk.missing.map_or(Ok(()), Err)
+    walk.unlisted
 }
 
-/// The state of one walk: the folders entered, and the linked folders still to walk.
+/// The state of one walk: the folders entered, the linked folders still to walk, and the
+/// folders that could not be listed.
 #[derive(Default)]
 struct Walk {
     entered: std::collections::HashSet<FileKey>,
     links: std::collections::VecDeque<PathBuf>,
-    /// The first `.sdd` entry that is no file to read.
-    missing: Option<WalkError>,
+    unlisted: Vec<UnlistedFolder>,
 }
 
 impl Walk {
-    fn folder(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), WalkError> {
-        let at = |path: &Path| {
-            let path = path.to_path_buf();
-            move |error| WalkError { path, error }
-        };
+    fn folder(&mut self, dir: &Path, out: &mut Vec<PathBuf>) {
         // A folder reached a second time (through a link) is walked once.
         if let Some(key) = file_key(dir) {
             if !self.entered.insert(key) {
-                return Ok(());
+                return;
             }
         }
-        let mut entries: Vec<_> = (std::fs::read_dir(dir).map_err(at(dir))?)
-            .collect::<Result<_, _>>()
-            .map_err(at(dir))?;
+        let listing = match std::fs::read_dir(dir) {
+            Ok(listing) => listing,
+            Err(error) => return self.cannot_list(dir, error),
+        };
+        let mut entries = Vec::new();
+        for entry in listing {
+            match entry {
+                Ok(entry) => entries.push(entry),
+                // Listed in part: the folder is reported, and what was listed is read.
+                Err(error) => {
+                    self.cannot_list(dir, error);
+                    break;
+                }
+            }
+        }
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let path = entry.path();
@@ -161,30 +218,41 @@ impl Walk {
             if name.starts_with('.') {
                 continue;
             }
-            let ty = entry.file_type().map_err(at(&path))?;
-            if ty.is_dir() {
-                if !skips_folder(&path, &name) {
-                    self.folder(&path, out)?;
+            let ty = match entry.file_type() {
+                Ok(ty) => Some(ty),
+                // Gone since the folder was listed.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                // A `.sdd` entry's read says what went wrong; anything else may be a folder.
+                Err(_) if is_sdd_name(&name) => None,
+                Err(error) => {
+                    self.cannot_list(&path, error);
+                    continue;
                 }
-            } else if ty.is_symlink() && path.is_dir() {
+            };
+            if ty.is_some_and(|ty| ty.is_dir()) {
+                if !skips_folder(&path, &name) {
+                    self.folder(&path, out);
+                }
+            } else if ty.is_some_and(|ty| ty.is_symlink()) && path.is_dir() {
                 if !skips_folder(&path, &name) {
                     self.links.push_back(path);
                 }
             } else if is_sdd_name(&name) {
-                if !ty.is_file() && !path.is_file() {
-                    // A link to nothing, or a pipe: a file of the estate is missing. The walk
-                    // goes on (the language server keeps what it found) and then fails.
-                    let error = std::io::Error::new(std::io::ErrorKind::NotFound, what_is(&path));
-                    self.missing.get_or_insert(WalkError { path, error });
-                    continue;
-                }
+                // A link to nothing or a pipe too: a file of the estate is missing, which its
+                // read reports, and the rest of the estate is still read.
                 out.push(path);
                 if out.len() > MAX_FILES {
-                    return Ok(());
+                    return;
                 }
             }
         }
-        Ok(())
+    }
+
+    fn cannot_list(&mut self, path: &Path, error: std::io::Error) {
+        self.unlisted.push(UnlistedFolder {
+            path: path.to_path_buf(),
+            error,
+        });
     }
 }
 
@@ -217,7 +285,8 @@ pub fn walk_reads(root: &Path, path: &Path) -> bool {
 /// Would walking `root` enter the folder `folder` (`root` itself included): a folder below
 /// `root` with no folder the walk skips on the way, the folder itself included? What lies
 /// above `root` does not count. The language server asks this of a workspace folder inside
-/// another: one the outer walk enters is part of its estate, one it skips an estate of its own.
+/// another: one the outer walk enters is part of its estate, one it skips an estate of its own;
+/// and of a folder that could not be listed, to hold its SDD002 as `sdd check ROOT` would.
 pub fn walk_enters(root: &Path, folder: &Path) -> bool {
     use std::path::Component;
     let Ok(relative) = folder.strip_prefix(root) else {
@@ -253,7 +322,7 @@ mod tests {
     fn walk_reads_exactly_the_files_the_walk_reads() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
         let mut read = Vec::new();
-        walk(&root, &mut read).unwrap();
+        assert!(walk(&root, &mut read).is_empty());
         let mut all = Vec::new();
         every_sdd_file(&root, &mut all);
         assert!(all.len() > read.len(), "examples/broken is skipped");
@@ -297,7 +366,7 @@ mod tests {
         std::fs::write(dir.join("outside.txt"), "").unwrap();
         std::os::unix::fs::symlink(dir.join("outside.txt"), dir.join("only.sdd")).unwrap();
         let mut paths = Vec::new();
-        walk(&dir, &mut paths).unwrap();
+        assert!(walk(&dir, &mut paths).is_empty());
         one_path_per_file(&mut paths);
         assert_eq!(paths, [dir.join("m.sdd"), dir.join("only.sdd")]);
         let _ = std::fs::remove_dir_all(&dir);
@@ -305,7 +374,8 @@ mod tests {
 
     /// A linked folder is read (once, however many links reach it, and under the folder's
     /// own path when the walk reaches it too); hidden files are skipped as hidden folders
-    /// are; a `.sdd` link to nothing stops the walk rather than leave a file out unsaid.
+    /// are; a `.sdd` link to nothing is found, so that its read reports it rather than leave
+    /// a file out unsaid.
     #[cfg(unix)]
     #[test]
     fn the_walk_follows_linked_folders_once_and_skips_hidden_files() {
@@ -326,7 +396,7 @@ mod tests {
         std::fs::write(estate.join("._y.sdd"), [0u8, 5, 22]).unwrap();
         symlink(estate.join("gone"), estate.join(".#lock.sdd")).unwrap();
         let mut paths = Vec::new();
-        walk(&estate, &mut paths).unwrap();
+        assert!(walk(&estate, &mut paths).is_empty());
         paths.sort();
         assert_eq!(
             paths,
@@ -335,15 +405,31 @@ mod tests {
         assert!(!walk_reads(&estate, &estate.join(".x.sdd")));
         symlink(estate.join("gone"), estate.join("lost.sdd")).unwrap();
         let mut found = Vec::new();
-        let error = walk(&estate, &mut found).unwrap_err();
-        assert_eq!(error.path, estate.join("lost.sdd"));
-        assert_eq!(found.len(), 2, "the rest is still found: {found:?}");
-        assert!(
-            error
-                .to_string()
-                .contains("a symbolic link to nothing that exists"),
-            "{error}"
+        assert!(walk(&estate, &mut found).is_empty());
+        found.sort();
+        assert_eq!(found.len(), 3, "the rest is still found: {found:?}");
+        assert_eq!(found[1], estate.join("lost.sdd"));
+        let read = super::super::read_file(&found[1]);
+        let problem = read.problem.expect("an SDD002");
+        assert_eq!(
+            problem.message,
+            "cannot read this file: a symbolic link to nothing that exists"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_folder_is_named_with_one_slash_after_it() {
+        for (path, name) in [
+            ("drafts", "drafts/"),
+            ("./drafts/", "drafts/"),
+            ("estate/./drafts", "estate/drafts/"),
+            (".", "./"),
+            ("./", "./"),
+            ("/", "/"),
+            ("/srv/estate", "/srv/estate/"),
+        ] {
+            assert_eq!(folder_name(Path::new(path)), name, "{path}");
+        }
     }
 }
