@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use sdd::analysis::{self, Analysis, Options};
-use sdd::estate::{walk_reads, Estate, Read};
+use sdd::estate::{walk_enters, walk_reads, Estate, Read, UnlistedFolder};
 use sdd::ide::{Ide, Index};
 use sdd::source::{FileId, Files};
 use sdd::syntax::Parsed;
@@ -251,9 +251,7 @@ impl Workspace {
             return;
         }
         if path.is_dir() {
-            let mut found = Vec::new();
-            let _ = sdd::estate::sdd_files_under(path, &mut found);
-            for file in found {
+            for file in self.walk_again(path) {
                 self.disk_changed(&file.to_string_lossy());
             }
         }
@@ -301,19 +299,67 @@ impl Workspace {
                 }
             }
         }
+        let found = self.walk_again(folder);
+        // The places of folders that could not be listed are the walk's, just set.
         let mut names: Vec<String> = (self.estate.files.ids())
+            .filter(|id| !self.estate.is_folder(*id))
             .map(|id| self.estate.files.name(id))
             .filter(|n| Path::new(n).starts_with(folder))
             .map(str::to_string)
             .collect();
-        let mut found = Vec::new();
-        let _ = sdd::estate::sdd_files_under(folder, &mut found);
         names.extend(found.iter().map(|f| f.to_string_lossy().into_owned()));
         names.sort();
         names.dedup();
         for name in names {
             self.disk_changed(&name);
         }
+    }
+
+    /// Walk `folder` again as `sdd check` of the workspace folder walks it, and return the files
+    /// it finds (for the caller to read). Each folder at or below it that could not be listed
+    /// holds its SDD002 in the estate, as `sdd check` reports it, and the files the estate held
+    /// in it leave it, but for open buffers; a folder listed now loses its SDD002.
+    fn walk_again(&mut self, folder: &Path) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let unlisted: Vec<UnlistedFolder> = sdd::estate::sdd_files_under(folder, &mut found)
+            .into_iter()
+            .filter(|f| self.roots.iter().any(|root| walk_enters(root, &f.path)))
+            .collect();
+        let unlisted_names: BTreeSet<String> = unlisted.iter().map(UnlistedFolder::name).collect();
+        let found_names: BTreeSet<String> = (found.iter())
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect();
+        let stale: Vec<String> = (self.estate.files.ids())
+            .map(|id| (id, self.estate.files.name(id)))
+            .filter(|(_, n)| Path::new(n).starts_with(folder) && !self.open.contains_key(*n))
+            .filter(|(id, n)| match self.estate.is_folder(*id) {
+                true => !unlisted_names.contains(*n),
+                false => {
+                    !found_names.contains(*n)
+                        && unlisted.iter().any(|f| Path::new(n).starts_with(&f.path))
+                }
+            })
+            .map(|(_, n)| n.to_string())
+            .collect();
+        for name in stale {
+            self.remove(&name);
+        }
+        for folder in &unlisted {
+            let (name, read) = (folder.name(), folder.read());
+            if !self.holds_problem(&name, &read) {
+                set_file(&mut self.estate, &name, read);
+                self.touched.insert(name);
+                self.changed();
+            }
+        }
+        found
+    }
+
+    /// Does the estate already keep `name` out with the SDD002 `read` has?
+    fn holds_problem(&self, name: &str, read: &Read) -> bool {
+        let held = (self.estate.files.find(name))
+            .and_then(|id| self.estate.parsed[id.0 as usize].diagnostics.first());
+        matches!((held, &read.problem), (Some(h), Some(r)) if h.message == r.message)
     }
 
     /// A file was created, changed or deleted on disk. Open buffers take precedence.

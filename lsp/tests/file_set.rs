@@ -541,3 +541,78 @@ async fn a_file_that_cannot_be_read_is_an_sdd002_and_the_rest_is_still_read() {
     client.stop(TIMEOUT).await.expect("stop");
     let _ = std::fs::remove_file(&moved);
 }
+
+/// The publication, with these codes, for a folder far below `top` (its URI longer than
+/// `PATH_MAX`).
+async fn published_below(client: &mut WireClient, top: &str, wanted: &[&str]) -> Value {
+    let below = format!("{top}/");
+    let wanted: Vec<String> = wanted.iter().map(|c| c.to_string()).collect();
+    let far_below = |p: &Value| {
+        let uri = p["uri"].as_str().unwrap_or("");
+        uri.starts_with(&below) && uri.len() > 4096
+    };
+    client
+        .notification(
+            "textDocument/publishDiagnostics",
+            |p| far_below(p) && codes(p) == wanted,
+            TIMEOUT,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("no publication of {wanted:?}: {e:?}"))
+}
+
+/// A folder of the workspace that cannot be listed (too deep for the system: `PATH_MAX`,
+/// 4,096 bytes on Linux, stops root too) gets the SDD002 `sdd check` gives it, on the folder,
+/// and the rest of the workspace is still read: whether it was there at the start or appears
+/// while the server runs, and again when a `.sddignore` above it that kept it out goes;
+/// kept out, or deleted, it takes its SDD002 with it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_that_cannot_be_listed_is_an_sdd002_and_the_rest_is_still_read() {
+    let folder = Folder::new("deep", &[("people.sdd".into(), format!("{PEOPLE}{ROLES}"))]);
+    let name = "d".repeat(250);
+    let too_deep = || {
+        let levels = format!(
+            "i=0; while [ $i -lt 20 ]; do mkdir {name} && cd {name} 2>/dev/null || exit 0; i=$((i+1)); done"
+        );
+        let made = std::process::Command::new("sh")
+            .args(["-c", &levels])
+            .current_dir(&folder.path)
+            .status();
+        assert!(made.is_ok(), "sh runs");
+    };
+    too_deep();
+    let mut client = start(&folder, 0).await;
+    let top = folder.uri(&name);
+    let first = published_below(&mut client, &top, &["SDD002"]).await;
+    let message = first["diagnostics"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("cannot list this folder: "),
+        "{message}"
+    );
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        [folder.uri("people.sdd")]
+    );
+    let deleted = || std::fs::remove_dir_all(folder.path.join(&name)).unwrap();
+    deleted();
+    watched(&mut client, &top, 3).await;
+    published_below(&mut client, &top, &[]).await;
+    // Made while the server runs: one event for the folder at the top.
+    too_deep();
+    watched(&mut client, &top, 1).await;
+    published_below(&mut client, &top, &["SDD002"]).await;
+    let marker = folder.path.join(&name).join(".sddignore");
+    std::fs::write(&marker, "").unwrap();
+    watched(&mut client, &format!("{top}/.sddignore"), 1).await;
+    published_below(&mut client, &top, &[]).await;
+    std::fs::remove_file(&marker).unwrap();
+    watched(&mut client, &format!("{top}/.sddignore"), 3).await;
+    published_below(&mut client, &top, &["SDD002"]).await;
+    assert_eq!(
+        declared_in(&mut client, "bob").await,
+        [folder.uri("people.sdd")]
+    );
+    deleted();
+    client.stop(TIMEOUT).await.expect("stop");
+}
