@@ -14,7 +14,10 @@
 //! or closed by the layout after the list's `]`.
 //!
 //! So is a `{` on a field's line (`roles: [lead]{`, `approved_by: @priya{`) anywhere but
-//! after its `:` or the `[`, `,` or `<` of its value: a field's value takes no block.
+//! after its `:` or the `[`, `,` or `<` of its value: a field's value takes no block; and a
+//! `{` that starts a line after a complete entry (a field's line, or a `}` or `]`), outside a
+//! list: no keyword or name is before it, so it opens nothing (`{}` typed over a block's `}`
+//! would otherwise close that block early and leave an anonymous block after it).
 //!
 //! It runs only on a file that has more `{` than `}`, and repairs no more `{` than are too
 //! many, so a file whose braces balance is parsed exactly as written, however it is
@@ -38,6 +41,9 @@ struct Open {
     /// on the line of the `{`: whether its layout shows where it ends; `None` until the first
     /// token after the `{`.
     laid_out: Option<bool>,
+    /// Whether it opens a record value in a list (after a `[` or `,`): a `,` that ends the
+    /// line before its missing `}` is the list's, and the `}` goes before it.
+    in_list: bool,
 }
 
 /// The tokens with the `}` a file is missing inserted where its indentation shows each
@@ -54,7 +60,7 @@ pub(super) fn close_by_indentation(
         return None;
     }
     let found_before = diagnostics.len();
-    let mut out = Vec::with_capacity(tokens.len() + missing);
+    let mut out: Vec<(Token, Span)> = Vec::with_capacity(tokens.len() + missing);
     let mut stack: Vec<Open> = Vec::new();
     let layout = Layout::new(text, tokens);
     let mut previous_end = 0usize;
@@ -68,13 +74,21 @@ pub(super) fn close_by_indentation(
             .count();
         let (first_on_line, indent) = (layout.first_on_line(i), layout.indent(i));
         if kind == Token::LBrace && missing > 0 {
-            let list = lists.last().filter(|l| l.1 == stack.len() && l.0 == line);
+            let in_list = lists.last().filter(|l| l.1 == stack.len());
+            let list = in_list.filter(|l| l.0 == line);
             let stray = match (i.checked_sub(1).map(|p| tokens[p]), list) {
                 (Some((Token::LBrace, open)), _) => Some(doubled(file, span, open)),
                 (Some((before, _)), Some(_))
                     if !matches!(before, Token::LBracket | Token::Comma) =>
                 {
                     Some(inside_list(file, span))
+                }
+                (Some((before, _)), None)
+                    if first_on_line
+                        && in_list.is_none()
+                        && after_a_complete_entry(&layout, tokens, i, before) =>
+                {
+                    Some(opens_nothing(file, span))
                 }
                 (Some((before, _)), None)
                     if on_a_field_line(&layout, tokens, i)
@@ -110,7 +124,13 @@ pub(super) fn close_by_indentation(
                 break;
             }
             diagnostics.push(unclosed(file, top.span, span, line));
-            out.push((Token::RBrace, Span::new(previous_end, previous_end)));
+            match out.last() {
+                Some(&(Token::Comma, comma)) if top.in_list => {
+                    let before = comma.start as usize;
+                    out.insert(out.len() - 1, (Token::RBrace, Span::new(before, before)));
+                }
+                _ => out.push((Token::RBrace, Span::new(previous_end, previous_end))),
+            }
             stack.pop();
             missing -= 1;
         }
@@ -119,6 +139,7 @@ pub(super) fn close_by_indentation(
                 span,
                 indent,
                 laid_out: None,
+                in_list: matches!(out.last(), Some((Token::LBracket | Token::Comma, _))),
             }),
             Token::RBrace => {
                 stack.pop();
@@ -167,6 +188,34 @@ fn doubled(file: FileId, second: Span, first: Span) -> Diagnostic {
 fn on_a_field_line(layout: &Layout, tokens: &[(Token, Span)], at: usize) -> bool {
     let first = layout.first(at);
     first + 1 < at && tokens[first].0 == Token::Ident && tokens[first + 1].0 == Token::Colon
+}
+
+/// Whether the `{` at `at`, first on its line, comes after a complete entry: a `}` or `]`, or
+/// the end of a field's line (not after its `:` or an open `[`, `,` or `<` of its value).
+/// Nothing before it names a block, so it opens none. Not called inside a list on its level,
+/// where a `{` after a `,` or `[` starts a record value.
+fn after_a_complete_entry(
+    layout: &Layout,
+    tokens: &[(Token, Span)],
+    at: usize,
+    before: Token,
+) -> bool {
+    match before {
+        Token::RBrace | Token::RBracket => true,
+        Token::Colon | Token::LBracket | Token::Comma | Token::LAngle | Token::LBrace => false,
+        _ => on_a_field_line(layout, tokens, at - 1),
+    }
+}
+
+fn opens_nothing(file: FileId, open: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        open,
+        "unexpected `{`: it opens no block",
+    )
+    .with_label("no keyword or name before it on its line")
+    .with_help("remove this `{`")
 }
 
 fn in_a_value(file: FileId, open: Span) -> Diagnostic {
@@ -307,5 +356,65 @@ mod tests {
         let (kinds, found) = closed(text);
         assert_eq!(braces(&kinds), "{{}{");
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn an_open_starting_a_line_after_a_complete_entry_is_dropped() {
+        // `{}` typed over a block's `}`: the `}` is the block's.
+        let text = "a {\n  r1 {\n    p: \"x\"\n  {}\n  r2 { p: 1 }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{}}");
+        assert_eq!(found, ["unexpected `{`: it opens no block"]);
+        // After a block's `}`, before the next entry.
+        let text = "a {\n  r1 {\n    p: 1\n  }\n{  r2 {\n    p: 2\n  }\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{}}");
+        assert_eq!(found, ["unexpected `{`: it opens no block"]);
+        // A header's `{` on the line after it, and a record after a `,` in a list, open blocks.
+        let text = "a {\n  r1 \"T\"\n  {\n    p: 1\n  r2 { p: 2 }\n}\n";
+        let (_, found) = closed(text);
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 5"]
+        );
+        let text = "a {\n  w: [\n    { s: 1 },\n    { s: 2\n  ]\n}\n";
+        let (_, found) = closed(text);
+        assert!(
+            !found.iter().any(|f| f.contains("opens no block")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_open_typed_over_a_close_is_one_error_at_it() {
+        let text = "engagement e {\n  requirements {\n    requirement R1 \"T\" {\n      priority: must\n    {}\n    requirement R2 \"U\" { priority: may }\n  }\n}\n";
+        let parsed = crate::syntax::parse(FileId(0), text);
+        let errors: Vec<_> = (parsed.diagnostics.iter())
+            .filter(|d| d.code == Code::Sdd001)
+            .map(|d| {
+                (
+                    &text[d.primary.span.range()],
+                    d.primary.span.start,
+                    &d.message[..],
+                )
+            })
+            .collect();
+        let at = text.find("{}").unwrap() as u32;
+        assert_eq!(errors, [("{", at, "unexpected `{`: it opens no block")]);
+    }
+
+    #[test]
+    fn a_record_in_a_list_missing_its_close_is_closed_before_the_lists_comma() {
+        let text = "e {\n  peers: [\n    { n: \"a\" p: 1 ,  // one\n    { n: \"b\" },\n  ]\n}\n";
+        let (kinds, found) = closed(text);
+        assert_eq!(braces(&kinds), "{{}{}}");
+        let close = kinds.iter().position(|t| *t == Token::RBrace).unwrap();
+        assert_eq!(kinds[close + 1], Token::Comma);
+        assert_eq!(
+            found,
+            ["this block is not closed: `}` is missing before line 4"]
+        );
+        let parsed = crate::syntax::parse(FileId(0), &text.replace("e {", "engagement e {"));
+        assert_eq!(parsed.diagnostics.len(), 1, "{:?}", parsed.diagnostics);
     }
 }
