@@ -111,7 +111,10 @@ pub(super) fn balance_closes(
                 };
                 if let Some(stray) = stray_close(&layout, tokens, top, &lists, i) {
                     diagnostics.push(match stray {
-                        Stray::InList(open) => inside_list(file, span, tokens[open].1),
+                        Stray::InList(open) => {
+                            let same_line = layout.same_line(open, i);
+                            inside_list(file, span, tokens[open].1, same_line)
+                        }
                         Stray::BlockGoesOn { next, same_line } => {
                             unmatched(file, span, Some((tokens[next].1, same_line)))
                         }
@@ -157,10 +160,36 @@ fn close(stack: &mut Vec<Open>, lists: &mut Vec<usize>, headers: &mut Vec<Header
     }
 }
 
+/// A `}` that starts a line indented as its block's `{` line is where the block ends,
+/// unless a field follows it on its line and the next line goes on indented as the block's
+/// content (`}  environment: sandbox`, then the block's other fields): then the block goes
+/// on after it, and it closes nothing.
+fn field_goes_on(
+    layout: &Layout,
+    tokens: &[(Token, Span)],
+    top: &Open,
+    close: usize,
+) -> Option<Stray> {
+    let next = close + 1;
+    let field = matches!(
+        tokens.get(next..next + 2),
+        Some([(Token::Ident, _), (Token::Colon, _)])
+    );
+    if !field || layout.first_on_line(next) {
+        return None;
+    }
+    let next_line = (next + 2..tokens.len()).find(|&j| layout.first_on_line(j))?;
+    let goes_on = layout.indent(next_line) > top.indent && tokens[next_line].0 != Token::RBrace;
+    goes_on.then_some(Stray::BlockGoesOn {
+        next,
+        same_line: true,
+    })
+}
+
 /// Why a `}` closes nothing although a block is open.
 enum Stray {
-    /// It is inside a list opened on its line (by the `[` at this token), which a `}` does
-    /// not close.
+    /// It is inside a list still open in its block (opened by the `[` at this token), which
+    /// a `}` does not close.
     InList(usize),
     /// The block goes on after it: at this token, the next on its line or the first of the
     /// next line, indented as the block's content.
@@ -179,17 +208,20 @@ fn stray_close(
     lists: &[usize],
     close: usize,
 ) -> Option<Stray> {
+    // A list opened inside the block, on this line or an earlier one, is still open: the
+    // block cannot end before its `]`.
     if let Some(&open) = lists.last() {
-        if open > top.at && layout.same_line(open, close) {
+        if open > top.at {
             return Some(Stray::InList(open));
         }
     }
-    if layout.same_line(top.at, close)
-        || (layout.first_on_line(close) && layout.indent(close) <= top.indent)
-    {
+    if layout.same_line(top.at, close) {
         return None;
     }
     let next = close + 1;
+    if layout.first_on_line(close) && layout.indent(close) <= top.indent {
+        return field_goes_on(layout, tokens, top, close);
+    }
     let (kind, _) = tokens.get(next)?;
     if matches!(kind, Token::RBrace | Token::RBracket | Token::Comma) {
         return None;
@@ -378,7 +410,11 @@ fn unmatched(file: FileId, close: Span, goes_on: Option<(Span, bool)>) -> Diagno
     }
 }
 
-fn inside_list(file: FileId, close: Span, list: Span) -> Diagnostic {
+fn inside_list(file: FileId, close: Span, list: Span, same_line: bool) -> Diagnostic {
+    let list_label = match same_line {
+        true => "the list, opened on this line, is still open",
+        false => "the list, opened here, is still open",
+    };
     Diagnostic::new(
         Code::Sdd001,
         file,
@@ -386,7 +422,7 @@ fn inside_list(file: FileId, close: Span, list: Span) -> Diagnostic {
         "unexpected `}` inside a list: it closes no block",
     )
     .with_label("this `}` has no `{` in the list")
-    .with_secondary(file, list, "the list, opened on this line, is still open")
+    .with_secondary(file, list, list_label)
     .with_help("remove this `}`")
 }
 
@@ -503,5 +539,29 @@ mod tests {
         let (braces, found) = balanced(text);
         assert_eq!(braces, "}{");
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_close_inside_a_list_of_records_written_one_per_line_is_dropped() {
+        let text = "e {\n  peers: [\n    { n: \"a\" } },\n    { n: \"b\" },\n  ]\n  t: 1\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{{}{}}");
+        assert_eq!(found, ["unexpected `}` inside a list: it closes no block"]);
+    }
+
+    #[test]
+    fn a_close_at_the_start_of_a_line_followed_by_the_blocks_fields_is_dropped() {
+        let text =
+            "engagement e {\n  region: \"r\"\n}  environment: sandbox\n  boundary: \"b\"\n}\n";
+        let (braces, found) = balanced(text);
+        assert_eq!(braces, "{}");
+        assert_eq!(found, ["unmatched `}`: it closes no block"]);
+        // One syntax error in all, at the `}` typed.
+        let parsed = crate::syntax::parse(FileId(0), text);
+        let at = text.find("}  env").unwrap() as u32;
+        let errors: Vec<_> = (parsed.diagnostics.iter())
+            .map(|d| (d.primary.span.start, &d.message[..]))
+            .collect();
+        assert_eq!(errors, [(at, "unmatched `}`: it closes no block")]);
     }
 }
