@@ -3,7 +3,8 @@
 //! [`parse`] never fails. It enforces the input limits (SDD002), reports characters that show
 //! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting
 //! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
-//! when it has mistakes, with chumsky (`parser`, after `unclosed` has put back a `}` the layout
+//! when it has mistakes, with chumsky (`parser`, after `nameless` has dropped a line that is a
+//! field missing its name and `unclosed` has put back a `}` the layout
 //! shows is missing or dropped a `{` that opens nothing, or `unmatched` a `{` that is missing
 //! or dropped a `}` that closes nothing, or `unopened` a `[` that is missing; and parsed once
 //! more when its errors show two tokens swapped across a line break, `swapped`), turns chumsky's
@@ -20,6 +21,7 @@ pub mod keyword;
 mod layout;
 pub mod literal;
 mod malformed;
+mod nameless;
 pub mod parser;
 mod swapped;
 pub mod token;
@@ -130,10 +132,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Some(items) => (items, Vec::new(), 0),
         None => {
             let mut syntax = Vec::new();
-            let repaired = unclosed::close_by_indentation(file, text, &lexed.tokens, &mut syntax)
-                .or_else(|| unmatched::balance_closes(file, text, &lexed.tokens, &mut syntax))
-                .or_else(|| unopened::open_lists(file, text, &lexed.tokens, &mut syntax));
-            let tokens = repaired.as_deref().unwrap_or(&lexed.tokens);
+            let named = nameless::drop_nameless_fields(file, text, &lexed.tokens, &mut syntax);
+            let lines = named.as_deref().unwrap_or(&lexed.tokens);
+            let repaired = unclosed::close_by_indentation(file, text, lines, &mut syntax)
+                .or_else(|| unmatched::balance_closes(file, text, lines, &mut syntax))
+                .or_else(|| unopened::open_lists(file, text, lines, &mut syntax));
+            let tokens = repaired.as_deref().unwrap_or(lines);
             let (mut tokens, depth) = limit_depth(file, tokens, &mut diagnostics);
             type Errors = Vec<Rich<'static, Token, SimpleSpan>>;
             let (mut items, mut errors): (_, Errors) = on_stack_for(depth, || {
