@@ -222,10 +222,18 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
     // A syntax error on the header's line is the mistake that left a part out of the header
     // (`verified R1 yb T1 {`, `field x text`, `persn {`): the part is not reported again.
     let header_broken = scope.on_a_broken_line(item.span.start);
+    // A `:` typed into the header of an item that takes no type (`role r :{`, `requirement
+    // R1 :"T" {`) makes the body or title after it read as a type: one mistake, reported at
+    // the `:` alone, not also as the body or title it took.
+    let taken_by_a_type = |part: &str| match item.ty.as_deref().map(|t| &t.kind) {
+        Some(ValueKind::Record(_)) if rule.ty == Need::Never => part == "a body `{ … }`",
+        Some(ValueKind::Str(_)) if rule.ty == Need::Never => part == "a title string",
+        _ => false,
+    };
     let header =
         |part: &str, need: Need, present: bool, at: crate::source::Span| -> Option<Diagnostic> {
             match (need, present) {
-                _ if header_broken => None,
+                _ if header_broken || taken_by_a_type(part) => None,
                 (Need::Required, false) => Some(
                     Diagnostic::new(
                         Code::Sdd001,
@@ -279,12 +287,31 @@ fn check_item(scope: &Scope<'_, '_>, rule: &ItemRule, item: &Item, out: &mut Vec
         item.body.is_some(),
         item.body.as_ref().map(|b| b.span).unwrap_or(end),
     ));
-    out.extend(header(
-        "a type `: TYPE`",
-        rule.ty,
-        item.ty.is_some(),
-        item.ty.as_ref().map(|t| t.span).unwrap_or(end),
-    ));
+    // A type the item does not take is reported at the `:` before it (from the end of the
+    // name, or of the `?`, up to the type), with the block or string after it named.
+    let type_at = match (
+        &item.ty,
+        item.optional.or(item.name.as_ref().map(|n| n.span)),
+    ) {
+        (Some(ty), Some(before)) if rule.ty == Need::Never && before.end <= ty.span.start => {
+            crate::source::Span::new(before.end as usize, ty.span.start as usize)
+        }
+        (ty, _) => ty.as_ref().map(|t| t.span).unwrap_or(end),
+    };
+    out.extend(
+        header("a type `: TYPE`", rule.ty, item.ty.is_some(), type_at).map(|d| {
+            let taken = match item.ty.as_deref().map(|t| &t.kind) {
+                Some(ValueKind::Record(_)) => "; the `{ … }` after it is the body",
+                Some(ValueKind::Str(_)) => "; the string after it is the title",
+                _ => "",
+            };
+            match rule.ty {
+                Need::Never => (d.with_label(format!("`{}` takes no type", item.keyword())))
+                    .with_help(format!("remove the `:`{taken}")),
+                _ => d,
+            }
+        }),
+    );
     if let Some(opt) = item.optional {
         if rule.ty == Need::Never && !header_broken {
             out.push(
