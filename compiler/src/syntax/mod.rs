@@ -4,7 +4,8 @@
 //! strings and comments otherwise than they are read (SDD003, `deceptive`), guards nesting
 //! depth before the recursive parser runs, reads the file with the fast path (`descent`) or,
 //! when it has mistakes, with chumsky (`parser`, after `nameless` has dropped a line that is a
-//! field missing its name and `unclosed` has put back a `}` the layout
+//! field missing its name, `commented` has taken a declaration's header out of the end of the
+//! comment before it, and `unclosed` has put back a `}` the layout
 //! shows is missing or dropped a `{` that opens nothing, or `unmatched` a `{` that is missing
 //! or dropped a `}` that closes nothing, or `unopened` a `[` that is missing; and parsed once
 //! more when its errors show two tokens swapped across a line break, `swapped`), turns chumsky's
@@ -14,6 +15,7 @@
 
 pub mod ast;
 mod cascade;
+mod commented;
 mod context;
 mod deceptive;
 mod descent;
@@ -133,7 +135,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         None => {
             let mut syntax = Vec::new();
             let named = nameless::drop_nameless_fields(file, text, &lexed.tokens, &mut syntax);
-            let lines = named.as_deref().unwrap_or(&lexed.tokens);
+            let named = named.as_deref().unwrap_or(&lexed.tokens);
+            let uncommented =
+                commented::take_headers_out(file, text, named, &lexed.comments, &mut syntax);
+            let lines = uncommented.as_deref().unwrap_or(named);
             let repaired = unclosed::close_by_indentation(file, text, lines, &mut syntax)
                 .or_else(|| unmatched::balance_closes(file, text, lines, &mut syntax))
                 .or_else(|| unopened::open_lists(file, text, lines, &mut syntax));
