@@ -10,19 +10,10 @@
 
 mod common;
 
+use common::small_estate::{codes, declared_in, publication, PEOPLE, ROLES, USER};
 use common::{open, start, Folder, TIMEOUT};
 use sdd_lsp::wire_client::WireClient;
 use serde_json::{json, Value};
-
-const PEOPLE: &str = "person bob { name: \"Bob\" roles: [lead] }\n";
-const ROLES: &str = "role lead { approves: [spec, design] domains: [network] }\n";
-const USER: &str = "person carol { name: \"Carol\" roles: [lead] }\n";
-
-fn codes(params: &Value) -> Vec<String> {
-    (params["diagnostics"].as_array().into_iter().flatten())
-        .map(|d| d["code"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 async fn watched(client: &mut WireClient, uri: &str, kind: u8) {
     client
@@ -31,33 +22,6 @@ async fn watched(client: &mut WireClient, uri: &str, kind: u8) {
             json!({"changes": [{"uri": uri, "type": kind}]}),
         )
         .await;
-}
-
-/// The files declaring a symbol of this name, as `workspace/symbol` answers: a request that
-/// also waits for every earlier notification to be handled.
-async fn declared_in(client: &mut WireClient, name: &str) -> Vec<String> {
-    let answer = client
-        .request("workspace/symbol", json!({"query": name}), TIMEOUT)
-        .await
-        .expect("workspace/symbol");
-    let mut files: Vec<String> = (answer["result"].as_array().into_iter().flatten())
-        .filter(|s| s["name"] == json!(name))
-        .map(|s| s["location"]["uri"].as_str().unwrap_or("").to_string())
-        .collect();
-    files.sort();
-    files
-}
-
-async fn publication(client: &mut WireClient, uri: &str, codes_now: &[&str]) {
-    let wanted: Vec<String> = codes_now.iter().map(|c| c.to_string()).collect();
-    client
-        .notification(
-            "textDocument/publishDiagnostics",
-            |p| p["uri"] == json!(uri) && codes(p) == wanted,
-            TIMEOUT,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{uri}: no publication of {wanted:?}: {e:?}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,33 +6,10 @@
 
 mod common;
 
+use common::small_estate::{codes, declared_in, publication, PEOPLE, ROLES, USER};
 use common::{open, start, Folder, TIMEOUT};
 use sdd_lsp::wire_client::WireClient;
 use serde_json::{json, Value};
-
-const PEOPLE: &str = "person bob { name: \"Bob\" roles: [lead] }\n";
-const ROLES: &str = "role lead { approves: [spec, design] domains: [network] }\n";
-const USER: &str = "person carol { name: \"Carol\" roles: [lead] }\n";
-
-fn codes(params: &Value) -> Vec<String> {
-    (params["diagnostics"].as_array().into_iter().flatten())
-        .map(|d| d["code"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
-/// The files declaring a symbol of this name, as `workspace/symbol` answers.
-async fn declared_in(client: &mut WireClient, name: &str) -> Vec<String> {
-    let answer = client
-        .request("workspace/symbol", json!({"query": name}), TIMEOUT)
-        .await
-        .expect("workspace/symbol");
-    let mut files: Vec<String> = (answer["result"].as_array().into_iter().flatten())
-        .filter(|s| s["name"] == json!(name))
-        .map(|s| s["location"]["uri"].as_str().unwrap_or("").to_string())
-        .collect();
-    files.sort();
-    files
-}
 
 /// Ask until the files declaring `name` are `wanted` (a folder change is applied on the
 /// blocking pool, after the notification returns), then check them.
@@ -42,18 +19,6 @@ async fn declared_in_soon(client: &mut WireClient, name: &str, wanted: &[String]
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(declared_in(client, name).await, wanted, "`{name}`");
-}
-
-async fn publication(client: &mut WireClient, uri: &str, codes_now: &[&str]) {
-    let wanted: Vec<String> = codes_now.iter().map(|c| c.to_string()).collect();
-    client
-        .notification(
-            "textDocument/publishDiagnostics",
-            |p| p["uri"] == json!(uri) && codes(p) == wanted,
-            TIMEOUT,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{uri}: no publication of {wanted:?}: {e:?}"));
 }
 
 async fn change_folders(client: &mut WireClient, added: &[String], removed: &[String]) {
