@@ -18,6 +18,11 @@
 //!   close is the first one's echo (`acceptance: }` with its string on the next line). An
 //!   error of the lexer is never dropped: each is a fact about its own token.
 //!
+//! - [`drop_opened_on_the_cut_line`] drops the parser's error at a `{` or `[` on the last
+//!   line of a file that ends inside it (a file cut off inside a record in a list: chumsky
+//!   fails at the record's `{`, and the context would word that as the list not closed):
+//!   the end of the file is the mistake, reported once.
+//!
 //! They are linear in the file (the last sorts the errors, at most one per line).
 
 use chumsky::span::SimpleSpan;
@@ -92,6 +97,35 @@ fn describe(text: &str, tokens: &[(Token, SimpleSpan)], at: usize) -> String {
         (_, true) => format!("a block, opened at line {line}"),
         (_, false) => format!("`{}`, opened at line {line}", names.join(" ")),
     }
+}
+
+/// Drop from `syntax[from..]` each parser error at a `{` or `[` that the end of the file
+/// leaves open (as the error [`file_ends_inside`] reported there names it) on the line of the
+/// file's last token: chumsky's failure to read a group the end of the file cut off.
+pub(super) fn drop_opened_on_the_cut_line(
+    text: &str,
+    tokens: &[(Token, Span)],
+    from: usize,
+    syntax: &mut Vec<Diagnostic>,
+) {
+    let Some(end) = (syntax[from..].iter()).find(|d| d.message.starts_with(ENDS_INSIDE)) else {
+        return;
+    };
+    let last_line_start = tokens.last().map_or(0, |(_, s)| {
+        text[..s.start as usize].rfind('\n').map_or(0, |n| n + 1)
+    });
+    let cut: Vec<Span> = (end.secondary.iter())
+        .map(|label| label.span)
+        .filter(|span| span.start as usize >= last_line_start)
+        .collect();
+    if cut.is_empty() {
+        return;
+    }
+    let mut i = 0;
+    syntax.retain(|d| {
+        i += 1;
+        i <= from || d.message.starts_with(ENDS_INSIDE) || !cut.contains(&d.primary.span)
+    });
 }
 
 /// Keep one SDD001 per line of `text`: on each line, the first unexpected character if there
@@ -195,4 +229,40 @@ pub(super) fn close_after_another(
         i += 1;
         !dropped[i - 1]
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codes::Code;
+    use crate::source::FileId;
+
+    /// The syntax errors of `text`: where each starts, and its message.
+    fn syntax_errors(text: &str) -> Vec<(usize, String)> {
+        let parsed = crate::syntax::parse(FileId(0), text);
+        (parsed.diagnostics.iter())
+            .filter(|d| d.code == Code::Sdd001)
+            .map(|d| (d.primary.span.start as usize, d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_cut_off_inside_a_record_in_a_list_is_one_error_at_its_end() {
+        let whole = "engagement e {\n  peers: [\n    { name: \"a\" asn: 1 },\n    { name: \"b\" asn: 2 },\n  ]\n}\n";
+        for cut in [
+            "    { name: \"b\" asn: ",
+            "    { na",
+            "    { name: \"b\" as",
+        ] {
+            let end = whole.find("    { name: \"b\"").unwrap() + cut.len();
+            let text = &whole[..end];
+            assert_eq!(
+                syntax_errors(text),
+                [(
+                    end,
+                    "the file ends inside a block, opened at line 4".to_string()
+                )],
+                "cut to {text:?}"
+            );
+        }
+    }
 }

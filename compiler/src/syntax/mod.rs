@@ -173,6 +173,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                     })
                     .unwrap_or_else(|| syntax_error(file, e))
             }));
+            cascade::drop_opened_on_the_cut_line(text, &lexed.tokens, repairs, &mut syntax);
             let context = context::Context::new(text, &lexed.tokens);
             for error in &mut syntax {
                 if let Some(reworded) = context.reword(file, error) {
