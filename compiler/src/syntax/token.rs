@@ -379,24 +379,25 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                 out.tokens.push((Token::BadLiteral, span));
             }
             Err(LexError::HashComment) => {
-                let swallowed = swallowed_open(text, span);
+                let swallowed = swallowed_brace(text, span);
                 out.diagnostics.push(mistake(
                     Span::new(span.start as usize, span.start as usize + 1),
                     "`#` does not start a comment",
                     match swallowed {
-                        Some(_) => "the rest of this line is skipped, but for the `{` that ends it",
+                        Some((Token::LBrace, _)) => {
+                            "the rest of this line is skipped, but for the `{` that ends it"
+                        }
+                        Some(_) => "the rest of this line is skipped, but for the `}` that ends it",
                         None => "the rest of this line is skipped",
                     },
                     "write a comment as `// …` (or `/* … */`)",
                 ));
-                if let Some(open) = swallowed {
-                    out.tokens.push((Token::LBrace, open));
-                }
+                out.tokens.extend(swallowed);
             }
             Ok(Token::UnterminatedStr) => {
-                let swallowed = swallowed_open(text, span);
-                if let Some(open) = swallowed {
-                    let before = text[span.start as usize..open.start as usize].trim_end();
+                let swallowed = swallowed_brace(text, span);
+                if let Some((_, brace)) = swallowed {
+                    let before = text[span.start as usize..brace.start as usize].trim_end();
                     span = Span::new(span.start as usize, span.start as usize + before.len());
                 }
                 out.diagnostics.push(mistake(
@@ -406,9 +407,7 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                     "add the closing quote, or use a text block `\"\"\"…\"\"\"` for text over several lines",
                 ));
                 out.tokens.push((Token::Str, span));
-                if let Some(open) = swallowed {
-                    out.tokens.push((Token::LBrace, open));
-                }
+                out.tokens.extend(swallowed);
             }
             Ok(kind) if kind.is_trivia() => out.comments.push(Comment { kind, span }),
             Ok(kind) => out.tokens.push((kind, span)),
@@ -421,6 +420,26 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
         out.diagnostics.push(bad_characters(file, text, run));
     }
     out
+}
+
+/// The brace a string left open or a `#` comment (`span`) took from the end of its line, to
+/// be given back to the parser: a `{` that opens a block ([`swallowed_open`]), or a `}` that
+/// is all they took ([`swallowed_close`]).
+fn swallowed_brace(text: &str, span: Span) -> Option<(Token, Span)> {
+    (swallowed_open(text, span).map(|open| (Token::LBrace, open)))
+        .or_else(|| swallowed_close(text, span).map(|close| (Token::RBrace, close)))
+}
+
+/// The `}` a string left open or a `#` comment (`span`) took when it holds nothing else but
+/// blanks (`"}`, `#}`, `"   }`: the quote or `#` typed before a block's close): the close,
+/// which the parser is given back so the block ends where it did and the mistake is its only
+/// error.
+fn swallowed_close(text: &str, span: Span) -> Option<Span> {
+    let taken = text[span.range()].trim_end();
+    // After the one-byte `"` or `#` that begins the token.
+    let inside = taken.get(1..)?;
+    let close = span.start as usize + taken.len().checked_sub(1)?;
+    (inside.trim_start() == "}").then(|| Span::new(close, close + 1))
 }
 
 /// The `{` that ends the line of a string left open or a `#` comment (`span`, which runs to
@@ -549,6 +568,41 @@ mod tests {
         assert_eq!(
             kinds("a: \"see {\nb: 1\n"),
             [Ident, Colon, Str, Ident, Colon, Int]
+        );
+    }
+
+    #[test]
+    fn a_block_close_taken_by_a_quote_or_hash_typed_before_it_is_given_back() {
+        let cases = [
+            (
+                "person p {\n  e: \"x\"\n#}\n\nperson q {\n  e: \"y\"\n}\n",
+                "#}",
+                "`#` does not start a comment",
+            ),
+            (
+                "role p {\n  e: [x]\n\"}\n\nrole q {\n  e: [y]\n}\n",
+                "\"}",
+                "unterminated string",
+            ),
+            (
+                "person p {\n  x: { a: 1\n    b: 2\n \"   }\n  e: \"y\"\n}\n",
+                " \"",
+                "unterminated string",
+            ),
+        ];
+        for (text, mistake, message) in cases {
+            let at = text.find(mistake).unwrap() + mistake.find(['"', '#']).unwrap();
+            let parsed = crate::syntax::parse(FileId(0), text);
+            let errors: Vec<(usize, &str)> = (parsed.diagnostics.iter())
+                .filter(|d| d.code == Code::Sdd001)
+                .map(|d| (d.primary.span.start as usize, d.message.as_str()))
+                .collect();
+            assert_eq!(errors, [(at, message)], "{text:?}");
+        }
+        // A string that holds more than the `}` keeps it.
+        assert_eq!(
+            kinds("a: \"x }\n"),
+            [Token::Ident, Token::Colon, Token::Str]
         );
     }
 
