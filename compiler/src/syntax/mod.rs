@@ -25,6 +25,7 @@ pub mod literal;
 mod malformed;
 mod nameless;
 pub mod parser;
+mod stray_open;
 mod swapped;
 pub mod token;
 mod unclosed;
@@ -139,6 +140,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             let uncommented =
                 commented::take_headers_out(file, text, named, &lexed.comments, &mut syntax);
             let lines = uncommented.as_deref().unwrap_or(named);
+            let unsplit = stray_open::drop_from_names(file, text, lines, &mut syntax);
+            let lines = unsplit.as_deref().unwrap_or(lines);
             let repaired = unclosed::close_by_indentation(file, text, lines, &mut syntax)
                 .or_else(|| unmatched::balance_closes(file, text, lines, &mut syntax))
                 .or_else(|| unopened::open_lists(file, text, lines, &mut syntax));

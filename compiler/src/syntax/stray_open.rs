@@ -1,0 +1,153 @@
+//! Recovery from a `{` typed inside a declaration's name (`record bgp-pe{er {`,
+//! `profile server{-compliance {`).
+//!
+//! Without help the `{` opens the declaration's body in the middle of its name: the rest of
+//! the name is read as a field missing its `:`, and the block the `{` at the end of the line
+//! opens is never closed, so the end of the file is a second error. The header line shows
+//! which `{` is the stray: it ends with another `{`, and the first is stuck to the name, with
+//! no blank on either side. [`drop_from_names`] leaves that first `{` out of the tokens and
+//! reports it once (SDD001), at the `{`.
+//!
+//! It runs only on a file that has more `{` than `}`, so a file whose braces balance is parsed
+//! as written. One pass over the tokens.
+
+use super::keyword::Keyword;
+use super::token::Token;
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// The declarations whose header a stray `{` is looked for in: those that start a file's
+/// items.
+const DECLARATIONS: [Keyword; 7] = [
+    Keyword::Person,
+    Keyword::Role,
+    Keyword::Enum,
+    Keyword::Record,
+    Keyword::Profile,
+    Keyword::Asset,
+    Keyword::Engagement,
+];
+
+/// The tokens without each `{` typed inside a declaration's name on a header line that ends
+/// with its own `{`, reporting each (SDD001); `None` when there is none.
+pub(super) fn drop_from_names(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Token, Span)>> {
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
+    if opens <= closes {
+        return None;
+    }
+    // Each stray `{` and the `{` that ends its line, by index.
+    let mut stray: Vec<usize> = Vec::new();
+    let mut body: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    while line_start < tokens.len() {
+        let line_end = line_start + line_length(text, &tokens[line_start..]);
+        if stray_in_header(text, &tokens[line_start..line_end]) {
+            stray.push(line_start + 2);
+            body.push(line_end - 1);
+        }
+        line_start = line_end;
+    }
+    if stray.is_empty() {
+        return None;
+    }
+    for (&at, &open) in stray.iter().zip(&body) {
+        let keyword = &text[tokens[at - 2].1.range()];
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                tokens[at].1,
+                format!("unexpected `{{` inside the name of `{keyword}`"),
+            )
+            .with_label("this `{` splits the name")
+            .with_secondary(file, tokens[open].1, "the body is opened here")
+            .with_help("remove this `{`"),
+        );
+    }
+    let mut i = 0;
+    Some(
+        (tokens.iter().copied())
+            .filter(|_| {
+                i += 1;
+                !stray.contains(&(i - 1))
+            })
+            .collect(),
+    )
+}
+
+/// How many tokens of `tokens` are on the line of the first.
+fn line_length(text: &str, tokens: &[(Token, Span)]) -> usize {
+    let start = tokens[0].1.start as usize;
+    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    tokens.partition_point(|(_, s)| (s.start as usize) < end)
+}
+
+/// Whether one line's tokens are `KEYWORD name{rest … {` for a declaration's keyword: its
+/// third token a `{` stuck to the name, with no blank before or after it, and its last
+/// another `{`.
+fn stray_in_header(text: &str, line: &[(Token, Span)]) -> bool {
+    let [(Token::Ident, keyword), (Token::Ident, name), (Token::LBrace, brace), ..] = line else {
+        return false;
+    };
+    let is_declaration =
+        Keyword::from_text(&text[keyword.range()]).is_some_and(|k| DECLARATIONS.contains(&k));
+    let last = line.last().map(|(kind, _)| *kind);
+    let stuck_after = (text[brace.end as usize..].chars().next())
+        .is_some_and(|c| !c.is_whitespace() && c != '{' && c != '}');
+    let stuck = name.end == brace.start && stuck_after;
+    is_declaration && stuck && line.len() > 3 && last == Some(Token::LBrace)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codes::Code;
+    use crate::source::FileId;
+
+    fn syntax_errors(text: &str) -> Vec<(usize, String)> {
+        let parsed = crate::syntax::parse(FileId(0), text);
+        (parsed.diagnostics.iter())
+            .filter(|d| d.code == Code::Sdd001)
+            .map(|d| (d.primary.span.start as usize, d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_brace_inside_a_declarations_name_is_one_error_at_it() {
+        let text = "record bgp-pe{er {\n  name: text\n  asn: int\n}\n\nrecord b {\n  x: text\n}\n";
+        let at = text.find("{er").unwrap();
+        let message = "unexpected `{` inside the name of `record`".to_string();
+        assert_eq!(syntax_errors(text), [(at, message)]);
+        let parsed = crate::syntax::parse(FileId(0), text);
+        assert_eq!(parsed.ast.items.len(), 2);
+    }
+
+    #[test]
+    fn a_brace_before_a_character_that_starts_no_name_leaves_that_characters_error() {
+        // `-` starts no token: the lexer's error at it is the one error of the line.
+        let text = "profile server{-compliance {\n  domain: x\n}\n\nrole r {\n}\n";
+        let errors = syntax_errors(text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, text.find("-compliance").unwrap());
+        // The `{` is still the one left out, its error that of the lexer's seen again.
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let mut found = Vec::new();
+        let dropped = super::drop_from_names(FileId(0), text, &lexed.tokens, &mut found);
+        assert_eq!(dropped.map(|t| t.len()), Some(lexed.tokens.len() - 1));
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn a_brace_with_a_blank_after_it_is_not_taken_for_a_stray() {
+        let text = "record r{ x: text }\nrecord s {\n";
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let mut found = Vec::new();
+        let dropped = super::drop_from_names(FileId(0), text, &lexed.tokens, &mut found);
+        assert!(dropped.is_none() && found.is_empty());
+    }
+}
