@@ -7,7 +7,8 @@
 //! is given a token stream in which the mistake is already repaired (an unterminated string
 //! still counts as a string), so one mistake never gives two errors. A string left open or a
 //! `#` comment that took the `{` ending its line, with the next line indented deeper (a
-//! block's opening: `feasibil"ity {`, `perso#n kenji {`), gives that `{` back to the parser.
+//! block's opening: `feasibil"ity {`, `perso#n kenji {`), gives that `{` back to the parser;
+//! one that took nothing but a `}` (`"}`, `#}`: typed before a block's close) gives the `}`.
 
 use logos::Logos;
 
