@@ -8,7 +8,12 @@
 //! no blank on either side. [`drop_from_names`] leaves that first `{` out of the tokens and
 //! reports it once (SDD001), at the `{`.
 //!
-//! It runs only on a file that has more `{` than `}`, so a file whose braces balance is parsed
+//! A `{` right after a list's `[` before bare names (`approves: [{spec]`) is taken for a record
+//! that is never closed, with the block around it; a record holds `name: value` fields, so a
+//! `{` followed by names separated by `,` up to the list's `]` is a stray too:
+//! [`drop_from_lists`] leaves it out and reports it once.
+//!
+//! Both run only on a file that has more `{` than `}`, so a file whose braces balance is parsed
 //! as written. One pass over the tokens.
 
 use super::keyword::Keyword;
@@ -81,6 +86,63 @@ pub(super) fn drop_from_names(
     )
 }
 
+/// The tokens without each `{` right after a list's `[` and before names separated by `,` up
+/// to the list's `]` (`[{spec]`), reporting each (SDD001); `None` when there is none.
+pub(super) fn drop_from_lists(
+    file: FileId,
+    tokens: &[(Token, Span)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Token, Span)>> {
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
+    if opens <= closes {
+        return None;
+    }
+    let stray: Vec<usize> = (1..tokens.len())
+        .filter(|&at| tokens[at - 1].0 == Token::LBracket && names_to_close(&tokens[at..]))
+        .collect();
+    if stray.is_empty() {
+        return None;
+    }
+    for &at in &stray {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                tokens[at].1,
+                "unexpected `{` in a list of names",
+            )
+            .with_label("a record would hold `name: value` fields; this `{` opens nothing")
+            .with_help("remove this `{`"),
+        );
+    }
+    let mut i = 0;
+    Some(
+        (tokens.iter().copied())
+            .filter(|_| {
+                i += 1;
+                !stray.contains(&(i - 1))
+            })
+            .collect(),
+    )
+}
+
+/// Whether `tokens` are `{ name, name … ]`: a `{`, then names separated by `,`, then a `]`.
+fn names_to_close(tokens: &[(Token, Span)]) -> bool {
+    let [(Token::LBrace, _), rest @ ..] = tokens else {
+        return false;
+    };
+    let mut name_expected = true;
+    for &(kind, _) in rest {
+        match (kind, name_expected) {
+            (Token::Ident, true) => name_expected = false,
+            (Token::Comma, false) => name_expected = true,
+            (Token::RBracket, false) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// How many tokens of `tokens` are on the line of the first.
 fn line_length(text: &str, tokens: &[(Token, Span)]) -> usize {
     let start = tokens[0].1.start as usize;
@@ -140,6 +202,19 @@ mod tests {
         let dropped = super::drop_from_names(FileId(0), text, &lexed.tokens, &mut found);
         assert_eq!(dropped.map(|t| t.len()), Some(lexed.tokens.len() - 1));
         assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn a_brace_before_the_names_of_a_list_is_one_error_at_it() {
+        let text = "role r {\n  approves: [{spec]\n  domains: [network, x]\n}\n\nrole s {\n  approves: [spec]\n}\n";
+        let at = text.find("{spec").unwrap();
+        let message = "unexpected `{` in a list of names".to_string();
+        assert_eq!(syntax_errors(text), [(at, message)]);
+        // A record in a list is left as it is.
+        let text = "engagement e {\n  peers: [{ name: x }, {name: y]\n}\n";
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let mut found = Vec::new();
+        assert!(super::drop_from_lists(FileId(0), &lexed.tokens, &mut found).is_none());
     }
 
     #[test]
