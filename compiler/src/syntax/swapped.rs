@@ -118,8 +118,16 @@ pub(super) fn holds(swaps: &[Swap], errors: &[Rich<'_, Token, SimpleSpan>], befo
 /// (`requirements requirement` / `{ R1 "T" {`), or `y` is a value at the start of a line,
 /// where no entry starts, and `x` a brace (`constraint C1 }` / `"T"`) or, when the parser
 /// fails after `y`, a keyword (`constraint C1 constraint` / `"T" C2 "U"`). A name swapped
-/// with a value is left alone: either may be the mistake.
+/// with a value is left alone: either may be the mistake. So is a string left open (its
+/// `"` the lexer's error, which took the rest of its line: nothing of it was moved).
 fn swappable(text: &str, x: (Token, SimpleSpan), y: (Token, SimpleSpan), up: bool) -> bool {
+    let left_open = |(kind, span): (Token, SimpleSpan)| {
+        let raw = &text[span.start..span.end];
+        kind == Token::Str && (raw.len() < 2 || !raw.ends_with('"'))
+    };
+    if left_open(x) || left_open(y) {
+        return false;
+    }
     let value = |t: Token| t != Token::Ident && !t.is_brace();
     let keyword = x.0 == Token::Ident && Keyword::from_text(&text[x.1.start..x.1.end]).is_some();
     match up {
@@ -208,6 +216,17 @@ mod tests {
     fn a_title_swapped_with_the_close_after_it_is_put_back() {
         let text = "requirements {\n  constraint C1 }\n\"T\"\n  engagement e { p: 1 }\n";
         assert_eq!(errors(text), ["`}` and the string are swapped"]);
+    }
+
+    #[test]
+    fn a_string_left_open_at_the_start_of_a_line_is_not_taken_for_a_swap() {
+        let text = "role r {\n\"  approves: [spec]\n  domains: [network]\n}\n";
+        let parsed = crate::syntax::parse(FileId(0), text);
+        let found: Vec<(usize, String)> = (parsed.diagnostics.into_iter())
+            .map(|d| (d.primary.span.start as usize, d.message))
+            .collect();
+        let at = text.find('"').unwrap();
+        assert_eq!(found, [(at, "unterminated string".to_string())]);
     }
 
     #[test]
