@@ -233,17 +233,7 @@ pub(super) fn close_after_another(
 
 #[cfg(test)]
 mod tests {
-    use crate::codes::Code;
-    use crate::source::FileId;
-
-    /// The syntax errors of `text`: where each starts, and its message.
-    fn syntax_errors(text: &str) -> Vec<(usize, String)> {
-        let parsed = crate::syntax::parse(FileId(0), text);
-        (parsed.diagnostics.iter())
-            .filter(|d| d.code == Code::Sdd001)
-            .map(|d| (d.primary.span.start as usize, d.message.clone()))
-            .collect()
-    }
+    use crate::syntax::syntax_errors;
 
     #[test]
     fn a_file_cut_off_inside_a_record_in_a_list_is_one_error_at_its_end() {

@@ -746,3 +746,14 @@ fn doc_line(comment: &str) -> &str {
     let rest = comment.strip_prefix("///").unwrap_or(comment);
     rest.strip_prefix(' ').unwrap_or(rest).trim_end()
 }
+
+/// The syntax errors (SDD001) of `text` parsed alone: where each starts, and its message (the
+/// recoveries' tests).
+#[cfg(test)]
+pub(crate) fn syntax_errors(text: &str) -> Vec<(usize, String)> {
+    let parsed = parse(FileId(0), text);
+    (parsed.diagnostics.iter())
+        .filter(|d| d.code == Code::Sdd001)
+        .map(|d| (d.primary.span.start as usize, d.message.clone()))
+        .collect()
+}

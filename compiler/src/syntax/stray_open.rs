@@ -75,15 +75,7 @@ pub(super) fn drop_from_names(
             .with_help("remove this `{`"),
         );
     }
-    let mut i = 0;
-    Some(
-        (tokens.iter().copied())
-            .filter(|_| {
-                i += 1;
-                !stray.contains(&(i - 1))
-            })
-            .collect(),
-    )
+    Some(without(tokens, &stray))
 }
 
 /// The tokens without each `{` right after a list's `[` and before names separated by `,` up
@@ -115,15 +107,15 @@ pub(super) fn drop_from_lists(
             .with_help("remove this `{`"),
         );
     }
-    let mut i = 0;
-    Some(
-        (tokens.iter().copied())
-            .filter(|_| {
-                i += 1;
-                !stray.contains(&(i - 1))
-            })
-            .collect(),
-    )
+    Some(without(tokens, &stray))
+}
+
+/// The tokens but those at the indices of `stray` (sorted).
+fn without(tokens: &[(Token, Span)], stray: &[usize]) -> Vec<(Token, Span)> {
+    (tokens.iter().enumerate())
+        .filter(|(at, _)| stray.binary_search(at).is_err())
+        .map(|(_, token)| *token)
+        .collect()
 }
 
 /// Whether `tokens` are `{ name, name … ]`: a `{`, then names separated by `,`, then a `]`.
@@ -168,16 +160,8 @@ fn stray_in_header(text: &str, line: &[(Token, Span)]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::codes::Code;
     use crate::source::FileId;
-
-    fn syntax_errors(text: &str) -> Vec<(usize, String)> {
-        let parsed = crate::syntax::parse(FileId(0), text);
-        (parsed.diagnostics.iter())
-            .filter(|d| d.code == Code::Sdd001)
-            .map(|d| (d.primary.span.start as usize, d.message.clone()))
-            .collect()
-    }
+    use crate::syntax::syntax_errors;
 
     #[test]
     fn a_brace_inside_a_declarations_name_is_one_error_at_it() {
