@@ -7,7 +7,7 @@
 mod common;
 
 use common::small_estate::{codes, declared_in, publication, PEOPLE, ROLES, USER};
-use common::{open, start, Folder, TIMEOUT};
+use common::{open, start, start_at, Folder, TIMEOUT};
 use sdd_lsp::wire_client::WireClient;
 use serde_json::{json, Value};
 
@@ -162,28 +162,6 @@ async fn a_buffer_the_walk_would_not_read_by_its_name_is_kept_aside() {
     client.stop(TIMEOUT).await.expect("stop");
 }
 
-/// Start a server on a workspace folder given by this URI.
-async fn start_at(root_uri: &str) -> WireClient {
-    let mut client = WireClient::start();
-    let init = client
-        .request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": root_uri,
-                "workspaceFolders": [{"uri": root_uri, "name": "ws"}],
-                "capabilities": {},
-                "initializationOptions": {"debounceMs": 0}
-            }),
-            TIMEOUT,
-        )
-        .await
-        .expect("initialize answered");
-    assert!(init.get("result").is_some(), "initialize failed: {init}");
-    client.notify("initialized", json!({})).await;
-    client
-}
-
 /// A workspace folder given as `…/ws//.`, or through a symbolic link while the editor opens a
 /// file under its real path: the buffer is the walk's file, not a second one declaring every
 /// name again, and its diagnostics are published under the URI the editor opened it by.
@@ -205,7 +183,7 @@ async fn a_file_reached_by_another_path_is_the_estates_file() {
         roots.push(outer.uri("link"));
     }
     for root in roots {
-        let mut client = start_at(&root).await;
+        let mut client = start_at(&root, 0, false).await;
         open(&mut client, &people, &format!("{PEOPLE}{ROLES}")).await;
         publication(&mut client, &people, &[]).await;
         let walked = root.trim_end_matches("//.").to_string() + "/people.sdd";

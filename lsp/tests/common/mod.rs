@@ -76,14 +76,20 @@ pub async fn start(folder: &Folder, debounce_ms: u64) -> WireClient {
 /// A server started on `folder` for a client that lets it register file watchers, or not
 /// (Neovim on Linux by default): then the server watches the folder itself.
 pub async fn start_with(folder: &Folder, debounce_ms: u64, client_watches: bool) -> WireClient {
+    start_at(&folder.root_uri(), debounce_ms, client_watches).await
+}
+
+/// A server started on the workspace folder this URI names, as it is written (`…/ws//.`, a
+/// path through a link).
+pub async fn start_at(root_uri: &str, debounce_ms: u64, client_watches: bool) -> WireClient {
     let mut client = WireClient::start();
     let init = client
         .request(
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": folder.root_uri(),
-                "workspaceFolders": [{"uri": folder.root_uri(), "name": "ws"}],
+                "rootUri": root_uri,
+                "workspaceFolders": [{"uri": root_uri, "name": "ws"}],
                 "capabilities": {
                     "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
                     "workspace": {
