@@ -46,13 +46,17 @@ pub struct Estate {
     pub parsed: Vec<Parsed>,
 }
 
-/// Why an estate could not be loaded at all (the CLI's exit code 2).
+/// Why an estate could not be loaded at all (the CLI's exit code 2): the path named that is
+/// neither a file nor a folder, or under which the walk found too many files.
 #[derive(Debug)]
-pub struct LoadError(pub String);
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -68,13 +72,19 @@ impl Estate {
             } else if path.is_dir() {
                 unlisted.extend(walk(path, &mut found));
             } else {
-                return Err(LoadError(not_readable(path)));
+                return Err(LoadError {
+                    path: path.clone(),
+                    message: not_readable(path),
+                });
             }
             if found.len() > MAX_FILES {
-                return Err(LoadError(format!(
-                    "more than {MAX_FILES} .sdd files under {} (SDD002 input limit)",
-                    path.display()
-                )));
+                return Err(LoadError {
+                    path: path.clone(),
+                    message: format!(
+                        "more than {MAX_FILES} .sdd files under {} (SDD002 input limit)",
+                        path.display()
+                    ),
+                });
             }
         }
         Ok(Estate::from_found(found, unlisted))

@@ -473,7 +473,8 @@ fn more_than_100_000_files_is_a_load_error() {
             start.elapsed()
         );
         assert!(
-            error.0.contains("more than 100000 .sdd files") && error.0.contains("SDD002"),
+            error.message.contains("more than 100000 .sdd files")
+                && error.message.contains("SDD002"),
             "{error}"
         );
     });

@@ -150,16 +150,39 @@ fn explain(code: Option<String>) -> Result<ExitCode, String> {
     }
 }
 
-/// The estate a command reads (every command but `fmt`, which reads files). Paths that hold no `.sdd` file are a
-/// mistake in the command (exit 2), not an estate without errors: a pipeline pointed at the
-/// wrong folder would otherwise pass, or swap its manifests for an empty set.
-pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, String> {
+/// The estate a command reads (every command but `fmt`, which reads files). Paths that hold no
+/// `.sdd` file are a mistake in the command (exit 2), not an estate without errors: a pipeline
+/// pointed at the wrong folder would otherwise pass, or swap its manifests for an empty set.
+pub fn load_estate_to_judge(paths: &[PathBuf], what: &str) -> Result<Estate, EstateNotRead> {
     let paths = estate_paths(paths);
-    let estate = Estate::load(&paths).map_err(|e| e.to_string())?;
+    let estate = Estate::load(&paths).map_err(|e| EstateNotRead {
+        each: vec![(e.path, e.message.clone())],
+        message: e.message,
+    })?;
     if estate.files.is_empty() {
-        return Err(nothing_in(&paths, what));
+        return Err(EstateNotRead {
+            each: (paths.iter())
+                .map(|p| (p.clone(), nothing_in(std::slice::from_ref(p), what)))
+                .collect(),
+            message: nothing_in(&paths, what),
+        });
     }
     Ok(estate)
+}
+
+/// Why the estate named in the command could not be read at all (exit 2): a path that is
+/// neither a file nor a folder, too many files under one, or no `.sdd` file in any of them.
+pub struct EstateNotRead {
+    /// Each path at fault, with why.
+    pub each: Vec<(PathBuf, String)>,
+    /// The whole reason, for standard error.
+    pub message: String,
+}
+
+impl From<EstateNotRead> for String {
+    fn from(e: EstateNotRead) -> String {
+        e.message
+    }
 }
 
 /// Files the estate could not read (SDD002: not UTF-8, a NUL byte, over a limit, a failed

@@ -161,6 +161,18 @@ pub fn render(diagnostics: &[Diagnostic], files: &Files) -> String {
     serde_json::to_string_pretty(&to_value(diagnostics, files)).unwrap_or_default()
 }
 
+/// The SARIF log of a check that could not run (the estate named in the command could not be
+/// read at all): the diagnostics that say why, and an invocation that did not succeed, with the
+/// command's exit code, so a viewer shows the failure rather than a clean run.
+pub fn render_not_run(diagnostics: &[Diagnostic], files: &Files, exit_code: u8) -> String {
+    let mut log = to_value(diagnostics, files);
+    log["runs"][0]["invocations"] = json!([{
+        "executionSuccessful": false,
+        "exitCode": exit_code,
+    }]);
+    serde_json::to_string_pretty(&log).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     /// A message, note or label that quotes the estate's text is escaped in the machine
