@@ -6,8 +6,9 @@
 //! string, text block or block comment becomes exactly one SDD001 diagnostic, and the parser
 //! is given a token stream in which the mistake is already repaired (an unterminated string
 //! still counts as a string), so one mistake never gives two errors. A string left open or a
-//! `#` comment that took the `{` ending its line, with the next line indented deeper (a
-//! block's opening: `feasibil"ity {`, `perso#n kenji {`), gives that `{` back to the parser;
+//! `#` comment that took the `{` or `[` ending its line, with the next line indented deeper (a
+//! block's opening: `feasibil"ity {`, `perso#n kenji {`; a list's, `t"argets: [`), gives it
+//! back to the parser;
 //! one that took nothing but a `}` (`"}`, `#}`: typed before a block's close) gives the `}`.
 
 use logos::Logos;
@@ -388,6 +389,9 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
                         Some((Token::LBrace, _)) => {
                             "the rest of this line is skipped, but for the `{` that ends it"
                         }
+                        Some((Token::LBracket, _)) => {
+                            "the rest of this line is skipped, but for the `[` that ends it"
+                        }
                         Some(_) => "the rest of this line is skipped, but for the `}` that ends it",
                         None => "the rest of this line is skipped",
                     },
@@ -424,10 +428,12 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
 }
 
 /// The brace a string left open or a `#` comment (`span`) took from the end of its line, to
-/// be given back to the parser: a `{` that opens a block ([`swallowed_open`]), or a `}` that
-/// is all they took ([`swallowed_close`]).
+/// be given back to the parser: a `{` that opens a block or a `[` that opens a list written
+/// one item per line ([`swallowed_open`]), or a `}` that is all they took
+/// ([`swallowed_close`]).
 fn swallowed_brace(text: &str, span: Span) -> Option<(Token, Span)> {
-    (swallowed_open(text, span).map(|open| (Token::LBrace, open)))
+    (swallowed_open(text, span, '{').map(|open| (Token::LBrace, open)))
+        .or_else(|| swallowed_open(text, span, '[').map(|open| (Token::LBracket, open)))
         .or_else(|| swallowed_close(text, span).map(|close| (Token::RBrace, close)))
 }
 
@@ -443,14 +449,15 @@ fn swallowed_close(text: &str, span: Span) -> Option<Span> {
     (inside.trim_start() == "}").then(|| Span::new(close, close + 1))
 }
 
-/// The `{` that ends the line of a string left open or a `#` comment (`span`, which runs to
-/// the end of that line), when the next line that holds anything is indented deeper than
-/// this one: the `{` that opens a block, taken by the mistake, which the parser is given
-/// back so the block is read as one and the mistake is its only error.
-fn swallowed_open(text: &str, span: Span) -> Option<Span> {
+/// The `opener` (`{` or `[`) that ends the line of a string left open or a `#` comment
+/// (`span`, which runs to the end of that line), when the next line that holds anything is
+/// indented deeper than this one: the `{` that opens a block or the `[` that opens a list,
+/// taken by the mistake, which the parser is given back so the block or list is read as one
+/// and the mistake is its only error.
+fn swallowed_open(text: &str, span: Span, opener: char) -> Option<Span> {
     let taken = text[span.range()].trim_end();
     let open = span.start as usize + taken.len().checked_sub(1)?;
-    if !taken.ends_with('{') || open == span.start as usize {
+    if !taken.ends_with(opener) || open == span.start as usize {
         return None;
     }
     let line_start = text[..span.start as usize]

@@ -7,10 +7,17 @@
 //! ends a list begun right after that `:`. [`open_lists`] inserts the `[` there and reports it
 //! once (SDD001), at the list's first item.
 //!
-//! It runs only on a file that has more `]` than `[`, and inserts no more `[` than are
-//! missing, so a file whose brackets balance is parsed exactly as written. One pass over the
-//! tokens: the search back from a `]` stops at the `:`, or at any bracket or brace, so no
-//! token is looked at twice.
+//! A list of records one per line that lost its `[` (`peers:`, then `{ … },` lines, then `]`)
+//! gets it back the same way: going back from the `]` over whole `{…}` items separated by
+//! `,` to the field's `:`. A `]` that closes no `[` of its block and ends no list either
+//! (`start: 2026]-11-16`, a key hit beside another) closes nothing: it is reported once,
+//! "unmatched `]`", and dropped, where the parser would have taken it for the end of the
+//! block and read the rest of the block as out of place.
+//!
+//! It runs only on a file that has more `]` than `[`, and inserts or drops no more than the
+//! `]` too many, so a file whose brackets balance is parsed exactly as written. One pass over
+//! the tokens: the search back from a `]` stops at the `:`, or at any bracket (and for bare
+//! items at any brace), so no token is looked at for two `]`.
 
 use super::token::Token;
 use crate::codes::Code;
@@ -32,6 +39,8 @@ pub(super) fn open_lists(
     }
     // Where to insert a `[`: after the token at each of these indices, in order.
     let mut after: Vec<usize> = Vec::new();
+    // The `]` that close nothing and end no list: dropped.
+    let mut dropped: Vec<usize> = Vec::new();
     // How many `[` are open in the innermost block.
     let mut open_lists: Vec<usize> = vec![0];
     // Where the search back from a `]` stops: just after the last bracket or brace.
@@ -53,10 +62,11 @@ pub(super) fn open_lists(
             Token::RBracket => match open_lists.last_mut() {
                 Some(top) if *top > 0 => *top -= 1,
                 _ if missing > 0 => {
-                    if let Some(colon) = list_start(tokens, floor, i) {
-                        after.push(colon);
-                        missing -= 1;
+                    match list_start(tokens, floor, i).or_else(|| records_start(tokens, i)) {
+                        Some(colon) => after.push(colon),
+                        None => dropped.push(i),
                     }
+                    missing -= 1;
                 }
                 _ => {}
             },
@@ -69,12 +79,17 @@ pub(super) fn open_lists(
             floor = i + 1;
         }
     }
-    if after.is_empty() {
+    if after.is_empty() && dropped.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(tokens.len() + after.len());
     let mut next = after.iter().peekable();
+    let mut drops = dropped.iter().peekable();
     for (i, &token) in tokens.iter().enumerate() {
+        if drops.next_if_eq(&&i).is_some() {
+            diagnostics.push(closes_nothing(file, token.1));
+            continue;
+        }
         out.push(token);
         if next.peek() == Some(&&i) {
             next.next();
@@ -100,6 +115,63 @@ fn list_start(tokens: &[(Token, Span)], floor: usize, close: usize) -> Option<us
         .iter()
         .any(|(t, _)| *t == Token::Comma);
     (named && comma && colon + 1 < close).then_some(colon)
+}
+
+/// A `]` with no `[` before it in its block, which ends no list either: it closes nothing,
+/// and is dropped (`start: 2026]-11-16`, a key hit beside another).
+fn closes_nothing(file: FileId, close: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::Sdd001,
+        file,
+        close,
+        "unmatched `]`: it closes no list",
+    )
+    .with_label("this `]` has no `[`")
+    .with_help("remove this `]`")
+}
+
+/// The `:` a list of records ending at the `]` at `close` began after, when its `[` is
+/// missing: going back from the `]`, one or more `{…}` separated by `,` (a `,` after the last
+/// allowed), then the `:` of a named field. At least one `,` must show a list. The walk stops
+/// at any `[` or `]`, so no token is looked at for two `]`.
+fn records_start(tokens: &[(Token, Span)], close: usize) -> Option<usize> {
+    let mut at = close.checked_sub(1)?;
+    let mut commas = 0;
+    if tokens[at].0 == Token::Comma {
+        commas += 1;
+        at = at.checked_sub(1)?;
+    }
+    loop {
+        // A record: from its `}` back to the `{` that opens it.
+        if tokens[at].0 != Token::RBrace {
+            return None;
+        }
+        let mut depth = 0usize;
+        loop {
+            match tokens[at].0 {
+                Token::RBrace => depth += 1,
+                Token::LBrace => depth -= 1,
+                Token::LBracket | Token::RBracket => return None,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            at = at.checked_sub(1)?;
+        }
+        at = at.checked_sub(1)?;
+        match tokens[at].0 {
+            Token::Comma => {
+                commas += 1;
+                at = at.checked_sub(1)?;
+            }
+            Token::Colon => {
+                let named = at > 0 && tokens[at - 1].0 == Token::Ident;
+                return (named && commas > 0).then_some(at);
+            }
+            _ => return None,
+        }
+    }
 }
 
 fn unopened(file: FileId, text: &str, tokens: &[(Token, Span)], colon: usize) -> Diagnostic {
@@ -144,10 +216,36 @@ mod tests {
     }
 
     #[test]
-    fn a_close_bracket_with_no_list_before_it_is_left_alone() {
-        // No `,`: nothing shows a list began after the `:`.
-        assert_eq!(opened("p { name: a ] }").1, Vec::<String>::new());
-        // Balanced brackets: nothing is inserted.
+    fn a_list_of_records_gets_its_missing_open_bracket_back() {
+        let text =
+            "e {\n  peers:\n    { name: \"a\" asn: 1 },\n    { name: \"b\" asn: 2 },\n  ]\n}\n";
+        let (brackets, found) = opened(text);
+        assert_eq!(brackets, ":[::::]");
+        assert_eq!(
+            found,
+            ["missing `[`: the list of `peers` has a `]` but no `[`"]
+        );
+        // One record and no `,`: nothing shows a list.
+        let (brackets, found) = opened("e { peer: { name: \"a\" } ] }");
+        assert_eq!(brackets, "::");
+        assert_eq!(found, ["unmatched `]`: it closes no list"]);
+    }
+
+    #[test]
+    fn a_close_bracket_that_closes_nothing_is_dropped() {
+        // No `,`: nothing shows a list began after the `:`, so the `]` is the mistake.
+        let (brackets, found) = opened("p { name: a ] }");
+        assert_eq!(brackets, ":");
+        assert_eq!(found, ["unmatched `]`: it closes no list"]);
+        // Inside a record value, where no list is open: the `]` alone goes.
+        let (brackets, found) = opened("e { window: { start: 2026] length: 2h } }");
+        assert_eq!(brackets, ":::");
+        assert_eq!(found, ["unmatched `]`: it closes no list"]);
+        // Balanced brackets: nothing is inserted or dropped.
         assert_eq!(opened("p { roles: [a, b] }").1, Vec::<String>::new());
+        assert_eq!(
+            opened("p { roles: [[a], {x: [b]}] }").1,
+            Vec::<String>::new()
+        );
     }
 }
