@@ -51,9 +51,11 @@ fn the_fast_path_agrees_with_chumsky_on_every_file_of_the_repository() {
             accepted += 1;
         }
     }
-    // Most files have no syntax error, so the comparison above was mostly of trees.
+    // Most files have no syntax error, so the comparison above was mostly of trees (the
+    // syntax cases, each with one mistake, are a growing share of the others: a floor in
+    // files rather than a share).
     assert!(
-        accepted * 10 > files.len() * 8,
+        accepted >= 150 && accepted * 2 > files.len(),
         "{accepted} of {}",
         files.len()
     );

@@ -144,6 +144,8 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             let lines = unsplit.as_deref().unwrap_or(lines);
             let unlisted = stray_open::drop_from_lists(file, lines, &mut syntax);
             let lines = unlisted.as_deref().unwrap_or(lines);
+            let unended = stray_open::drop_at_line_ends(file, text, lines, &mut syntax);
+            let lines = unended.as_deref().unwrap_or(lines);
             let repaired = unclosed::close_by_indentation(file, text, lines, &mut syntax)
                 .or_else(|| unmatched::balance_closes(file, text, lines, &mut syntax))
                 .or_else(|| unopened::open_lists(file, text, lines, &mut syntax));

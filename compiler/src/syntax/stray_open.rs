@@ -13,8 +13,14 @@
 //! `{` followed by names separated by `,` up to the list's `]` is a stray too:
 //! [`drop_from_lists`] leaves it out and reports it once.
 //!
-//! Both run only on a file that has more `{` than `}`, so a file whose braces balance is parsed
-//! as written. One pass over the tokens.
+//! A `{` at the end of a line after a `,`, `]` or `}` (`juniper-junos,{`, `]{`), with the next
+//! line indented no deeper and not a `}`, opens nothing either: no header or field comes
+//! before it, and no content under it. Without help it is closed at the end of the file, or
+//! the layout repair takes the block around it for the one not closed: two errors, neither
+//! at it. [`drop_at_line_ends`] leaves it out and reports it once.
+//!
+//! All run only on a file that has more `{` than `}`, so a file whose braces balance is parsed
+//! as written. One pass over the tokens each.
 
 use super::keyword::Keyword;
 use super::token::Token;
@@ -110,6 +116,55 @@ pub(super) fn drop_from_lists(
     Some(without(tokens, &stray))
 }
 
+/// The tokens without each `{` that ends a line after a `,`, `]` or `}` (`juniper-junos,{`,
+/// `]{`) when the next line is indented no deeper and does not close a block: a `{` that
+/// opens nothing, since no header or field comes before it and no content is indented under
+/// it. At most as many as the file has `{` too many, each reported (SDD001); `None` when
+/// there is none.
+pub(super) fn drop_at_line_ends(
+    file: FileId,
+    text: &str,
+    tokens: &[(Token, Span)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Token, Span)>> {
+    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
+    if opens <= closes {
+        return None;
+    }
+    let layout = super::layout::Layout::new(text, tokens);
+    let stray: Vec<usize> = (1..tokens.len().saturating_sub(1))
+        .filter(|&at| {
+            let next = at + 1;
+            tokens[at].0 == Token::LBrace
+                && matches!(
+                    tokens[at - 1].0,
+                    Token::Comma | Token::RBracket | Token::RBrace
+                )
+                && layout.same_line(at - 1, at)
+                && !layout.same_line(at, next)
+                && layout.indent(next) <= layout.indent(at)
+                && tokens[next].0 != Token::RBrace
+        })
+        .take(opens - closes)
+        .collect();
+    if stray.is_empty() {
+        return None;
+    }
+    for &at in &stray {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Sdd001,
+                file,
+                tokens[at].1,
+                "unexpected `{` at the end of the line",
+            )
+            .with_label("no header or field comes before it, and nothing is indented under it")
+            .with_help("remove this `{`"),
+        );
+    }
+    Some(without(tokens, &stray))
+}
+
 /// The tokens but those at the indices of `stray` (sorted).
 fn without(tokens: &[(Token, Span)], stray: &[usize]) -> Vec<(Token, Span)> {
     (tokens.iter().enumerate())
@@ -199,6 +254,32 @@ mod tests {
         let lexed = crate::syntax::token::lex(FileId(0), text);
         let mut found = Vec::new();
         assert!(super::drop_from_lists(FileId(0), &lexed.tokens, &mut found).is_none());
+    }
+
+    #[test]
+    fn a_brace_ending_a_line_after_a_comma_or_a_list_is_one_error_at_it() {
+        let message = "unexpected `{` at the end of the line".to_string();
+        let text = "enum vendor {\n  cisco-nxos,\n  juniper-junos,{ // MX204\n  arista-eos,\n}\n\nrole r {\n}\n";
+        assert_eq!(
+            syntax_errors(text),
+            [(text.find(",{").unwrap() + 1, message.clone())]
+        );
+        let text = "engagement e {\n  targets: [\n    \"a\",\n  ]{\n  vendors: [x]\n}\n";
+        assert_eq!(
+            syntax_errors(text),
+            [(text.find("]{").unwrap() + 1, message)]
+        );
+        // An empty block closed on the next line, and a block whose content is indented under
+        // it, are left as they are (here the `{` too many is elsewhere).
+        for text in [
+            "engagement e {\n  peers: [{ a: 1 },{\n  }]\n",
+            "engagement e {\n  peers: [{ a: 1 },{\n    b: 2 }]\n",
+        ] {
+            let lexed = crate::syntax::token::lex(FileId(0), text);
+            let mut found = Vec::new();
+            let dropped = super::drop_at_line_ends(FileId(0), text, &lexed.tokens, &mut found);
+            assert!(dropped.is_none() && found.is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //! still counts as a string), so one mistake never gives two errors. A string left open or a
 //! `#` comment that took the `{` or `[` ending its line, with the next line indented deeper (a
 //! block's opening: `feasibil"ity {`, `perso#n kenji {`; a list's, `t"argets: [`), gives it
-//! back to the parser;
-//! one that took nothing but a `}` (`"}`, `#}`: typed before a block's close) gives the `}`.
+//! back to the parser; one that took nothing but a `}` (`"}`, `#}`: typed before a block's
+//! close), or a `}` ending a line that opened a block before the mistake (`{# verifies: [R4]
+//! }`), gives the `}`.
 
 use logos::Logos;
 
@@ -437,16 +438,25 @@ fn swallowed_brace(text: &str, span: Span) -> Option<(Token, Span)> {
         .or_else(|| swallowed_close(text, span).map(|close| (Token::RBrace, close)))
 }
 
-/// The `}` a string left open or a `#` comment (`span`) took when it holds nothing else but
-/// blanks (`"}`, `#}`, `"   }`: the quote or `#` typed before a block's close): the close,
-/// which the parser is given back so the block ends where it did and the mistake is its only
-/// error.
+/// The `}` a string left open or a `#` comment (`span`) took at the end of its line, when it
+/// holds nothing else but blanks (`"}`, `#}`, `"   }`: the quote or `#` typed before a
+/// block's close) or its line opened a block before it that the `}` would close (`test T4
+/// "…" {# verifies: [R4] }`): the close, which the parser is given back so the block ends
+/// where it did and the mistake is its only error.
 fn swallowed_close(text: &str, span: Span) -> Option<Span> {
     let taken = text[span.range()].trim_end();
     // After the one-byte `"` or `#` that begins the token.
     let inside = taken.get(1..)?;
     let close = span.start as usize + taken.len().checked_sub(1)?;
-    (inside.trim_start() == "}").then(|| Span::new(close, close + 1))
+    if !inside.ends_with('}') {
+        return None;
+    }
+    let line_start = text[..span.start as usize]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    let before = &text[line_start..span.start as usize];
+    let opened = before.matches('{').count() > before.matches('}').count();
+    (inside.trim_start() == "}" || opened).then(|| Span::new(close, close + 1))
 }
 
 /// The `opener` (`{` or `[`) that ends the line of a string left open or a `#` comment
@@ -597,6 +607,12 @@ mod tests {
                 " \"",
                 "unterminated string",
             ),
+            // The close of a block its own line opened, with content between.
+            (
+                "engagement e {\n  design {\n    test T4 \"x\" {# verifies: [R4] }\n    test T5 \"y\" { verifies: [R5] }\n  }\n}\n",
+                "{#",
+                "`#` does not start a comment",
+            ),
         ];
         for (text, mistake, message) in cases {
             let at = text.find(mistake).unwrap() + mistake.find(['"', '#']).unwrap();
@@ -607,7 +623,7 @@ mod tests {
                 .collect();
             assert_eq!(errors, [(at, message)], "{text:?}");
         }
-        // A string that holds more than the `}` keeps it.
+        // A string that holds more than the `}` keeps it, unless its line opened a block.
         assert_eq!(
             kinds("a: \"x }\n"),
             [Token::Ident, Token::Colon, Token::Str]
