@@ -138,7 +138,8 @@ fn device_name(e: Decl<'_>) -> Diagnostic {
     .with_help("rename the engagement (`con-change`, `nul-routes`)")
 }
 
-/// SDD102 for a person whose email another person already has: one person declared under
+/// SDD102 for a person whose email another person already has (the same mailbox, however
+/// spelt: [`mailbox`]): one person declared under
 /// two names could approve as one and own or build as the other, or count twice towards a
 /// quorum, and separation of duties would not see it.
 fn same_email<'a>(
@@ -149,10 +150,9 @@ fn same_email<'a>(
     let Some(email) = crate::check::engagement::text(person.item, "email") else {
         return;
     };
-    let key = email.trim().to_lowercase();
-    if key.is_empty() {
+    let Some(key) = mailbox(email) else {
         return;
-    }
+    };
     let first = match emails.entry(key) {
         Slot::Vacant(slot) => {
             slot.insert(person);
@@ -191,6 +191,33 @@ fn same_email<'a>(
     );
 }
 
+/// The mailbox an email address delivers to, as a key that two spellings of one address
+/// share: trimmed; a `mailto:` scheme and a display name around `<…>` taken off; a sub-address
+/// (`+tag` in the part before the `@`, which delivers to the same mailbox on most mail systems)
+/// dropped; a dot that ends the domain (its fully qualified form) dropped; in lower case.
+/// `None` for an address with nothing in it.
+pub fn mailbox(email: &str) -> Option<String> {
+    let mut address = email.trim();
+    if let (Some(open), Some(close)) = (address.rfind('<'), address.rfind('>')) {
+        if open < close {
+            address = address[open + 1..close].trim();
+        }
+    }
+    let lower = address.to_lowercase();
+    let mut address = lower.strip_prefix("mailto:").unwrap_or(&lower).trim();
+    address = address.trim_end_matches('.');
+    let key = match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local
+                .split_once('+')
+                .map_or(local, |(mailbox, _tag)| mailbox);
+            format!("{local}@{domain}")
+        }
+        None => address.to_string(),
+    };
+    (!key.is_empty()).then_some(key)
+}
+
 /// Who gives which approval in which domain.
 pub(crate) type Authority = (String, String, Option<String>);
 
@@ -204,7 +231,7 @@ impl<'a> Namespace<'a> {
         // it, and two names that differ only in case are one file on macOS and Windows.
         // Persons by their name in lower case too: `@Alice` beside `@alice` reads as one.
         let mut folded: HashMap<(Keyword, String), Decl<'a>> = HashMap::new();
-        // Persons by their email, trimmed and in lower case: one address is one person.
+        // Persons by their mailbox ([`mailbox`]): one address is one person, however spelt.
         let mut emails: HashMap<String, Decl<'a>> = HashMap::new();
         for file in ids {
             for item in &estate.ast(file).items {
@@ -459,7 +486,7 @@ impl<'a> Locals<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::suggest;
+    use super::{mailbox, suggest};
     use proptest::prelude::*;
 
     /// `suggest` as it was before candidates were skipped by length.
@@ -497,6 +524,33 @@ mod tests {
         ] {
             assert!(!device(name), "{name}");
         }
+    }
+
+    /// Every spelling of Diego's address is his mailbox; other mailboxes stay apart.
+    #[test]
+    fn spellings_of_one_address_are_one_mailbox() {
+        let diego = Some("diego.alvarez@example.net".to_string());
+        for spelling in [
+            "diego.alvarez@example.net",
+            " Diego.Alvarez@Example.NET ",
+            "mailto:diego.alvarez@example.net",
+            "MAILTO:Diego.Alvarez@example.net",
+            "Diego Alvarez <diego.alvarez@example.net>",
+            "<Diego.Alvarez+cab@example.net>",
+            "diego.alvarez+review@example.net",
+            "diego.alvarez@example.net.",
+        ] {
+            assert_eq!(mailbox(spelling), diego, "{spelling:?}");
+        }
+        for other in [
+            "diego.alvarez@example.org",
+            "diego@example.net",
+            "diego.alvarez2@example.net",
+        ] {
+            assert_ne!(mailbox(other), diego, "{other:?}");
+        }
+        assert_eq!(mailbox("  "), None);
+        assert_eq!(mailbox("mailto:"), None);
     }
 
     #[test]
