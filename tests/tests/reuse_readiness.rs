@@ -93,3 +93,35 @@ fn delivered_work_keeps_a_warning_and_a_changed_design_does_not() {
     );
     assert!(found.iter().any(|(c, _)| c == "SDD204"), "{found:?}");
 }
+
+/// The manifest of engagement `name` built from `estate`.
+fn manifest(estate: &Estate, name: &str) -> serde_json::Value {
+    let analysis = sdd::analysis::analyze(estate, &sdd_tests::options_at("2026-11-24"));
+    let set = sdd::emit::build_set(estate, &analysis);
+    let path = sdd::emit::manifest_path(name);
+    let (_, bytes) = (set.files.iter())
+        .find(|(p, _)| *p == path)
+        .expect("the manifest");
+    serde_json::from_slice(bytes).expect("JSON")
+}
+
+/// Delivered work's reuse of a retired asset is a warning, so the check passes; but the
+/// manifest would install that asset if run again, so it may not run. Before, an as-built
+/// added to approved work (even one never built) turned the SDD403 error into a warning and
+/// left the manifest executable with the retired asset installed.
+#[test]
+fn delivered_work_that_installs_a_retired_asset_may_not_run_again() {
+    let m = manifest(&estate(|t| t.to_string()), "wan-qos-refresh");
+    assert_eq!(m["executable"], false, "{m:#}");
+    assert_eq!(
+        m["not_executable_because"],
+        serde_json::json!([
+            "it installs `config-pusher`, which the inventory has retired (SDD403)"
+        ])
+    );
+    let active = manifest(
+        &estate(|t| t.replace("status: retired", "status: active")),
+        "wan-qos-refresh",
+    );
+    assert_eq!(active["executable"], true, "{active:#}");
+}

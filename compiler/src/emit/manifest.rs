@@ -262,11 +262,14 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     let diagnostics: Vec<Json> = (cx.diagnostics_in(e.file, e.item))
         .map(|d| json!({"code": d.code.as_str(), "severity": d.severity.as_str(), "message": d.message}))
         .collect();
+    let deps = releases::dependencies(cx.inventory, &e);
+    let installed = releases::installed(cx.inventory, &deps);
     let mut m = Map::new();
     m.insert("format_version".into(), json!(FORMAT_VERSION));
     m.insert("engagement".into(), engagement(&e));
     m.insert("status".into(), json!(facts.status.as_str()));
-    let why = cx.not_executable_because(facts, &e);
+    let mut why = cx.not_executable_because(facts, &e);
+    why.extend(not_installable(cx.inventory, &installed));
     m.insert("executable".into(), json!(why.is_empty()));
     m.insert("not_executable_because".into(), json!(why));
     m.insert(
@@ -284,8 +287,6 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
         }),
     );
     m.insert("requirements".into(), requirements(&e));
-    let deps = releases::dependencies(cx.inventory, &e);
-    let installed = releases::installed(cx.inventory, &deps);
     m.insert("asset_versions".into(), asset_versions(&installed));
     m.insert(
         "assets".into(),
@@ -295,6 +296,28 @@ pub fn manifest(cx: &Context<'_>, facts: &Facts) -> Option<Json> {
     m.insert("as_built".into(), as_built(&e));
     m.insert("diagnostics".into(), Json::Array(diagnostics));
     Some(Json::Object(m))
+}
+
+/// Why what the design installs may not be installed now, one reason per asset: the asset is
+/// retired, or no declared release satisfies every constraint the design puts on it. On work
+/// not delivered each is an error already (SDD403, SDD402); on delivered work, whose reuse is
+/// history, a warning that lets the check pass, but running the manifest again would install
+/// what the inventory retired, or nothing.
+fn not_installable(inventory: &Inventory<'_>, installed: &Installed<'_>) -> Vec<String> {
+    let mut why = Vec::new();
+    for (name, release) in installed {
+        match (release, inventory.get(name)) {
+            (_, Some(asset)) if asset.status == Some("retired") => why.push(format!(
+                "it installs `{name}`, which the inventory has retired (SDD403)"
+            )),
+            (None, Some(_)) => why.push(format!(
+                "no declared release of `{name}` satisfies every constraint the design puts on \
+                 it (SDD402)"
+            )),
+            _ => {}
+        }
+    }
+    why
 }
 
 fn engagement(e: &Engagement<'_>) -> Json {
