@@ -8,10 +8,14 @@
 //! no blank on either side. [`drop_from_names`] leaves that first `{` out of the tokens and
 //! reports it once (SDD001), at the `{`.
 //!
-//! A `{` right after a list's `[` before bare names (`approves: [{spec]`) is taken for a record
-//! that is never closed, with the block around it; a record holds `name: value` fields, so a
-//! `{` followed by names separated by `,` up to the list's `]` is a stray too:
-//! [`drop_from_lists`] leaves it out and reports it once.
+//! A `{` right after a list's `[` or a `,` before bare names (`approves: [{spec]`, `[spec,
+//! {design]`) is taken for a record that is never closed, with the block around it; a record
+//! holds `name: value` fields, so a `{` followed by names separated by `,` up to the list's `]`
+//! is a stray too: [`drop_from_lists`] leaves it out and reports it once.
+//!
+//! A `{` typed inside a field's name (`b{enchmarks: [`) opens a block named `b`, never closed.
+//! A line that starts with a name that is no keyword, a `{` stuck to it and another name stuck
+//! to the `{`, then a `:`, is a field's name split: [`drop_from_names`] leaves that `{` out too.
 //!
 //! A `{` at the end of a line after a `,`, `]` or `}` (`juniper-junos,{`, `]{`), with the next
 //! line indented no deeper and not a `}`, opens nothing either: no header or field comes
@@ -61,6 +65,9 @@ pub(super) fn drop_from_names(
         if stray_in_header(text, &tokens[line_start..line_end]) {
             stray.push(line_start + 2);
             body.push(line_end - 1);
+        } else if stray_in_field_name(text, &tokens[line_start..line_end]) {
+            stray.push(line_start + 1);
+            body.push(line_start + 1);
         }
         line_start = line_end;
     }
@@ -68,24 +75,28 @@ pub(super) fn drop_from_names(
         return None;
     }
     for (&at, &open) in stray.iter().zip(&body) {
-        let keyword = &text[tokens[at - 2].1.range()];
-        diagnostics.push(
-            Diagnostic::new(
-                Code::Sdd001,
-                file,
-                tokens[at].1,
-                format!("unexpected `{{` inside the name of `{keyword}`"),
-            )
+        // A field's name (`b{enchmarks`) has no body on its line; a declaration's has.
+        let message = match open == at {
+            true => "unexpected `{` inside a field's name".to_string(),
+            false => {
+                let keyword = &text[tokens[at - 2].1.range()];
+                format!("unexpected `{{` inside the name of `{keyword}`")
+            }
+        };
+        let d = Diagnostic::new(Code::Sdd001, file, tokens[at].1, message)
             .with_label("this `{` splits the name")
-            .with_secondary(file, tokens[open].1, "the body is opened here")
-            .with_help("remove this `{`"),
-        );
+            .with_help("remove this `{`");
+        diagnostics.push(match open == at {
+            true => d,
+            false => d.with_secondary(file, tokens[open].1, "the body is opened here"),
+        });
     }
     Some(without(tokens, &stray))
 }
 
-/// The tokens without each `{` right after a list's `[` and before names separated by `,` up
-/// to the list's `]` (`[{spec]`), reporting each (SDD001); `None` when there is none.
+/// The tokens without each `{` right after a list's `[` or a `,` and before names separated by
+/// `,` up to the list's `]` (`[{spec]`, `[spec, {design]`), reporting each (SDD001); `None`
+/// when there is none.
 pub(super) fn drop_from_lists(
     file: FileId,
     tokens: &[(Token, Span)],
@@ -96,7 +107,10 @@ pub(super) fn drop_from_lists(
         return None;
     }
     let stray: Vec<usize> = (1..tokens.len())
-        .filter(|&at| tokens[at - 1].0 == Token::LBracket && names_to_close(&tokens[at..]))
+        .filter(|&at| {
+            matches!(tokens[at - 1].0, Token::LBracket | Token::Comma)
+                && names_to_close(&tokens[at..])
+        })
         .collect();
     if stray.is_empty() {
         return None;
@@ -213,6 +227,18 @@ fn stray_in_header(text: &str, line: &[(Token, Span)]) -> bool {
     is_declaration && stuck && line.len() > 3 && last == Some(Token::LBrace)
 }
 
+/// Whether one line's tokens are `name{rest: …`: a name that is no keyword, a `{` stuck to it
+/// and another name stuck to the `{`, then a `:` (a `{` typed inside a field's name).
+fn stray_in_field_name(text: &str, line: &[(Token, Span)]) -> bool {
+    let [(Token::Ident, name), (Token::LBrace, brace), (Token::Ident, rest), (Token::Colon, _), ..] =
+        line
+    else {
+        return false;
+    };
+    let keyword = Keyword::from_text(&text[name.range()]).is_some();
+    !keyword && name.end == brace.start && brace.end == rest.start
+}
+
 #[cfg(test)]
 mod tests {
     use crate::source::FileId;
@@ -280,6 +306,27 @@ mod tests {
             let dropped = super::drop_at_line_ends(FileId(0), text, &lexed.tokens, &mut found);
             assert!(dropped.is_none() && found.is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_brace_inside_a_field_name_or_after_a_comma_in_a_list_is_one_error_at_it() {
+        let text = "engagement e {\n  b{enchmarks: [\n    \"x\",\n  ]\n  ticket: \"T\"\n}\n";
+        let message = "unexpected `{` inside a field's name".to_string();
+        assert_eq!(
+            syntax_errors(text),
+            [(text.find("{ench").unwrap(), message)]
+        );
+        let text = "role r {\n  approves: [spec, {design]\n  domains: [network]\n}\n";
+        let message = "unexpected `{` in a list of names".to_string();
+        assert_eq!(
+            syntax_errors(text),
+            [(text.find("{design").unwrap(), message)]
+        );
+        // A block keyword stuck to its `{` is a block, not a split name.
+        let text = "engagement e {\n  design{component: x\n}\n";
+        let lexed = crate::syntax::token::lex(FileId(0), text);
+        let mut found = Vec::new();
+        assert!(super::drop_from_names(FileId(0), text, &lexed.tokens, &mut found).is_none());
     }
 
     #[test]
