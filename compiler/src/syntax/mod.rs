@@ -51,6 +51,19 @@ pub const MAX_STRING_BYTES: usize = 1024 * 1024;
 /// Most syntax diagnostics reported for one file.
 pub const MAX_SYNTAX_ERRORS: usize = 100;
 
+/// Most mistakes the layout repairs (`unclosed`, `unmatched`) report for one file; past it
+/// they go on repairing without a diagnostic each (at most [`MAX_SYNTAX_ERRORS`] are shown in
+/// any case). A file of a million `{` held a million diagnostics, some 650 bytes each, before
+/// all but one were dropped as echoes of the first: 16 MiB of them would have taken 10 GB.
+const MAX_REPAIRS_REPORTED: usize = 10 * MAX_SYNTAX_ERRORS;
+
+/// Report one mistake a layout repair found, unless [`MAX_REPAIRS_REPORTED`] have been.
+fn report_repair(diagnostics: &mut Vec<Diagnostic>, diagnostic: impl FnOnce() -> Diagnostic) {
+    if diagnostics.len() < MAX_REPAIRS_REPORTED {
+        diagnostics.push(diagnostic());
+    }
+}
+
 /// A parsed file: the tree, its comments (for the formatter) and the diagnostics.
 #[derive(Debug, Default)]
 pub struct Parsed {

@@ -59,7 +59,7 @@ pub(super) fn close_by_indentation(
     if missing == 0 {
         return None;
     }
-    let found_before = diagnostics.len();
+    let mut repairs = 0usize;
     let mut out: Vec<(Token, Span)> = Vec::with_capacity(tokens.len() + missing);
     let mut stack: Vec<Open> = Vec::new();
     let layout = Layout::new(text, tokens);
@@ -102,7 +102,8 @@ pub(super) fn close_by_indentation(
                 _ => None,
             };
             if let Some(stray) = stray {
-                diagnostics.push(stray);
+                super::report_repair(diagnostics, || stray);
+                repairs += 1;
                 missing -= 1;
                 previous_end = span.end as usize;
                 continue;
@@ -123,7 +124,8 @@ pub(super) fn close_by_indentation(
             if top.laid_out != Some(true) || !ends_block {
                 break;
             }
-            diagnostics.push(unclosed(file, top.span, span, line));
+            super::report_repair(diagnostics, || unclosed(file, top.span, span, line));
+            repairs += 1;
             match out.last() {
                 Some(&(Token::Comma, comma)) if top.in_list => {
                     let before = comma.start as usize;
@@ -157,7 +159,7 @@ pub(super) fn close_by_indentation(
         line += text[span.range()].matches('\n').count();
         previous_end = span.end as usize;
     }
-    (diagnostics.len() > found_before).then_some(out)
+    (repairs > 0).then_some(out)
 }
 
 fn unclosed(file: FileId, open: Span, next: Span, line: usize) -> Diagnostic {
@@ -312,6 +314,18 @@ mod tests {
             found,
             ["this block is not closed: `}` is missing before line 3"]
         );
+    }
+
+    /// Each stray `{` of a file of 100,000 is dropped, but only the first
+    /// `MAX_REPAIRS_REPORTED` are reported: a diagnostic each held a million diagnostics in
+    /// memory for a file of a million `{`, all but one dropped later as echoes.
+    #[test]
+    fn a_flood_of_doubled_opens_is_dropped_with_a_bounded_number_of_reports() {
+        let text = format!("engagement e {}\n", "{".repeat(100_000));
+        let (kinds, found) = closed(&text);
+        assert_eq!(braces(&kinds), "{");
+        assert_eq!(found.len(), crate::syntax::MAX_REPAIRS_REPORTED);
+        assert_eq!(crate::syntax::syntax_errors(&text).len(), 1);
     }
 
     #[test]

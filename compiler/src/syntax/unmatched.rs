@@ -86,31 +86,37 @@ pub(super) fn balance_closes(
             }
             Token::RBrace if excess > 0 => {
                 if let Some(header) = opened_by_header(&layout, &stack, &mut headers, i) {
-                    diagnostics.push(missing_open(file, text, tokens, &header, span, false));
+                    super::report_repair(diagnostics, || {
+                        missing_open(file, text, tokens, &header, span, false)
+                    });
                     insert_after.push(header.last);
                     excess -= 1;
                     continue;
                 }
                 if let Some(colon) = record_value_opened(text, tokens, &layout, i) {
-                    diagnostics.push(missing_record_open(file, text, tokens, colon, span));
+                    super::report_repair(diagnostics, || {
+                        missing_record_open(file, text, tokens, colon, span)
+                    });
                     insert_after.push(colon);
                     excess -= 1;
                     continue;
                 }
                 let Some(top) = stack.last() else {
                     if let Some(header) = one_line_header(text, tokens, &layout, i) {
-                        diagnostics.push(missing_open(file, text, tokens, &header, span, true));
+                        super::report_repair(diagnostics, || {
+                            missing_open(file, text, tokens, &header, span, true)
+                        });
                         insert_after.push(header.last);
                         excess -= 1;
                         continue;
                     }
-                    diagnostics.push(unmatched(file, span, None));
+                    super::report_repair(diagnostics, || unmatched(file, span, None));
                     dropped.push(i);
                     excess -= 1;
                     continue;
                 };
                 if let Some(stray) = stray_close(&layout, tokens, top, &lists, i) {
-                    diagnostics.push(match stray {
+                    super::report_repair(diagnostics, || match stray {
                         Stray::InList(open) => {
                             let same_line = layout.same_line(open, i);
                             inside_list(file, span, tokens[open].1, same_line)
@@ -443,6 +449,18 @@ mod tests {
             })
             .collect();
         (braces, found.into_iter().map(|d| d.message).collect())
+    }
+
+    /// Each `}` of a file of 100,000 that close nothing is dropped, but only the first
+    /// `MAX_REPAIRS_REPORTED` are reported (a diagnostic each took 380 MB for 800,000).
+    #[test]
+    fn a_flood_of_closes_is_dropped_with_a_bounded_number_of_reports() {
+        let text = "}\n".repeat(100_000);
+        let (braces, found) = balanced(&text);
+        assert_eq!(braces, "");
+        assert_eq!(found.len(), crate::syntax::MAX_REPAIRS_REPORTED);
+        // Each an echo of the one before, as before the cap.
+        assert_eq!(crate::syntax::syntax_errors(&text).len(), 1);
     }
 
     #[test]
