@@ -17,6 +17,7 @@ use crate::syntax::{Item, ValueKind};
 use super::engagement::{self as eng, Engagement};
 use super::gates::lacks_authority;
 use super::names::{did_you_mean, Namespace};
+use super::values::listed;
 use crate::syntax::Keyword;
 
 /// Check a delivered engagement; returns whether it is reconciled.
@@ -186,9 +187,14 @@ pub fn check(
             .filter_map(|v| Some((v.name_text()?, v)))
             .collect();
     verifications.sort_by_key(|(name, _)| *name);
-    // What each test of the design verifies.
+    // What each test of the design verifies, in order (for a message), and each (test,
+    // requirement) pair it gives, looked up per `verified` entry: a scan of the test's list
+    // for each of thousands of requirements that one test verifies was quadratic.
     let tests: BTreeMap<&str, Vec<&str>> = Engagement::children(e.design, Keyword::Test)
         .filter_map(|t| Some((t.name_text()?, eng::names(t, "verifies"))))
+        .collect();
+    let given: BTreeSet<(&str, &str)> = (tests.iter())
+        .flat_map(|(test, verifies)| verifies.iter().map(move |r| (*test, *r)))
         .collect();
     for r in Engagement::children(e.requirements, Keyword::Requirement) {
         let id = r.name_text().unwrap_or("?");
@@ -220,11 +226,8 @@ pub fn check(
             // A test the design does not have (SDD101, reported as such) verifies nothing.
             unresolved |= by.is_some_and(|b| !tests.contains_key(b.text.as_str()));
             if let Some((by, verifies)) = by.and_then(|b| Some((b, tests.get(b.text.as_str())?))) {
-                if !verifies.contains(&id) {
-                    let what = match verifies.is_empty() {
-                        true => "no requirement".to_string(),
-                        false => verifies.join(", "),
-                    };
+                if !given.contains(&(by.text.as_str(), id)) {
+                    let what = listed(verifies.iter()).unwrap_or("no requirement".to_string());
                     out.push(
                         Diagnostic::new(
                             Code::Sdd305,

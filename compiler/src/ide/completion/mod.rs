@@ -7,6 +7,8 @@
 //! is wanted; after `verified`, `by`, `built` or `gate` a header name; elsewhere inside a
 //! block a field or a nested block. The schema (`check::schema`) says what each block allows.
 
+use std::collections::HashSet;
+
 use crate::check::schema::{Block, ItemRule, Need, Ty, BUILTIN_TYPES};
 use crate::source::{FileId, Span};
 use crate::syntax::{Item, Keyword, Value, ValueKind};
@@ -59,6 +61,7 @@ impl Ide<'_> {
             Context::Value(field) => {
                 let mut found = self.values(&chain, &field);
                 // A name already in the list (`satisfies: [R1, |]`) is not offered again.
+                // A set: a list of thousands of names, each candidate looked up in it.
                 let listed = listed_names(chain.last().copied(), &field, offset);
                 found.retain(|c| !listed.contains(&c.label));
                 self.rank(file, &chain, &field, &mut found);
@@ -92,13 +95,14 @@ impl Ide<'_> {
             return Vec::new();
         };
         let current = inside.last().copied();
-        // What the block already has (the word being typed is not a field yet).
-        let present = |name: &str| {
-            current.is_some_and(|i| {
-                i.fields()
-                    .any(|f| f.name.text == name && !f.name.span.contains(offset))
-            })
-        };
+        // What the block already has (the word being typed is not a field yet), as a set: a
+        // profile of thousands of fields is looked up, not scanned, once per field.
+        let given: HashSet<&str> = (current.iter())
+            .flat_map(|i| i.fields())
+            .filter(|f| !f.name.span.contains(offset))
+            .map(|f| f.name.text.as_str())
+            .collect();
+        let present = |name: &str| given.contains(name);
         let mut found = Vec::new();
         for f in block.fields.iter().filter(|f| !present(f.name)) {
             found.push(field_completion(f.name, &type_name(f.ty), f.doc));
@@ -391,9 +395,9 @@ impl Ide<'_> {
 
 /// The names already in the list value of `field` of `item` (persons with their `@`, as
 /// offered), but the one at the cursor.
-fn listed_names(item: Option<&Item>, field: &str, offset: usize) -> Vec<String> {
+fn listed_names(item: Option<&Item>, field: &str, offset: usize) -> HashSet<String> {
     let Some(f) = item.and_then(|i| i.field(field)) else {
-        return Vec::new();
+        return HashSet::new();
     };
     match &f.value.kind {
         ValueKind::List(values) => (values.iter())
@@ -403,7 +407,7 @@ fn listed_names(item: Option<&Item>, field: &str, offset: usize) -> Vec<String> 
                 _ => v.as_name().map(str::to_string),
             })
             .collect(),
-        _ => Vec::new(),
+        _ => HashSet::new(),
     }
 }
 
