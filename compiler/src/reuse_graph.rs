@@ -135,6 +135,11 @@ pub struct Asset<'a> {
     pub requires: Vec<AssetRef<'a>>,
 }
 
+/// Most releases of an asset a diagnostic lists (the highest): an asset of thousands of
+/// releases, listed in full twice in each of thousands of diagnostics about it, made the
+/// output quadratic (8,000 of each: 9 s and 2.7 GB).
+pub const RELEASES_SHOWN: usize = 20;
+
 impl<'a> Asset<'a> {
     fn read(decl: Decl<'a>) -> Asset<'a> {
         let item = decl.item;
@@ -179,13 +184,18 @@ impl<'a> Asset<'a> {
         self.releases.iter().find(|v| req.matches(v))
     }
 
-    /// The declared releases as text, highest first: `3.2.0, 3.1.0`.
+    /// The declared releases as text, highest first: `3.2.0, 3.1.0`; past
+    /// [`RELEASES_SHOWN`], the highest ones and how many more.
     pub fn releases_text(&self) -> String {
-        let list: Vec<String> = self.releases.iter().map(|v| v.to_string()).collect();
-        if list.is_empty() {
-            "no valid version".to_string()
-        } else {
-            list.join(", ")
+        let shown: Vec<String> = (self.releases.iter().take(RELEASES_SHOWN))
+            .map(|v| v.to_string())
+            .collect();
+        match self.releases.len() {
+            0 => "no valid version".to_string(),
+            n if n > RELEASES_SHOWN => {
+                format!("{} and {} more", shown.join(", "), n - RELEASES_SHOWN)
+            }
+            _ => shown.join(", "),
         }
     }
 
@@ -202,7 +212,8 @@ impl<'a> Asset<'a> {
 
     /// Does the inventory declare this exact release?
     pub fn declares(&self, version: &Version) -> bool {
-        self.releases.contains(version)
+        // Sorted highest first (and deduplicated) when read.
+        (self.releases.binary_search_by(|v| version.cmp(v))).is_ok()
     }
 
     /// The span of a field's value, else of the asset's name.
