@@ -83,12 +83,14 @@ pub(super) fn drop_from_names(
                 format!("unexpected `{{` inside the name of `{keyword}`")
             }
         };
-        let d = Diagnostic::new(Code::Sdd001, file, tokens[at].1, message)
-            .with_label("this `{` splits the name")
-            .with_help("remove this `{`");
-        diagnostics.push(match open == at {
-            true => d,
-            false => d.with_secondary(file, tokens[open].1, "the body is opened here"),
+        super::report_repair(diagnostics, || {
+            let d = Diagnostic::new(Code::Sdd001, file, tokens[at].1, message)
+                .with_label("this `{` splits the name")
+                .with_help("remove this `{`");
+            match open == at {
+                true => d,
+                false => d.with_secondary(file, tokens[open].1, "the body is opened here"),
+            }
         });
     }
     Some(without(tokens, &stray))
@@ -116,7 +118,7 @@ pub(super) fn drop_from_lists(
         return None;
     }
     for &at in &stray {
-        diagnostics.push(
+        super::report_repair(diagnostics, || {
             Diagnostic::new(
                 Code::Sdd001,
                 file,
@@ -124,8 +126,8 @@ pub(super) fn drop_from_lists(
                 "unexpected `{` in a list of names",
             )
             .with_label("a record would hold `name: value` fields; this `{` opens nothing")
-            .with_help("remove this `{`"),
-        );
+            .with_help("remove this `{`")
+        });
     }
     Some(without(tokens, &stray))
 }
@@ -165,7 +167,7 @@ pub(super) fn drop_at_line_ends(
         return None;
     }
     for &at in &stray {
-        diagnostics.push(
+        super::report_repair(diagnostics, || {
             Diagnostic::new(
                 Code::Sdd001,
                 file,
@@ -173,8 +175,8 @@ pub(super) fn drop_at_line_ends(
                 "unexpected `{` at the end of the line",
             )
             .with_label("no header or field comes before it, and nothing is indented under it")
-            .with_help("remove this `{`"),
-        );
+            .with_help("remove this `{`")
+        });
     }
     Some(without(tokens, &stray))
 }

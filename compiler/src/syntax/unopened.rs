@@ -87,7 +87,7 @@ pub(super) fn open_lists(
     let mut drops = dropped.iter().peekable();
     for (i, &token) in tokens.iter().enumerate() {
         if drops.next_if_eq(&&i).is_some() {
-            diagnostics.push(closes_nothing(file, token.1));
+            super::report_repair(diagnostics, || closes_nothing(file, token.1));
             continue;
         }
         out.push(token);
@@ -98,7 +98,7 @@ pub(super) fn open_lists(
                 Token::LBracket,
                 Span::new(colon.end as usize, colon.end as usize),
             ));
-            diagnostics.push(unopened(file, text, tokens, i));
+            super::report_repair(diagnostics, || unopened(file, text, tokens, i));
         }
     }
     Some(out)
@@ -229,6 +229,17 @@ mod tests {
         let (brackets, found) = opened("e { peer: { name: \"a\" } ] }");
         assert_eq!(brackets, "::");
         assert_eq!(found, ["unmatched `]`: it closes no list"]);
+    }
+
+    /// Each `]` of a file of 100,000 that close nothing is dropped, but only the first
+    /// `MAX_REPAIRS_REPORTED` are reported (a diagnostic each took 517 MB for 1,000,000).
+    #[test]
+    fn a_flood_of_close_brackets_is_dropped_with_a_bounded_number_of_reports() {
+        let text = "]\n".repeat(100_000);
+        let (brackets, found) = opened(&text);
+        assert_eq!(brackets, "");
+        assert_eq!(found.len(), crate::syntax::MAX_REPAIRS_REPORTED);
+        assert_eq!(crate::syntax::syntax_errors(&text).len(), 1);
     }
 
     #[test]
