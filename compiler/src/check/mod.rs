@@ -2,6 +2,7 @@
 
 pub mod contract;
 pub mod deviations;
+mod edit_distance;
 pub mod engagement;
 pub mod gates;
 pub mod governance;
