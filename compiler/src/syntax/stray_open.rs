@@ -114,22 +114,16 @@ pub(super) fn drop_from_lists(
                 && names_to_close(&tokens[at..])
         })
         .collect();
-    if stray.is_empty() {
-        return None;
-    }
-    for &at in &stray {
-        super::report_repair(diagnostics, || {
-            Diagnostic::new(
-                Code::Sdd001,
-                file,
-                tokens[at].1,
-                "unexpected `{` in a list of names",
-            )
-            .with_label("a record would hold `name: value` fields; this `{` opens nothing")
-            .with_help("remove this `{`")
-        });
-    }
-    Some(without(tokens, &stray))
+    dropped(
+        file,
+        tokens,
+        &stray,
+        (
+            "unexpected `{` in a list of names",
+            "a record would hold `name: value` fields; this `{` opens nothing",
+        ),
+        diagnostics,
+    )
 }
 
 /// The tokens without each `{` that ends a line after a `,`, `]` or `}` (`juniper-junos,{`,
@@ -163,22 +157,38 @@ pub(super) fn drop_at_line_ends(
         })
         .take(opens - closes)
         .collect();
+    dropped(
+        file,
+        tokens,
+        &stray,
+        (
+            "unexpected `{` at the end of the line",
+            "no header or field comes before it, and nothing is indented under it",
+        ),
+        diagnostics,
+    )
+}
+
+/// The tokens without the stray `{` at the indices of `stray` (sorted), each reported with
+/// `said` (message, label); `None` when there is none.
+fn dropped(
+    file: FileId,
+    tokens: &[(Token, Span)],
+    stray: &[usize],
+    said: (&str, &str),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<(Token, Span)>> {
     if stray.is_empty() {
         return None;
     }
-    for &at in &stray {
+    for &at in stray {
         super::report_repair(diagnostics, || {
-            Diagnostic::new(
-                Code::Sdd001,
-                file,
-                tokens[at].1,
-                "unexpected `{` at the end of the line",
-            )
-            .with_label("no header or field comes before it, and nothing is indented under it")
-            .with_help("remove this `{`")
+            Diagnostic::new(Code::Sdd001, file, tokens[at].1, said.0)
+                .with_label(said.1)
+                .with_help("remove this `{`")
         });
     }
-    Some(without(tokens, &stray))
+    Some(without(tokens, stray))
 }
 
 /// The tokens but those at the indices of `stray` (sorted).
