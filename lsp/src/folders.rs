@@ -168,6 +168,39 @@ impl Folders {
         self.workspace_for(&name).close(&name);
     }
 
+    /// The client's URI of each open document it named otherwise than the walk (a linked
+    /// folder, its real path), by the walk's URI of the same file.
+    fn as_opened(&self) -> BTreeMap<String, lsp::Uri> {
+        (self.aliases.iter())
+            .filter_map(|(document, name)| {
+                Some((
+                    convert::uri(name)?.as_str().to_string(),
+                    convert::uri(document)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// An answer to the client (locations, edits, symbols) with every URI of a document it
+    /// opened under another name than the walk's given as it opened it, as its diagnostics
+    /// are published: a definition or an edit under the walk's name would open the file a
+    /// second time in the editor, beside the buffer the client has. Nothing is converted
+    /// when no document is open under another name (nearly always).
+    pub fn in_client_names<T>(&self, answer: T) -> T
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        if self.aliases.is_empty() {
+            return answer;
+        }
+        let as_opened = self.as_opened();
+        let Ok(mut value) = serde_json::to_value(&answer) else {
+            return answer;
+        };
+        relabel(&mut value, &as_opened);
+        serde_json::from_value(value).unwrap_or(answer)
+    }
+
     /// A path changed on disk: every folder it lies in, or that lies in it (a parent folder
     /// deleted or moved), sees the change.
     pub fn disk_path_changed(&mut self, name: &str) {
@@ -234,14 +267,7 @@ impl Folders {
                 }
             }
         }
-        let as_opened: BTreeMap<String, lsp::Uri> = (self.aliases.iter())
-            .filter_map(|(document, name)| {
-                Some((
-                    convert::uri(name)?.as_str().to_string(),
-                    convert::uri(document)?,
-                ))
-            })
-            .collect();
+        let as_opened = self.as_opened();
         for (uri, _, _) in &mut out {
             if let Some(document) = as_opened.get(uri.as_str()) {
                 *uri = document.clone();
@@ -258,9 +284,56 @@ impl Folders {
     }
 }
 
+/// Every string of `value` that is a URI in `as_opened` (a `uri` field, or the key of a
+/// workspace edit's `changes`) replaced by the client's URI.
+fn relabel(value: &mut serde_json::Value, as_opened: &BTreeMap<String, lsp::Uri>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if let Some(uri) = as_opened.get(text.as_str()) {
+                *text = uri.as_str().to_string();
+            }
+        }
+        Value::Array(values) => values.iter_mut().for_each(|v| relabel(v, as_opened)),
+        Value::Object(fields) => {
+            let keys: Vec<String> = fields.keys().cloned().collect();
+            for key in keys {
+                let Some(mut v) = fields.remove(&key) else {
+                    continue;
+                };
+                relabel(&mut v, as_opened);
+                let key = (as_opened.get(key.as_str())).map_or(key, |u| u.as_str().to_string());
+                fields.insert(key, v);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rename's edits under the walk's name of an open document are keyed by the client's
+    /// URI instead, in `changes` (an object keyed by URI) as in `documentChanges`.
+    #[test]
+    fn an_edit_of_a_document_opened_under_another_name_is_given_under_it() {
+        let walked = "file:///ws/link/people.sdd";
+        let opened: lsp::Uri = "file:///ws/real/people.sdd".parse().unwrap();
+        let as_opened = BTreeMap::from([(walked.to_string(), opened.clone())]);
+        let mut edit = serde_json::json!({
+            "changes": {walked: [{"newText": "x"}], "file:///ws/link/other.sdd": []},
+            "documentChanges": [{"textDocument": {"uri": walked, "version": 3}}],
+        });
+        relabel(&mut edit, &as_opened);
+        assert_eq!(
+            edit,
+            serde_json::json!({
+                "changes": {opened.as_str(): [{"newText": "x"}], "file:///ws/link/other.sdd": []},
+                "documentChanges": [{"textDocument": {"uri": opened.as_str(), "version": 3}}],
+            })
+        );
+    }
 
     fn codes(folders: &mut Folders) -> Vec<String> {
         (folders.publication().into_iter())

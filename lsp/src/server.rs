@@ -146,7 +146,7 @@ impl Backend {
     /// Run a query on the blocking pool; a panic is logged and answered with `T::default()`.
     async fn query<T, F>(&self, what: &'static str, f: F) -> T
     where
-        T: Default + Send + 'static,
+        T: Default + Send + serde::Serialize + serde::de::DeserializeOwned + 'static,
         F: FnOnce(&mut Folders, &Settings) -> T + Send + 'static,
     {
         let shared = self.shared.clone();
@@ -154,7 +154,8 @@ impl Backend {
             catch_unwind(AssertUnwindSafe(|| {
                 let settings = shared.settings();
                 let mut workspace = shared.workspace();
-                f(&mut workspace, &settings)
+                let answer = f(&mut workspace, &settings);
+                workspace.in_client_names(answer)
             }))
         })
         .await;

@@ -164,7 +164,9 @@ async fn a_buffer_the_walk_would_not_read_by_its_name_is_kept_aside() {
 
 /// A workspace folder given as `…/ws//.`, or through a symbolic link while the editor opens a
 /// file under its real path: the buffer is the walk's file, not a second one declaring every
-/// name again, and its diagnostics are published under the URI the editor opened it by.
+/// name again, and its diagnostics, the symbols it declares and the definitions in it are
+/// given under the URI the editor opened it by (under the walk's name, going to a definition
+/// opened the file a second time beside the buffer); a file not open keeps the walk's name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_reached_by_another_path_is_the_estates_file() {
     let outer = Folder::new(
@@ -186,8 +188,31 @@ async fn a_file_reached_by_another_path_is_the_estates_file() {
         let mut client = start_at(&root, 0, false).await;
         open(&mut client, &people, &format!("{PEOPLE}{ROLES}")).await;
         publication(&mut client, &people, &[]).await;
-        let walked = root.trim_end_matches("//.").to_string() + "/people.sdd";
-        assert_eq!(declared_in(&mut client, "bob").await, [walked], "{root}");
+        assert_eq!(
+            declared_in(&mut client, "bob").await,
+            std::slice::from_ref(&people),
+            "{root}"
+        );
+        let lead = PEOPLE.find("lead").expect("a role reference") as u64;
+        let definition = client
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": people},
+                       "position": {"line": 0, "character": lead}}),
+                TIMEOUT,
+            )
+            .await
+            .expect("definition");
+        assert_eq!(
+            definition["result"]["uri"],
+            json!(people),
+            "{root}: {definition}"
+        );
+        let walked_user = root.trim_end_matches("//.").to_string() + "/user.sdd";
+        assert_eq!(
+            declared_in(&mut client, "carol").await,
+            std::slice::from_ref(&walked_user)
+        );
         // An edit is seen in the estate's file: `lead` gone, `carol` in `user.sdd` has none.
         client
             .notify(
@@ -197,7 +222,6 @@ async fn a_file_reached_by_another_path_is_the_estates_file() {
             )
             .await;
         publication(&mut client, &people, &["SDD101"]).await;
-        let walked_user = root.trim_end_matches("//.").to_string() + "/user.sdd";
         publication(&mut client, &walked_user, &["SDD101"]).await;
         let published = client.take_notifications("textDocument/publishDiagnostics");
         assert!(
