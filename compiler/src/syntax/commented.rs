@@ -26,8 +26,7 @@ pub(super) fn take_headers_out(
     comments: &[Comment],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    let mut excess = closes.saturating_sub(opens);
+    let mut excess = super::token::excess(tokens, Token::RBrace, Token::LBrace);
     let mut headers: Vec<[(Token, Span); 3]> = Vec::new();
     for comment in comments {
         if excess == 0 {

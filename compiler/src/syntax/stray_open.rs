@@ -52,8 +52,8 @@ pub(super) fn drop_from_names(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    if opens <= closes {
+    let excess = super::token::excess(tokens, Token::LBrace, Token::RBrace);
+    if excess == 0 {
         return None;
     }
     // Each stray `{` and the `{` that ends its line, by index.
@@ -104,8 +104,8 @@ pub(super) fn drop_from_lists(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    if opens <= closes {
+    let excess = super::token::excess(tokens, Token::LBrace, Token::RBrace);
+    if excess == 0 {
         return None;
     }
     let stray: Vec<usize> = (1..tokens.len())
@@ -137,8 +137,8 @@ pub(super) fn drop_at_line_ends(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    if opens <= closes {
+    let excess = super::token::excess(tokens, Token::LBrace, Token::RBrace);
+    if excess == 0 {
         return None;
     }
     let layout = super::layout::Layout::new(text, tokens);
@@ -155,7 +155,7 @@ pub(super) fn drop_at_line_ends(
                 && layout.indent(next) <= layout.indent(at)
                 && tokens[next].0 != Token::RBrace
         })
-        .take(opens - closes)
+        .take(excess)
         .collect();
     dropped(
         file,

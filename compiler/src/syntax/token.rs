@@ -248,15 +248,20 @@ impl std::fmt::Display for Token {
     }
 }
 
-/// How many `open` and `close` tokens a stream holds, counted in one pass: what the layout
-/// repairs (`unclosed`, `unmatched`, `unopened`) check before they look for a mistake.
-pub fn count_pair(tokens: &[(Token, Span)], open: Token, close: Token) -> (usize, usize) {
-    tokens.iter().fold((0, 0), |(opens, closes), (t, _)| {
-        (
-            opens + usize::from(*t == open),
-            closes + usize::from(*t == close),
-        )
-    })
+/// How many more `counted` tokens a stream holds than `against` tokens (0 when it holds no
+/// more), counted in one pass: what the layout repairs (`unclosed`, `unmatched`, `unopened`,
+/// `stray_open`, `commented`) check before they look for a mistake, a `{` or `]` too many
+/// or too few.
+pub fn excess(tokens: &[(Token, Span)], counted: Token, against: Token) -> usize {
+    let (more, fewer) = tokens
+        .iter()
+        .fold((0usize, 0usize), |(more, fewer), (t, _)| {
+            (
+                more + usize::from(*t == counted),
+                fewer + usize::from(*t == against),
+            )
+        });
+    more.saturating_sub(fewer)
 }
 
 /// A comment kept beside the token stream.

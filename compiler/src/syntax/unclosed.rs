@@ -54,8 +54,7 @@ pub(super) fn close_by_indentation(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    let mut missing = opens.saturating_sub(closes);
+    let mut missing = super::token::excess(tokens, Token::LBrace, Token::RBrace);
     if missing == 0 {
         return None;
     }

@@ -56,8 +56,7 @@ pub(super) fn balance_closes(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBrace, Token::RBrace);
-    let mut excess = closes.saturating_sub(opens);
+    let mut excess = super::token::excess(tokens, Token::RBrace, Token::LBrace);
     if excess == 0 {
         return None;
     }

@@ -32,8 +32,7 @@ pub(super) fn open_lists(
     tokens: &[(Token, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<(Token, Span)>> {
-    let (opens, closes) = super::token::count_pair(tokens, Token::LBracket, Token::RBracket);
-    let mut missing = closes.saturating_sub(opens);
+    let mut missing = super::token::excess(tokens, Token::RBracket, Token::LBracket);
     if missing == 0 {
         return None;
     }
