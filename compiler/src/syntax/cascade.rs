@@ -85,7 +85,7 @@ fn span_of(tokens: &[(Token, SimpleSpan)], at: usize) -> Span {
 fn describe(text: &str, tokens: &[(Token, SimpleSpan)], at: usize) -> String {
     let (kind, span) = tokens[at];
     let line = text[..span.start].matches('\n').count() + 1;
-    let line_start = text[..span.start].rfind('\n').map_or(0, |n| n + 1);
+    let line_start = super::line_start(text, span.start);
     let first = tokens[..at].partition_point(|(_, s)| s.start < line_start);
     let names: Vec<&str> = (tokens[first..at].iter())
         .take_while(|(t, _)| *t == Token::Ident)
@@ -111,9 +111,9 @@ pub(super) fn drop_opened_on_the_cut_line(
     let Some(end) = (syntax[from..].iter()).find(|d| d.message.starts_with(ENDS_INSIDE)) else {
         return;
     };
-    let last_line_start = tokens.last().map_or(0, |(_, s)| {
-        text[..s.start as usize].rfind('\n').map_or(0, |n| n + 1)
-    });
+    let last_line_start = tokens
+        .last()
+        .map_or(0, |(_, s)| super::line_start(text, s.start as usize));
     let cut: Vec<Span> = (end.secondary.iter())
         .map(|label| label.span)
         .filter(|span| span.start as usize >= last_line_start)

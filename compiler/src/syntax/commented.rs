@@ -118,14 +118,15 @@ fn body_follows(text: &str, tokens: &[(Token, Span)], comment: Span) -> bool {
     let Some((kind, span)) = tokens.get(next) else {
         return false;
     };
-    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |n| n + 1);
-    let indent = |at: usize| at - line_start(at);
-    let comment_line = line_start(comment.start as usize);
+    let indent = |at: usize| at - super::line_start(text, at);
+    let comment_line = super::line_start(text, comment.start as usize);
     let comment_indent = text[comment_line..comment.start as usize].len();
     let next_start = span.start as usize;
     *kind != Token::RBrace
         && text[comment.end as usize..next_start].contains('\n')
-        && text[line_start(next_start)..next_start].trim().is_empty()
+        && text[super::line_start(text, next_start)..next_start]
+            .trim()
+            .is_empty()
         && indent(next_start) > comment_indent
 }
 

@@ -61,6 +61,9 @@ impl Keyword {
         Keyword::Verified,
     ];
 
+    /// The keywords that declare a file's items (the first of [`Keyword::ALL`]).
+    pub const DECLARATIONS: &'static [Keyword] = Keyword::ALL.split_at(7).0;
+
     /// The keyword as written.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -168,5 +171,24 @@ mod tests {
         ] {
             assert_eq!(Keyword::from_text(other), None, "{other:?}");
         }
+    }
+
+    /// The declarations are the first keywords of `ALL`, as the parser's "expected a
+    /// declaration (person, role, …)" lists them.
+    #[test]
+    fn the_declarations_are_the_seven_that_start_a_files_items() {
+        let names: Vec<&str> = Keyword::DECLARATIONS.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "person",
+                "role",
+                "enum",
+                "record",
+                "profile",
+                "asset",
+                "engagement"
+            ]
+        );
     }
 }

@@ -48,6 +48,11 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 /// Longest string or text block.
 pub const MAX_STRING_BYTES: usize = 1024 * 1024;
+/// The byte offset where the line holding the byte at `at` starts.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |n| n + 1)
+}
+
 /// Most syntax diagnostics reported for one file.
 pub const MAX_SYNTAX_ERRORS: usize = 100;
 
@@ -525,7 +530,7 @@ fn keyword_taken_for_value(
     }
     let ty = &text[name.range()];
     // The line's tokens before the name: `field x` or `field x ?`.
-    let line_start = text[..name.start as usize].rfind('\n').map_or(0, |n| n + 1);
+    let line_start = line_start(text, name.start as usize);
     let first = tokens.partition_point(|(_, s)| (s.start as usize) < line_start);
     let before = &tokens[first..at - 3];
     if let [(Token::Ident, field)] = before {

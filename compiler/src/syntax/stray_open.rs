@@ -32,18 +32,6 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
-/// The declarations whose header a stray `{` is looked for in: those that start a file's
-/// items.
-const DECLARATIONS: [Keyword; 7] = [
-    Keyword::Person,
-    Keyword::Role,
-    Keyword::Enum,
-    Keyword::Record,
-    Keyword::Profile,
-    Keyword::Asset,
-    Keyword::Engagement,
-];
-
 /// The tokens without each `{` typed inside a declaration's name on a header line that ends
 /// with its own `{`, reporting each (SDD001); `None` when there is none.
 pub(super) fn drop_from_names(
@@ -230,8 +218,8 @@ fn stray_in_header(text: &str, line: &[(Token, Span)]) -> bool {
     let [(Token::Ident, keyword), (Token::Ident, name), (Token::LBrace, brace), ..] = line else {
         return false;
     };
-    let is_declaration =
-        Keyword::from_text(&text[keyword.range()]).is_some_and(|k| DECLARATIONS.contains(&k));
+    let is_declaration = Keyword::from_text(&text[keyword.range()])
+        .is_some_and(|k| Keyword::DECLARATIONS.contains(&k));
     let last = line.last().map(|(kind, _)| *kind);
     let stuck_after = (text[brace.end as usize..].chars().next())
         .is_some_and(|c| !c.is_whitespace() && c != '{' && c != '}');

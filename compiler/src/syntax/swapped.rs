@@ -77,7 +77,7 @@ pub(super) fn find(
         swaps.push(Swap {
             at: first,
             lines: (
-                line_start(text, tokens[first].1.start),
+                super::line_start(text, tokens[first].1.start),
                 line_end(text, tokens[first + 1].1.end),
             ),
         });
@@ -153,10 +153,6 @@ fn starts_line(text: &str, tokens: &[(Token, SimpleSpan)], at: usize) -> bool {
         Some(before) => (text.get(tokens[before].1.end..tokens[at].1.start))
             .is_some_and(|gap| gap.contains('\n')),
     }
-}
-
-fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |n| n + 1)
 }
 
 fn line_end(text: &str, at: usize) -> usize {

@@ -456,9 +456,7 @@ fn swallowed_close(text: &str, span: Span) -> Option<Span> {
     if !inside.ends_with('}') {
         return None;
     }
-    let line_start = text[..span.start as usize]
-        .rfind('\n')
-        .map_or(0, |at| at + 1);
+    let line_start = super::line_start(text, span.start as usize);
     let before = &text[line_start..span.start as usize];
     let opened = before.matches('{').count() > before.matches('}').count();
     (inside.trim_start() == "}" || opened).then(|| Span::new(close, close + 1))
@@ -475,9 +473,7 @@ fn swallowed_open(text: &str, span: Span, opener: char) -> Option<Span> {
     if !taken.ends_with(opener) || open == span.start as usize {
         return None;
     }
-    let line_start = text[..span.start as usize]
-        .rfind('\n')
-        .map_or(0, |at| at + 1);
+    let line_start = super::line_start(text, span.start as usize);
     let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
     let this = indent(&text[line_start..]);
     let next =
